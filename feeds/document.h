@@ -1,0 +1,85 @@
+// Document: what feeds/ makes of a fetched body — text segments to scan,
+// links to follow, feed entries — with no I/O of its own.
+//
+//   Document doc = ParseDocument(body, "text/html; charset=iso-8859-1",
+//                                "https://example.org/events/");
+//   for (const Segment& s : doc.segments) matcher.Find(s.text, &inventory);
+//
+// ParseDocument never throws and never fails: a malformed body yields what
+// could be recovered plus a warning in `warnings` (like feedparser's "bozo").
+// segments[0] is always the whole body decoded to UTF-8 (kind kBody), so
+// detection never depends on a parser succeeding. Time is linear in the body;
+// memory is bounded by a small multiple of it; nothing recurses over nesting.
+// Limits that trip (nesting depth, element count, entity) add a warning.
+#ifndef MEETLEAK_FEEDS_DOCUMENT_H_
+#define MEETLEAK_FEEDS_DOCUMENT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace meetleak {
+
+enum class DocumentKind { kHtml, kRss, kRdf, kAtom, kJsonFeed, kSitemap, kSitemapIndex, kText };
+
+struct Segment {
+  enum class Origin {
+    kBody,       // the whole decoded body (always segments[0])
+    kText,       // visible text (HTML text, feed title/summary/content as text)
+    kAttribute,  // title, alt, data-*, meta content, href values
+    kComment,
+    kScript,     // inline <script>, JSON-LD
+  };
+  Origin origin = Origin::kBody;
+  std::string text;       // UTF-8
+  std::string entry_url;  // the feed entry this came from (its link, else its id); "" if none
+};
+
+struct Link {
+  enum class Rel {
+    kAnchor,      // a/area href
+    kFrame,       // iframe/frame src
+    kRefresh,     // meta refresh
+    kFeed,        // link rel=alternate to a feed
+    kEntry,       // a feed entry's link
+    kSitemapUrl,  // a sitemap <loc> (or a sitemap index's child sitemap)
+  };
+  Rel rel = Rel::kAnchor;
+  std::string url;  // absolute, resolved against the page URL and <base href>
+};
+
+struct FeedEntry {
+  std::string title;
+  std::string link;  // the entry's primary link, absolute; "" if none
+  std::vector<std::string> links;  // every link of the entry, absolute
+  std::string id;
+  std::string published;  // as written in the feed
+  std::string updated;
+};
+
+struct Document {
+  DocumentKind kind = DocumentKind::kText;
+  std::string charset;  // the charset the body was decoded from ("utf-8", …)
+  std::vector<Segment> segments;
+  std::vector<Link> links;
+  std::vector<FeedEntry> entries;  // feeds only
+  std::vector<std::string> warnings;  // one line each, e.g. "line 12: mismatched tag"
+};
+
+// `content_type` is the HTTP Content-Type ("" when unknown, e.g. a local
+// file); `url` is the document's own URL (for resolving links; may be
+// "file:///…" or "stdin:"). The kind comes from the Content-Type, then is
+// sniffed from the content; the charset from the Content-Type, BOM, XML
+// declaration or <meta charset>; invalid sequences become U+FFFD.
+Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url);
+
+std::string_view ToString(DocumentKind kind);  // "html", "rss", "rdf", "atom", "json_feed", …
+
+// Resolves `ref` against `base` (RFC 3986); "" when the result is not
+// http(s). Fragment removed.
+std::string ResolveUrl(std::string_view base, std::string_view ref);
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_FEEDS_DOCUMENT_H_

@@ -1,0 +1,70 @@
+// Matcher: finds every Zoom meeting reference in a text.
+//
+//   Matcher matcher;                       // compiles the patterns once
+//   std::vector<MeetingRef> refs = matcher.Find(body, &inventory);
+//
+// A Matcher is expensive to build and immutable afterwards: build one at
+// start-up and share it; Find() is const and safe from many threads.
+//
+// Find() sees raw bytes (any UTF-8, possibly invalid, possibly with NULs) and
+// handles every wrapping the design's Detection section lists itself (HTML
+// entities, percent-encoding, JSON escapes, zoom[.]us obfuscation, redirect
+// wrappers, IDs split by tags). Offsets refer to the text given. The order of
+// the result is by offset. Nothing here does I/O.
+//
+// The fast path: a literal pre-filter finds trigger positions (hosts, app
+// schemes, labels, zoomcrc, digit runs that are inventory IDs); RE2 runs only
+// on windows around them. FindSlow() runs every pattern over the whole text
+// and exists so tests can check the fast path gives the same answer.
+#ifndef MEETLEAK_MATCHERS_MATCHER_H_
+#define MEETLEAK_MATCHERS_MATCHER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "matchers/meeting_ref.h"
+
+namespace meetleak {
+
+class Inventory;
+
+class Matcher {
+ public:
+  Matcher();
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Every reference in `text`. With an inventory, a bare 9–11 digit run in
+  // Zoom's groupings equal to an inventory ID is a reference too (form
+  // kIdText); `inventory` may be null. Never throws.
+  std::vector<MeetingRef> Find(std::string_view text, const Inventory* inventory = nullptr) const;
+
+  // Same answer as Find(), without the pre-filter (for tests and benches).
+  std::vector<MeetingRef> FindSlow(std::string_view text, const Inventory* inventory = nullptr) const;
+
+  // True when fetching `url` would hand over a meeting: the URL's host is a
+  // Zoom host, or the URL (decoded, wrappers unwrapped) holds a reference.
+  // The crawler refuses such URLs before any connection.
+  bool IsMeetingUrl(std::string_view url) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True for zoom.us, zoom.com, zoomgov.com, zoom.com.cn and their subdomains
+// (case-insensitive, trailing dot ignored); false for look-alikes.
+bool IsZoomHost(std::string_view host);
+
+// `text` with every secret replaced by kRedacted: pwd/zak/tk query values
+// (also percent-encoded inside wrapper URLs), one-tap *PASSCODE# digits, the
+// value after any passcode label, recording-link tokens past 12 characters.
+// Use it on every string that leaves the program (URLs included).
+std::string RedactSecrets(std::string_view text);
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_MATCHERS_MATCHER_H_

@@ -1,0 +1,47 @@
+// Finding: the design's finding record ("The finding"), as `scan`,
+// `leaks list` and `report` print it, and its renderings.
+//
+// A Finding is plain data. Every string in it is already redacted (the
+// producer runs RedactSecrets on URLs and contexts); renderers escape for
+// their format but never see a secret.
+#ifndef MEETLEAK_REPORT_FINDING_H_
+#define MEETLEAK_REPORT_FINDING_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "matchers/meeting_ref.h"
+#include "matchers/page_ref.h"
+
+namespace meetleak {
+
+struct Finding {
+  std::optional<std::int64_t> leak_id;  // null unless stored
+  KeyKind key_kind = KeyKind::kMeetingId;
+  std::string key;                      // rendered as meeting_id | vanity | token
+  std::string host;                     // "" -> null
+  RefForm form = RefForm::kUrl;
+  LinkType link_type = LinkType::kNone; // kNone -> null
+  bool has_passcode = false;
+  bool company = false;
+  std::string owner;                    // "" -> null
+  MeetingKind meeting_kind = MeetingKind::kUnknown;  // kUnknown -> null
+  Severity severity = Severity::kInfo;
+  std::optional<std::string> status;    // "open", … ; null unless stored
+  std::string page_url;
+  std::string entry_url;                // "" -> null
+  std::string source_url;
+  std::string context;
+  std::optional<std::string> first_seen;  // ISO 8601 UTC "2026-11-26T10:00:00Z"
+  std::optional<std::string> last_seen;
+  std::string topic;                    // from the inventory, for reports ("" if none)
+};
+
+// A finding for `ref` seen on `page_url` via `source_url`, not stored.
+Finding MakeFinding(const PageRef& ref, std::string page_url, std::string source_url);
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_REPORT_FINDING_H_
