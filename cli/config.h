@@ -1,0 +1,71 @@
+// Config: meetleak.toml (../shared/DESIGN.md, "Config"), loaded and checked.
+//
+//   Result<Config> config = LoadConfig("/etc/meetleak/meetleak.toml");
+//
+// Relative paths are resolved against the config file's folder. Unknown
+// keys, bad values and duplicate sources are errors (kInvalidInput) naming
+// "file:line: key: what". A missing [crawler] key takes the design's default
+// (FetcherOptions). Nothing here reads the inventory files: the CLI does.
+#ifndef MEETLEAK_CLI_CONFIG_H_
+#define MEETLEAK_CLI_CONFIG_H_
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "crawler/fetcher.h"
+
+namespace meetleak::cli {
+
+struct SourceSpec {
+  std::string url;
+  int interval_s = 3600;       // "1h"
+  std::string kind = "auto";   // auto | page | feed | sitemap
+  bool follow_entries = true;
+  int depth = 0;
+  bool allow_private_addresses = false;
+  int line = 0;                // where it was declared, for messages
+};
+
+struct AllowEntry {
+  std::string meeting_id;  // digits; or
+  std::string vanity;      // lower-case; or
+  std::string url_prefix;  // a prefix of page_url
+  std::string reason;      // required
+  std::optional<std::string> expires;  // "YYYY-MM-DD": allowed through that day (UTC)
+  int line = 0;
+};
+
+struct NotifySettings {
+  std::string smtp_url, smtp_user, smtp_password_env, from, webhook_url;
+};
+
+struct Config {
+  std::filesystem::path file;       // "" when no config file was used
+  std::filesystem::path database;   // "" = not set
+  std::vector<std::string> zoom_domains;
+  std::filesystem::path inventory;        // "" = none configured
+  std::filesystem::path personal_links;   // "" = none configured
+  std::string security_contact;
+  FetcherOptions crawler;
+  std::vector<SourceSpec> sources;
+  std::vector<AllowEntry> allow;
+  NotifySettings notify;
+};
+
+Result<Config> LoadConfig(const std::filesystem::path& file);
+
+// "90s", "15m", "6h", "1d" → seconds; nullopt when malformed or not positive.
+std::optional<int> ParseInterval(std::string_view text);
+
+// The [[allow]] entry that makes (key, page_url) allowed at `now`, or null.
+const AllowEntry* FindAllow(const std::vector<AllowEntry>& allow, std::string_view key_kind,
+                            std::string_view key, std::string_view page_url,
+                            Clock::TimePoint now);
+
+}  // namespace meetleak::cli
+
+#endif  // MEETLEAK_CLI_CONFIG_H_

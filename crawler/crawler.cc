@@ -1,0 +1,215 @@
+#include "crawler/crawler.h"
+
+#include <cstdio>
+
+namespace meetleak {
+
+struct Crawler::SourceRun {
+  CrawlTarget target;
+  int pending = 0;            // documents reached from the source, not yet delivered
+  bool own_done = false;
+  CrawledDocument own;        // held back until pending == 0
+};
+
+struct Crawler::Job {
+  std::shared_ptr<SourceRun> run;
+  std::string url;
+  bool is_source = false;
+  int entry_hops = 0;         // > 0: a feed/sitemap here may have its URLs followed
+  int depth = 0;              // same-host page hops left
+  bool sitemap_child = false; // a sitemap named by a sitemap index
+};
+
+namespace {
+
+std::string Fnv1aHex(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string HostOf(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  auto start = scheme + 3;
+  auto end = url.find_first_of("/?#", start);
+  std::string host(url.substr(start, end == std::string_view::npos ? url.npos : end - start));
+  if (auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
+
+bool IsFeed(DocumentKind k) {
+  return k == DocumentKind::kRss || k == DocumentKind::kRdf || k == DocumentKind::kAtom ||
+         k == DocumentKind::kJsonFeed;
+}
+
+std::string_view ForcedContentType(std::string_view kind, std::string_view content_type) {
+  if (kind == "page") return "text/html";
+  return content_type;
+}
+
+}  // namespace
+
+Crawler::Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory,
+                 CrawlSink& sink, int max_outstanding)
+    : fetcher_(fetcher), matcher_(matcher), inventory_(inventory), sink_(sink),
+      max_outstanding_(max_outstanding) {}
+
+Crawler::~Crawler() = default;
+
+void Crawler::Start(std::vector<CrawlTarget> targets) {
+  stats_.sources_total += static_cast<int>(targets.size());
+  for (CrawlTarget& t : targets) {
+    auto run = std::make_shared<SourceRun>();
+    run->target = std::move(t);
+    if (!seen_.insert(run->target.url).second) {  // the same URL twice: one fetch
+      ++stats_.sources_done;
+      continue;
+    }
+    Job job{run, run->target.url, true, run->target.follow_entries ? 1 : 0, run->target.depth};
+    queue_.push_back(std::move(job));
+  }
+  Pump();
+}
+
+void Crawler::Stop() { stopping_ = true; }
+
+void Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
+                      bool sitemap_child) {
+  if (matcher_.IsMeetingUrl(url)) {  // never fetch a meeting: it would hand over the room
+    ++stats_.skipped_meeting_urls;
+    return;
+  }
+  if (!seen_.insert(url).second) return;
+  ++run->pending;
+  queue_.push_back(Job{std::move(run), std::move(url), false, entry_hops, depth, sitemap_child});
+}
+
+void Crawler::Pump() {
+  while (!stopping_ && outstanding_ < max_outstanding_ && !queue_.empty()) {
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    FetchRequest req;
+    req.url = job.url;
+    req.trusted = job.is_source;
+    req.allow_private_addresses = job.run->target.allow_private_addresses;
+    if (job.run->target.conditional) {
+      if (auto v = sink_.Validators(job.url)) {
+        req.etag = v->etag;
+        req.last_modified = v->last_modified;
+      }
+    }
+    ++outstanding_;
+    fetcher_.Fetch(std::move(req), [this, job](FetchResponse r) {
+      --outstanding_;
+      OnFetched(job, std::move(r));
+      Pump();
+    });
+  }
+}
+
+CrawledDocument Crawler::ScanBody(std::string_view body, std::string_view content_type,
+                                  const std::string& url, const std::string& source_url,
+                                  std::string_view kind, Document* parsed) const {
+  CrawledDocument doc;
+  doc.url = url;
+  doc.page_url = RedactSecrets(url);
+  doc.source_url = RedactSecrets(source_url);
+  doc.outcome = DocumentOutcome::kFetched;
+  doc.body_hash = Fnv1aHex(body);
+  Document local;
+  Document& d = parsed != nullptr ? *parsed : local;
+  d = ParseDocument(body, ForcedContentType(kind, content_type), url);
+  doc.kind = std::string(ToString(d.kind));
+  for (const std::string& w : d.warnings) doc.warnings.push_back(RedactSecrets(w));
+  std::vector<RefOccurrence> occurrences;
+  for (const Segment& s : d.segments)
+    for (MeetingRef& ref : matcher_.Find(s.text, &inventory_))
+      occurrences.push_back({std::move(ref), RedactSecrets(s.entry_url)});
+  doc.refs = MergeOnPage(occurrences, inventory_);
+  return doc;
+}
+
+void Crawler::OnFetched(const Job& job, FetchResponse r) {
+  CrawledDocument doc;
+  Document parsed;
+  bool have_body = false;
+  if (r.ok() && !r.not_modified) {
+    doc = ScanBody(r.body, r.content_type, r.final_url.empty() ? r.url : r.final_url,
+                   job.run->target.url, job.is_source ? job.run->target.kind : "auto", &parsed);
+    doc.url = job.url;
+    have_body = true;
+  } else {
+    doc.url = job.url;
+    doc.page_url = RedactSecrets(r.final_url.empty() ? job.url : r.final_url);
+    doc.source_url = RedactSecrets(job.run->target.url);
+    if (r.not_modified) doc.outcome = DocumentOutcome::kNotModified;
+    else if (r.status == 404 || r.status == 410) doc.outcome = DocumentOutcome::kGone;
+    else doc.outcome = DocumentOutcome::kFailed;
+    doc.error = RedactSecrets(r.error_message);
+  }
+  doc.status = r.status;
+  doc.etag = r.etag;
+  doc.last_modified = r.last_modified;
+  doc.fetch_error = r.error;
+  doc.retry_at = r.retry_at;
+  ++stats_.documents;
+  if (doc.outcome == DocumentOutcome::kFailed) ++stats_.errors;
+  for (const PageRef& p : doc.refs) stats_.company_refs += p.classification.company ? 1 : 0;
+
+  if (have_body && !stopping_) FollowLinks(job, parsed, &doc);
+  if (job.is_source && doc.outcome != DocumentOutcome::kFailed && job.run->target.watch_list &&
+      !stopping_) {
+    for (std::string& url : sink_.WatchList(job.run->target.url))
+      Enqueue(job.run, std::move(url), 0, 0, false);
+  }
+  if (job.is_source) {
+    job.run->own = std::move(doc);
+    job.run->own_done = true;
+  } else {
+    sink_.OnDocument(std::move(doc));
+    --job.run->pending;
+  }
+  Finish(job.run);
+  if (progress_) progress_(stats_);
+}
+
+void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocument* doc) {
+  const bool feed = IsFeed(parsed.kind);
+  const bool sitemap = parsed.kind == DocumentKind::kSitemap;
+  const bool index = parsed.kind == DocumentKind::kSitemapIndex;
+  const std::string host = HostOf(doc->page_url);
+  for (const Link& link : parsed.links) {
+    if (link.url.rfind("http://", 0) != 0 && link.url.rfind("https://", 0) != 0) continue;
+    bool follow = false;
+    int hops = 0, depth = 0;
+    bool child_sitemap = false;
+    if (job.entry_hops > 0 && feed && link.rel == Link::Rel::kEntry) {
+      follow = true;
+    } else if (job.entry_hops > 0 && sitemap && link.rel == Link::Rel::kSitemapUrl) {
+      follow = true;
+    } else if (job.entry_hops > 0 && index && !job.sitemap_child &&
+               link.rel == Link::Rel::kSitemapUrl) {
+      follow = true, hops = job.entry_hops, child_sitemap = true;
+    } else if (job.depth > 0 && parsed.kind == DocumentKind::kHtml &&
+               (link.rel == Link::Rel::kAnchor || link.rel == Link::Rel::kFrame) &&
+               HostOf(link.url) == host) {
+      follow = true, depth = job.depth - 1;
+    }
+    if (!follow) continue;
+    if (!matcher_.IsMeetingUrl(link.url)) doc->linked_urls.push_back(link.url);
+    Enqueue(job.run, link.url, hops, depth, child_sitemap);
+  }
+}
+
+void Crawler::Finish(const std::shared_ptr<SourceRun>& run) {
+  if (!run->own_done || run->pending > 0) return;
+  run->own_done = false;  // deliver once
+  ++stats_.sources_done;
+  sink_.OnSourceDone(std::move(run->own));
+}
+
+}  // namespace meetleak

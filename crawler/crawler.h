@@ -1,0 +1,143 @@
+// Crawler: the poll pipeline — fetch → feeds → matchers → sink.
+//
+//   Crawler crawler(fetcher, matcher, inventory, sink);
+//   crawler.Start({CrawlTarget{.url = "https://example.org/feed.xml"}});
+//   io.run();                 // the fetcher's io_context; returns when all is done
+//
+// For each target (a configured source or a scan target, trusted) the crawler
+// fetches the document (conditionally when the sink knows its validators),
+// parses it, matches every segment, and follows one hop: a feed's entry links
+// and a sitemap's URLs (a sitemap index's child sitemaps are read as
+// sitemaps); a page's same-host links up to `depth` hops. Pages on the
+// source's watch list are re-fetched too. Followed URLs are discovered (the
+// address guard applies) and never a meeting reference (skipped silently).
+// Each URL is fetched at most once per Start().
+//
+// Sink contract: OnDocument() gets every finished document reached from a
+// source; OnSourceDone() gets the source's own document only after every
+// document reached from it has been given to OnDocument(), so committing in
+// call order means a crash loses only uncommitted documents and the next pass
+// (which finds no validators for them) fetches them again. All calls happen on
+// the fetcher's thread, in order. After Stop(), no new fetch is started;
+// documents already handed to the fetcher finish and are delivered; sources
+// with unfinished documents get no OnSourceDone().
+#ifndef MEETLEAK_CRAWLER_CRAWLER_H_
+#define MEETLEAK_CRAWLER_CRAWLER_H_
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "crawler/fetcher.h"
+#include "feeds/document.h"
+#include "matchers/inventory.h"
+#include "matchers/matcher.h"
+#include "matchers/page_ref.h"
+
+namespace meetleak {
+
+enum class DocumentOutcome {
+  kFetched,      // a body was read and scanned
+  kNotModified,  // 304 to a conditional request: every leak on it was seen again
+  kGone,         // 404 or 410
+  kFailed,       // any other failure: changes no leak
+};
+
+struct CrawledDocument {
+  std::string url;         // as requested: the fetch-state key
+  std::string page_url;    // final URL, fragment removed, secrets redacted
+  std::string source_url;  // the target that led here
+  DocumentOutcome outcome = DocumentOutcome::kFailed;
+  int status = 0;          // HTTP status, 0 for files and network errors
+  std::string etag, last_modified;
+  std::string body_hash;   // hex, of the raw body; "" unless kFetched
+  std::string kind;        // "html", "rss", … ("" unless kFetched)
+  std::string error;       // one line, when kFailed
+  FetchError fetch_error = FetchError::kNone;
+  std::optional<std::chrono::system_clock::time_point> retry_at;
+  std::vector<PageRef> refs;              // every reference, company or not
+  std::vector<std::string> linked_urls;   // documents it led to in this pass
+  std::vector<std::string> warnings;      // parse warnings, one line each
+};
+
+struct StoredValidators {
+  std::string etag, last_modified;
+};
+
+class CrawlSink {
+ public:
+  virtual ~CrawlSink() = default;
+  virtual std::optional<StoredValidators> Validators(const std::string& url) = 0;
+  virtual std::vector<std::string> WatchList(const std::string& source_url) = 0;
+  virtual void OnDocument(CrawledDocument doc) = 0;
+  virtual void OnSourceDone(CrawledDocument source_doc) = 0;
+};
+
+struct CrawlTarget {
+  std::string url;
+  std::string kind = "auto";      // auto | page | feed | sitemap
+  bool follow_entries = true;     // feeds and sitemaps: fetch their URLs one hop
+  int depth = 0;                  // pages: same-host links this many hops
+  bool allow_private_addresses = false;
+  bool conditional = true;        // use the sink's validators (run); false for scan
+  bool watch_list = true;         // re-fetch the sink's watch list (run)
+};
+
+struct CrawlStats {
+  int sources_total = 0, sources_done = 0;
+  int documents = 0, errors = 0, skipped_meeting_urls = 0;
+  int company_refs = 0;
+};
+
+class Crawler {
+ public:
+  Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory, CrawlSink& sink,
+          int max_outstanding = 64);
+  ~Crawler();
+  Crawler(const Crawler&) = delete;
+  Crawler& operator=(const Crawler&) = delete;
+
+  void Start(std::vector<CrawlTarget> targets);  // call on the fetcher's thread
+  void Stop();
+  bool stopping() const { return stopping_; }
+  const CrawlStats& stats() const { return stats_; }
+  void set_progress(std::function<void(const CrawlStats&)> f) { progress_ = std::move(f); }
+
+  // Parses and matches a document already in hand (a file, stdin, a fetched
+  // body). `url` becomes page_url (redacted). No fetching, no sink call.
+  CrawledDocument ScanBody(std::string_view body, std::string_view content_type,
+                           const std::string& url, const std::string& source_url,
+                           std::string_view kind = "auto", Document* parsed = nullptr) const;
+
+ private:
+  struct SourceRun;
+  struct Job;
+  void Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
+               bool sitemap_child);
+  void Pump();
+  void OnFetched(const Job& job, FetchResponse response);
+  void FollowLinks(const Job& job, const Document& parsed, CrawledDocument* doc);
+  void Finish(const std::shared_ptr<SourceRun>& run);
+
+  Fetcher& fetcher_;
+  const Matcher& matcher_;
+  const Inventory& inventory_;
+  CrawlSink& sink_;
+  int max_outstanding_;
+  int outstanding_ = 0;
+  bool stopping_ = false;
+  std::deque<Job> queue_;
+  std::unordered_set<std::string> seen_;
+  CrawlStats stats_;
+  std::function<void(const CrawlStats&)> progress_;
+};
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_CRAWLER_CRAWLER_H_
