@@ -1,0 +1,166 @@
+#include "db/schema.h"
+
+#include <memory>
+#include <string>
+
+namespace meetleak::db {
+namespace {
+
+// Version 1. Times are unix seconds (INTEGER, UTC). Severities are the
+// Severity enum's value (0 info … 4 critical) so they order; every other
+// enum is stored by its ToString() name.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE inventory_meeting (
+  meeting_id  TEXT PRIMARY KEY,
+  owner_email TEXT NOT NULL,
+  topic       TEXT NOT NULL,
+  kind        TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE personal_link (
+  vanity      TEXT PRIMARY KEY,
+  owner_email TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE source (
+  id                   INTEGER PRIMARY KEY,
+  url                  TEXT NOT NULL UNIQUE,
+  kind                 TEXT NOT NULL,
+  interval_s           INTEGER NOT NULL,
+  active               INTEGER NOT NULL DEFAULT 1,
+  last_fetched         INTEGER,
+  next_due             INTEGER,
+  retry_after          INTEGER,
+  last_status          INTEGER NOT NULL DEFAULT 0,
+  last_error           TEXT NOT NULL DEFAULT '',
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  non_company_refs     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX source_due ON source (active, next_due);
+
+-- The fetch state of every fetched document: sources and pages reached.
+CREATE TABLE document (
+  id               INTEGER PRIMARY KEY,
+  url              TEXT NOT NULL UNIQUE,
+  page_url         TEXT NOT NULL DEFAULT '',
+  source_url       TEXT NOT NULL,
+  etag             TEXT NOT NULL DEFAULT '',
+  last_modified    TEXT NOT NULL DEFAULT '',
+  body_hash        TEXT NOT NULL DEFAULT '',
+  last_fetched     INTEGER,
+  last_status      INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT NOT NULL DEFAULT '',
+  still_linked     INTEGER NOT NULL DEFAULT 0,
+  non_company_refs INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX document_source ON document (source_url, still_linked);
+
+-- The links of a document's last fetched body that its source follows.
+CREATE TABLE link (
+  from_id INTEGER NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+  to_url  TEXT NOT NULL,
+  PRIMARY KEY (from_id, to_url)
+) WITHOUT ROWID;
+
+CREATE TABLE leak (
+  id                INTEGER PRIMARY KEY,
+  key_kind          TEXT NOT NULL,
+  key               TEXT NOT NULL,
+  page_url          TEXT NOT NULL,
+  document_id       INTEGER NOT NULL REFERENCES document (id),
+  host              TEXT NOT NULL,
+  form              TEXT NOT NULL,
+  link_type         TEXT NOT NULL,
+  has_passcode      INTEGER NOT NULL,
+  severity          INTEGER NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved',
+                                         'false_positive', 'allowed', 'gone')),
+  owner             TEXT NOT NULL COLLATE NOCASE,
+  meeting_kind      TEXT NOT NULL,
+  topic             TEXT NOT NULL DEFAULT '',
+  entry_url         TEXT NOT NULL DEFAULT '',
+  source_url        TEXT NOT NULL,
+  context           TEXT NOT NULL DEFAULT '',
+  note              TEXT NOT NULL DEFAULT '',
+  allow_reason      TEXT NOT NULL DEFAULT '',
+  first_seen        INTEGER NOT NULL,
+  last_seen         INTEGER NOT NULL,
+  reopened_at       INTEGER,
+  notified_at       INTEGER,
+  notified_severity INTEGER,
+  needs_notice      INTEGER NOT NULL DEFAULT 1,
+  sightings         INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (key_kind, key, page_url)
+);
+CREATE INDEX leak_document ON leak (document_id);
+CREATE INDEX leak_status_severity ON leak (status, severity DESC, id);
+CREATE INDEX leak_owner ON leak (owner, status);
+CREATE INDEX leak_source ON leak (source_url, status);
+CREATE INDEX leak_to_notify ON leak (severity DESC, id) WHERE needs_notice = 1;
+)sql";
+
+std::string VersionMessage(const Connection& conn, std::int64_t found) {
+  return conn.path() + ": the database has schema version " + std::to_string(found) +
+         ", newer than this meetleak supports (version " +
+         std::to_string(Migrations().size()) + "); use a newer meetleak";
+}
+
+Status ApplyPragmas(Connection* conn) {
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 5000"));
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON"));
+  Result<std::int64_t> version = conn->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version > static_cast<std::int64_t>(Migrations().size()))
+    return Status::TooNew(VersionMessage(*conn, *version));
+  // journal_mode cannot change inside a transaction: set it first.
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
+  return conn->Exec("PRAGMA synchronous = NORMAL");
+}
+
+Status CheckIdentity(Connection* conn, std::int64_t version) {
+  Result<std::int64_t> app_id = conn->QueryInt("PRAGMA application_id");
+  if (!app_id.ok()) return app_id.status();
+  if (version > 0 && *app_id != kApplicationId)
+    return Status::InvalidInput(conn->path() + ": not a meetleak database (application_id " +
+                                std::to_string(*app_id) + ")");
+  if (version == 0) {
+    Result<std::int64_t> tables = conn->QueryInt("SELECT count(*) FROM sqlite_schema");
+    if (!tables.ok()) return tables.status();
+    if (*tables > 0)
+      return Status::InvalidInput(conn->path() +
+                                  ": not a meetleak database (it holds other tables)");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& Migrations() {
+  static const std::vector<std::string_view> migrations = {kVersion1};
+  return migrations;
+}
+
+Status PrepareSchema(Connection* conn) {
+  MEETLEAK_RETURN_IF_ERROR(ApplyPragmas(conn));
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn);
+  if (!tx.ok()) return tx.status();
+  // Read again under the write lock: another process may have migrated.
+  Result<std::int64_t> version = conn->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  const auto latest = static_cast<std::int64_t>(Migrations().size());
+  if (*version > latest) return Status::TooNew(VersionMessage(*conn, *version));
+  MEETLEAK_RETURN_IF_ERROR(CheckIdentity(conn, *version));
+  if (*version == latest) return (*tx)->Commit();
+  for (std::int64_t v = *version; v < latest; ++v)
+    MEETLEAK_RETURN_IF_ERROR(conn->Exec(std::string(Migrations()[v])));
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA user_version = " + std::to_string(latest)));
+  return (*tx)->Commit();
+}
+
+}  // namespace meetleak::db

@@ -1,0 +1,33 @@
+// Internal to db/: the schema and its forward-only migrations.
+//
+// Version N of the schema is what migrations 1..N build, in order; a DB at
+// version V < N runs migrations V+1..N in one transaction at open. A
+// migration is never edited once released: change the schema by appending
+// one. tests/db/ keeps a SQL script per released version that builds a DB as
+// that version left it, and checks that each migrates to the latest.
+#ifndef MEETLEAK_DB_SCHEMA_H_
+#define MEETLEAK_DB_SCHEMA_H_
+
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "db/sqlite.h"
+
+namespace meetleak::db {
+
+// PRAGMA application_id of a meetleak DB ("MLK1" in ASCII).
+inline constexpr int kApplicationId = 0x4d4c4b31;
+
+// migrations()[i] builds version i+1 from version i.
+const std::vector<std::string_view>& Migrations();
+
+// Sets the connection's pragmas (WAL, synchronous, foreign keys, busy
+// timeout), then brings the schema to the latest version in one
+// transaction. kTooNew for a newer DB, kInvalidInput for a file that holds
+// tables but is not a meetleak DB.
+Status PrepareSchema(Connection* conn);
+
+}  // namespace meetleak::db
+
+#endif  // MEETLEAK_DB_SCHEMA_H_

@@ -1,0 +1,73 @@
+// Internal to db/: the SQLite implementation of LeakStore, split over
+// store.cc (open, inventory, sources, fetch state), store_write.cc (documents
+// and the lifecycle) and store_leaks.cc (leak queries and decisions).
+#ifndef MEETLEAK_DB_SQLITE_STORE_H_
+#define MEETLEAK_DB_SQLITE_STORE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/sqlite.h"
+#include "db/store.h"
+
+namespace meetleak::db {
+
+inline std::int64_t ToUnix(Clock::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+inline Clock::TimePoint FromUnix(std::int64_t s) { return Clock::TimePoint(std::chrono::seconds(s)); }
+inline std::optional<Clock::TimePoint> FromUnix(std::optional<std::int64_t> s) {
+  if (!s) return std::nullopt;
+  return FromUnix(*s);
+}
+inline std::optional<std::int64_t> ToUnix(std::optional<Clock::TimePoint> t) {
+  if (!t) return std::nullopt;
+  return ToUnix(*t);
+}
+
+class SqliteLeakStore : public LeakStore {
+ public:
+  SqliteLeakStore(std::unique_ptr<Connection> conn, Clock* clock)
+      : conn_(std::move(conn)), clock_(clock) {}
+
+  Status ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
+                          std::optional<std::vector<PersonalLink>> links) override;
+  Result<Inventory> LoadInventory() override;
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override;
+  Status SetMeta(std::string_view key, std::string_view value) override;
+
+  Status SyncSources(const std::vector<SourceConfig>& sources) override;
+  Result<std::vector<SourceRow>> ListSources() override;
+  Result<std::vector<SourceRow>> DueSources() override;
+  Result<std::optional<FetchState>> GetFetchState(std::string_view url) override;
+  Result<std::vector<std::string>> WatchList(std::string_view source_url) override;
+
+  Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) override;
+  Status WriteSourceResult(const SourceResult& result) override;
+
+  Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) override;
+  Result<std::optional<LeakRow>> GetLeak(std::int64_t id) override;
+  Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) override;
+  Result<std::vector<LeakRow>> LeaksToNotify() override;
+  Status MarkNotified(const std::vector<std::int64_t>& ids) override;
+  Status CheckIntegrity() override;
+
+ private:
+  std::int64_t Now() const { return ToUnix(clock_->Now()); }
+  Status WriteOneDocument(const DocumentWrite& doc, WriteResult* result);
+  Result<std::vector<SourceRow>> QuerySources(std::string_view sql, bool bind_now);
+  Result<std::vector<LeakRow>> QueryLeaks(std::string_view sql,
+                                          const std::function<void(Query&)>& bind);
+
+  std::unique_ptr<Connection> conn_;
+  Clock* clock_;
+};
+
+}  // namespace meetleak::db
+
+#endif  // MEETLEAK_DB_SQLITE_STORE_H_

@@ -1,0 +1,240 @@
+// LeakStore::Open, the inventory, metadata, sources and fetch state.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "db/schema.h"
+#include "db/sqlite_store.h"
+
+namespace meetleak {
+
+using db::FromUnix;
+using db::Query;
+using db::ToUnix;
+using db::Transaction;
+
+namespace {
+
+// Creates `path` empty with mode 0600 when it does not exist, so SQLite
+// never creates it with the umask's mode (SQLite gives -wal/-shm the main
+// file's mode).
+Status CreatePrivateFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return Status::OK();
+  }
+  if (errno == EEXIST) return Status::OK();
+  return Status::IOError(path + ": cannot create database: " + std::strerror(errno));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Clock* clock) {
+  if (path.empty() || path == ":memory:" || path.front() == '?')
+    return Status::InvalidInput("database path '" + path + "' is not a file name");
+  MEETLEAK_RETURN_IF_ERROR(CreatePrivateFile(path));
+  Result<std::unique_ptr<db::Connection>> conn = db::Connection::Open(path);
+  if (!conn.ok()) return conn.status();
+  MEETLEAK_RETURN_IF_ERROR(db::PrepareSchema(conn->get()));
+  return std::unique_ptr<LeakStore>(new db::SqliteLeakStore(std::move(*conn), clock));
+}
+
+namespace db {
+
+Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
+                                         std::optional<std::vector<PersonalLink>> links) {
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
+  if (meetings) {
+    MEETLEAK_RETURN_IF_ERROR(conn_->Exec("DELETE FROM inventory_meeting"));
+    for (const InventoryMeeting& m : *meetings) {
+      Result<Query> q = conn_->Prepare(
+          "INSERT OR REPLACE INTO inventory_meeting (meeting_id, owner_email, topic, kind) "
+          "VALUES (?, ?, ?, ?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, m.meeting_id).Bind(2, m.owner_email).Bind(3, m.topic).Bind(4, ToString(m.kind));
+      MEETLEAK_RETURN_IF_ERROR(q->Run());
+    }
+  }
+  if (links) {
+    MEETLEAK_RETURN_IF_ERROR(conn_->Exec("DELETE FROM personal_link"));
+    for (const PersonalLink& l : *links) {
+      Result<Query> q = conn_->Prepare(
+          "INSERT OR REPLACE INTO personal_link (vanity, owner_email) VALUES (?, ?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, l.vanity).Bind(2, l.owner_email);
+      MEETLEAK_RETURN_IF_ERROR(q->Run());
+    }
+  }
+  return (*tx)->Commit();
+}
+
+Result<Inventory> SqliteLeakStore::LoadInventory() {
+  std::vector<InventoryMeeting> meetings;
+  std::vector<PersonalLink> links;
+  {
+    Result<Query> q = conn_->Prepare(
+        "SELECT meeting_id, owner_email, topic, kind FROM inventory_meeting ORDER BY meeting_id");
+    if (!q.ok()) return q.status();
+    Result<bool> row = q->Step();
+    for (; row.ok() && *row; row = q->Step()) {
+      InventoryMeeting m{q->Text(0), q->Text(1), q->Text(2), MeetingKind::kUnknown};
+      m.kind = ParseMeetingKind(q->Text(3)).value_or(MeetingKind::kUnknown);
+      meetings.push_back(std::move(m));
+    }
+    if (!row.ok()) return row.status();
+  }
+  Result<Query> q = conn_->Prepare("SELECT vanity, owner_email FROM personal_link ORDER BY vanity");
+  if (!q.ok()) return q.status();
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) links.push_back({q->Text(0), q->Text(1)});
+  if (!row.ok()) return row.status();
+  return Inventory::FromRows(std::move(meetings), std::move(links));
+}
+
+Result<std::optional<std::string>> SqliteLeakStore::GetMeta(std::string_view key) {
+  Result<Query> q = conn_->Prepare("SELECT value FROM meta WHERE key = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, key);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(q->Text(0));
+}
+
+Status SqliteLeakStore::SetMeta(std::string_view key, std::string_view value) {
+  Result<Query> q = conn_->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  if (!q.ok()) return q.status();
+  q->Bind(1, key).Bind(2, value);
+  return q->Run();
+}
+
+Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& sources) {
+  std::set<std::string> seen;
+  for (const SourceConfig& s : sources)
+    if (!seen.insert(s.url).second)
+      return Status::InvalidInput("source " + s.url + " is configured twice");
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
+  MEETLEAK_RETURN_IF_ERROR(conn_->Exec("UPDATE source SET active = 0"));
+  for (const SourceConfig& s : sources) {
+    // A new source is due at once; a changed interval counts from the last fetch.
+    Result<Query> q = conn_->Prepare(
+        "INSERT INTO source (url, kind, interval_s, active) VALUES (?1, ?2, ?3, 1) "
+        "ON CONFLICT (url) DO UPDATE SET kind = ?2, active = 1, interval_s = ?3, "
+        "next_due = CASE WHEN interval_s = ?3 OR last_fetched IS NULL THEN next_due "
+        "ELSE last_fetched + ?3 END");
+    if (!q.ok()) return q.status();
+    q->Bind(1, s.url).Bind(2, s.kind).Bind(3, s.interval_s);
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+  }
+  return (*tx)->Commit();
+}
+
+namespace {
+
+constexpr std::string_view kSourceColumns =
+    "SELECT url, kind, interval_s, last_fetched, next_due, retry_after, last_status, "
+    "last_error, consecutive_failures, non_company_refs, active, "
+    "(SELECT count(*) FROM leak WHERE leak.source_url = source.url AND status = 'open') "
+    "FROM source ";
+
+LeakStore::SourceRow ReadSource(const Query& q) {
+  LeakStore::SourceRow r;
+  r.url = q.Text(0);
+  r.kind = q.Text(1);
+  r.interval_s = static_cast<int>(q.Int(2));
+  r.last_fetched = FromUnix(q.OptInt(3));
+  r.next_due = FromUnix(q.OptInt(4));
+  r.retry_after = FromUnix(q.OptInt(5));
+  r.last_status = static_cast<int>(q.Int(6));
+  r.last_error = q.Text(7);
+  r.consecutive_failures = static_cast<int>(q.Int(8));
+  r.non_company_refs = q.Int(9);
+  r.active = q.Int(10) != 0;
+  r.open_leaks = q.Int(11);
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::QuerySources(std::string_view where,
+                                                                         bool bind_now) {
+  Result<Query> q = conn_->Prepare(std::string(kSourceColumns) + std::string(where));
+  if (!q.ok()) return q.status();
+  if (bind_now) q->Bind(1, Now());
+  std::vector<SourceRow> rows;
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) rows.push_back(ReadSource(*q));
+  if (!row.ok()) return row.status();
+  return rows;
+}
+
+Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::ListSources() {
+  return QuerySources("ORDER BY url", false);
+}
+
+Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::DueSources() {
+  return QuerySources(
+      "WHERE active = 1 AND (next_due IS NULL OR next_due <= ?1) "
+      "AND (retry_after IS NULL OR retry_after <= ?1) "
+      "ORDER BY next_due IS NOT NULL, next_due, url",
+      true);
+}
+
+Result<std::optional<LeakStore::FetchState>> SqliteLeakStore::GetFetchState(std::string_view url) {
+  Result<Query> q = conn_->Prepare(
+      "SELECT url, page_url, etag, last_modified, body_hash, last_fetched, last_status, "
+      "last_error, source_url, still_linked, non_company_refs FROM document WHERE url = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, url);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<FetchState>();
+  FetchState f;
+  f.url = q->Text(0);
+  f.page_url = q->Text(1);
+  f.etag = q->Text(2);
+  f.last_modified = q->Text(3);
+  f.body_hash = q->Text(4);
+  f.last_fetched = FromUnix(q->OptInt(5));
+  f.last_status = static_cast<int>(q->Int(6));
+  f.last_error = q->Text(7);
+  f.source_url = q->Text(8);
+  f.still_linked = q->Int(9) != 0;
+  f.non_company_refs = q->Int(10);
+  return std::optional<FetchState>(std::move(f));
+}
+
+Result<std::vector<std::string>> SqliteLeakStore::WatchList(std::string_view source_url) {
+  Result<Query> q = conn_->Prepare(
+      "SELECT d.url FROM document d WHERE d.source_url = ?1 AND d.url <> ?1 AND "
+      "(d.still_linked = 1 OR EXISTS (SELECT 1 FROM leak l WHERE l.document_id = d.id "
+      "AND l.status <> 'gone')) ORDER BY d.url");
+  if (!q.ok()) return q.status();
+  q->Bind(1, source_url);
+  std::vector<std::string> urls;
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) urls.push_back(q->Text(0));
+  if (!row.ok()) return row.status();
+  return urls;
+}
+
+Status SqliteLeakStore::CheckIntegrity() {
+  Result<Query> q = conn_->Prepare("PRAGMA integrity_check");
+  if (!q.ok()) return q.status();
+  std::string report;
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) report += (report.empty() ? "" : "\n") + q->Text(0);
+  if (!row.ok()) return row.status();
+  if (report == "ok") return Status::OK();
+  return Status::Corruption(conn_->path() + ": integrity_check: " + report);
+}
+
+}  // namespace db
+}  // namespace meetleak

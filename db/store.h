@@ -1,0 +1,247 @@
+// LeakStore: meetleak's SQLite database — the inventory, the configured
+// sources, the fetch state of every fetched document, and the leaks with their
+// lifecycle (../shared/DESIGN.md, "Storage").
+//
+//   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open("meetleak.db", SystemClock());
+//   if (!store.ok()) return store.status();       // kTooNew / kInvalidInput: exit 2
+//   LeakStore::DocumentWrite doc{.url = ..., .outcome = LeakStore::Outcome::kFetched, ...};
+//   Result<LeakStore::WriteResult> w = (*store)->WriteDocuments({doc});
+//
+// The file: created 0600 (its -wal/-shm take the same mode), WAL journal,
+// synchronous=NORMAL, foreign keys on, a 5 s busy timeout. The schema version
+// is PRAGMA user_version; Open runs the forward-only migrations in one
+// transaction, refuses a DB written by a newer meetleak (kTooNew, naming the
+// file and both versions) and a file that is not a meetleak DB (kInvalidInput).
+//
+// Times come from the injected Clock and are stored as unix seconds (INTEGER,
+// UTC): whole seconds, so a TimePoint read back is truncated to the second.
+//
+// Threads and processes: one LeakStore is one SQLite connection; use it from
+// one thread at a time. Any number of LeakStores (threads or processes) may
+// open one file: readers never block, and never see a half-written
+// transaction; writers wait for each other up to the busy timeout.
+//
+// Errors: every method returns a Status; storage failures are kIOError
+// (disk full, I/O), kCorruption (damaged file) or kInternal, each message
+// naming the DB file. Nothing throws. No secret is ever stored: a leak keeps
+// only whether a passcode was present, and contexts and URLs arrive redacted.
+//
+// Lifecycle of a leak (status names are those of `leaks list --status`):
+//   open, acknowledged, resolved, false_positive, allowed, gone.
+// A leak is keyed by (key kind, key, page_url) and belongs to the document
+// (fetch-state URL) that last sighted it. Per written document:
+// - kFetched: each company sighting opens a new leak (`allowed` if the
+//   sighting is allowed) or sights an existing one (last_seen, sightings+1);
+//   every open/acknowledged/resolved leak of the document not sighted goes
+//   `gone`.
+// - kNotModified (304 or same body hash): every non-gone leak of the document
+//   is sighted as it is (sightings given in the write are applied first).
+// - kGone (404/410): open/acknowledged/resolved leaks of the document → gone.
+// - kFailed (5xx, network): no leak changes; the fetch state records the
+//   status and error.
+// A sighting: gone → open (reopened_at); acknowledged/resolved → open
+// (reopened_at) only when the sighting is more severe than the leak;
+// allowed sighting of open/acknowledged/resolved/gone → allowed; allowed leak
+// sighted not allowed → open (reopened_at); false_positive never changes by
+// itself. Severity only rises (the highest seen); a false_positive leak keeps
+// its severity. Owner decisions (SetLeakStatus) may move any leak anywhere.
+#ifndef MEETLEAK_DB_STORE_H_
+#define MEETLEAK_DB_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "matchers/inventory.h"
+#include "matchers/meeting_ref.h"
+#include "matchers/page_ref.h"
+
+namespace meetleak {
+
+class LeakStore {
+ public:
+  using TimePoint = Clock::TimePoint;
+
+  // The schema version this build writes (PRAGMA user_version).
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
+  // is borrowed and must outlive the store.
+  static Result<std::unique_ptr<LeakStore>> Open(const std::string& path, Clock* clock);
+
+  virtual ~LeakStore() = default;
+
+  // --- Inventory and metadata -------------------------------------------
+  // Replaces the meetings and/or the personal links in one transaction;
+  // nullopt keeps what is stored. A repeated ID or vanity keeps the last row.
+  virtual Status ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
+                                  std::optional<std::vector<PersonalLink>> links) = 0;
+  // The stored rows (domains and security contact are the CLI's to set).
+  virtual Result<Inventory> LoadInventory() = 0;
+  // Small string settings, e.g. the content hash of each inventory file.
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+  virtual Status SetMeta(std::string_view key, std::string_view value) = 0;
+
+  // --- Sources -----------------------------------------------------------
+  struct SourceConfig {
+    std::string url;
+    std::string kind;  // auto | page | feed | sitemap (stored as given)
+    int interval_s = 3600;
+  };
+  // Upserts every configured source (a new one is due at once); a source no
+  // longer configured is marked inactive, its leaks and fetch state kept.
+  // A URL listed twice is kInvalidInput and nothing changes.
+  virtual Status SyncSources(const std::vector<SourceConfig>& sources) = 0;
+
+  struct SourceRow {
+    std::string url, kind;
+    int interval_s = 0;
+    std::optional<TimePoint> last_fetched;  // last pass that got an answer
+    std::optional<TimePoint> next_due;      // nullopt: due now
+    std::optional<TimePoint> retry_after;   // from Retry-After, if any
+    int last_status = 0;                    // HTTP status of the last pass (0: none)
+    std::string last_error;                 // "" when the last pass succeeded
+    int consecutive_failures = 0;
+    std::int64_t non_company_refs = 0;      // as reported by the last SourceResult
+    std::int64_t open_leaks = 0;            // leaks with status open reached from it
+    bool active = true;                     // still in the config
+  };
+  // Every source, active or not, by URL.
+  virtual Result<std::vector<SourceRow>> ListSources() = 0;
+  // Active sources due at the clock's now: next_due and retry_after both
+  // unset or not after now. Ordered by next_due (unset first), then URL.
+  virtual Result<std::vector<SourceRow>> DueSources() = 0;
+
+  // --- Fetch state ---------------------------------------------------------
+  struct FetchState {
+    std::string url;            // the requested URL (the key)
+    std::string page_url;       // final URL after redirects, redacted
+    std::string etag, last_modified, body_hash;
+    std::optional<TimePoint> last_fetched;  // last answer that was not kFailed
+    int last_status = 0;
+    std::string last_error;     // "" unless the last fetch failed
+    std::string source_url;     // the source that last reached it
+    bool still_linked = false;  // reachable from its source by the links of the last pass
+    std::int64_t non_company_refs = 0;  // in its last fetched body
+  };
+  virtual Result<std::optional<FetchState>> GetFetchState(std::string_view url) = 0;
+  // Documents reached from `source_url` (the source's own document excluded)
+  // that it still links or that hold a leak that is not gone, by URL.
+  virtual Result<std::vector<std::string>> WatchList(std::string_view source_url) = 0;
+
+  // --- Writing documents ---------------------------------------------------
+  struct Sighting {
+    PageRef ref;  // non-company refs (classification.company false) are ignored
+    bool allowed = false;     // an [[allow]] entry covers it
+    std::string allow_reason;
+  };
+  enum class Outcome {
+    kFetched,      // 200: body scanned, `sightings` is everything on it
+    kNotModified,  // 304, or the same body hash: what was there still is
+    kGone,         // 404/410: the page is gone
+    kFailed,       // 5xx, network: no leak changes
+  };
+  struct DocumentWrite {
+    std::string url;         // fetch-state key: the requested URL
+    std::string page_url;    // final URL, redacted; leaks' page_url ("" = url)
+    std::string source_url;  // the configured source (or scan target)
+    Outcome outcome = Outcome::kFetched;
+    int status = 0;          // HTTP status (0: none, e.g. network error)
+    std::string etag, last_modified, body_hash, error;
+    std::vector<Sighting> sightings;
+    // Documents this one links to that the source follows (kFetched only;
+    // a kNotModified document keeps its stored links).
+    std::vector<std::string> linked_urls;
+    std::int64_t non_company_refs = 0;
+  };
+  struct WriteResult {
+    int new_leaks = 0;   // leaks created
+    int reopened = 0;    // gone/acknowledged/resolved/allowed → open
+    int gone = 0;        // → gone
+    int sightings = 0;   // sighting events applied
+  };
+  // Writes all documents in ONE transaction (group commit): all or nothing,
+  // never half a document. Documents are applied in order.
+  virtual Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) = 0;
+
+  // A source's own state, written after every document reached from it in
+  // the pass (so a crash before it re-fetches them). Also recomputes which of
+  // the source's documents it still links (FetchState::still_linked).
+  struct SourceResult {
+    std::string url;
+    int status = 0;
+    std::string error;
+    bool failed = false;                   // counts a consecutive failure
+    std::optional<TimePoint> retry_after;  // stored as is
+    std::optional<TimePoint> next_due;     // nullopt: now + interval
+    std::int64_t non_company_refs = 0;     // the pass's count, stored as is
+  };
+  // kNotFound for a URL that SyncSources never saw.
+  virtual Status WriteSourceResult(const SourceResult& result) = 0;
+
+  // --- Leaks ---------------------------------------------------------------
+  struct LeakRow {
+    std::int64_t id = 0;
+    KeyKind key_kind = KeyKind::kMeetingId;
+    std::string key, host;
+    RefForm form = RefForm::kUrl;
+    LinkType link_type = LinkType::kNone;
+    bool has_passcode = false;  // ever seen with one
+    Severity severity = Severity::kInfo;
+    std::string status, owner;
+    MeetingKind meeting_kind = MeetingKind::kUnknown;
+    std::string page_url, entry_url, source_url, context, note, topic;
+    std::string allow_reason;   // of the last allowed sighting
+    TimePoint first_seen, last_seen;
+    std::optional<TimePoint> reopened_at, notified_at;
+    std::optional<Severity> notified_severity;
+    std::int64_t sightings = 0;
+  };
+  struct LeakFilter {
+    std::optional<std::string> status;  // nullopt = all
+    std::optional<std::string> owner;   // exact, case-insensitive
+  };
+  // Worst (severity) first, then by id. kInvalidInput for an unknown status.
+  virtual Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) = 0;
+  virtual Result<std::optional<LeakRow>> GetLeak(std::int64_t id) = 0;
+  // Owner decisions: "ack" → acknowledged, "resolve" → resolved,
+  // "false-positive" → false_positive, "reopen" → open (the resulting status
+  // names are accepted too). A non-empty note replaces the stored one.
+  // Unknown id → kNotFound; unknown decision → kInvalidInput.
+  virtual Status SetLeakStatus(std::int64_t id, std::string_view status,
+                               std::string_view note) = 0;
+  // Open leaks never notified, reopened or escalated since their last notice;
+  // worst first, then id.
+  virtual Result<std::vector<LeakRow>> LeaksToNotify() = 0;
+  // Records a notice at now and at each leak's current severity.
+  virtual Status MarkNotified(const std::vector<std::int64_t>& ids) = 0;
+
+  // PRAGMA integrity_check: OK, or kCorruption with its report.
+  virtual Status CheckIntegrity() = 0;
+};
+
+// One `meetleak run` per DB: an exclusive flock on "<db_path>.lock" (created
+// 0600), which holds the holder's pid. Released when the RunLock dies or its
+// process does (the kernel drops flocks), so a crash never leaves it stuck.
+class RunLock {
+ public:
+  // kBusy "<db>.lock: <db> is locked by pid N (another meetleak run)" when held;
+  // kIOError when the lock file cannot be created.
+  static Result<std::unique_ptr<RunLock>> Acquire(const std::string& db_path);
+  ~RunLock();
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  explicit RunLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_DB_STORE_H_

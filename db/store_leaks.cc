@@ -1,0 +1,129 @@
+// Leak queries, owner decisions and notices.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "db/lifecycle.h"
+#include "db/sqlite_store.h"
+
+namespace meetleak::db {
+namespace {
+
+// The topic is the inventory's when the meeting is still in it, else the
+// one stored when the leak was first seen.
+constexpr std::string_view kLeakColumns =
+    "SELECT id, key_kind, key, host, form, link_type, has_passcode, severity, status, owner, "
+    "meeting_kind, page_url, entry_url, source_url, context, note, "
+    "coalesce((SELECT m.topic FROM inventory_meeting m WHERE leak.key_kind = 'meeting_id' "
+    "AND m.meeting_id = leak.key), topic), allow_reason, first_seen, last_seen, reopened_at, "
+    "notified_at, notified_severity, sightings FROM leak ";
+
+LeakStore::LeakRow ReadLeak(const Query& q) {
+  LeakStore::LeakRow r;
+  r.id = q.Int(0);
+  r.key_kind = ParseKeyKind(q.Text(1)).value_or(KeyKind::kMeetingId);
+  r.key = q.Text(2);
+  r.host = q.Text(3);
+  r.form = ParseRefForm(q.Text(4)).value_or(RefForm::kUrl);
+  r.link_type = ParseLinkType(q.Text(5)).value_or(LinkType::kNone);
+  r.has_passcode = q.Int(6) != 0;
+  r.severity = static_cast<Severity>(q.Int(7));
+  r.status = q.Text(8);
+  r.owner = q.Text(9);
+  r.meeting_kind = ParseMeetingKind(q.Text(10)).value_or(MeetingKind::kUnknown);
+  r.page_url = q.Text(11);
+  r.entry_url = q.Text(12);
+  r.source_url = q.Text(13);
+  r.context = q.Text(14);
+  r.note = q.Text(15);
+  r.topic = q.Text(16);
+  r.allow_reason = q.Text(17);
+  r.first_seen = FromUnix(q.Int(18));
+  r.last_seen = FromUnix(q.Int(19));
+  r.reopened_at = FromUnix(q.OptInt(20));
+  r.notified_at = FromUnix(q.OptInt(21));
+  if (!q.IsNull(22)) r.notified_severity = static_cast<Severity>(q.Int(22));
+  r.sightings = q.Int(23);
+  return r;
+}
+
+constexpr std::string_view kWorstFirst = " ORDER BY severity DESC, id";
+
+}  // namespace
+
+Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::QueryLeaks(
+    std::string_view sql, const std::function<void(Query&)>& bind) {
+  Result<Query> q = conn_->Prepare(sql);
+  if (!q.ok()) return q.status();
+  if (bind) bind(*q);
+  std::vector<LeakRow> rows;
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) rows.push_back(ReadLeak(*q));
+  if (!row.ok()) return row.status();
+  return rows;
+}
+
+Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::ListLeaks(const LeakFilter& filter) {
+  std::string where;
+  std::vector<std::string> params;
+  if (filter.status) {
+    if (!ParseLeakStatus(*filter.status))
+      return Status::InvalidInput("unknown leak status '" + *filter.status + "'");
+    where += " AND status = ?";
+    params.push_back(*filter.status);
+  }
+  if (filter.owner) {
+    where += " AND owner = ?";  // the column collates NOCASE
+    params.push_back(*filter.owner);
+  }
+  std::string sql = std::string(kLeakColumns) + "WHERE 1" + where + std::string(kWorstFirst);
+  return QueryLeaks(sql, [&](Query& q) {
+    for (std::size_t i = 0; i < params.size(); ++i) q.Bind(static_cast<int>(i + 1), params[i]);
+  });
+}
+
+Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::GetLeak(std::int64_t id) {
+  Result<std::vector<LeakRow>> rows =
+      QueryLeaks(std::string(kLeakColumns) + "WHERE id = ?", [&](Query& q) { q.Bind(1, id); });
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<LeakRow>();
+  return std::optional<LeakRow>(std::move(rows->front()));
+}
+
+Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision,
+                                      std::string_view note) {
+  std::optional<LeakStatus> status = ParseDecision(decision);
+  if (!status)
+    return Status::InvalidInput("unknown decision '" + std::string(decision) +
+                                "' (ack, resolve, false-positive or reopen)");
+  Result<Query> q = conn_->Prepare(
+      "UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, note);
+  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  if (conn_->Changes() == 0) return Status::NotFound("no leak with id " + std::to_string(id));
+  return Status::OK();
+}
+
+Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::LeaksToNotify() {
+  return QueryLeaks(std::string(kLeakColumns) + "WHERE needs_notice = 1 AND status = 'open'" +
+                        std::string(kWorstFirst),
+                    nullptr);
+}
+
+Status SqliteLeakStore::MarkNotified(const std::vector<std::int64_t>& ids) {
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
+  const std::int64_t now = Now();
+  for (std::int64_t id : ids) {
+    Result<Query> q = conn_->Prepare(
+        "UPDATE leak SET notified_at = ?2, notified_severity = severity, needs_notice = 0 "
+        "WHERE id = ?1");
+    if (!q.ok()) return q.status();
+    q->Bind(1, id).Bind(2, now);
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+  }
+  return (*tx)->Commit();
+}
+
+}  // namespace meetleak::db
