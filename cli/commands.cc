@@ -1,7 +1,9 @@
 #include "cli/commands.h"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
-#include <string_view>
+
+#include "cli/subcommands.h"
 
 namespace meetleak::cli {
 
@@ -18,15 +20,56 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
-int Main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--version") {
-      std::cout << "meetleak " << MEETLEAK_VERSION << "\n";
-      return 0;
-    }
+int ReportError(const Status& status) {
+  // One line per message line, each naming what is at fault.
+  std::string_view m = status.message();
+  while (!m.empty()) {
+    auto nl = m.find('\n');
+    std::cerr << "meetleak: error: " << m.substr(0, nl) << "\n";
+    m = nl == std::string_view::npos ? std::string_view() : m.substr(nl + 1);
   }
-  std::cerr << "meetleak: usage: meetleak [--config FILE] [--db FILE] COMMAND ...\n";
-  return 2;
+  return ExitCodeFor(status);
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"meetleak: finds your Zoom meetings leaked onto public pages and feeds"};
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  GlobalOptions global;
+  app.add_option("--config", global.config, "config file (default ./meetleak.toml if it exists)");
+  app.add_option("--db", global.db, "database file (default: the config's, else ./meetleak.db)");
+  app.add_flag("-q,--quiet", global.quiet, "no warnings");
+  app.add_flag("-v,--verbose", global.verbose, "more messages");
+  app.set_version_flag("--version", std::string("meetleak ") + MEETLEAK_VERSION);
+
+  Command command;
+  AddInventoryCommands(app, command);
+  AddScanCommand(app, command);
+  AddRunCommand(app, command);
+  AddConfigCommands(app, command);
+  AddSourcesCommands(app, command);
+  AddLeaksCommands(app, command);
+  AddReportCommands(app, command);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "meetleak: error: " << e.what() << " (see meetleak --help)\n";
+    return 2;
+  }
+  if (!command) {
+    std::cerr << app.help();
+    return 2;
+  }
+  Context ctx(global);
+  if (Status s = ctx.LoadConfig(); !s.ok()) return ReportError(s);
+  Result<int> exit_code = command(ctx);
+  if (!exit_code.ok()) return ReportError(exit_code.status());
+  return *exit_code;
 }
 
 }  // namespace meetleak::cli

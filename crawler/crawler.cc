@@ -111,9 +111,10 @@ void Crawler::Pump() {
   }
 }
 
-CrawledDocument Crawler::ScanBody(std::string_view body, std::string_view content_type,
-                                  const std::string& url, const std::string& source_url,
-                                  std::string_view kind, Document* parsed) const {
+CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
+                             std::string_view body, std::string_view content_type,
+                             const std::string& url, const std::string& source_url,
+                             std::string_view kind, Document* parsed) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = RedactSecrets(url);
@@ -127,9 +128,9 @@ CrawledDocument Crawler::ScanBody(std::string_view body, std::string_view conten
   for (const std::string& w : d.warnings) doc.warnings.push_back(RedactSecrets(w));
   std::vector<RefOccurrence> occurrences;
   for (const Segment& s : d.segments)
-    for (MeetingRef& ref : matcher_.Find(s.text, &inventory_))
+    for (MeetingRef& ref : matcher.Find(s.text, &inventory))
       occurrences.push_back({std::move(ref), RedactSecrets(s.entry_url)});
-  doc.refs = MergeOnPage(occurrences, inventory_);
+  doc.refs = MergeOnPage(occurrences, inventory);
   return doc;
 }
 
@@ -138,7 +139,7 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
   Document parsed;
   bool have_body = false;
   if (r.ok() && !r.not_modified) {
-    doc = ScanBody(r.body, r.content_type, r.final_url.empty() ? r.url : r.final_url,
+    doc = ScanDocument(matcher_, inventory_, r.body, r.content_type, r.final_url.empty() ? r.url : r.final_url,
                    job.run->target.url, job.is_source ? job.run->target.kind : "auto", &parsed);
     doc.url = job.url;
     have_body = true;

@@ -95,6 +95,15 @@ struct CrawlStats {
   int company_refs = 0;
 };
 
+// Parses and matches a document already in hand (a file, stdin, a fetched
+// body): outcome kFetched, `url` as page_url (redacted), every reference
+// merged per key and classified. `kind` "page" forces HTML. When `parsed` is
+// given it receives the parsed document (for its links). No I/O.
+CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
+                             std::string_view body, std::string_view content_type,
+                             const std::string& url, const std::string& source_url,
+                             std::string_view kind = "auto", Document* parsed = nullptr);
+
 class Crawler {
  public:
   Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory, CrawlSink& sink,
@@ -106,14 +115,10 @@ class Crawler {
   void Start(std::vector<CrawlTarget> targets);  // call on the fetcher's thread
   void Stop();
   bool stopping() const { return stopping_; }
+  // Nothing in flight and nothing more will start: the pass is over.
+  bool idle() const { return outstanding_ == 0 && (queue_.empty() || stopping_); }
   const CrawlStats& stats() const { return stats_; }
   void set_progress(std::function<void(const CrawlStats&)> f) { progress_ = std::move(f); }
-
-  // Parses and matches a document already in hand (a file, stdin, a fetched
-  // body). `url` becomes page_url (redacted). No fetching, no sink call.
-  CrawledDocument ScanBody(std::string_view body, std::string_view content_type,
-                           const std::string& url, const std::string& source_url,
-                           std::string_view kind = "auto", Document* parsed = nullptr) const;
 
  private:
   struct SourceRun;

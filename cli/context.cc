@@ -1,0 +1,151 @@
+#include "cli/context.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace meetleak::cli {
+
+namespace fs = std::filesystem;
+
+Result<std::string> ReadTextFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidInput(path.string() + ": cannot read: " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::InvalidInput(path.string() + ": read error");
+  return ss.str();
+}
+
+Result<ReportFormat> ParseFormat(const std::string& name) {
+  if (name == "text") return ReportFormat::kText;
+  if (name == "json") return ReportFormat::kJson;
+  if (name == "csv") return ReportFormat::kCsv;
+  if (name == "html") return ReportFormat::kHtml;
+  if (name == "sarif") return ReportFormat::kSarif;
+  return Status::InvalidInput("--format: unknown format '" + name + "'");
+}
+
+Status WriteOutput(const std::string& text, const std::string& output) {
+  if (output.empty()) {
+    std::cout << text;
+    std::cout.flush();
+    return std::cout ? Status::OK() : Status::IOError("stdout: write failed");
+  }
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::InvalidInput(output + ": cannot write: " + std::strerror(errno));
+  return Status::OK();
+}
+
+Finding FindingFromLeak(const LeakStore::LeakRow& leak) {
+  Finding f;
+  f.leak_id = leak.id;
+  f.key_kind = leak.key_kind;
+  f.key = leak.key;
+  f.host = leak.host;
+  f.form = leak.form;
+  f.link_type = leak.link_type;
+  f.has_passcode = leak.has_passcode;
+  f.company = true;
+  f.owner = leak.owner;
+  f.meeting_kind = leak.meeting_kind;
+  f.severity = leak.severity;
+  f.status = leak.status;
+  f.page_url = leak.page_url;
+  f.entry_url = leak.entry_url;
+  f.source_url = leak.source_url;
+  f.context = leak.context;
+  f.first_seen = FormatIso8601(leak.first_seen);
+  f.last_seen = FormatIso8601(leak.last_seen);
+  f.topic = leak.topic;
+  return f;
+}
+
+void Context::Warn(const std::string& line) const {
+  if (!options_.quiet) std::cerr << "meetleak: warning: " << line << "\n";
+}
+
+void Context::Info(const std::string& line) const {
+  if (options_.verbose) std::cerr << "meetleak: " << line << "\n";
+}
+
+Status Context::LoadConfig() {
+  fs::path file = options_.config;
+  if (file.empty() && fs::exists("meetleak.toml")) file = "meetleak.toml";
+  if (!options_.config.empty() && !fs::exists(file))
+    return Status::InvalidInput(file.string() + ": config file not found");
+  if (!file.empty()) {
+    Result<Config> c = cli::LoadConfig(file);
+    if (!c.ok()) return c.status();
+    config_ = std::move(*c);
+  }
+  if (!options_.db.empty()) db_path_ = options_.db;
+  else if (!config_.database.empty()) db_path_ = config_.database;
+  else db_path_ = "meetleak.db";
+  return Status::OK();
+}
+
+Status Context::OpenStore() {
+  Result<std::unique_ptr<LeakStore>> s = LeakStore::Open(db_path_.string(), SystemClock());
+  if (!s.ok()) return s.status();
+  store_ = std::move(*s);
+  return SyncConfiguredInventory();
+}
+
+namespace {
+
+std::string ContentHash(std::string_view bytes) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+  return std::to_string(h) + ":" + std::to_string(bytes.size());
+}
+
+}  // namespace
+
+Status Context::SyncConfiguredInventory() {
+  std::optional<std::vector<InventoryMeeting>> meetings;
+  std::optional<std::vector<PersonalLink>> links;
+  std::vector<std::pair<std::string, std::string>> hashes;
+  std::string errors;
+  auto check = [&](const fs::path& file, const char* meta_key, auto parse, auto& out) -> Status {
+    if (file.empty()) return Status::OK();
+    Result<std::string> text = ReadTextFile(file);
+    if (!text.ok()) return text.status();
+    std::string hash = ContentHash(*text);
+    Result<std::optional<std::string>> stored = store_->GetMeta(meta_key);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value() && **stored == hash) return Status::OK();
+    auto rows = parse(*text, file.string());
+    if (!rows.ok()) {
+      errors += (errors.empty() ? "" : "\n") + rows.status().message();
+      return Status::OK();
+    }
+    out = std::move(*rows);
+    hashes.emplace_back(meta_key, hash);
+    return Status::OK();
+  };
+  MEETLEAK_RETURN_IF_ERROR(check(config_.inventory, "inventory_hash", Inventory::ParseMeetingsCsv, meetings));
+  MEETLEAK_RETURN_IF_ERROR(check(config_.personal_links, "personal_links_hash", Inventory::ParseLinksCsv, links));
+  if (!errors.empty()) return Status::InvalidInput(errors);
+  if (!meetings && !links) return Status::OK();
+  MEETLEAK_RETURN_IF_ERROR(store_->ReplaceInventory(std::move(meetings), std::move(links)));
+  for (const auto& [key, hash] : hashes) MEETLEAK_RETURN_IF_ERROR(store_->SetMeta(key, hash));
+  Info("re-imported the configured inventory");
+  return Status::OK();
+}
+
+Result<Inventory> Context::LoadInventory(const std::vector<std::string>& extra_domains) {
+  Result<Inventory> inv = store_->LoadInventory();
+  if (!inv.ok()) return inv.status();
+  std::vector<std::string> domains = config_.zoom_domains;
+  domains.insert(domains.end(), extra_domains.begin(), extra_domains.end());
+  inv->set_company_domains(std::move(domains));
+  inv->set_security_contact(config_.security_contact);
+  return inv;
+}
+
+}  // namespace meetleak::cli

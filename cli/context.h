@@ -1,0 +1,74 @@
+// Context: what every subcommand needs — global options, the config, the DB
+// and the inventory — loaded the same way for all of them. Internal to cli/.
+#ifndef MEETLEAK_CLI_CONTEXT_H_
+#define MEETLEAK_CLI_CONTEXT_H_
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "cli/config.h"
+#include "db/store.h"
+#include "matchers/inventory.h"
+#include "report/finding.h"
+#include "report/render.h"
+
+namespace meetleak::cli {
+
+struct GlobalOptions {
+  std::string config;  // --config ("" = ./meetleak.toml if it exists)
+  std::string db;      // --db
+  bool quiet = false;
+  bool verbose = false;
+};
+
+class Context {
+ public:
+  explicit Context(GlobalOptions options) : options_(std::move(options)) {}
+
+  // Loads the config (the explicit one must exist; the default is optional)
+  // and decides the DB path. kInvalidInput names file, line and key.
+  Status LoadConfig();
+  // Opens the DB. When the config names inventory files, re-imports them if
+  // their content changed; a bad configured CSV is kInvalidInput and nothing
+  // is imported.
+  Status OpenStore();
+  // The stored inventory with the config's domains (plus `extra_domains`) and
+  // security contact.
+  Result<Inventory> LoadInventory(const std::vector<std::string>& extra_domains = {});
+
+  const Config& config() const { return config_; }
+  bool has_config() const { return !config_.file.empty(); }
+  LeakStore& store() { return *store_; }
+  const std::filesystem::path& db_path() const { return db_path_; }
+  const GlobalOptions& options() const { return options_; }
+
+  void Warn(const std::string& line) const;  // "meetleak: warning: …" unless --quiet
+  void Info(const std::string& line) const;  // only with --verbose
+
+ private:
+  Status SyncConfiguredInventory();
+
+  GlobalOptions options_;
+  Config config_;
+  std::filesystem::path db_path_;
+  std::unique_ptr<LeakStore> store_;
+};
+
+// Reads a whole file; kInvalidInput "PATH: cannot read: reason" when it cannot.
+Result<std::string> ReadTextFile(const std::filesystem::path& path);
+
+// Parses "text|json|csv|html|sarif"; kInvalidInput for anything else.
+Result<ReportFormat> ParseFormat(const std::string& name);
+
+// A stored leak as the design's finding.
+Finding FindingFromLeak(const LeakStore::LeakRow& leak);
+
+// Prints `text` to stdout, or writes it to `output` when non-empty.
+Status WriteOutput(const std::string& text, const std::string& output);
+
+}  // namespace meetleak::cli
+
+#endif  // MEETLEAK_CLI_CONTEXT_H_

@@ -1,0 +1,190 @@
+// inventory, config, sources and leaks subcommands.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/subcommands.h"
+
+namespace meetleak::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+Status CheckFormat(const std::string& format, std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed)
+    if (format == a) return Status::OK();
+  return Status::InvalidInput("--format: '" + format + "' is not offered here");
+}
+
+Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
+                            const std::string& links_path) {
+  std::optional<std::vector<InventoryMeeting>> meetings;
+  std::optional<std::vector<PersonalLink>> links;
+  std::string errors;
+  Result<std::string> text = ReadTextFile(meetings_path);
+  if (!text.ok()) return text.status();
+  auto m = Inventory::ParseMeetingsCsv(*text, meetings_path);
+  if (m.ok()) meetings = std::move(*m);
+  else errors = m.status().message();
+  if (!links_path.empty()) {
+    Result<std::string> ltext = ReadTextFile(links_path);
+    if (!ltext.ok()) return ltext.status();
+    auto l = Inventory::ParseLinksCsv(*ltext, links_path);
+    if (l.ok()) links = std::move(*l);
+    else errors += (errors.empty() ? "" : "\n") + l.status().message();
+  }
+  if (!errors.empty()) return Status::InvalidInput(errors + "\nnothing was imported");
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  size_t nm = meetings->size(), nl = links ? links->size() : 0;
+  MEETLEAK_RETURN_IF_ERROR(ctx.store().ReplaceInventory(std::move(meetings), std::move(links)));
+  if (!ctx.options().quiet) {
+    std::cerr << "meetleak: imported " << nm << " meetings";
+    if (!links_path.empty()) std::cerr << " and " << nl << " personal links";
+    std::cerr << " into " << ctx.db_path().string() << "\n";
+  }
+  return 0;
+}
+
+Result<int> ListInventory(Context& ctx, const std::string& format) {
+  MEETLEAK_RETURN_IF_ERROR(CheckFormat(format, {"text", "json"}));
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  Result<Inventory> inv = ctx.LoadInventory();
+  if (!inv.ok()) return inv.status();
+  if (format == "json") {
+    ordered_json j{{"meetings", ordered_json::array()}, {"personal_links", ordered_json::array()}};
+    for (const InventoryMeeting& m : inv->meetings())
+      j["meetings"].push_back({{"meeting_id", m.meeting_id}, {"owner_email", m.owner_email},
+                               {"topic", m.topic}, {"kind", ToString(m.kind)}});
+    for (const PersonalLink& l : inv->personal_links())
+      j["personal_links"].push_back({{"vanity", l.vanity}, {"owner_email", l.owner_email}});
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << inv->meetings().size() << " meetings, " << inv->personal_links().size()
+            << " personal links\n";
+  for (const InventoryMeeting& m : inv->meetings())
+    std::cout << m.meeting_id << "  " << ToString(m.kind) << "  " << m.owner_email << "  "
+              << m.topic << "\n";
+  for (const PersonalLink& l : inv->personal_links())
+    std::cout << "/my/" << l.vanity << "  personal  " << l.owner_email << "\n";
+  return 0;
+}
+
+Result<int> CheckConfig(Context& ctx) {
+  if (!ctx.has_config())
+    return Status::InvalidInput("no config: pass --config FILE or create ./meetleak.toml");
+  const Config& c = ctx.config();
+  std::string errors;
+  for (const auto& [path, parse] :
+       {std::pair{c.inventory, true}, std::pair{c.personal_links, false}}) {
+    if (path.empty()) continue;
+    Result<std::string> text = ReadTextFile(path);
+    if (!text.ok()) {
+      errors += (errors.empty() ? "" : "\n") + text.status().message();
+      continue;
+    }
+    Status s = parse ? Inventory::ParseMeetingsCsv(*text, path.string()).status()
+                     : Inventory::ParseLinksCsv(*text, path.string()).status();
+    if (!s.ok()) errors += (errors.empty() ? "" : "\n") + s.message();
+  }
+  if (!errors.empty()) return Status::InvalidInput(errors);
+  std::cout << c.file.string() << ": OK\n"
+            << "database: " << ctx.db_path().string() << "\n"
+            << "company domains: " << c.zoom_domains.size() << ", allow entries: "
+            << c.allow.size() << "\n"
+            << c.sources.size() << " sources:\n";
+  for (const SourceSpec& s : c.sources)
+    std::cout << "  " << s.url << "  every " << s.interval_s << "s  kind " << s.kind
+              << (s.follow_entries ? "" : "  no-entries")
+              << (s.depth > 0 ? "  depth " + std::to_string(s.depth) : "") << "\n";
+  return 0;
+}
+
+std::string TimeOrDash(const std::optional<Clock::TimePoint>& t) {
+  return t ? FormatIso8601(*t) : "-";
+}
+
+Result<int> ListSources(Context& ctx, const std::string& format) {
+  MEETLEAK_RETURN_IF_ERROR(CheckFormat(format, {"text", "json"}));
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  Result<std::vector<LeakStore::SourceRow>> rows = ctx.store().ListSources();
+  if (!rows.ok()) return rows.status();
+  if (format == "json") {
+    ordered_json j = ordered_json::array();
+    auto opt = [](const std::optional<Clock::TimePoint>& t) {
+      return t ? ordered_json(FormatIso8601(*t)) : ordered_json(nullptr);
+    };
+    for (const auto& s : *rows)
+      j.push_back({{"url", s.url}, {"kind", s.kind}, {"interval_s", s.interval_s},
+                   {"active", s.active}, {"last_fetched", opt(s.last_fetched)},
+                   {"next_due", opt(s.next_due)}, {"retry_after", opt(s.retry_after)},
+                   {"last_status", s.last_status}, {"last_error", s.last_error},
+                   {"consecutive_failures", s.consecutive_failures},
+                   {"open_leaks", s.open_leaks}, {"non_company_refs", s.non_company_refs}});
+    std::cout << ordered_json{{"sources", j}}.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& s : *rows) {
+    std::cout << s.url << (s.active ? "" : "  (no longer configured)") << "\n"
+              << "  last fetched " << TimeOrDash(s.last_fetched) << "  status " << s.last_status
+              << "  next due " << TimeOrDash(s.next_due) << "  open leaks " << s.open_leaks
+              << "  non-company refs " << s.non_company_refs << "\n";
+    if (!s.last_error.empty())
+      std::cout << "  last error (" << s.consecutive_failures << " in a row): " << s.last_error
+                << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<std::vector<Finding>> StoredFindings(Context& ctx, const std::string& status,
+                                            const std::string& owner) {
+  LeakStore::LeakFilter filter;
+  if (status != "all") filter.status = status;
+  if (!owner.empty()) filter.owner = owner;
+  Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks(filter);
+  if (!rows.ok()) return rows.status();
+  std::vector<Finding> findings;
+  for (const auto& row : *rows) findings.push_back(FindingFromLeak(row));
+  return findings;
+}
+
+void AddInventoryCommands(CLI::App& app, Command& command) {
+  CLI::App* inv = app.add_subcommand("inventory", "the company's meetings and personal links");
+  inv->require_subcommand(1);
+  auto* import = inv->add_subcommand("import", "replace the meetings (and personal links)");
+  auto meetings = std::make_shared<std::string>();
+  auto links = std::make_shared<std::string>();
+  import->add_option("MEETINGS.csv", *meetings)->required();
+  import->add_option("--personal-links", *links);
+  import->callback([&command, meetings, links] {
+    command = [meetings, links](Context& ctx) { return ImportInventory(ctx, *meetings, *links); };
+  });
+  auto* list = inv->add_subcommand("list", "print the inventory");
+  auto format = std::make_shared<std::string>("text");
+  list->add_option("--format", *format);
+  list->callback([&command, format] {
+    command = [format](Context& ctx) { return ListInventory(ctx, *format); };
+  });
+}
+
+void AddConfigCommands(CLI::App& app, Command& command) {
+  CLI::App* config = app.add_subcommand("config", "the configuration");
+  config->require_subcommand(1);
+  config->add_subcommand("check", "validate the config and its files, print the sources")
+      ->callback([&command] { command = CheckConfig; });
+}
+
+void AddSourcesCommands(CLI::App& app, Command& command) {
+  CLI::App* sources = app.add_subcommand("sources", "the configured sources");
+  sources->require_subcommand(1);
+  auto format = std::make_shared<std::string>("text");
+  auto* list = sources->add_subcommand("list", "each source's state");
+  list->add_option("--format", *format);
+  list->callback([&command, format] {
+    command = [format](Context& ctx) { return ListSources(ctx, *format); };
+  });
+}
+
+}  // namespace meetleak::cli

@@ -1,0 +1,185 @@
+// scan TARGET: one URL, file or stdin, now.
+#include <unistd.h>
+
+#include <iostream>
+#include <iterator>
+#include <map>
+
+#include "cli/pass.h"
+#include "cli/subcommands.h"
+
+namespace meetleak::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ScanArgs {
+  std::string target;
+  std::string inventory, personal_links;
+  std::vector<std::string> company_domains;
+  int depth = 0;
+  std::string format = "text";
+  bool allow_private = false, ignore_robots = false, no_store = false;
+};
+
+// The DB's inventory with the parts given on the command line replaced.
+Result<Inventory> ScanInventory(Context& ctx, const ScanArgs& args, bool have_store) {
+  Inventory stored;
+  if (have_store) {
+    Result<Inventory> inv = ctx.LoadInventory();
+    if (!inv.ok()) return inv.status();
+    stored = std::move(*inv);
+  }
+  std::vector<InventoryMeeting> meetings = stored.meetings();
+  std::vector<PersonalLink> links = stored.personal_links();
+  std::string errors;
+  if (!args.inventory.empty()) {
+    Result<std::string> text = ReadTextFile(args.inventory);
+    if (!text.ok()) return text.status();
+    auto rows = Inventory::ParseMeetingsCsv(*text, args.inventory);
+    if (rows.ok()) meetings = std::move(*rows);
+    else errors = rows.status().message();
+  }
+  if (!args.personal_links.empty()) {
+    Result<std::string> text = ReadTextFile(args.personal_links);
+    if (!text.ok()) return text.status();
+    auto rows = Inventory::ParseLinksCsv(*text, args.personal_links);
+    if (rows.ok()) links = std::move(*rows);
+    else errors += (errors.empty() ? "" : "\n") + rows.status().message();
+  }
+  if (!errors.empty()) return Status::InvalidInput(errors);
+  Inventory inv = Inventory::FromRows(std::move(meetings), std::move(links));
+  std::vector<std::string> domains = ctx.config().zoom_domains;
+  domains.insert(domains.end(), args.company_domains.begin(), args.company_domains.end());
+  inv.set_company_domains(std::move(domains));
+  inv.set_security_contact(ctx.config().security_contact);
+  return inv;
+}
+
+// Reads a local target: "-" is stdin.
+Result<std::string> ReadTarget(const std::string& target, std::string* url) {
+  if (target == "-") {
+    *url = "stdin:";
+    std::string body((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    return body;
+  }
+  std::error_code ec;
+  fs::path abs = fs::absolute(target, ec);
+  *url = "file://" + abs.string();
+  if (!fs::is_regular_file(abs, ec))
+    return Status::Unavailable(target + ": cannot read: no such file");
+  Result<std::string> body = ReadTextFile(abs);
+  if (!body.ok()) return Status::Unavailable(body.status().message());
+  return body;
+}
+
+// The findings of every document the scan read, stored ones with their leak.
+std::vector<Finding> ScanFindings(Context& ctx, const StoreSink& sink, bool stored) {
+  std::map<std::tuple<KeyKind, std::string, std::string>, LeakStore::LeakRow> leaks;
+  if (stored) {
+    Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks({});
+    if (rows.ok())
+      for (auto& row : *rows) leaks[{row.key_kind, row.key, row.page_url}] = std::move(row);
+  }
+  std::vector<Finding> findings;
+  for (const CrawledDocument& doc : sink.collected()) {
+    for (const PageRef& ref : doc.refs) {
+      Finding f = MakeFinding(ref, doc.page_url, doc.source_url);
+      auto it = leaks.find({ref.key_kind, ref.key, doc.page_url});
+      if (f.company && it != leaks.end()) {
+        Finding s = FindingFromLeak(it->second);
+        f.leak_id = s.leak_id;
+        f.status = s.status;
+        f.first_seen = s.first_seen;
+        f.last_seen = s.last_seen;
+        f.severity = s.severity;
+      }
+      findings.push_back(std::move(f));
+    }
+  }
+  return findings;
+}
+
+bool IsOpenCompany(const Finding& f, const StoreSink& sink, bool stored) {
+  if (!f.company) return false;
+  if (stored && f.status) return *f.status != "false_positive" && *f.status != "allowed";
+  PageRef probe;
+  probe.key_kind = f.key_kind;
+  probe.key = f.key;
+  return !sink.Allowed(probe, f.page_url, nullptr);
+}
+
+Result<int> Scan(Context& ctx, const ScanArgs& args) {
+  Result<ReportFormat> format = ParseFormat(args.format);
+  if (!format.ok()) return format.status();
+  if (*format != ReportFormat::kText && *format != ReportFormat::kJson &&
+      *format != ReportFormat::kSarif)
+    return Status::InvalidInput("--format: scan offers text, json or sarif");
+  const bool store = !args.no_store;
+  const bool have_db = store || fs::exists(ctx.db_path());
+  if (have_db) MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  Result<Inventory> inventory = ScanInventory(ctx, args, have_db);
+  if (!inventory.ok()) return inventory.status();
+  if (inventory->meetings().empty() && inventory->personal_links().empty() &&
+      inventory->company_domains().empty())
+    ctx.Warn("no inventory and no company domain: every reference is reported as non-company");
+
+  StoreSink sink(store ? &ctx.store() : nullptr, ctx.config().allow, {}, /*collect=*/true);
+  sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
+  const bool is_url = args.target.rfind("http://", 0) == 0 || args.target.rfind("https://", 0) == 0;
+  if (is_url) {
+    PassOptions options;
+    options.fetcher = ctx.config().crawler;
+    options.fetcher.allow_private_addresses = args.allow_private;
+    if (args.ignore_robots) options.fetcher.respect_robots = false;
+    CrawlTarget target;
+    target.url = args.target;
+    target.depth = args.depth;
+    target.conditional = false;
+    target.watch_list = false;
+    target.allow_private_addresses = args.allow_private;
+    MEETLEAK_RETURN_IF_ERROR(RunPass(ctx, *inventory, {target}, options, sink).status());
+  } else {
+    std::string url;
+    Result<std::string> body = ReadTarget(args.target, &url);
+    if (!body.ok()) return body.status();
+    Matcher matcher;
+    CrawledDocument doc = ScanDocument(matcher, *inventory, *body, "", url, url);
+    sink.OnSourceDone(std::move(doc));
+  }
+  MEETLEAK_RETURN_IF_ERROR(sink.Flush());
+  std::vector<Finding> findings = ScanFindings(ctx, sink, store);
+  RenderOptions render;
+  render.tool_version = MEETLEAK_VERSION;
+  MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(findings, *format, render), ""));
+  if (!sink.failed_sources().empty()) {
+    return Status::Unavailable(sink.failed_sources().front().error.empty()
+                                   ? args.target + ": could not be read"
+                                   : sink.failed_sources().front().error);
+  }
+  for (const Finding& f : findings)
+    if (IsOpenCompany(f, sink, store)) return 1;
+  return 0;
+}
+
+}  // namespace
+
+void AddScanCommand(CLI::App& app, Command& command) {
+  auto args = std::make_shared<ScanArgs>();
+  CLI::App* scan = app.add_subcommand("scan", "scan one URL, file or stdin (-) now");
+  scan->add_option("TARGET", args->target, "http(s) URL, local path, or - for stdin")->required();
+  scan->add_option("--inventory", args->inventory, "meetings CSV for this scan");
+  scan->add_option("--personal-links", args->personal_links, "personal links CSV for this scan");
+  scan->add_option("--company-domain", args->company_domains, "a company Zoom host (repeatable)");
+  scan->add_option("--depth", args->depth, "follow same-host page links N hops")
+      ->check(CLI::Range(0, 5));
+  scan->add_option("--format", args->format, "text, json or sarif");
+  scan->add_flag("--allow-private-addresses", args->allow_private);
+  scan->add_flag("--ignore-robots", args->ignore_robots);
+  scan->add_flag("--no-store", args->no_store, "do not read or write leaks");
+  scan->callback([&command, args] {
+    command = [args](Context& ctx) { return Scan(ctx, *args); };
+  });
+}
+
+}  // namespace meetleak::cli

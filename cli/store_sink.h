@@ -1,0 +1,72 @@
+// StoreSink: the crawler's sink, written to the LeakStore (the adapter the
+// design puts in cli/). Documents are grouped into one transaction of up to
+// kGroup documents (group commit); a source's own state is written only after
+// the documents reached from it are committed. Also collects what the scan
+// command prints, and the figures of the run summary.
+#ifndef MEETLEAK_CLI_STORE_SINK_H_
+#define MEETLEAK_CLI_STORE_SINK_H_
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/config.h"
+#include "crawler/crawler.h"
+#include "db/store.h"
+
+namespace meetleak::cli {
+
+class StoreSink : public CrawlSink {
+ public:
+  static constexpr size_t kGroup = 256;
+
+  // `store` may be null (scan --no-store): nothing is read or written.
+  // `sources` gives each configured source's interval (run); scan passes {}.
+  StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
+            std::map<std::string, int> intervals, bool collect);
+
+  std::optional<StoredValidators> Validators(const std::string& url) override;
+  std::vector<std::string> WatchList(const std::string& source_url) override;
+  void OnDocument(CrawledDocument doc) override;
+  void OnSourceDone(CrawledDocument source_doc) override;
+
+  // Commits what is buffered. Called at the end of a pass.
+  Status Flush();
+  // The first storage error, if any (the run stops on it: exit 4).
+  const Status& error() const { return error_; }
+  void set_on_error(std::function<void()> f) { on_error_ = std::move(f); }
+  void set_on_warning(std::function<void(const std::string&)> f) { warn_ = std::move(f); }
+
+  // Documents seen (scan keeps them to print findings).
+  const std::vector<CrawledDocument>& collected() const { return collected_; }
+  // Source documents that failed, by URL.
+  const std::vector<CrawledDocument>& failed_sources() const { return failed_sources_; }
+  int sources_ok() const { return sources_ok_; }
+  const LeakStore::WriteResult& totals() const { return totals_; }
+  // Whether `key`/`page_url` is covered by an [[allow]] entry now.
+  bool Allowed(const PageRef& ref, const std::string& page_url, std::string* reason) const;
+
+ private:
+  LeakStore::DocumentWrite ToWrite(const CrawledDocument& doc) const;
+  void Fail(Status s);
+
+  LeakStore* store_;
+  const std::vector<AllowEntry>& allow_;
+  std::map<std::string, int> intervals_;
+  bool collect_;
+  std::vector<LeakStore::DocumentWrite> buffer_;
+  std::vector<CrawledDocument> collected_;
+  std::vector<CrawledDocument> failed_sources_;
+  std::map<std::string, std::int64_t> non_company_;  // per source, this pass
+  int sources_ok_ = 0;
+  LeakStore::WriteResult totals_;
+  Status error_;
+  std::function<void()> on_error_;
+  std::function<void(const std::string&)> warn_;
+};
+
+}  // namespace meetleak::cli
+
+#endif  // MEETLEAK_CLI_STORE_SINK_H_

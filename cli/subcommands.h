@@ -1,0 +1,34 @@
+// The subcommands. Each Add… registers its CLI11 subcommand on `app` and,
+// when it is chosen, sets `command` to the function that runs it. A command
+// returns its exit code (scan/run: 0, 1 when an open company leak was seen, 3
+// when nothing could be read) or a failed Status (→ exit 2/3/4 by its code).
+#ifndef MEETLEAK_CLI_SUBCOMMANDS_H_
+#define MEETLEAK_CLI_SUBCOMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "cli/context.h"
+
+namespace meetleak::cli {
+
+using Command = std::function<Result<int>(Context&)>;
+
+void AddInventoryCommands(CLI::App& app, Command& command);
+void AddScanCommand(CLI::App& app, Command& command);
+void AddRunCommand(CLI::App& app, Command& command);
+void AddConfigCommands(CLI::App& app, Command& command);
+void AddSourcesCommands(CLI::App& app, Command& command);
+void AddLeaksCommands(CLI::App& app, Command& command);
+void AddReportCommands(CLI::App& app, Command& command);
+void AddNotifyCommand(CLI::App& app, Command& command);
+
+int ReportError(const Status& status);
+
+// Sends (or with dry_run prints) the owner digests of leaks that are new,
+// reopened or escalated since their last notice; marks sent ones notified.
+Status NotifyOwners(Context& ctx, bool dry_run);
+
+}  // namespace meetleak::cli
+
+#endif  // MEETLEAK_CLI_SUBCOMMANDS_H_
