@@ -1,0 +1,144 @@
+// The config file: every key read, errors naming file, line and key, and
+// `meetleak config check` / bad-config exit codes end to end.
+#include "cli/config.h"
+
+#include "tests/cli/cli_fixture.h"
+#include "tests/support/status_matchers.h"
+
+namespace meetleak::testing {
+namespace {
+
+using cli::Config;
+using cli::LoadConfig;
+
+const char kGood[] = R"(database = "state/meetleak.db"
+[company]
+zoom_domains = ["acme-corp.zoom.us"]
+inventory = "meetings.csv"
+security_contact = "secops@acme.example"
+[crawler]
+concurrency = 64
+per_host = 1
+delay_ms = 250
+max_body_bytes = 5_000_000
+respect_robots = false
+user_agent = "meetleak-test"
+[[source]]
+url = "https://example.org/feed.xml"
+interval = "15m"
+[[source]]
+url = "https://example.org/"
+kind = "page"
+depth = 2
+follow_entries = false
+[[allow]]
+meeting_id = "855 1234 5678"
+reason = "public webinar series"
+expires = 2027-03-31
+[notify]
+smtp_url = "smtps://mail.acme.example:465"
+from = "meetleak@acme.example"
+smtp_password_env = "MEETLEAK_SMTP_PASSWORD"
+)";
+
+class ConfigTest : public CliTest {};
+
+TEST_F(ConfigTest, ReadsEveryKeyAndResolvesPathsAgainstTheConfigFolder) {
+  auto path = dir_.Write("etc/meetleak.toml", kGood);
+  Result<Config> c = LoadConfig(path);
+  ASSERT_OK(c);
+  EXPECT_EQ(c->database, dir_.path() / "etc/state/meetleak.db");
+  EXPECT_EQ(c->inventory, dir_.path() / "etc/meetings.csv");
+  EXPECT_EQ(c->zoom_domains, std::vector<std::string>{"acme-corp.zoom.us"});
+  EXPECT_EQ(c->crawler.concurrency, 64);
+  EXPECT_EQ(c->crawler.per_host, 1);
+  EXPECT_EQ(c->crawler.delay_ms, 250);
+  EXPECT_EQ(c->crawler.max_body_bytes, 5'000'000);
+  EXPECT_FALSE(c->crawler.respect_robots);
+  EXPECT_EQ(c->crawler.timeout_s, 20);  // default kept
+  EXPECT_EQ(c->crawler.user_agent, "meetleak-test");
+  ASSERT_EQ(c->sources.size(), 2u);
+  EXPECT_EQ(c->sources[0].interval_s, 900);
+  EXPECT_EQ(c->sources[1].interval_s, 3600);  // default 1h
+  EXPECT_EQ(c->sources[1].depth, 2);
+  EXPECT_FALSE(c->sources[1].follow_entries);
+  ASSERT_EQ(c->allow.size(), 1u);
+  EXPECT_EQ(c->allow[0].meeting_id, "85512345678");
+  EXPECT_EQ(c->allow[0].expires, "2027-03-31");
+  EXPECT_EQ(c->notify.smtp_password_env, "MEETLEAK_SMTP_PASSWORD");
+}
+
+TEST_F(ConfigTest, ErrorsNameFileLineAndKey) {
+  struct Case {
+    const char* toml;
+    const char* expect;  // substring of the message
+  } cases[] = {
+      {"[crawler]\nconcurency = 3\n", ":2: crawler.concurency: unknown key"},
+      {"[crawler]\nper_host = 0\n", ":2: crawler.per_host"},
+      {"[[source]]\nurl = \"https://a.example/\"\n[[source]]\nurl = \"https://a.example/\"\n",
+       ":4: source.url: duplicate source"},
+      {"[[source]]\nurl = \"https://a.example/\"\ninterval = \"soon\"\n", ":3: source.interval"},
+      {"[[source]]\nurl = \"ftp://a.example/\"\n", ":1: source.url"},
+      {"[[allow]]\nmeeting_id = \"85512345678\"\n", "allow.reason: required"},
+      {"[[allow]]\nmeeting_id = \"123\"\nreason = \"x\"\n", ":2: allow.meeting_id"},
+      {"[company]\nsecurity_contact = \"nobody\"\n", ":2: company.security_contact"},
+      {"database = \n", ":1:"},
+      {"colour = \"blue\"\n", ":1: colour: unknown key"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.toml);
+    auto path = dir_.Write("bad.toml", c.toml);
+    Result<Config> r = LoadConfig(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidInput);
+    EXPECT_NE(r.status().message().find(path.string()), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
+  }
+}
+
+TEST_F(ConfigTest, AllowEntriesMatchByKeyOrPrefixUntilTheyExpire) {
+  std::vector<cli::AllowEntry> allow(3);
+  allow[0].meeting_id = "85512345678";
+  allow[0].expires = "2026-12-31";
+  allow[1].vanity = "carla.acme";
+  allow[2].url_prefix = "https://example.org/public/";
+  auto day = [](const char* iso) {
+    std::tm tm{};
+    strptime(iso, "%Y-%m-%d", &tm);
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+  };
+  EXPECT_NE(cli::FindAllow(allow, "meeting_id", "85512345678", "x", day("2026-12-31")), nullptr);
+  EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "85512345678", "x", day("2027-01-01")), nullptr);
+  EXPECT_NE(cli::FindAllow(allow, "vanity", "carla.acme", "x", day("2030-01-01")), nullptr);
+  EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "carla.acme", "x", day("2030-01-01")), nullptr);
+  EXPECT_NE(cli::FindAllow(allow, "meeting_id", "1", "https://example.org/public/a", day("2030-01-01")),
+            nullptr);
+  EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "1", "https://example.org/private", day("2030-01-01")),
+            nullptr);
+}
+
+TEST_F(ConfigTest, ConfigCheckAndBadConfigExitCodes) {
+  dir_.Write("meetings.csv", "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,pmi\n");
+  dir_.Write("meetleak.toml", "[company]\ninventory = \"meetings.csv\"\n[[source]]\nurl = \"https://example.org/\"\n");
+  ProgramResult ok = Meetleak({"config", "check"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("https://example.org/"), std::string::npos);
+
+  dir_.Write("meetings.csv", "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,daily\n");
+  ProgramResult bad_csv = Meetleak({"config", "check"});
+  EXPECT_EQ(bad_csv.exit_code, 2);
+  EXPECT_NE(bad_csv.err.find("meetings.csv:2"), std::string::npos) << bad_csv.err;
+  // A bad configured CSV stops run before anything is fetched.
+  ProgramResult run = Meetleak({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("meetings.csv:2"), std::string::npos) << run.err;
+
+  dir_.Write("other.toml", "[crawler]\ndelay = 5\n");
+  ProgramResult bad = Meetleak({"--config", "other.toml", "run", "--once"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("other.toml:2: crawler.delay: unknown key"), std::string::npos) << bad.err;
+  EXPECT_EQ(Meetleak({"--config", "missing.toml", "sources", "list"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace meetleak::testing
