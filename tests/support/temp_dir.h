@@ -40,6 +40,13 @@ ProgramResult RunProgram(const std::vector<std::string>& argv, const std::string
                          const std::filesystem::path& cwd = {},
                          const std::vector<std::string>& env = {});
 
+// Starts argv[0] in the background with stdout/stderr to the given files and
+// stdin from /dev/null; returns its pid. WaitProgram reaps it.
+int StartProgram(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                 const std::filesystem::path& out, const std::filesystem::path& err);
+// Waits for `pid`; returns its ProgramResult with exit code or signal (no output).
+ProgramResult WaitProgram(int pid);
+
 }  // namespace meetleak::testing
 
 #endif  // MEETLEAK_TESTS_SUPPORT_TEMP_DIR_H_
