@@ -1,0 +1,87 @@
+// ParseDocument: decode, choose a parser, always keep the whole body as
+// segments[0], deduplicate links. Nothing here throws: the parsers catch what
+// their libraries throw and turn it into warnings.
+#include "feeds/document.h"
+
+#include <set>
+#include <utility>
+
+#include "feeds/charset.h"
+#include "feeds/feed_parsers.h"
+#include "feeds/html_extract.h"
+#include "feeds/html_tokenizer.h"
+#include "feeds/sniff.h"
+
+namespace meetleak {
+namespace {
+
+using feeds_internal::ParserChoice;
+
+void ParseHtml(std::string_view utf8, std::string_view url, Document* doc) {
+  doc->kind = DocumentKind::kHtml;
+  feeds_internal::HtmlExtraction extraction;
+  feeds_internal::ExtractHtml(utf8, &extraction);
+  feeds_internal::AddHtmlToDocument(extraction, url, "", doc);
+  if (extraction.dropped_attributes > 0) {
+    doc->warnings.push_back(std::to_string(extraction.dropped_attributes) +
+                            " attribute(s) past the per-element limit of " +
+                            std::to_string(feeds_internal::HtmlTokenizer::kMaxAttributes) +
+                            " ignored");
+  }
+}
+
+// Keeps the first of each (rel, url).
+void DeduplicateLinks(std::vector<Link>* links) {
+  std::set<std::pair<Link::Rel, std::string>> seen;
+  std::vector<Link> unique;
+  unique.reserve(links->size());
+  for (Link& link : *links) {
+    if (seen.emplace(link.rel, link.url).second) unique.push_back(std::move(link));
+  }
+  *links = std::move(unique);
+}
+
+}  // namespace
+
+std::string_view ToString(DocumentKind kind) {
+  switch (kind) {
+    case DocumentKind::kHtml: return "html";
+    case DocumentKind::kRss: return "rss";
+    case DocumentKind::kRdf: return "rdf";
+    case DocumentKind::kAtom: return "atom";
+    case DocumentKind::kJsonFeed: return "json_feed";
+    case DocumentKind::kSitemap: return "sitemap";
+    case DocumentKind::kSitemapIndex: return "sitemap_index";
+    case DocumentKind::kText: return "text";
+  }
+  return "text";
+}
+
+Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url) {
+  Document doc;
+  feeds_internal::DecodedBody decoded = feeds_internal::DecodeToUtf8(body, content_type, &doc.warnings);
+  doc.charset = decoded.charset;
+  doc.segments.push_back(Segment{Segment::Origin::kBody, std::move(decoded.utf8), ""});
+  const std::string& text = doc.segments[0].text;
+  switch (feeds_internal::ChooseParser(text, content_type)) {
+    case ParserChoice::kXmlFeed:
+      if (!feeds_internal::ParseXmlFeed(text, url, &doc)) {
+        doc.entries.clear();
+        ParseHtml(text, url, &doc);  // an XML document that is no feed: its text and links
+      }
+      break;
+    case ParserChoice::kJsonFeed:
+      if (!feeds_internal::ParseJsonFeed(text, url, &doc)) doc.kind = DocumentKind::kText;
+      break;
+    case ParserChoice::kHtml:
+      ParseHtml(text, url, &doc);
+      break;
+    case ParserChoice::kText:
+      doc.kind = DocumentKind::kText;
+      break;
+  }
+  DeduplicateLinks(&doc.links);
+  return doc;
+}
+
+}  // namespace meetleak

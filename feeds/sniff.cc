@@ -1,0 +1,96 @@
+#include "feeds/sniff.h"
+
+#include <array>
+#include <string>
+
+namespace meetleak::feeds_internal {
+namespace {
+
+std::string Lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+std::string MediaType(std::string_view content_type) {
+  std::string lowered = Lowered(content_type.substr(0, content_type.find(';')));
+  size_t b = lowered.find_first_not_of(" \t");
+  size_t e = lowered.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : lowered.substr(b, e - b + 1);
+}
+
+// The local name of the first element, lower-cased, skipping the XML
+// declaration, processing instructions, comments and the doctype; "" if the
+// first 4 KiB hold none.
+std::string FirstElementName(std::string_view text) {
+  std::string_view head = text.substr(0, 4096);
+  size_t p = 0;
+  while (true) {
+    p = head.find('<', p);
+    if (p == std::string_view::npos || p + 1 >= head.size()) return "";
+    if (head.compare(p, 4, "<!--") == 0) {
+      size_t end = head.find("-->", p + 4);
+      if (end == std::string_view::npos) return "";
+      p = end + 3;
+      continue;
+    }
+    if (IsAlpha(head[p + 1])) break;
+    ++p;
+  }
+  size_t end = p + 1;
+  while (end < head.size() && (IsAlpha(head[end]) || (head[end] >= '0' && head[end] <= '9') ||
+                               head[end] == ':' || head[end] == '-' || head[end] == '_' ||
+                               head[end] == '.')) {
+    ++end;
+  }
+  std::string name = Lowered(head.substr(p + 1, end - p - 1));
+  size_t colon = name.rfind(':');
+  return colon == std::string::npos ? name : name.substr(colon + 1);
+}
+
+bool IsFeedRoot(std::string_view name) {
+  return name == "rss" || name == "feed" || name == "rdf" || name == "urlset" ||
+         name == "sitemapindex" || name == "channel";
+}
+
+bool LooksLikeHtml(std::string_view text) {
+  std::string head = Lowered(text.substr(0, 4096));
+  static constexpr std::array<std::string_view, 10> kMarkers = {
+      "<!doctype html", "<html", "<head", "<body", "<a ", "<div", "<p>", "<p ", "<script", "<br"};
+  for (std::string_view m : kMarkers) {
+    if (head.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool LooksLikeJsonFeed(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || text[start] != '{') return false;
+  return text.substr(0, 65536).find("jsonfeed.org/version") != std::string_view::npos;
+}
+
+}  // namespace
+
+ParserChoice ChooseParser(std::string_view utf8, std::string_view content_type) {
+  const std::string media = MediaType(content_type);
+  const std::string root = FirstElementName(utf8);
+  if (IsFeedRoot(root)) return ParserChoice::kXmlFeed;
+  if (LooksLikeJsonFeed(utf8)) return ParserChoice::kJsonFeed;
+  if (root == "html" || root == "head" || root == "body") return ParserChoice::kHtml;
+  if (media == "text/html" || media == "application/xhtml+xml") return ParserChoice::kHtml;
+  if (media == "application/feed+json" || media == "application/json") {
+    return ParserChoice::kJsonFeed;
+  }
+  bool xml_media = media.ends_with("/xml") || media.ends_with("+xml");
+  size_t start = utf8.find_first_not_of(" \t\r\n");
+  bool xml_start = start != std::string_view::npos && utf8.compare(start, 5, "<?xml") == 0;
+  if ((xml_media || xml_start) && !LooksLikeHtml(utf8)) return ParserChoice::kXmlFeed;
+  if (LooksLikeHtml(utf8) || !root.empty()) return ParserChoice::kHtml;
+  return ParserChoice::kText;
+}
+
+}  // namespace meetleak::feeds_internal
