@@ -1,0 +1,57 @@
+// Inventory::Classify: company or not, owner, and the severity table of the
+// design ("Detection"), highest rule winning.
+//
+// Company-domain links whose meeting is not in the inventory have no known
+// meeting kind; they are rated by what the link is: a start link or one
+// carrying its passcode is critical, a personal link is critical (personal
+// links are PMIs), a join, webinar or recording link high, a registration
+// link low. Their owner is the security contact.
+#include "matchers/inventory.h"
+
+namespace meetleak {
+namespace {
+
+bool IsLink(const MeetingRef& ref) {
+  return ref.form == RefForm::kUrl || ref.form == RefForm::kAppLink;
+}
+
+Severity Rate(const MeetingRef& ref, MeetingKind kind) {
+  if (ref.link_type == LinkType::kStart || ref.has_start_token || ref.has_passcode ||
+      kind == MeetingKind::kPmi || ref.link_type == LinkType::kPersonal)
+    return Severity::kCritical;
+  if (ref.link_type == LinkType::kJoin || ref.link_type == LinkType::kWebinar ||
+      kind == MeetingKind::kRecurring || ref.link_type == LinkType::kRecording)
+    return Severity::kHigh;
+  if (kind == MeetingKind::kScheduled || kind == MeetingKind::kWebinar) return Severity::kMedium;
+  if (ref.link_type == LinkType::kRegister) return Severity::kLow;
+  return Severity::kMedium;  // a company reference of unknown kind (not reached by the rules)
+}
+
+}  // namespace
+
+Classification Inventory::Classify(const MeetingRef& ref) const {
+  Classification c;
+  if (ref.key_kind == KeyKind::kMeetingId) {
+    if (const InventoryMeeting* m = FindMeeting(ref.key)) {
+      c.company = true;
+      c.owner = m->owner_email;
+      c.meeting_kind = m->kind;
+    }
+  } else if (ref.key_kind == KeyKind::kVanity) {
+    if (const PersonalLink* l = FindVanity(ref.key)) {
+      c.company = true;
+      c.owner = l->owner_email;
+      c.meeting_kind = MeetingKind::kPmi;
+    }
+  }
+  if (!c.company && IsLink(ref) && IsCompanyHost(ref.host)) {
+    c.company = true;
+    c.owner = security_contact_;
+    if (ref.link_type == LinkType::kPersonal) c.meeting_kind = MeetingKind::kPmi;
+  }
+  if (!c.company) return Classification{};
+  c.severity = Rate(ref, c.meeting_kind);
+  return c;
+}
+
+}  // namespace meetleak

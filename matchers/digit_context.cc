@@ -1,0 +1,169 @@
+// What a whole 9–11 digit number is, read from the words around it: a
+// one-tap dial string, a SIP address, an ID after a (localized) label, or a
+// bare inventory ID.
+#include <algorithm>
+#include <array>
+
+#include <re2/re2.h>
+
+#include "matchers/internal.h"
+#include "matchers/inventory.h"
+
+namespace meetleak::matchers_internal {
+namespace {
+
+// Labels of Zoom invitations (and calendar tools that copy them), squeezed:
+// lower-case ASCII, without spaces, dashes and underscores. Compared as
+// suffixes of the squeezed text before the number, so a leading capital
+// that does not lower-case (Cyrillic) is simply left out.
+constexpr std::array<std::string_view, 37> kIdLabels{{
+    "meetingid", "webinarid", "conferenceid", "personalmeetingid",  // en
+    "besprechungsid", "konferenzid",                                  // de (Meeting-ID above)
+    "idder\xC3\xA9union", "idr\xC3\xA9union", "idduwebinaire", "iddewebinaire",       // fr
+    "iddereuni\xC3\xB3n", "iddelareuni\xC3\xB3n", "iddelseminarioweb", "iddewebinar",  // es
+    "iddareuni\xC3\xA3o", "iddowebinar", "iddosemin\xC3\xA1rioweb",                     // pt
+    "idriunione", "iddellariunione", "idmeeting", "iddelwebinar", "idwebinar",          // it
+    "vergaderingid", "vergaderingsid",                                                  // nl
+    "\xE3\x83\x9F\xE3\x83\xBC\xE3\x83\x86\xE3\x82\xA3\xE3\x83\xB3\xE3\x82\xB0id",       // ja ミーティングID
+    "\xE3\x82\xA6\xE3\x82\xA7\xE3\x83\x93\xE3\x83\x8A\xE3\x83\xBCid",                   // ja ウェビナーID
+    "\xE4\xBC\x9A\xE8\xAD\xB0id",                                                       // ja 会議ID
+    "\xE4\xBC\x9A\xE8\xAE\xAEid", "\xE6\x9C\x83\xE8\xAD\xB0id",                         // zh 会议ID 會議ID
+    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7", "\xE6\x9C\x83\xE8\xAD\xB0\xE8\x99\x9F",     // zh 会议号 會議號
+    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7\xE7\xA0\x81",                                 // zh 会议号码
+    "\xE7\xBD\x91\xE7\xBB\x9C\xE7\xA0\x94\xE8\xAE\xA8\xE4\xBC\x9Aid",                   // zh 网络研讨会ID
+    "\xED\x9A\x8C\xEC\x9D\x98id",                                                       // ko 회의 ID
+    "\xEC\x9B\xA8\xEB\xB9\x84\xEB\x82\x98id",                                           // ko 웨비나 ID
+    "\xD0\xB4\xD0\xB5\xD0\xBD\xD1\x82\xD0\xB8\xD1\x84\xD0\xB8\xD0\xBA\xD0\xB0\xD1\x82"
+    "\xD0\xBE\xD1\x80\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x84\xD0\xB5\xD1\x80\xD0\xB5\xD0\xBD"
+    "\xD1\x86\xD0\xB8\xD0\xB8",                                                         // ru (И)дентификатор конференции
+    "zoomid",
+}};
+
+struct DigitPatterns {
+  RE2 one_tap_before{R"([0-9],{2,}$)"};
+  RE2 one_tap_passcode{R"(^#,+(?:0#,+)?\*?[0-9]+#)"};
+  RE2 sip_after{R"((?i)^(?:\.[0-9]+)?@zoomcrc\.com)"};
+  RE2 sip_passcode{R"(^\.[0-9]+@)"};
+  RE2 passcode_line{"(?i)(?:" + PasscodeLabelPattern() +
+                    R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*[^\s<>"']|[0-9]))"};
+};
+
+const DigitPatterns& Patterns() {
+  static const DigitPatterns* patterns = new DigitPatterns();
+  return *patterns;
+}
+
+Decoded DecodeBefore(std::string_view raw, std::size_t s, std::size_t span) {
+  return DecodeRange(raw, s > span ? s - span : 0, s);
+}
+
+Decoded DecodeAfter(std::string_view raw, std::size_t e, std::size_t span) {
+  return DecodeRange(raw, e, std::min(raw.size(), e + span));
+}
+
+// Cheap raw test before decoding: every label holds "id" or non-ASCII text.
+bool MayHoldLabel(std::string_view raw, std::size_t s) {
+  std::size_t lo = s > 200 ? s - 200 : 0;
+  for (std::size_t k = lo; k < s; ++k) {
+    unsigned char c = static_cast<unsigned char>(raw[k]);
+    if (c >= 0xD0) return true;
+    if ((c | 0x20) == 'i' && k + 1 < s && (raw[k + 1] | 0x20) == 'd') return true;
+  }
+  return false;
+}
+
+bool LabelBefore(std::string_view raw, std::size_t s) {
+  if (!MayHoldLabel(raw, s)) return false;
+  Decoded d = DecodeBefore(raw, s, 200);
+  const std::string& t = d.text;
+  std::size_t k = t.size();
+  while (k > 0) {  // separators and tags between the label and the number
+    char c = t[k - 1];
+    if (c == '>') {
+      std::size_t lt = t.rfind('<', k - 1);
+      if (lt == std::string::npos) break;
+      k = lt;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == '#' || c == '-' ||
+        c == '=' || c == '.' || c == '"')
+      --k;
+    else
+      break;
+  }
+  std::string squeezed;
+  for (std::size_t i = k > 64 ? k - 64 : 0; i < k; ++i) {
+    char c = t[i];
+    if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '\r') continue;
+    squeezed.push_back(ToLowerAscii(c));
+  }
+  for (std::string_view label : kIdLabels)
+    if (squeezed.ends_with(label)) return true;
+  return false;
+}
+
+bool PasscodeLineAfter(std::string_view raw, std::size_t e) {
+  Decoded d = DecodeAfter(raw, e, 320);
+  return RE2::PartialMatch(d.text, Patterns().passcode_line);
+}
+
+bool MayBeOneTap(std::string_view raw, std::size_t s) {
+  if (s == 0) return false;
+  char c = raw[s - 1];
+  return c == ',' || c == 'C' || c == 'c' || c == ';';
+}
+
+bool MayBeSip(std::string_view raw, std::size_t e) {
+  if (e >= raw.size()) return false;
+  char c = raw[e];
+  return c == '@' || c == '.' || c == '%' || c == '&' || c == '\\';
+}
+
+}  // namespace
+
+const std::string& PasscodeLabelPattern() {
+  static const std::string* pattern = new std::string(
+      "passcode|password|pass code|passwort|kenncode|code secret|mot de passe|"
+      "c\xC3\xB3" "digo de acceso|codigo de acceso|contrase\xC3\xB1" "a|senha|"
+      "c\xC3\xB3" "digo de acesso|codice d'accesso|codice di accesso|toegangscode|"
+      "wachtwoord|\xE3\x83\x91\xE3\x82\xB9\xE3\x82\xB3\xE3\x83\xBC\xE3\x83\x89|"  // パスコード
+      "\xE3\x83\x91\xE3\x82\xB9\xE3\x83\xAF\xE3\x83\xBC\xE3\x83\x89|"              // パスワード
+      "\xE5\xAF\x86\xE7\xA0\x81|\xE5\xAF\x86\xE7\xA2\xBC|"                          // 密码 密碼
+      "\xEC\x95\x94\xED\x98\xB8|\xEB\xB9\x84\xEB\xB0\x80\xEB\xB2\x88\xED\x98\xB8|"  // 암호 비밀번호
+      "\xD0\xBA\xD0\xBE\xD0\xB4 \xD0\xB4\xD0\xBE\xD1\x81\xD1\x82\xD1\x83\xD0\xBF\xD0\xB0|"  // код доступа
+      "\xD0\xBF\xD0\xB0\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C");                          // пароль
+  return *pattern;
+}
+
+std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& run,
+                                         const Inventory* inventory) {
+  MeetingRef ref;
+  ref.offset = run.begin;
+  ref.length = run.end - run.begin;
+  ref.key = run.digits;
+  if (MayBeOneTap(raw, run.begin) &&
+      RE2::PartialMatch(DecodeBefore(raw, run.begin, 48).text, Patterns().one_tap_before)) {
+    Decoded after = DecodeAfter(raw, run.end, 64);
+    if (!after.text.empty() && after.text[0] == '#') {
+      ref.form = RefForm::kDialIn;
+      ref.has_passcode = RE2::PartialMatch(after.text, Patterns().one_tap_passcode);
+      return ref;
+    }
+  }
+  if (MayBeSip(raw, run.end)) {
+    Decoded after = DecodeAfter(raw, run.end, 48);
+    if (RE2::PartialMatch(after.text, Patterns().sip_after)) {
+      ref.form = RefForm::kDialIn;
+      ref.has_passcode = RE2::PartialMatch(after.text, Patterns().sip_passcode);
+      return ref;
+    }
+  }
+  bool labelled = LabelBefore(raw, run.begin);
+  if (!labelled && !(inventory != nullptr && inventory->HasMeetingId(run.digits)))
+    return std::nullopt;
+  ref.form = RefForm::kIdText;
+  ref.has_passcode = PasscodeLineAfter(raw, run.end);
+  return ref;
+}
+
+}  // namespace meetleak::matchers_internal

@@ -1,0 +1,112 @@
+// Internal to matchers/: the pieces Matcher::Find and FindSlow share.
+// Nothing outside this folder includes this header.
+//
+// The one rule that keeps the pre-filtered path equal to the plain one:
+// decoding never produces ASCII letters or digits (an escape that would is
+// left as written), so every "zoom" a pattern can see is a literal "zoom" in
+// the raw text, and every digit is a raw digit. Decoding is local: a window
+// that starts and ends at a raw delimiter decodes to exactly the slice of the
+// whole text's decoding.
+#ifndef MEETLEAK_MATCHERS_INTERNAL_H_
+#define MEETLEAK_MATCHERS_INTERNAL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "matchers/meeting_ref.h"
+
+namespace meetleak {
+
+class Inventory;
+
+namespace matchers_internal {
+
+// ---- decode.cc -------------------------------------------------------------
+
+// Decoded text with a map back to the raw text: src[i] is the raw offset of
+// the escape (or byte) that produced text[i]; src[text.size()] is the raw end.
+struct Decoded {
+  std::string text;
+  std::vector<std::uint32_t> src;
+  std::size_t Raw(std::size_t i) const { return src[i]; }
+};
+
+// Decodes raw[begin, end): HTML entities (named, decimal, hex), percent
+// escapes, JSON/JS escapes (\/, \uXXXX, \xXX), Unicode spaces (NBSP …) to
+// ' ', fullwidth colon to ':', zoom[.]us / zoom dot us obfuscation, and the
+// Proofpoint URL Defense v2 u= encoding and v3 wrapper end. Nested escapes
+// (%253A, &amp;#x2F;) are decoded up to three levels. `raw` is the whole
+// text: obfuscation rules look one byte outside the range.
+Decoded DecodeRange(std::string_view raw, std::size_t begin, std::size_t end);
+
+// A raw delimiter: ASCII whitespace, quotes, backtick, '<', '>'. No escape
+// contains one, so decoding never crosses one.
+bool IsDelimiter(unsigned char c);
+// Length of a spaced obfuscation token (" dot ", " [.] " …) starting at i
+// (at its leading space), or 0. Such spaces are not delimiters.
+std::size_t SpacedDotAt(std::string_view raw, std::size_t i);
+// Same, for a token ending at `end` (exclusive).
+std::size_t SpacedDotEndingAt(std::string_view raw, std::size_t end);
+
+// The segment [begin, end) around raw position p bounded by delimiters
+// (capped at kMaxLeft / kMaxRight bytes).
+std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::size_t p);
+inline constexpr std::size_t kMaxLeft = 8192;
+inline constexpr std::size_t kMaxRight = 16384;
+
+bool IsAsciiAlnum(unsigned char c);
+char ToLowerAscii(char c);
+std::string LowerAscii(std::string_view s);
+
+// ---- url_refs.cc -----------------------------------------------------------
+
+// Finds URL and app-link references (forms kUrl, kAppLink) in a decoded
+// window; offsets and lengths are raw. Contexts are left empty.
+void FindLinkRefs(const Decoded& window, std::vector<MeetingRef>* out);
+
+// ---- digit_refs.cc ---------------------------------------------------------
+
+// A whole, Zoom-grouped 9–11 digit number at raw[begin, end).
+struct DigitRun {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string digits;
+};
+
+// Parses a number starting exactly at raw[p] (a digit): groups of digits
+// separated by spaces, dashes, NBSP (raw, &nbsp;, %20, \u00a0 …) or inline
+// tags; grouped 3-3-3, 3-3-4, 3-4-4, or 9–11 digits ungrouped; not part of a
+// longer number on either side.
+std::optional<DigitRun> ParseIdDigits(std::string_view raw, std::size_t p);
+
+// True if a separator token (%20, \u00a0, &nbsp; …) ends exactly at raw[p],
+// so a number may start at p although raw[p-1] is a digit.
+bool EscapeEndsAt(std::string_view raw, std::size_t p);
+
+// Classifies a parsed number by its surroundings: one-tap dial string, SIP
+// address, labelled ID ("Meeting ID: …" in many languages), or a bare
+// inventory ID. nullopt when it is none of these.
+std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& run,
+                                         const Inventory* inventory);
+
+// ---- redact.cc -------------------------------------------------------------
+
+// Raw spans [begin, end) of every secret in `raw` (sorted, disjoint).
+std::vector<std::pair<std::size_t, std::size_t>> SecretSpans(std::string_view raw);
+
+// The context snippet of a reference at raw[offset, offset+length): about
+// 120 bytes, valid UTF-8, one line, secrets redacted.
+std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length);
+
+// Regex text of every passcode label (English and Zoom's localized ones).
+const std::string& PasscodeLabelPattern();
+
+}  // namespace matchers_internal
+}  // namespace meetleak
+
+#endif  // MEETLEAK_MATCHERS_INTERNAL_H_

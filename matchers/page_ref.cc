@@ -1,0 +1,38 @@
+// MergeOnPage: one PageRef per reference key on a page.
+#include "matchers/page_ref.h"
+
+#include <map>
+#include <utility>
+
+namespace meetleak {
+
+std::vector<PageRef> MergeOnPage(const std::vector<RefOccurrence>& occurrences,
+                                 const Inventory& inventory) {
+  std::vector<PageRef> out;
+  std::map<std::pair<KeyKind, std::string>, std::size_t> index;
+  for (const RefOccurrence& occ : occurrences) {
+    const MeetingRef& ref = occ.ref;
+    Classification c = inventory.Classify(ref);
+    auto [it, inserted] = index.emplace(std::make_pair(ref.key_kind, ref.key), out.size());
+    if (inserted) out.emplace_back();
+    PageRef& page = out[it->second];
+    bool more_severe = inserted || c.severity > page.classification.severity;
+    if (more_severe) {
+      page.key_kind = ref.key_kind;
+      page.key = ref.key;
+      page.form = ref.form;
+      page.link_type = ref.link_type;
+      page.host = ref.host;
+      page.context = ref.context;
+      page.classification = c;
+      if (!occ.entry_url.empty()) page.entry_url = occ.entry_url;
+    }
+    if (page.entry_url.empty()) page.entry_url = occ.entry_url;
+    page.has_passcode = page.has_passcode || ref.has_passcode;
+    page.has_start_token = page.has_start_token || ref.has_start_token;
+    ++page.occurrences;
+  }
+  return out;
+}
+
+}  // namespace meetleak

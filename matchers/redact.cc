@@ -1,0 +1,150 @@
+// Secrets out of every string that leaves the program. Secrets are found in
+// the decoded text (so pwd%3D…, &amp;pwd=… and \u0026pwd=… are all seen) and
+// replaced in the raw text through the decoder's offset map.
+#include <algorithm>
+
+#include <re2/re2.h>
+
+#include "matchers/internal.h"
+#include "matchers/matcher.h"
+
+namespace meetleak::matchers_internal {
+namespace {
+
+struct SecretPatterns {
+  // Each pattern's capturing groups are the secret values.
+  RE2 query{R"((?i)(?:^|[^a-z0-9])(?:pwd|zak|tk)=([^&;\s"'<>#]+))"};
+  RE2 label{"(?i)(?:" + PasscodeLabelPattern() +
+            R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*([^\s<>"']+)|([0-9][^\s<>"']*)))"};
+  RE2 one_tap{R"(#,+(?:0#,+)?\*?([0-9]+)#)"};
+  RE2 sip{R"((?i)[0-9]{9,11}\.([0-9]+)@zoomcrc)"};
+  RE2 recording{R"((?i)/rec/(?:share|play)/[A-Za-z0-9._\-]{12}([A-Za-z0-9._\-]+))"};
+};
+
+const SecretPatterns& Patterns() {
+  static const SecretPatterns* patterns = new SecretPatterns();
+  return *patterns;
+}
+
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+void Collect(const Decoded& d, const RE2& pattern, Spans* spans) {
+  int groups = pattern.NumberOfCapturingGroups();
+  std::vector<re2::StringPiece> m(static_cast<std::size_t>(groups) + 1);
+  re2::StringPiece text(d.text);
+  std::size_t pos = 0;
+  while (pos <= d.text.size() &&
+         pattern.Match(text, pos, d.text.size(), RE2::UNANCHORED, m.data(), groups + 1)) {
+    std::size_t end = static_cast<std::size_t>(m[0].data() - d.text.data()) + m[0].size();
+    for (int g = 1; g <= groups; ++g) {
+      if (m[g].data() == nullptr || m[g].empty()) continue;
+      std::size_t b = static_cast<std::size_t>(m[g].data() - d.text.data());
+      spans->emplace_back(d.Raw(b), d.Raw(b + m[g].size()));
+    }
+    pos = end > pos ? end : pos + 1;
+  }
+}
+
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the valid UTF-8 sequence at s[i], or 0.
+std::size_t Utf8Length(std::string_view s, std::size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                  : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if (!IsContinuation(static_cast<unsigned char>(s[i + k]))) return 0;
+  return n;
+}
+
+// One line of valid UTF-8: controls and whitespace runs become one space,
+// invalid bytes '?'.
+std::string Sanitize(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F || c == ' ') {
+      space = !out.empty();
+      ++i;
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    std::size_t n = Utf8Length(s, i);
+    if (n == 0) {
+      out.push_back('?');
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string Replace(std::string_view raw, std::size_t b, std::size_t e, const Spans& spans) {
+  std::string out;
+  std::size_t k = b;
+  for (const auto& [sb, se] : spans) {
+    if (se <= k || sb >= e) continue;
+    out.append(raw.substr(k, sb > k ? sb - k : 0));
+    out.append(kRedacted);
+    k = std::max(k, se);
+  }
+  if (k < e) out.append(raw.substr(k, e - k));
+  return out;
+}
+
+}  // namespace
+
+Spans SecretSpans(std::string_view raw) {
+  Decoded d = DecodeRange(raw, 0, raw.size());
+  Spans spans;
+  const SecretPatterns& p = Patterns();
+  for (const RE2* pattern : {&p.query, &p.label, &p.one_tap, &p.sip, &p.recording})
+    Collect(d, *pattern, &spans);
+  std::sort(spans.begin(), spans.end());
+  Spans merged;
+  for (const auto& span : spans) {
+    if (span.first >= span.second) continue;
+    if (!merged.empty() && span.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, span.second);
+    else
+      merged.push_back(span);
+  }
+  return merged;
+}
+
+std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length) {
+  constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 240;
+  std::size_t region_begin = offset > kMargin ? offset - kMargin : 0;
+  std::size_t region_end = std::min(raw.size(), offset + length + kMargin);
+  Spans spans = SecretSpans(raw.substr(region_begin, region_end - region_begin));
+  for (auto& [b, e] : spans) b += region_begin, e += region_begin;
+
+  std::size_t b = offset > kBefore ? offset - kBefore : 0;
+  std::size_t e = std::min(raw.size(), std::max(offset + length + kBefore, b + kSize));
+  e = std::min(e, b + kMax);
+  for (const auto& [sb, se] : spans) {  // never cut through a secret
+    if (sb < b && b < se) b = sb;
+    if (sb < e && e < se) e = se;
+  }
+  while (b < e && IsContinuation(static_cast<unsigned char>(raw[b]))) ++b;
+  while (e < raw.size() && e > b && IsContinuation(static_cast<unsigned char>(raw[e]))) --e;
+  return Sanitize(Replace(raw, b, e, spans));
+}
+
+}  // namespace meetleak::matchers_internal
+
+namespace meetleak {
+
+std::string RedactSecrets(std::string_view text) {
+  auto spans = matchers_internal::SecretSpans(text);
+  if (spans.empty()) return std::string(text);
+  return matchers_internal::Replace(text, 0, text.size(), spans);
+}
+
+}  // namespace meetleak

@@ -1,0 +1,268 @@
+// URL and app-link references: RE2 finds the host (or app scheme), C++ reads
+// the path and query. Runs on decoded windows (see internal.h).
+#include <algorithm>
+
+#include <re2/re2.h>
+
+#include "matchers/internal.h"
+#include "matchers/matcher.h"
+
+namespace meetleak::matchers_internal {
+namespace {
+
+struct LinkPatterns {
+  // 1: host; 2: path and query. The scheme is optional ("zoom.us/j/…").
+  RE2 url{R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?(/[^\s"'<>]*))"};
+  RE2 app{R"((?i)(?:zoommtg|zoomus)://[^\s"'<>]*)"};
+  RE2 intent{R"((?i)intent://[^\s"'<>#]*#intent;[^\s"'<>]*)"};
+};
+
+const LinkPatterns& Patterns() {
+  static const LinkPatterns* patterns = new LinkPatterns();
+  return *patterns;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The 9–11 digits at the start of `s`, not followed by a letter or digit.
+std::string LeadingMeetingId(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && IsDigit(s[n])) ++n;
+  if (n < 9 || n > 11) return {};
+  if (n < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[n]))) return {};
+  return std::string(s.substr(0, n));
+}
+
+std::string_view LeadingRun(std::string_view s, std::string_view extra) {
+  std::size_t n = 0;
+  while (n < s.size() &&
+         (IsAsciiAlnum(static_cast<unsigned char>(s[n])) || extra.find(s[n]) != extra.npos))
+    ++n;
+  return s.substr(0, n);
+}
+
+struct Query {
+  bool passcode = false;
+  bool start_token = false;
+  bool action_start = false;
+  std::string confno;
+};
+
+Query ParseQuery(std::string_view q) {
+  Query out;
+  while (!q.empty()) {
+    std::size_t amp = q.find_first_of("&;");
+    std::string_view param = q.substr(0, amp);
+    q = amp == q.npos ? std::string_view() : q.substr(amp + 1);
+    std::size_t eq = param.find('=');
+    if (eq == param.npos) continue;
+    std::string key = LowerAscii(param.substr(0, eq));
+    std::string_view value = param.substr(eq + 1);
+    if (value.empty()) continue;
+    if (key == "pwd") out.passcode = true;
+    else if (key == "zak" || key == "tk") out.start_token = true;
+    else if (key == "action") out.action_start = LowerAscii(value).starts_with("start");
+    else if (key == "confno") out.confno = LeadingMeetingId(value);
+  }
+  return out;
+}
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> segs;
+  while (!path.empty() && segs.size() < 4) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    std::size_t slash = path.find('/');
+    segs.push_back(path.substr(0, slash));
+    path = slash == path.npos ? std::string_view() : path.substr(slash);
+  }
+  return segs;
+}
+
+bool SegIs(const std::vector<std::string_view>& segs, std::size_t i, std::string_view word) {
+  return i < segs.size() && LowerAscii(segs[i]) == word;
+}
+
+std::string_view Seg(const std::vector<std::string_view>& segs, std::size_t i) {
+  return i < segs.size() ? segs[i] : std::string_view();
+}
+
+void SetToken(std::string_view token, MeetingRef* ref) {
+  std::string id = LeadingMeetingId(token);
+  if (!id.empty() && id.size() == token.size()) {
+    ref->key = id;
+  } else {
+    ref->key_kind = KeyKind::kToken;
+    ref->key = std::string(token.substr(0, 12));
+  }
+}
+
+// Fills link_type and key from a Zoom URL path; false if the path names no
+// meeting.
+bool ReadPath(std::string_view path, MeetingRef* ref) {
+  std::vector<std::string_view> segs = Split(path);
+  std::string first = LowerAscii(Seg(segs, 0));
+  std::string id;
+  if (first == "j" || first == "w" || first == "s") {
+    id = LeadingMeetingId(Seg(segs, 1));
+    ref->link_type = first == "j" ? LinkType::kJoin
+                     : first == "w" ? LinkType::kWebinar : LinkType::kStart;
+  } else if (first == "wc" && SegIs(segs, 1, "join")) {
+    id = LeadingMeetingId(Seg(segs, 2));
+    ref->link_type = LinkType::kJoin;
+  } else if (first == "wc") {
+    id = LeadingMeetingId(Seg(segs, 1));
+    std::string action = LowerAscii(LeadingRun(Seg(segs, 2), ""));
+    if (action != "join" && action != "start") return false;
+    ref->link_type = action == "join" ? LinkType::kJoin : LinkType::kStart;
+  } else if (first == "launch" && SegIs(segs, 1, "jc")) {
+    id = LeadingMeetingId(Seg(segs, 2));
+    ref->link_type = LinkType::kJoin;
+  } else if (first == "my") {
+    std::string_view name = LeadingRun(Seg(segs, 1), "._-");
+    while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    if (name.empty()) return false;
+    ref->link_type = LinkType::kPersonal;
+    ref->key_kind = KeyKind::kVanity;
+    ref->key = LowerAscii(name);
+    return true;
+  } else if ((first == "meeting" || first == "webinar") && SegIs(segs, 1, "register")) {
+    std::string_view token = LeadingRun(Seg(segs, 2), "_-");
+    if (token.empty()) return false;
+    ref->link_type = LinkType::kRegister;
+    SetToken(token, ref);
+    return true;
+  } else if (first == "rec" && (SegIs(segs, 1, "share") || SegIs(segs, 1, "play"))) {
+    std::string_view token = LeadingRun(Seg(segs, 2), "._-");
+    if (token.empty()) return false;
+    ref->link_type = LinkType::kRecording;
+    SetToken(token, ref);
+    return true;
+  } else {
+    return false;
+  }
+  if (id.empty()) return false;
+  ref->key = id;
+  return true;
+}
+
+void SplitPathQuery(std::string_view rest, std::string_view* path, std::string_view* query) {
+  std::size_t hash = rest.find('#');
+  std::string_view before_hash = rest.substr(0, hash);
+  std::size_t q = before_hash.find('?');
+  *path = before_hash.substr(0, q);
+  *query = q == before_hash.npos ? std::string_view() : before_hash.substr(q + 1);
+}
+
+bool BadHostPrefix(const std::string& text, std::size_t host_start) {
+  if (host_start == 0) return false;
+  char c = text[host_start - 1];
+  return IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+         c == '@';
+}
+
+void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
+  const RE2& pattern = Patterns().url;
+  re2::StringPiece text(w.text);
+  re2::StringPiece m[3];
+  const char* base = w.text.data();
+  std::size_t pos = 0;
+  while (pos < text.size() && pattern.Match(text, pos, text.size(), RE2::UNANCHORED, m, 3)) {
+    std::size_t start = static_cast<std::size_t>(m[0].data() - base);
+    std::size_t end = start + m[0].size();
+    std::size_t host_start = static_cast<std::size_t>(m[1].data() - base);
+    pos = end;
+    if (start == host_start && BadHostPrefix(w.text, host_start)) {
+      pos = host_start + m[1].size();  // "notzoom.us": look past this host
+      continue;
+    }
+    MeetingRef ref;
+    ref.form = RefForm::kUrl;
+    ref.host = LowerAscii(std::string_view(m[1].data(), m[1].size()));
+    std::string_view path, query;
+    SplitPathQuery(std::string_view(m[2].data(), m[2].size()), &path, &query);
+    if (!ReadPath(path, &ref)) continue;
+    Query q = ParseQuery(query);
+    ref.has_passcode = q.passcode;
+    ref.has_start_token = q.start_token || ref.link_type == LinkType::kStart;
+    if (q.start_token) ref.link_type = LinkType::kStart;
+    ref.offset = w.Raw(start);
+    ref.length = w.Raw(end) - ref.offset;
+    out->push_back(std::move(ref));
+  }
+}
+
+// zoommtg://HOST/join?confno=…, zoomus://…, intent://HOST/join?confno=…#Intent;scheme=zoomus;…
+void ReadAppLink(const Decoded& w, std::size_t start, std::size_t end, std::string_view after_scheme,
+                 std::vector<MeetingRef>* out) {
+  std::size_t hash = after_scheme.find('#');
+  std::string_view body = after_scheme.substr(0, hash);
+  std::size_t host_end = body.find_first_of("/?");
+  std::string_view host = body.substr(0, host_end);
+  std::size_t q = body.find('?');
+  std::string_view path = body.substr(host_end == body.npos ? body.size() : host_end,
+                                      q == body.npos ? body.npos : q - std::min(q, host_end));
+  Query query = ParseQuery(q == body.npos ? std::string_view() : body.substr(q + 1));
+  if (query.confno.empty()) return;
+  MeetingRef ref;
+  ref.form = RefForm::kAppLink;
+  ref.host = IsZoomHost(host) ? LowerAscii(host) : std::string();
+  ref.key = query.confno;
+  bool start_path = LowerAscii(path).find("start") != std::string::npos;
+  bool starts = query.action_start || query.start_token || start_path;
+  ref.link_type = starts ? LinkType::kStart : LinkType::kJoin;
+  ref.has_passcode = query.passcode;
+  ref.has_start_token = starts;
+  ref.offset = w.Raw(start);
+  ref.length = w.Raw(end) - ref.offset;
+  out->push_back(std::move(ref));
+}
+
+void FindAppLinks(const Decoded& w, const RE2& pattern, bool intent, std::vector<MeetingRef>* out) {
+  const char* base = w.text.data();
+  re2::StringPiece input(w.text);
+  while (!input.empty()) {
+    re2::StringPiece m;
+    if (!pattern.Match(input, 0, input.size(), RE2::UNANCHORED, &m, 1)) break;
+    std::size_t start = static_cast<std::size_t>(m.data() - base);
+    std::size_t end = start + m.size();
+    std::string_view text(m.data(), m.size());
+    std::size_t sep = text.find("://");
+    std::string_view after = text.substr(sep + 3);
+    if (intent) {
+      std::string lower = LowerAscii(text);
+      std::size_t frag = lower.find("#intent;");
+      bool zoom_scheme = lower.find(";scheme=zoomus", frag) != std::string::npos ||
+                         lower.find(";scheme=zoommtg", frag) != std::string::npos;
+      if (zoom_scheme) ReadAppLink(w, start, end, after, out);
+    } else {
+      ReadAppLink(w, start, end, after, out);
+    }
+    input = re2::StringPiece(base + end, w.text.size() - end);
+    if (m.empty()) break;
+  }
+}
+
+}  // namespace
+
+void FindLinkRefs(const Decoded& window, std::vector<MeetingRef>* out) {
+  std::vector<MeetingRef> found;
+  FindUrls(window, &found);
+  FindAppLinks(window, Patterns().app, /*intent=*/false, &found);
+  FindAppLinks(window, Patterns().intent, /*intent=*/true, &found);
+  std::stable_sort(found.begin(), found.end(), [](const MeetingRef& a, const MeetingRef& b) {
+    return a.offset != b.offset ? a.offset < b.offset : a.length > b.length;
+  });
+  std::size_t covered_end = 0;
+  bool any = false;
+  for (MeetingRef& ref : found) {
+    if (any && ref.offset + ref.length <= covered_end) continue;  // inside a longer link
+    covered_end = std::max(covered_end, ref.offset + ref.length);
+    any = true;
+    out->push_back(std::move(ref));
+  }
+}
+
+}  // namespace meetleak::matchers_internal
