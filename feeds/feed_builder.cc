@@ -119,6 +119,7 @@ struct FeedBuilder::State {
 
   std::string url;
   Document* doc;
+  bool lenient = false;
   std::vector<Element> stack;
   size_t overflow_depth = 0;
   bool depth_warned = false;
@@ -358,7 +359,8 @@ struct FeedBuilder::State {
   }
 };
 
-FeedBuilder::FeedBuilder(std::string_view url, Document* doc) : state_(new State) {
+FeedBuilder::FeedBuilder(std::string_view url, Document* doc, bool lenient) : state_(new State) {
+  state_->lenient = lenient;
   state_->url = std::string(url);
   state_->doc = doc;
   state_->bases.push_back(state_->url);
@@ -377,6 +379,11 @@ void FeedBuilder::StartElement(std::string_view qname, const std::vector<XmlAttr
       s.depth_warned = true;
     }
     return;
+  }
+  bool plain_text_capture = s.capture != Field::kNone && s.capture != Field::kHtml &&
+                            s.capture != Field::kXhtml;
+  if (s.lenient && plain_text_capture) {
+    while (s.stack.size() > s.capture_depth) EndElement();
   }
   size_t colon = qname.find(':');
   std::string_view prefix = colon == std::string_view::npos ? "" : qname.substr(0, colon);

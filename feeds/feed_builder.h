@@ -31,8 +31,10 @@ class FeedBuilder {
   static constexpr size_t kMaxNamespaceDeclarations = 1024;
 
   // `doc` receives entries, links, segments and warnings; it must outlive
-  // the builder. `url` is the document's own URL.
-  FeedBuilder(std::string_view url, Document* doc);
+  // the builder. `url` is the document's own URL. `lenient`: a start tag
+  // inside a plain-text field (title, link, id, dates) first closes that
+  // field, as an unclosed <title> in tag soup means.
+  FeedBuilder(std::string_view url, Document* doc, bool lenient = false);
   ~FeedBuilder();
   FeedBuilder(const FeedBuilder&) = delete;
   FeedBuilder& operator=(const FeedBuilder&) = delete;

@@ -44,6 +44,12 @@ std::string StringField(const nlohmann::json& object, const char* key) {
   return "";
 }
 
+// ResolveUrl, except that a missing or empty reference is no link.
+std::string LinkField(const nlohmann::json& object, const char* key, std::string_view base) {
+  std::string ref = StringField(object, key);
+  return ref.empty() ? "" : ResolveUrl(base, ref);
+}
+
 void AppendLine(std::string* to, const std::string& text) {
   if (text.empty()) return;
   if (!to->empty()) to->push_back('\n');
@@ -57,15 +63,15 @@ void AddItem(const nlohmann::json& item, std::string_view url, Document* doc) {
   entry.id = StringField(item, "id");
   entry.published = StringField(item, "date_published");
   entry.updated = StringField(item, "date_modified");
-  entry.link = ResolveUrl(url, StringField(item, "url"));
+  entry.link = LinkField(item, "url", url);
   if (!entry.link.empty()) entry.links.push_back(entry.link);
-  std::string external = ResolveUrl(url, StringField(item, "external_url"));
+  std::string external = LinkField(item, "external_url", url);
   if (!external.empty()) entry.links.push_back(external);
   auto attachments = item.find("attachments");
   if (attachments != item.end() && attachments->is_array()) {
     for (const nlohmann::json& a : *attachments) {
       if (!a.is_object()) continue;
-      std::string link = ResolveUrl(url, StringField(a, "url"));
+      std::string link = LinkField(a, "url", url);
       if (!link.empty()) entry.links.push_back(link);
     }
   }

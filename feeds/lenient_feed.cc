@@ -10,7 +10,7 @@
 namespace meetleak::feeds_internal {
 
 bool ParseLenientFeed(std::string_view utf8, std::string_view url, Document* doc) {
-  FeedBuilder builder(url, doc);
+  FeedBuilder builder(url, doc, /*lenient=*/true);
   HtmlTokenizer tokenizer(utf8, HtmlTokenizer::Mode::kXml);
   HtmlToken token;
   std::vector<XmlAttribute> attributes;
