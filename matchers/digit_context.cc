@@ -61,13 +61,38 @@ Decoded DecodeAfter(std::string_view raw, std::size_t e, std::size_t span) {
   return DecodeRange(raw, e, std::min(raw.size(), e + span));
 }
 
-// Cheap raw test before decoding: every label holds "id" or non-ASCII text.
+int Hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Cheap raw test before decoding: walks back over what may stand between a
+// label and its number (spaces, colons, tags, entities, escapes), then looks
+// for "id" or non-ASCII text (every label holds one or the other).
 bool MayHoldLabel(std::string_view raw, std::size_t s) {
-  std::size_t lo = s > 200 ? s - 200 : 0;
-  for (std::size_t k = lo; k < s; ++k) {
-    unsigned char c = static_cast<unsigned char>(raw[k]);
-    if (c >= 0xD0) return true;
-    if ((c | 0x20) == 'i' && k + 1 < s && (raw[k + 1] | 0x20) == 'd') return true;
+  std::size_t k = s;
+  while (k > 0 && s - k < 200) {
+    unsigned char c = static_cast<unsigned char>(raw[k - 1]);
+    if (std::string_view(" \t\r\n:#=.\"-").find(static_cast<char>(c)) != std::string_view::npos) {
+      --k;
+    } else if (c == '>' || c == ';') {
+      std::size_t open = raw.rfind(c == '>' ? '<' : '&', k - 1);
+      if (open == std::string_view::npos || k - open > (c == '>' ? 200 : 12)) break;
+      k = open;
+    } else if (k >= 3 && raw[k - 3] == '%' && Hex(raw[k - 2]) && Hex(raw[k - 1])) {
+      k -= 3;
+    } else if (k >= 6 && raw[k - 6] == '\\') {
+      k -= 6;
+    } else if (c >= 0x80) {
+      break;  // NBSP, fullwidth colon or label text: the scan below sees it
+    } else {
+      break;
+    }
+  }
+  std::size_t lo = k > 48 ? k - 48 : 0;
+  for (std::size_t i = lo; i < k; ++i) {
+    unsigned char c = static_cast<unsigned char>(raw[i]);
+    if (c >= 0xC2) return true;
+    if ((c | 0x20) == 'i' && i + 1 < s && (raw[i + 1] | 0x20) == 'd') return true;
   }
   return false;
 }
@@ -107,16 +132,25 @@ bool PasscodeLineAfter(std::string_view raw, std::size_t e) {
   return RE2::PartialMatch(d.text, Patterns().passcode_line);
 }
 
+// A comma before the number: ',', %2C, \u002C, &#44; or &comma;.
 bool MayBeOneTap(std::string_view raw, std::size_t s) {
   if (s == 0) return false;
   char c = raw[s - 1];
-  return c == ',' || c == 'C' || c == 'c' || c == ';';
+  if (c == ',' || c == ';') return true;
+  return (c | 0x20) == 'c' && s >= 3 && raw[s - 2] == '2' &&
+         (raw[s - 3] == '%' || raw[s - 3] == '0');
 }
 
+// '@' or ".digits@" after the number, raw or escaped.
 bool MayBeSip(std::string_view raw, std::size_t e) {
   if (e >= raw.size()) return false;
   char c = raw[e];
-  return c == '@' || c == '.' || c == '%' || c == '&' || c == '\\';
+  if (c == '.') {
+    std::size_t k = e + 1;
+    while (k < raw.size() && raw[k] >= '0' && raw[k] <= '9') ++k;
+    return k > e + 1 && k < raw.size() && (raw[k] == '@' || raw[k] == '%' || raw[k] == '&');
+  }
+  return c == '@' || c == '%' || c == '&' || c == '\\';
 }
 
 }  // namespace

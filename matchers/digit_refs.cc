@@ -57,6 +57,14 @@ struct Token {
 };
 
 Token SepTokenAt(std::string_view raw, std::size_t i) {
+  if (i >= raw.size()) return {};
+  switch (raw[i]) {  // the first bytes of every token below
+    case ' ': case '\t': case '-': case '\xC2': case '\xE2': case '&': case '\\': case '%':
+    case '<':
+      break;
+    default:
+      return {};
+  }
   for (std::string_view t : kSpaceTokens)
     if (EqualsNoCase(raw, i, t)) return {t.size(), true};
   for (std::string_view t : kPercentSpaces)
@@ -66,6 +74,13 @@ Token SepTokenAt(std::string_view raw, std::size_t i) {
 }
 
 Token SepTokenEndingAt(std::string_view raw, std::size_t end) {
+  if (end == 0) return {};
+  switch (raw[end - 1]) {  // the last bytes of every token below
+    case ' ': case '\t': case '-': case '\xA0': case '\xAF': case ';': case '0': case '>':
+      break;
+    default:
+      return {};
+  }
   for (std::string_view t : kSpaceTokens)
     if (end >= t.size() && EqualsNoCase(raw, end - t.size(), t)) return {t.size(), true};
   for (std::string_view t : kPercentSpaces)
@@ -186,7 +201,9 @@ std::size_t DigitsAt(std::string_view raw, std::size_t p) {
 }  // namespace
 
 bool EscapeEndsAt(std::string_view raw, std::size_t p) {
-  return SepTokenEndingAt(raw, p).length > 0;
+  // Escapes ending in a digit: %HH, %C2%A0, \u00HH.
+  bool may = (p >= 3 && raw[p - 3] == '%') || (p >= 6 && (raw[p - 6] == '%' || raw[p - 6] == '\\'));
+  return may && (SepTokenEndingAt(raw, p).length > 0 || PrevChar(raw, p).second + 1 < p);
 }
 
 std::optional<DigitRun> ParseIdDigits(std::string_view raw, std::size_t p) {

@@ -59,8 +59,10 @@ std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::siz
 inline constexpr std::size_t kMaxLeft = 8192;
 inline constexpr std::size_t kMaxRight = 16384;
 
-bool IsAsciiAlnum(unsigned char c);
-char ToLowerAscii(char c);
+inline bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 std::string LowerAscii(std::string_view s);
 
 // ---- url_refs.cc -----------------------------------------------------------
@@ -84,7 +86,7 @@ struct DigitRun {
 // longer number on either side.
 std::optional<DigitRun> ParseIdDigits(std::string_view raw, std::size_t p);
 
-// True if a separator token (%20, \u00a0, &nbsp; …) ends exactly at raw[p],
+// True if an escape (%20, %23, \u00a0, &nbsp; …) ends exactly at raw[p],
 // so a number may start at p although raw[p-1] is a digit.
 bool EscapeEndsAt(std::string_view raw, std::size_t p);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -24,33 +25,52 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool IsZoomAt(std::string_view t, std::size_t i) {
-  return i + 4 <= t.size() && (t[i + 1] | 0x20) == 'o' && (t[i + 2] | 0x20) == 'o' &&
-         (t[i + 3] | 0x20) == 'm';
+// "zoom" followed by what a link pattern can continue with: '.', an escape
+// or bracket that decodes to '.', " dot ", "gov", "mtg://", "us://" or
+// "us;" (intent scheme). "zoom:1" in CSS and "zoom-in" are no triggers.
+bool IsZoomTriggerAt(std::string_view t, std::size_t i) {
+  if (i + 5 > t.size() || (t[i + 1] | 0x20) != 'o' || (t[i + 2] | 0x20) != 'o' ||
+      (t[i + 3] | 0x20) != 'm')
+    return false;
+  switch (t[i + 4] | 0x20) {
+    case '.': case '%': case '&': case '\\': case '[': case '(': case '{': case ' ':
+    case 'g': case 'm': case 'u':
+      return true;
+    default:
+      return false;
+  }
 }
 
-// Position of the next digit or 'z'/'Z' at or after i (t.size() if none).
-std::size_t NextInteresting(std::string_view t, std::size_t i) {
-  const char* p = t.data();
-  std::size_t n = t.size();
+// Bit k set: text[k] is an ASCII digit / is 'z' or 'Z' (64 bytes from p).
+struct BlockMasks {
+  std::uint64_t digit = 0;
+  std::uint64_t z = 0;
+};
+
+BlockMasks Masks64(const char* p) {
+  BlockMasks m;
 #if defined(__SSE2__)
   const __m128i zero_char = _mm_set1_epi8('0');
   const __m128i nine = _mm_set1_epi8(9);
   const __m128i lower_bit = _mm_set1_epi8(0x20);
   const __m128i z = _mm_set1_epi8('z');
-  while (i + 16 <= n) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  for (int k = 0; k < 4; ++k) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
     __m128i d = _mm_sub_epi8(v, zero_char);
     __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
     __m128i is_z = _mm_cmpeq_epi8(_mm_or_si128(v, lower_bit), z);
-    int mask = _mm_movemask_epi8(_mm_or_si128(is_digit, is_z));
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-    i += 16;
+    m.digit |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(is_digit)))
+               << (16 * k);
+    m.z |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(is_z)))
+           << (16 * k);
+  }
+#else
+  for (int k = 0; k < 64; ++k) {
+    m.digit |= static_cast<std::uint64_t>(IsDigit(p[k])) << k;
+    m.z |= static_cast<std::uint64_t>((p[k] | 0x20) == 'z') << k;
   }
 #endif
-  for (; i < n; ++i)
-    if (IsDigit(p[i]) || (p[i] | 0x20) == 'z') return i;
-  return n;
+  return m;
 }
 
 void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventory,
@@ -95,30 +115,60 @@ Matcher::Matcher() : impl_(std::make_unique<Impl>()) {
 
 Matcher::~Matcher() = default;
 
-std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* inventory) const {
+// The fast path's state: link windows already scanned end at window_end.
+struct Scan {
+  std::string_view text;
+  const Inventory* inventory;
   std::vector<MeetingRef> links, numbers;
-  std::size_t window_end = 0;  // link windows already scanned end here
-  std::size_t i = NextInteresting(text, 0);
-  while (i < text.size()) {
-    if (!IsDigit(text[i])) {  // 'z' or 'Z'
-      if (IsZoomAt(text, i) && i >= window_end) {
-        auto [b, e] = matchers_internal::SegmentAround(text, i);
-        matchers_internal::FindLinkRefs(DecodeRange(text, b, e), &links);
-        window_end = e;
-      }
-      i = NextInteresting(text, i + 1);
+  std::size_t window_end = 0;
+
+  void AtZ(std::size_t i) {
+    if (i < window_end || !IsZoomTriggerAt(text, i)) return;
+    auto [b, e] = matchers_internal::SegmentAround(text, i);
+    matchers_internal::FindLinkRefs(DecodeRange(text, b, e), &links);
+    window_end = e;
+  }
+  // A number starts at a run's first digit, or just after an escape that
+  // ends in digits ("%20855 1234 5678").
+  void AtDigitRun(std::size_t r) {
+    std::size_t run_end = r;
+    while (run_end < text.size() && IsDigit(text[run_end])) ++run_end;
+    for (std::size_t p = r; p < run_end && p <= r + 2; ++p)
+      if (run_end - p >= 3 && (p == r || matchers_internal::EscapeEndsAt(text, p)))
+        AddDigitRef(text, p, inventory, &numbers);
+  }
+};
+
+std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* inventory) const {
+  Scan scan{text, inventory, {}, {}, 0};
+  const char* p = text.data();
+  std::size_t n = text.size(), i = 0;
+  bool prev_digit = false;
+  for (; i + 64 <= n; i += 64) {
+    BlockMasks m = Masks64(p + i);
+    if ((m.digit | m.z) == 0) {
+      prev_digit = false;
       continue;
     }
-    std::size_t run_end = i;
-    while (run_end < text.size() && IsDigit(text[run_end])) ++run_end;
-    // A number starts at a run's first digit, or just after an escape that
-    // ends in digits ("%20855 1234 5678").
-    for (std::size_t p = i; p < run_end && p <= i + 2; ++p)
-      if (run_end - p >= 3 && (p == i || matchers_internal::EscapeEndsAt(text, p)))
-        AddDigitRef(text, p, inventory, &numbers);
-    i = NextInteresting(text, run_end);
+    std::uint64_t starts = m.digit & ~((m.digit << 1) | static_cast<std::uint64_t>(prev_digit));
+    // Runs of three or more digits (the last two bits are settled by the
+    // scalar run length in AtDigitRun).
+    std::uint64_t three = m.digit & ((m.digit >> 1) | (1ull << 63)) & ((m.digit >> 2) | (3ull << 62));
+    std::uint64_t hits = (starts & three) | m.z;
+    prev_digit = (m.digit >> 63) != 0;
+    while (hits != 0) {
+      std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(hits));
+      hits &= hits - 1;
+      if (IsDigit(p[at])) scan.AtDigitRun(at);
+      else scan.AtZ(at);
+    }
   }
-  return Combine(text, std::move(links), std::move(numbers));
+  for (; i < n; ++i) {
+    if ((p[i] | 0x20) == 'z') scan.AtZ(i);
+    else if (IsDigit(p[i]) && !prev_digit) scan.AtDigitRun(i);
+    prev_digit = IsDigit(p[i]);
+  }
+  return Combine(text, std::move(scan.links), std::move(scan.numbers));
 }
 
 std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory* inventory) const {

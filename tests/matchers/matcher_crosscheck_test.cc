@@ -1,0 +1,110 @@
+// The pre-filtered path (Find) against the plain one (FindSlow, every
+// pattern over the whole text), as RE2 checks its engines against each
+// other: on fixtures, and on thousands of strings built from pattern
+// fragments so that most hold near-misses and hits.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "matchers/inventory.h"
+#include "matchers/matcher.h"
+
+namespace meetleak {
+namespace {
+
+std::string Describe(const std::vector<MeetingRef>& refs) {
+  std::ostringstream out;
+  for (const MeetingRef& r : refs)
+    out << "[" << r.offset << "+" << r.length << " " << ToString(r.form) << " "
+        << ToString(r.link_type) << " " << r.host << " " << r.key << " p=" << r.has_passcode
+        << " s=" << r.has_start_token << " ctx=" << r.context << "]\n";
+  return out.str();
+}
+
+void ExpectSameAnswer(const Matcher& m, const std::string& text, const Inventory* inv) {
+  std::string fast = Describe(m.Find(text, inv));
+  std::string slow = Describe(m.FindSlow(text, inv));
+  EXPECT_EQ(fast, slow) << "text: " << ::testing::PrintToString(text);
+}
+
+Inventory TestInventory() {
+  return Inventory::FromRows({{"85512345678", "ana@acme.example", "", MeetingKind::kRecurring},
+                              {"123456789", "bo@acme.example", "", MeetingKind::kScheduled},
+                              {"9876543210", "cy@acme.example", "", MeetingKind::kPmi}},
+                             {});
+}
+
+TEST(CrossCheck, Fixtures) {
+  Matcher m;
+  Inventory inv = TestInventory();
+  const std::vector<std::string> fixtures = {
+      "",
+      "plain text without any trigger at all",
+      "<p>Join Zoom Meeting<br>https://us02web.zoom.us/j/85512345678?pwd=abc<br>Meeting ID: 855 "
+      "1234 5678<br>Passcode: 123456<br>One tap mobile<br>+16699009128,,85512345678#,,,,*123456# "
+      "US (San Jose)<br>Dial by your location<br>+1 669 900 9128 US<br>Join by SIP "
+      "85512345678@zoomcrc.com</p>",
+      "{\"description\":\"Join: https:\\/\\/zoom.us\\/j\\/123456789\\u003Fpwd=x\"}",
+      "https://www.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F9876543210&sa=D zoom dot us/my/ana",
+      "notzoom.us/j/85512345678 zoom.us.evil.example/j/85512345678 85512345678 855 1234 5678",
+      "zoom zoom zoom zoomzoom.us/j/123456789 zoommtg://zoom.us/join?confno=123456789&zak=1",
+  };
+  for (const std::string& f : fixtures) {
+    ExpectSameAnswer(m, f, nullptr);
+    ExpectSameAnswer(m, f, &inv);
+  }
+}
+
+// Fragments of every pattern, their look-alikes, wrappers and noise.
+const std::vector<std::string>& Fragments() {
+  static const std::vector<std::string> f = {
+      "https://", "http://", "hxxps[:]//", "//", "zoom.us", "ZOOM.US", "us02web.zoom.us",
+      "acme-corp.zoom.us", "zoom.com", "zoomgov.com", "zoom.com.cn", "zoom[.]us", "zoom(.)us",
+      " dot ", "zoom", "notzoom.us", "zoom.us.evil.example", "zoom.usx", "zoomus.com", "my-",
+      "@", "/j/", "/w/", "/s/", "/wc/join/", "/wc/", "/join", "/launch/jc/", "/my/", "/meeting/register/",
+      "/webinar/register/", "/rec/share/", "/rec/play/", "?pwd=", "&pwd=", "&amp;", "?zak=", "&tk=",
+      "zoommtg://", "zoomus://", "intent://", "#Intent;scheme=zoomus;end", "join?confno=",
+      "&action=start", "Meeting ID: ", "Meeting-ID", "Webinar ID", "ID de r&eacute;union : ",
+      "\xE4\xBC\x9A\xE8\xAE\xAE" "ID\xEF\xBC\x9A", "\xED\x9A\x8C\xEC\x9D\x98 ID ", "Passcode: ",
+      "Kenncode: ", "\xE5\xAF\x86\xE7\xA0\x81\xEF\xBC\x9A", "855", "1234", "5678", "123", "456",
+      "789", "85512345678", "123456789", "9876543210", "855123456789", "0", "12", " ", "-",
+      "&nbsp;", "\xC2\xA0", "&#160;", "%20", "%2F", "%3A", "%3F", "%3D", "%253A", "%2C%2C", "%23",
+      "&#x2F;", "&#47;", "\\/", "\\u002F", "\\u00a0", "<b>", "</b>", "<span>", "</td><td>", "<br>",
+      "\"", "'", ">", "\n", "\t", ",", ",,", "#", ",,,,*", "0#,,", "+16699009128", "tel:", "@zoomcrc.com",
+      ".123456", "https://www.google.com/url?q=", "safelinks.protection.outlook.com/?url=",
+      "urldefense.proofpoint.com/v2/url?u=https-3A__", "_j_", "-3Fpwd-3D", "urldefense.com/v3/__",
+      "__;!!x$", "l.facebook.com/l.php?u=", "abc", "XYZ", ".", "_", "=", "&", "?", ";", "\xE2\x80\xAF",
+      "\xEF\xBC\x9A", "[", "]", "(", ")", "\xFF", std::string("\0", 1), "\xE2\x80\xA6",
+  };
+  return f;
+}
+
+TEST(CrossCheck, RandomFragmentStrings) {
+  Matcher m;
+  Inventory inv = TestInventory();
+  std::mt19937 rng(20261126);  // fixed: a failure reproduces
+  const std::vector<std::string>& f = Fragments();
+  std::uniform_int_distribution<std::size_t> pick(0, f.size() - 1);
+  std::uniform_int_distribution<int> count(1, 24);
+  int with_refs = 0;
+  for (int n = 0; n < 6000; ++n) {
+    std::string text;
+    for (int k = count(rng); k > 0; --k) text += f[pick(rng)];
+    const Inventory* use = (n % 2) ? &inv : nullptr;
+    std::vector<MeetingRef> fast = m.Find(text, use);
+    with_refs += !fast.empty();
+    std::string a = Describe(fast), b = Describe(m.FindSlow(text, use));
+    if (a != b) {
+      ADD_FAILURE() << "text: " << ::testing::PrintToString(text) << "\nFind:\n" << a << "FindSlow:\n" << b;
+      break;
+    }
+  }
+  // The generator must actually exercise hits, not only misses.
+  EXPECT_GT(with_refs, 300);
+}
+
+}  // namespace
+}  // namespace meetleak
