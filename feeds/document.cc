@@ -21,9 +21,10 @@ void ParseHtml(std::string_view utf8, std::string_view url, Document* doc) {
   doc->kind = DocumentKind::kHtml;
   feeds_internal::HtmlExtraction extraction;
   feeds_internal::ExtractHtml(utf8, &extraction);
-  feeds_internal::AddHtmlToDocument(extraction, url, "", doc);
-  if (extraction.dropped_attributes > 0) {
-    doc->warnings.push_back(std::to_string(extraction.dropped_attributes) +
+  size_t dropped = extraction.dropped_attributes;
+  feeds_internal::AddHtmlToDocument(std::move(extraction), url, "", doc);
+  if (dropped > 0) {
+    doc->warnings.push_back(std::to_string(dropped) +
                             " attribute(s) past the per-element limit of " +
                             std::to_string(feeds_internal::HtmlTokenizer::kMaxAttributes) +
                             " ignored");

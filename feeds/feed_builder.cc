@@ -184,7 +184,7 @@ struct FeedBuilder::State {
     if (!entry_html.empty()) {
       HtmlExtraction html;
       ExtractHtml(entry_html, &html);
-      AddHtmlToDocument(html, entry_html_base, entry_url, doc);
+      AddHtmlToDocument(std::move(html), entry_html_base, entry_url, doc);
     }
     if (!entry.link.empty()) doc->links.push_back(Link{Link::Rel::kEntry, entry.link});
     doc->entries.push_back(std::move(entry));
@@ -491,7 +491,7 @@ bool FeedBuilder::Finish() {
   if (!s.doc_html.empty()) {
     HtmlExtraction html;
     ExtractHtml(s.doc_html, &html);
-    AddHtmlToDocument(html, s.url, "", s.doc);
+    AddHtmlToDocument(std::move(html), s.url, "", s.doc);
   }
   return true;
 }

@@ -19,7 +19,8 @@ constexpr NamedReference kNamedReferences[] = {
 #include "feeds/html_entities_table.inc"
 };
 
-constexpr size_t kLongestName = 32;  // "CounterClockwiseContourIntegral;"
+constexpr size_t kLongestName = 32;        // "CounterClockwiseContourIntegral;"
+constexpr size_t kLongestLegacyName = 6;   // names valid without ';' ("middot", "frac34")
 
 // WHATWG "numeric character reference end state": C1 controls remapped as
 // windows-1252 (index = code point - 0x80; 0 = keep as is).
@@ -97,18 +98,15 @@ size_t DecodeCharacterReference(std::string_view text, bool in_attribute, std::s
   size_t run = 0;
   while (1 + run < text.size() && run < kLongestName && IsAsciiAlnum(text[1 + run])) ++run;
   if (run == 0) return 0;
-  std::string candidate(text.substr(1, run));
   if (1 + run < text.size() && text[1 + run] == ';') {
-    candidate.push_back(';');
-    if (const NamedReference* r = FindNamed(candidate)) {
+    if (const NamedReference* r = FindNamed(text.substr(1, run + 1))) {
       out->append(r->utf8);
       return run + 2;
     }
-    candidate.pop_back();
   }
   // Legacy references without ';' ("&amp", "&copy"): the longest prefix wins.
-  for (size_t len = run; len > 0; --len) {
-    const NamedReference* r = FindNamed(std::string_view(candidate).substr(0, len));
+  for (size_t len = std::min(run, kLongestLegacyName); len > 0; --len) {
+    const NamedReference* r = FindNamed(text.substr(1, len));
     if (r == nullptr) continue;
     size_t next = 1 + len;
     if (in_attribute && next < text.size() && (text[next] == '=' || IsAsciiAlnum(text[next]))) {

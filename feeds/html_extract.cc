@@ -1,6 +1,7 @@
 #include "feeds/html_extract.h"
 
 #include <array>
+#include <utility>
 
 #include "feeds/html_tokenizer.h"
 
@@ -170,11 +171,11 @@ void ExtractHtml(std::string_view html, HtmlExtraction* out) {
   out->dropped_attributes += tokenizer.dropped_attributes();
 }
 
-void AddHtmlToDocument(const HtmlExtraction& extraction, std::string_view base_url,
+void AddHtmlToDocument(HtmlExtraction&& extraction, std::string_view base_url,
                        std::string_view entry_url, Document* doc) {
-  auto add = [&](Segment::Origin origin, const std::string& text) {
+  auto add = [&](Segment::Origin origin, std::string& text) {
     if (text.empty()) return;
-    doc->segments.push_back(Segment{origin, text, std::string(entry_url)});
+    doc->segments.push_back(Segment{origin, std::move(text), std::string(entry_url)});
   };
   add(Segment::Origin::kText, extraction.text);
   add(Segment::Origin::kAttribute, extraction.attributes);

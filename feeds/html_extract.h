@@ -32,9 +32,9 @@ struct HtmlExtraction {
 // Tokenizes `html` (UTF-8) and appends what it holds to `out`.
 void ExtractHtml(std::string_view html, HtmlExtraction* out);
 
-// Appends `extraction`'s segments (tagged with `entry_url`) and its links,
-// resolved against `base_url` and the extraction's <base href>, to `doc`.
-void AddHtmlToDocument(const HtmlExtraction& extraction, std::string_view base_url,
+// Moves `extraction`'s segments (tagged with `entry_url`) and its links,
+// resolved against `base_url` and the extraction's <base href>, into `doc`.
+void AddHtmlToDocument(HtmlExtraction&& extraction, std::string_view base_url,
                        std::string_view entry_url, Document* doc);
 
 }  // namespace meetleak::feeds_internal

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "feeds/feed_parsers.h"
 #include "feeds/html_extract.h"
@@ -85,7 +86,7 @@ void AddItem(const nlohmann::json& item, std::string_view url, Document* doc) {
   if (!html.empty()) {
     HtmlExtraction extraction;
     ExtractHtml(html, &extraction);
-    AddHtmlToDocument(extraction, url, entry_url, doc);
+    AddHtmlToDocument(std::move(extraction), url, entry_url, doc);
   }
   if (!entry.link.empty()) doc->links.push_back(Link{Link::Rel::kEntry, entry.link});
   doc->entries.push_back(std::move(entry));
