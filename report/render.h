@@ -19,6 +19,7 @@ struct RenderOptions {
   bool owners_summary = false;  // JSON: add the "owners" array (report)
   bool remediation = false;     // text: group by owner and meeting, with advice (report)
   std::string tool_version;     // SARIF driver version
+  std::string intro;            // text (remediation) and HTML: a paragraph above the findings
 };
 
 std::string RenderFindings(const std::vector<Finding>& findings, ReportFormat format,

@@ -1,0 +1,270 @@
+// Shared pieces of every rendering: the finding's JSON shape, grouping,
+// labels, remediation advice, UTF-8 hygiene.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <cctype>
+
+#include "matchers/matcher.h"
+#include "report/render_internal.h"
+
+namespace meetleak::report_internal {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if it is not one.
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;  // no overlong forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string TerminalSafe(std::string_view s) {
+  const std::string valid = ValidUtf8(s);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const auto c = static_cast<unsigned char>(valid[i]);
+    char buf[8];
+    if (c < 0x20 || c == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (c == 0xC2 && i + 1 < valid.size() &&
+               static_cast<unsigned char>(valid[i + 1]) < 0xA0) {  // C1 control
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(valid[i + 1]));
+      out += buf;
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string Scrubbed(std::string_view s) { return std::string(s); }  // FIXME: RedactSecrets once matchers lands
+
+nlohmann::ordered_json FindingJson(const Finding& f) {
+  using nlohmann::ordered_json;
+  const auto str_or_null = [](const std::string& s) -> ordered_json {
+    return s.empty() ? ordered_json(nullptr) : ordered_json(s);
+  };
+  const auto opt_or_null = [](const std::optional<std::string>& s) -> ordered_json {
+    return s ? ordered_json(*s) : ordered_json(nullptr);
+  };
+  const auto key_if = [&](KeyKind k) -> ordered_json {
+    return f.key_kind == k ? ordered_json(f.key) : ordered_json(nullptr);
+  };
+  ordered_json j;
+  j["leak_id"] = f.leak_id ? ordered_json(*f.leak_id) : ordered_json(nullptr);
+  j["meeting_id"] = key_if(KeyKind::kMeetingId);
+  j["vanity"] = key_if(KeyKind::kVanity);
+  j["token"] = key_if(KeyKind::kToken);
+  j["host"] = str_or_null(f.host);
+  j["form"] = std::string(ToString(f.form));
+  j["link_type"] = str_or_null(std::string(ToString(f.link_type)));
+  j["has_passcode"] = f.has_passcode;
+  j["company"] = f.company;
+  j["owner"] = str_or_null(f.owner);
+  j["meeting_kind"] = str_or_null(std::string(ToString(f.meeting_kind)));
+  j["severity"] = std::string(ToString(f.severity));
+  j["status"] = opt_or_null(f.status);
+  j["page_url"] = Scrubbed(f.page_url);
+  j["entry_url"] = str_or_null(Scrubbed(f.entry_url));
+  j["source_url"] = Scrubbed(f.source_url);
+  j["context"] = Scrubbed(f.context);
+  j["first_seen"] = opt_or_null(f.first_seen);
+  j["last_seen"] = opt_or_null(f.last_seen);
+  return j;
+}
+
+const std::vector<std::string>& FindingFieldNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    const nlohmann::ordered_json sample = FindingJson(Finding{});
+    for (const auto& item : sample.items()) v.push_back(item.key());
+    return v;
+  }();
+  return names;
+}
+
+std::string DumpJson(const nlohmann::ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::vector<OwnerSummary> SummarizeOwners(const std::vector<Finding>& findings) {
+  std::map<std::string, OwnerSummary> by_owner;
+  for (const Finding& f : findings) {
+    OwnerSummary& s = by_owner[f.owner];
+    s.owner = f.owner;
+    ++s.total;
+    if (f.status && *f.status == "open") ++s.open;
+    switch (f.severity) {
+      case Severity::kCritical: ++s.critical; break;
+      case Severity::kHigh: ++s.high; break;
+      case Severity::kMedium: ++s.medium; break;
+      case Severity::kLow: ++s.low; break;
+      case Severity::kInfo: ++s.info; break;
+    }
+  }
+  std::vector<OwnerSummary> out;
+  for (auto& [owner, s] : by_owner)
+    if (!owner.empty()) out.push_back(std::move(s));
+  if (auto it = by_owner.find(""); it != by_owner.end()) out.push_back(std::move(it->second));
+  return out;
+}
+
+std::vector<OwnerGroup> GroupByOwnerAndMeeting(const std::vector<Finding>& findings) {
+  // owner -> (key kind, key) -> group; std::map gives the alphabetical order.
+  std::map<std::string, std::map<std::pair<KeyKind, std::string>, MeetingGroup>> tree;
+  for (const Finding& f : findings) {
+    MeetingGroup& g = tree[f.owner][{f.key_kind, f.key}];
+    g.key_kind = f.key_kind;
+    g.key = f.key;
+    if (g.topic.empty()) g.topic = f.topic;
+    if (g.meeting_kind == MeetingKind::kUnknown) g.meeting_kind = f.meeting_kind;
+    g.worst = std::max(g.worst, f.severity);
+    g.findings.push_back(&f);
+  }
+  // Worst first; then the most recently seen; then by page URL.
+  const auto worse_finding = [](const Finding* a, const Finding* b) {
+    if (a->severity != b->severity) return a->severity > b->severity;
+    const std::string a_seen = a->last_seen.value_or(""), b_seen = b->last_seen.value_or("");
+    if (a_seen != b_seen) return a_seen > b_seen;
+    return a->page_url < b->page_url;
+  };
+  std::vector<OwnerGroup> out;
+  for (auto& [owner, meetings] : tree) {
+    OwnerGroup og;
+    og.owner = owner;
+    for (auto& [key, group] : meetings) {
+      std::stable_sort(group.findings.begin(), group.findings.end(), worse_finding);
+      og.meetings.push_back(std::move(group));
+    }
+    std::stable_sort(og.meetings.begin(), og.meetings.end(),
+                     [](const MeetingGroup& a, const MeetingGroup& b) { return a.worst > b.worst; });
+    out.push_back(std::move(og));
+  }
+  // Owner-less findings last: "" sorts first in the map.
+  if (!out.empty() && out.front().owner.empty()) std::rotate(out.begin(), out.begin() + 1, out.end());
+  return out;
+}
+
+std::string DisplayKey(KeyKind kind, const std::string& key) {
+  if (kind != KeyKind::kMeetingId || key.size() < 9 || key.size() > 11) return key;
+  // Zoom's groupings: 3-3-3, 3-3-4, 3-4-4.
+  const std::size_t second = key.size() == 11 ? 4 : 3;
+  return key.substr(0, 3) + " " + key.substr(3, second) + " " + key.substr(3 + second);
+}
+
+std::string MeetingLabel(const MeetingGroup& g) {
+  std::string label;
+  switch (g.key_kind) {
+    case KeyKind::kMeetingId: label = "Meeting " + DisplayKey(g.key_kind, g.key); break;
+    case KeyKind::kVanity: label = "Personal link /my/" + g.key; break;
+    case KeyKind::kToken: label = "Link token " + g.key + "\xE2\x80\xA6"; break;
+  }
+  if (!g.topic.empty()) label += " \"" + g.topic + "\"";
+  if (g.meeting_kind != MeetingKind::kUnknown)
+    label += " (" + std::string(ToString(g.meeting_kind)) + ")";
+  return label;
+}
+
+std::string FormLabel(const Finding& f) {
+  std::string label(ToString(f.form));
+  if (f.link_type != LinkType::kNone) label += "/" + std::string(ToString(f.link_type));
+  return label;
+}
+
+std::vector<std::string> Remediation(const Finding& f) {
+  std::vector<std::string> advice;
+  if (f.link_type == LinkType::kStart)
+    advice.push_back(
+        "A host start link is public: anyone can start the meeting as its host. Delete the "
+        "meeting and re-create it (new ID, new start link), then send the new invitation "
+        "privately.");
+  if (f.meeting_kind == MeetingKind::kPmi || f.link_type == LinkType::kPersonal)
+    advice.push_back(
+        "This is a Personal Meeting ID / personal link: stop using it for public events "
+        "(schedule a separate meeting for them) and change your PMI or personal link in the "
+        "Zoom profile settings.");
+  if (f.has_passcode)
+    advice.push_back(
+        "The passcode is published with the link: change the meeting passcode and share the "
+        "new one only with invitees.");
+  if (f.link_type == LinkType::kRecording)
+    advice.push_back(
+        "A cloud recording is shared publicly: remove the share, or restrict it (passcode, "
+        "authenticated users only, expiry date).");
+  advice.push_back(
+      "Turn on the waiting room for this meeting, and take the post down or ask the site "
+      "that published it to remove the link.");
+  return advice;
+}
+
+bool IsHttpUrl(std::string_view url) {
+  const auto starts_with_ci = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    return true;
+  };
+  return starts_with_ci("http://") || starts_with_ci("https://");
+}
+
+}  // namespace meetleak::report_internal
+
+namespace meetleak {
+
+std::string RenderFindings(const std::vector<Finding>& findings, ReportFormat format,
+                           const RenderOptions& options) {
+  using namespace report_internal;
+  switch (format) {
+    case ReportFormat::kText: return RenderText(findings, options);
+    case ReportFormat::kJson: return RenderJson(findings, options);
+    case ReportFormat::kCsv: return RenderCsv(findings);
+    case ReportFormat::kHtml: return RenderHtml(findings, options);
+    case ReportFormat::kSarif: return RenderSarif(findings, options);
+  }
+  return {};
+}
+
+}  // namespace meetleak

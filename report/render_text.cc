@@ -1,0 +1,111 @@
+// The text rendering: a plain list (scan, leaks list) or, with
+// RenderOptions::remediation, the owner report grouped by owner and meeting.
+#include <cctype>
+#include <map>
+#include <sstream>
+
+#include "report/render_internal.h"
+
+namespace meetleak::report_internal {
+namespace {
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// One line, terminal-safe, secrets scrubbed.
+std::string Clean(std::string_view s) { return TerminalSafe(Scrubbed(s)); }
+
+std::string LinkSummary(const Finding& f) {
+  std::string s = FormLabel(f);
+  if (!f.host.empty()) s += " on " + Clean(f.host);
+  if (f.has_passcode) s += ", passcode in the link";
+  return s;
+}
+
+void WritePlainFinding(std::ostringstream& out, const Finding& f) {
+  out << "[" << Upper(ToString(f.severity)) << "] " << ToString(f.key_kind) << " "
+      << Clean(f.key) << "  " << LinkSummary(f) << "\n";
+  if (f.leak_id) out << "  leak:    #" << *f.leak_id << (f.status ? ", " + *f.status : "") << "\n";
+  out << "  company: " << (f.company ? "yes" : "no");
+  if (!f.owner.empty()) out << ", owner " << Clean(f.owner);
+  if (f.meeting_kind != MeetingKind::kUnknown) out << ", " << ToString(f.meeting_kind);
+  out << "\n";
+  out << "  page:    " << Clean(f.page_url) << "\n";
+  if (!f.entry_url.empty()) out << "  entry:   " << Clean(f.entry_url) << "\n";
+  if (f.source_url != f.page_url) out << "  source:  " << Clean(f.source_url) << "\n";
+  if (f.first_seen || f.last_seen)
+    out << "  seen:    " << f.first_seen.value_or("?") << " .. " << f.last_seen.value_or("?")
+        << "\n";
+  out << "  context: " << Clean(f.context) << "\n";
+}
+
+std::string PlainList(const std::vector<Finding>& findings) {
+  std::ostringstream out;
+  if (findings.empty()) return "No findings.\n";
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (i) out << "\n";
+    WritePlainFinding(out, findings[i]);
+  }
+  return out.str();
+}
+
+std::string CountsLine(const OwnerSummary& s) {
+  std::ostringstream out;
+  out << s.total << (s.total == 1 ? " leak" : " leaks") << " (";
+  bool first = true;
+  const std::pair<int, const char*> parts[] = {{s.critical, "critical"}, {s.high, "high"},
+                                               {s.medium, "medium"},     {s.low, "low"},
+                                               {s.info, "info"}};
+  for (const auto& [n, name] : parts) {
+    if (!n) continue;
+    out << (first ? "" : ", ") << n << " " << name;
+    first = false;
+  }
+  out << "), " << s.open << " open";
+  return out.str();
+}
+
+void WriteLeak(std::ostringstream& out, const Finding& f) {
+  out << "    - [" << Upper(ToString(f.severity)) << "] ";
+  if (f.leak_id) out << "#" << *f.leak_id << " ";
+  out << LinkSummary(f) << ", status " << f.status.value_or("not stored") << "\n";
+  out << "      page:       " << Clean(f.page_url) << "\n";
+  if (!f.entry_url.empty()) out << "      entry:      " << Clean(f.entry_url) << "\n";
+  out << "      first seen: " << f.first_seen.value_or("-")
+      << "   last seen: " << f.last_seen.value_or("-") << "\n";
+  out << "      context:    " << Clean(f.context) << "\n";
+  out << "      what to do:\n";
+  for (const std::string& advice : Remediation(f)) out << "        * " << advice << "\n";
+}
+
+std::string OwnerReport(const std::vector<Finding>& findings) {
+  if (findings.empty()) return "No leaks.\n";
+  std::map<std::string, OwnerSummary> summaries;
+  for (OwnerSummary& s : SummarizeOwners(findings)) summaries[s.owner] = std::move(s);
+  std::ostringstream out;
+  bool first_owner = true;
+  for (const OwnerGroup& owner : GroupByOwnerAndMeeting(findings)) {
+    if (!first_owner) out << "\n";
+    first_owner = false;
+    out << "Owner: " << (owner.owner.empty() ? "(no owner)" : Clean(owner.owner)) << " - "
+        << CountsLine(summaries[owner.owner]) << "\n";
+    for (const MeetingGroup& meeting : owner.meetings) {
+      out << "\n  " << Clean(MeetingLabel(meeting)) << " - worst: " << ToString(meeting.worst)
+          << "\n";
+      for (const Finding* f : meeting.findings) WriteLeak(out, *f);
+    }
+  }
+  return out.str();
+}
+
+}  // namespace
+
+std::string RenderText(const std::vector<Finding>& findings, const RenderOptions& options) {
+  if (!options.remediation) return PlainList(findings);
+  return (options.intro.empty() ? "" : Clean(options.intro) + "\n\n") + OwnerReport(findings);
+}
+
+}  // namespace meetleak::report_internal

@@ -1,0 +1,104 @@
+// Loopback receivers for the notification tests, on Boost.Asio: an SMTP sink
+// and a webhook (HTTP) receiver. Each listens on 127.0.0.1 at a free port,
+// serves connections one at a time on its own thread, and records what it
+// received. Replies are configurable so tests can make a send fail.
+#ifndef MEETLEAK_TESTS_REPORT_LOOPBACK_MAIL_SERVERS_H_
+#define MEETLEAK_TESTS_REPORT_LOOPBACK_MAIL_SERVERS_H_
+
+#include <utility>  // before Asio: Boost 1.74 + GCC 12 in C++20 need it
+
+#include <boost/asio.hpp>
+
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace meetleak::testing {
+
+// Accept loop on its own thread; Serve() handles one connection at a time.
+class LoopbackServer {
+ public:
+  LoopbackServer();
+  virtual ~LoopbackServer();
+  LoopbackServer(const LoopbackServer&) = delete;
+  LoopbackServer& operator=(const LoopbackServer&) = delete;
+  unsigned short port() const { return port_; }
+
+ protected:
+  void Start();  // call from the derived constructor
+  void Stop();   // call from the derived destructor
+  virtual void Serve(boost::asio::ip::tcp::socket& socket) = 0;
+
+ private:
+  void Accept();
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  unsigned short port_ = 0;
+  std::thread thread_;
+};
+
+struct ReceivedMail {
+  std::string mail_from;            // the MAIL FROM argument
+  std::vector<std::string> rcpt_to; // RCPT TO arguments
+  std::string data;                 // the message, dot-unstuffed, CRLF line ends
+};
+
+class SmtpSink : public LoopbackServer {
+ public:
+  SmtpSink();
+  ~SmtpSink() override;
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port()); }
+
+  // The reply to the end of DATA, e.g. "554 5.7.1 rejected" to fail sends.
+  void set_data_reply(std::string reply);
+  // Answer RCPT TO for this address with 550 (its mail is not accepted).
+  void set_reject_recipient(std::string address);
+  // Offer AUTH PLAIN in the EHLO answer (never STARTTLS).
+  void set_offer_auth(bool offer);
+
+  std::vector<ReceivedMail> mails() const;
+  // Every command line the sink received (to check that no AUTH was sent).
+  std::vector<std::string> commands() const;
+
+ protected:
+  void Serve(boost::asio::ip::tcp::socket& socket) override;
+
+ private:
+  mutable std::mutex mu_;
+  std::string data_reply_ = "250 2.0.0 queued";
+  bool offer_auth_ = false;
+  std::string reject_recipient_;
+  std::vector<ReceivedMail> mails_;
+  std::vector<std::string> commands_;
+};
+
+struct ReceivedRequest {
+  std::string method;
+  std::string target;
+  std::string content_type;
+  std::string body;
+};
+
+class WebhookReceiver : public LoopbackServer {
+ public:
+  WebhookReceiver();
+  ~WebhookReceiver() override;
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port()) + "/hooks/T000/B000/secretkey";
+  }
+  void set_status(int status);  // the answer to every request (default 200)
+  std::vector<ReceivedRequest> requests() const;
+
+ protected:
+  void Serve(boost::asio::ip::tcp::socket& socket) override;
+
+ private:
+  mutable std::mutex mu_;
+  int status_ = 200;
+  std::vector<ReceivedRequest> requests_;
+};
+
+}  // namespace meetleak::testing
+
+#endif  // MEETLEAK_TESTS_REPORT_LOOPBACK_MAIL_SERVERS_H_

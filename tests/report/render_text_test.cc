@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include "report/render.h"
+#include "tests/report/fixtures.h"
+
+namespace meetleak {
+namespace {
+
+using testing::ReportFixture;
+
+TEST(RenderTextTest, PlainListHasOneBlockPerFindingWithItsFacts) {
+  const std::string out = RenderFindings(ReportFixture(), ReportFormat::kText);
+  EXPECT_NE(out.find("[CRITICAL] meeting_id 85512345678  url/join on acme-corp.zoom.us, "
+                     "passcode in the link"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  page:    https://example.org/feed.xml\n"), std::string::npos);
+  EXPECT_NE(out.find("  entry:   https://example.org/events/7\n"), std::string::npos);
+  EXPECT_NE(out.find("[MEDIUM] meeting_id 9123456789  id_text"), std::string::npos);
+  EXPECT_NE(out.find("[HIGH] token AbCdEfGhIjKl  url/recording"), std::string::npos);
+  EXPECT_NE(out.find("  context: Join: https://acme-corp.zoom.us/j/85512345678?pwd="),
+            std::string::npos);
+}
+
+TEST(RenderTextTest, ControlCharactersFromCrawledTextCannotDriveTheTerminal) {
+  Finding f = testing::StoredFinding(1, "123456789", "a@b.example", Severity::kHigh);
+  f.context = "before \x1b[2J\x1b]0;pwned\x07 after \xC2\x9B" "31m";
+  for (bool remediation : {false, true}) {
+    RenderOptions options;
+    options.remediation = remediation;
+    const std::string out = RenderFindings({f}, ReportFormat::kText, options);
+    EXPECT_EQ(out.find('\x1b'), std::string::npos);
+    EXPECT_EQ(out.find('\x07'), std::string::npos);
+    EXPECT_EQ(out.find("\xC2\x9B"), std::string::npos);
+    EXPECT_NE(out.find("before \\x1b[2J"), std::string::npos) << out;
+  }
+}
+
+TEST(RenderTextTest, ReportGroupsByOwnerThenMeetingWorstFirst) {
+  RenderOptions options;
+  options.remediation = true;
+  const std::string out = RenderFindings(ReportFixture(), ReportFormat::kText, options);
+  const auto ana = out.find("Owner: ana@acme.example - 3 leaks (3 critical), 2 open");
+  const auto bob = out.find("Owner: bob@acme.example - 2 leaks (1 high, 1 medium), 2 open");
+  const auto nobody = out.find("Owner: (no owner) - 1 leak (1 high), 1 open");
+  ASSERT_NE(ana, std::string::npos) << out;
+  ASSERT_NE(bob, std::string::npos) << out;
+  ASSERT_NE(nobody, std::string::npos) << out;
+  EXPECT_LT(ana, bob);
+  EXPECT_LT(bob, nobody);
+  // Bob's high meeting comes before his medium one.
+  const auto high_meeting = out.find("Meeting 855 9998 8877", bob);
+  const auto medium_meeting = out.find("Meeting 912 345 6789", bob);
+  ASSERT_NE(high_meeting, std::string::npos);
+  ASSERT_NE(medium_meeting, std::string::npos);
+  EXPECT_LT(high_meeting, medium_meeting);
+  // One meeting heading for the two leaks of 85512345678, with topic and kind.
+  const std::string heading = "Meeting 855 1234 5678 \"Weekly sync\" (recurring) - worst: critical";
+  ASSERT_NE(out.find(heading), std::string::npos) << out;
+  EXPECT_EQ(out.find(heading, out.find(heading) + 1), std::string::npos);
+  EXPECT_NE(out.find("first seen: 2026-11-26T10:00:00Z   last seen: 2026-11-26T12:00:00Z"),
+            std::string::npos);
+  EXPECT_NE(out.find("status acknowledged"), std::string::npos);
+}
+
+// Each kind of leak gets its concrete advice, on that leak only.
+std::string LeakBlock(const std::string& report, const std::string& marker) {
+  const auto start = report.find(marker);
+  if (start == std::string::npos) return "";
+  const auto end = report.find("    - [", start + 1);
+  return report.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+TEST(RenderTextTest, RemediationIsConcretePerLeak) {
+  RenderOptions options;
+  options.remediation = true;
+  const std::string out = RenderFindings(ReportFixture(), ReportFormat::kText, options);
+  const std::string passcode = LeakBlock(out, "#12 ");
+  const std::string start = LeakBlock(out, "#13 ");
+  const std::string pmi = LeakBlock(out, "#14 ");
+  const std::string recording = LeakBlock(out, "#16 ");
+  const std::string id_text = LeakBlock(out, "#15 ");
+  EXPECT_NE(passcode.find("change the meeting passcode"), std::string::npos) << passcode;
+  EXPECT_EQ(passcode.find("re-create"), std::string::npos);
+  EXPECT_NE(start.find("Delete the meeting and re-create it"), std::string::npos) << start;
+  EXPECT_NE(pmi.find("stop using it for public events"), std::string::npos) << pmi;
+  EXPECT_NE(pmi.find("change your PMI"), std::string::npos);
+  EXPECT_NE(recording.find("remove the share, or restrict it"), std::string::npos) << recording;
+  for (const std::string& block : {passcode, start, pmi, recording, id_text}) {
+    EXPECT_NE(block.find("Turn on the waiting room"), std::string::npos) << block;
+    EXPECT_NE(block.find("take the post down or ask the site"), std::string::npos);
+  }
+  EXPECT_EQ(id_text.find("passcode"), std::string::npos) << id_text;
+}
+
+TEST(RenderTextTest, EmptyInputSaysSo) {
+  RenderOptions options;
+  options.remediation = true;
+  EXPECT_EQ(RenderFindings({}, ReportFormat::kText, options), "No leaks.\n");
+  EXPECT_EQ(RenderFindings({}, ReportFormat::kText), "No findings.\n");
+}
+
+}  // namespace
+}  // namespace meetleak
