@@ -8,15 +8,18 @@
 // The real fetcher drives libcurl's multi_socket API from one io_context: many
 // transfers on one thread, connections reused, no thread per request, no
 // polling loop. Fetch() and the handler run on the io_context's thread; the
-// handler is called exactly once per request, also on cancellation.
+// handler is called exactly once per request, also on cancellation, and is
+// always posted to the io_context (never called inside Fetch/CancelAll).
 //
 // Policy applied to every request, in this order, before any connection:
 // only http/https; never a Zoom host nor a URL the Matcher recognizes as a
-// meeting reference (kRefusedZoom, before any DNS lookup); robots.txt (unless
-// disabled); for a discovered URL (request.trusted == false) the address
-// guard: resolve, refuse loopback/private/link-local/CGNAT/multicast/
-// unspecified/IPv4-mapped forms, then connect pinned to the checked address.
-// Redirects are followed one hop at a time, each hop discovered.
+// meeting reference (kRefusedZoom, before any DNS lookup); for a discovered
+// URL (request.trusted == false) the address guard: resolve, refuse
+// loopback/private/link-local/CGNAT/multicast/unspecified/IPv4-mapped forms,
+// then connect pinned to the checked address; robots.txt (unless disabled;
+// its own fetch goes through the guard of the URL that needed it, so the
+// guard comes first). Redirects are followed one hop at a time, each hop
+// discovered. The real one is crawler/curl_fetcher.h.
 #ifndef MEETLEAK_CRAWLER_FETCHER_H_
 #define MEETLEAK_CRAWLER_FETCHER_H_
 
@@ -80,7 +83,9 @@ std::string_view ToString(FetchError error);  // "dns", "connect", "tls", …
 
 struct FetchResponse {
   std::string url;        // as requested
-  std::string final_url;  // after redirects, fragment removed
+  // After redirects, fragment removed. On failure: the last hop that passed
+  // the scheme and Zoom checks (a refused meeting link is never named here).
+  std::string final_url;
   int status = 0;         // final HTTP status, 0 if none
   bool not_modified = false;  // 304 to a conditional request; body empty
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-case

@@ -1,0 +1,14 @@
+// The one include of Boost.Asio for meetleak.
+//
+// Boost 1.74's Asio under GCC 12 in C++20 uses std::exchange in awaitable.hpp
+// without including <utility>; including it first here keeps every other file
+// free of that workaround (../shared/DESIGN.md, Build notes). Include this
+// header instead of <boost/asio.hpp> everywhere.
+#ifndef MEETLEAK_CRAWLER_ASIO_H_
+#define MEETLEAK_CRAWLER_ASIO_H_
+
+#include <utility>  // must precede boost/asio.hpp (see above)
+
+#include <boost/asio.hpp>
+
+#endif  // MEETLEAK_CRAWLER_ASIO_H_

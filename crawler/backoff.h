@@ -1,0 +1,28 @@
+// Backoff and Retry-After, internal to crawler/.
+#ifndef MEETLEAK_CRAWLER_BACKOFF_H_
+#define MEETLEAK_CRAWLER_BACKOFF_H_
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+#include "base/clock.h"
+
+namespace meetleak {
+
+inline constexpr std::chrono::milliseconds kBackoffBase{1000};
+inline constexpr std::chrono::milliseconds kBackoffCap{60'000};
+
+// The wait before attempt `attempt + 1` after `attempt` failed (attempt ≥ 1):
+// kBackoffBase × 2^(attempt-1), capped at kBackoffCap, stretched by a jitter
+// of 0–50 % that depends on the host, so failing hosts fall out of step.
+std::chrono::milliseconds BackoffDelay(int attempt, std::string_view host);
+
+// A Retry-After value: delta-seconds or an HTTP-date. The wait from `now`
+// (zero for a date in the past); nullopt when unparseable.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
+                                                         Clock::TimePoint now);
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_CRAWLER_BACKOFF_H_

@@ -1,0 +1,74 @@
+// HostLimiter: who may start a request now, internal to crawler/.
+//
+// Holds queued request ids per host and starts them (through the `start`
+// callback given at construction) while: fewer than `concurrency` requests
+// run in all; fewer than `per_host` run to that host; at least the host's
+// delay has passed since the previous start to that host (delay = max of the
+// configured delay and the host's Crawl-delay); and the host's back-off time
+// (after a 429/5xx) has passed. Waiting on time uses one Asio timer.
+// `start` is never called from inside Enqueue()/Finished(): it is posted.
+#ifndef MEETLEAK_CRAWLER_HOST_LIMITER_H_
+#define MEETLEAK_CRAWLER_HOST_LIMITER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "crawler/asio.h"
+
+namespace meetleak {
+
+class HostLimiter {
+ public:
+  using Id = std::uint64_t;
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
+  HostLimiter(boost::asio::io_context& io, int concurrency, int per_host,
+              std::chrono::milliseconds delay, std::function<void(Id, const std::string& host)> start);
+  ~HostLimiter();
+
+  // Queues `id` for `host`; `min_delay` (a Crawl-delay) may raise the host's delay.
+  void Enqueue(const std::string& host, Id id, std::chrono::milliseconds min_delay);
+  // A request started for `host` has ended (its slot is free).
+  void Finished(const std::string& host);
+  // No start for `host` before `when` (back-off after 429/5xx).
+  void HoldHost(const std::string& host, SteadyTime when);
+  // Forgets every queued id (running ones still call Finished()).
+  void Clear();
+
+  int running() const { return running_; }
+
+ private:
+  struct Host {
+    int running = 0;
+    std::deque<Id> queued;
+    std::chrono::milliseconds delay{0};
+    SteadyTime next_start{};  // last start + delay
+    SteadyTime held_until{};
+  };
+  void SchedulePump();
+  void Pump();
+  bool StartOne(const std::string& name, Host& host, SteadyTime now, SteadyTime* wake);
+  void ForgetIfIdle(const std::string& name);
+
+  boost::asio::io_context& io_;
+  boost::asio::steady_timer timer_;
+  int concurrency_, per_host_;
+  std::chrono::milliseconds delay_;
+  std::function<void(Id, const std::string&)> start_;
+  std::unordered_map<std::string, Host> hosts_;
+  std::list<std::string> waiting_;  // hosts with queued ids, round-robin order
+  int running_ = 0;
+  bool pump_posted_ = false;
+  SteadyTime timer_at_ = SteadyTime::max();
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_CRAWLER_HOST_LIMITER_H_

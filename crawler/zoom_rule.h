@@ -1,0 +1,20 @@
+// The Zoom-host rule and URL redaction as the fetcher uses them, internal to
+// crawler/: one place that binds to matchers/ (IsZoomHost, RedactSecrets).
+#ifndef MEETLEAK_CRAWLER_ZOOM_RULE_H_
+#define MEETLEAK_CRAWLER_ZOOM_RULE_H_
+
+#include <string>
+#include <string_view>
+
+namespace meetleak {
+
+// True for a Zoom host (zoom.us, zoom.com, zoomgov.com, zoom.com.cn and
+// their subdomains): never fetched.
+bool IsZoomUrlHost(std::string_view host);
+
+// `url` safe to put in a message or log line: secrets redacted.
+std::string SafeUrl(std::string_view url);
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_CRAWLER_ZOOM_RULE_H_
