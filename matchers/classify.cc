@@ -5,7 +5,9 @@
 // meeting kind; they are rated by what the link is: a start link or one
 // carrying its passcode is critical, a personal link is critical (personal
 // links are PMIs), a join, webinar or recording link high, a registration
-// link low. Their owner is the security contact.
+// link low. Their owner is the security contact. A registration link that
+// names a scheduled meeting's ID is low: "medium" is for IDs in text and
+// dial-in strings only.
 #include "matchers/inventory.h"
 
 namespace meetleak {
@@ -22,9 +24,11 @@ Severity Rate(const MeetingRef& ref, MeetingKind kind) {
   if (ref.link_type == LinkType::kJoin || ref.link_type == LinkType::kWebinar ||
       kind == MeetingKind::kRecurring || ref.link_type == LinkType::kRecording)
     return Severity::kHigh;
-  if (kind == MeetingKind::kScheduled || kind == MeetingKind::kWebinar) return Severity::kMedium;
+  bool in_text = ref.form == RefForm::kIdText || ref.form == RefForm::kDialIn;
+  if (in_text && (kind == MeetingKind::kScheduled || kind == MeetingKind::kWebinar))
+    return Severity::kMedium;
   if (ref.link_type == LinkType::kRegister) return Severity::kLow;
-  return Severity::kMedium;  // a company reference of unknown kind (not reached by the rules)
+  return Severity::kMedium;  // not reached: every company reference meets a rule above
 }
 
 }  // namespace

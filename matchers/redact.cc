@@ -16,7 +16,9 @@ struct SecretPatterns {
   RE2 query{R"((?i)(?:^|[^a-z0-9])(?:pwd|zak|tk)=([^&;\s"'<>#]+))"};
   RE2 label{"(?i)(?:" + PasscodeLabelPattern() +
             R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*([^\s<>"']+)|([0-9][^\s<>"']*)))"};
-  RE2 one_tap{R"(#,+(?:0#,+)?\*?([0-9]+)#)"};
+  // ",,,,*PASSCODE#" and ",,,,,,0#,,PASSCODE#"; a value followed by ',' is
+  // the "0#" participant skip, not a passcode.
+  RE2 one_tap{R"(#,+(?:0#,+)?\*?([0-9]+)#(?:[^,]|$))"};
   RE2 sip{R"((?i)[0-9]{9,11}\.([0-9]+)@zoomcrc)"};
   RE2 recording{R"((?i)/rec/(?:share|play)/[A-Za-z0-9._\-]{12}([A-Za-z0-9._\-]+))"};
 };
