@@ -4,6 +4,8 @@
 #include <iconv.h>
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "feeds/html_tokenizer.h"
@@ -26,6 +28,18 @@ std::string Trimmed(std::string_view s) {
   if (b == std::string_view::npos) return "";
   size_t e = s.find_last_not_of(" \t\r\n\f\"'");
   return std::string(s.substr(b, e - b + 1));
+}
+
+// The index of the first byte >= 0x80 at or after `i` (8 bytes per step).
+size_t SkipAscii(std::string_view text, size_t i) {
+  while (i + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+    i += 8;
+  }
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
 }
 
 // The length of the valid UTF-8 sequence at text[i], or 0 when invalid.
@@ -143,11 +157,7 @@ std::string CharsetFromMeta(std::string_view body) {
 // multi-byte ones (then the body is most likely windows-1252).
 std::string GuessCharset(std::string_view body) {
   size_t valid_multibyte = 0, invalid = 0;
-  for (size_t i = 0; i < body.size();) {
-    if (static_cast<unsigned char>(body[i]) < 0x80) {
-      ++i;
-      continue;
-    }
+  for (size_t i = SkipAscii(body, 0); i < body.size(); i = SkipAscii(body, i)) {
     size_t len = ValidSequenceLength(body, i);
     if (len == 0) {
       ++invalid;
@@ -218,7 +228,7 @@ std::string CharsetFromContentType(std::string_view content_type) {
 }
 
 bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
+  for (size_t i = SkipAscii(text, 0); i < text.size(); i = SkipAscii(text, i)) {
     size_t len = ValidSequenceLength(text, i);
     if (len == 0) return false;
     i += len;
