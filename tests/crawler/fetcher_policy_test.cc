@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crawler/curl_fetcher.h"
+#include "matchers/matcher.h"
 #include "tests/crawler/fetch_helpers.h"
 #include "tests/support/test_server.h"
 
@@ -19,15 +20,17 @@ using testing::TestOptions;
 using testing::TestServer;
 using testing::Trusted;
 
-// Stands in for Matcher::IsMeetingUrl: a wrapped meeting link in the query.
-bool FakeIsMeetingUrl(std::string_view url) {
-  return url.find("zoom.us%2Fj%2F") != std::string_view::npos;
+const Matcher& SharedMatcher() {
+  static const Matcher matcher;
+  return matcher;
 }
 
 class FetcherPolicyTest : public ::testing::Test {
  protected:
   std::unique_ptr<Fetcher> Make(FetcherOptions options = TestOptions()) {
-    return NewCurlFetcher(io_, options, FakeIsMeetingUrl, &resolver_, &clock_);
+    return NewCurlFetcher(io_, options,
+                          [](std::string_view url) { return SharedMatcher().IsMeetingUrl(url); },
+                          &resolver_, &clock_);
   }
   boost::asio::io_context io_;
   CountingResolver resolver_{io_};
@@ -60,7 +63,9 @@ TEST_F(FetcherPolicyTest, RefusesZoomUrlsBeforeAnyResolverCall) {
                           "https://ZOOM.US./wc/join/85512345678",
                           "https://zoom.com/my/someone", "https://events.zoomgov.com/j/123456789",
                           "https://www.zoom.com.cn/j/123456789", "https://zoom.us:8443/",
-                          "https://example.org/out?u=https%3A%2F%2Fzoom.us%2Fj%2F85512345678%3Fpwd%3DSeCrEt1"}) {
+                          "https://example.org/out?u=https%3A%2F%2Fzoom.us%2Fj%2F85512345678%3Fpwd%3DSeCrEt1",
+                          "https://www.google.com/url?q=https://acme.zoom.us/j/85512345678",
+                          "http://links.example/zoommtg://zoom.us/join?confno=85512345678&pwd=SeCrEt1"}) {
     requests.push_back(Discovered(url));
     requests.push_back(Trusted(url));
   }
