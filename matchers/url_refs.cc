@@ -12,9 +12,11 @@ namespace {
 
 struct LinkPatterns {
   // 1: host; 2: path and query. The scheme is optional ("zoom.us/j/…").
-  RE2 url{R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?(/[^\s"'<>]*))"};
-  RE2 app{R"((?i)(?:zoommtg|zoomus)://[^\s"'<>]*)"};
-  RE2 intent{R"((?i)intent://[^\s"'<>#]*#intent;[^\s"'<>]*)"};
+  // The URL character classes exclude exactly the raw delimiters
+  // (IsDelimiter), so no match crosses a window edge.
+  RE2 url{R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?(/[^\t\n\v\f\r "'<>`]*))"};
+  RE2 app{R"((?i)(?:zoommtg|zoomus)://[^\t\n\v\f\r "'<>`]*)"};
+  RE2 intent{R"((?i)intent://[^\t\n\v\f\r "'<>`#]*#intent;[^\t\n\v\f\r "'<>`]*)"};
 };
 
 const LinkPatterns& Patterns() {
