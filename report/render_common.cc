@@ -80,7 +80,7 @@ std::string TerminalSafe(std::string_view s) {
   return out;
 }
 
-std::string Scrubbed(std::string_view s) { return std::string(s); }  // FIXME: RedactSecrets once matchers lands
+std::string Scrubbed(std::string_view s) { return RedactSecrets(s); }
 
 nlohmann::ordered_json FindingJson(const Finding& f) {
   using nlohmann::ordered_json;
