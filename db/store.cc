@@ -230,7 +230,10 @@ Status SqliteLeakStore::CheckIntegrity() {
   if (!q.ok()) return q.status();
   std::string report;
   Result<bool> row = q->Step();
-  for (; row.ok() && *row; row = q->Step()) report += (report.empty() ? "" : "\n") + q->Text(0);
+  for (; row.ok() && *row; row = q->Step()) {
+    if (!report.empty()) report += '\n';
+    report += q->Text(0);
+  }
   if (!row.ok()) return row.status();
   if (report == "ok") return Status::OK();
   return Status::Corruption(conn_->path() + ": integrity_check: " + report);

@@ -1,0 +1,223 @@
+// bench_db: sighting events/s of LeakStore::WriteDocuments with the product's
+// group commit, beside the naive way (one transaction per event), in one run.
+//
+//   bench_db [--dir DIR] [--group N] [--pages P] [--leaks-per-page L] [--passes K]
+//
+// Defaults: 10 000 pages × 10 leaks = 100 000 leaks; one pass creates them,
+// then K = 10 passes re-fetch every page (each leak sighted again: kFetched,
+// the full lifecycle path) = 1 000 000 timed sighting events, N = 256
+// documents per transaction (cli/store_sink.h kGroup). The naive way then
+// sights a tenth of the events, one autocommit UPDATE per event, on the same
+// DB. Stored rows are checked after each phase; the last line is
+// `events/s X` (the grouped figure).
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <time.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "db/store.h"
+
+namespace {
+
+using meetleak::LeakStore;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string dir;
+  int group = 256;
+  int pages = 10'000;
+  int leaks_per_page = 10;
+  int passes = 10;
+};
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "bench_db: %s\n", what.c_str());
+  std::exit(1);
+}
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--dir") o.dir = argv[i + 1];
+    else if (flag == "--group") o.group = std::atoi(argv[i + 1]);
+    else if (flag == "--pages") o.pages = std::atoi(argv[i + 1]);
+    else if (flag == "--leaks-per-page") o.leaks_per_page = std::atoi(argv[i + 1]);
+    else if (flag == "--passes") o.passes = std::atoi(argv[i + 1]);
+    else Die("unknown flag " + flag);
+  }
+  if (o.group < 1 || o.pages < 1 || o.leaks_per_page < 1 || o.passes < 1) Die("bad numbers");
+  return o;
+}
+
+std::string MeetingId(int page, int k, int leaks_per_page) {
+  return std::to_string(10'000'000'000LL + static_cast<long long>(page) * leaks_per_page + k);
+}
+
+std::string PageUrl(int page) { return "https://events.example/p/" + std::to_string(page); }
+
+LeakStore::DocumentWrite PageDocument(const Options& o, int page, int pass) {
+  LeakStore::DocumentWrite d;
+  d.url = d.page_url = PageUrl(page);
+  d.source_url = "https://events.example/feed.xml";
+  d.outcome = LeakStore::Outcome::kFetched;
+  d.status = 200;
+  d.etag = "\"" + std::to_string(pass) + "\"";
+  d.body_hash = "sha256:" + std::to_string(page * 31 + pass);
+  for (int k = 0; k < o.leaks_per_page; ++k) {
+    LeakStore::Sighting s;
+    s.ref.key = MeetingId(page, k, o.leaks_per_page);
+    s.ref.host = "acme-corp.zoom.us";
+    s.ref.link_type = meetleak::LinkType::kJoin;
+    s.ref.classification.company = true;
+    s.ref.classification.owner = "owner" + std::to_string(page % 500) + "@acme.example";
+    s.ref.classification.meeting_kind = meetleak::MeetingKind::kScheduled;
+    s.ref.classification.severity = meetleak::Severity::kHigh;
+    s.ref.context = "Join: https://acme-corp.zoom.us/j/" + s.ref.key;
+    d.sightings.push_back(std::move(s));
+  }
+  return d;
+}
+
+double CpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+struct Timing {
+  long long events = 0;
+  double wall = 0, cpu = 0;  // seconds inside WriteDocuments only
+};
+
+// One pass over every page, `group` documents per WriteDocuments. The
+// documents are built before the clock starts: only storage is timed.
+void Pass(LeakStore& store, const Options& o, int pass, Timing* t) {
+  std::vector<std::vector<LeakStore::DocumentWrite>> batches(1);
+  for (int page = 0; page < o.pages; ++page) {
+    if (static_cast<int>(batches.back().size()) == o.group) batches.emplace_back();
+    batches.back().push_back(PageDocument(o, page, pass));
+  }
+  const auto wall0 = Clock::now();
+  const double cpu0 = CpuSeconds();
+  for (const auto& batch : batches) {
+    auto r = store.WriteDocuments(batch);
+    if (!r.ok()) Die(r.status().ToString());
+    t->events += r->sightings;
+  }
+  t->cpu += CpuSeconds() - cpu0;
+  t->wall += std::chrono::duration<double>(Clock::now() - wall0).count();
+}
+
+long long QueryInt(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
+  long long v = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  return v;
+}
+
+void Check(sqlite3* db, const char* what, const char* sql, long long want) {
+  long long got = QueryInt(db, sql);
+  std::printf("check %-34s %lld (want %lld) %s\n", what, got, want, got == want ? "ok" : "WRONG");
+  if (got != want) Die(std::string("stored rows wrong: ") + what);
+}
+
+// The naive way: one autocommit UPDATE per sighting event (prepared once).
+Timing Naive(const std::string& path, const Options& o, long long events) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Die("open for naive");
+  sqlite3_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000", nullptr, nullptr,
+               nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db,
+                     "UPDATE leak SET last_seen = ?, sightings = sightings + 1 "
+                     "WHERE key_kind = 'meeting_id' AND key = ? AND page_url = ?",
+                     -1, &stmt, nullptr);
+  const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto start = Clock::now();
+  const double cpu0 = CpuSeconds();
+  for (long long e = 0; e < events; ++e) {
+    const int leak = static_cast<int>(e % (static_cast<long long>(o.pages) * o.leaks_per_page));
+    const int page = leak / o.leaks_per_page, k = leak % o.leaks_per_page;
+    const std::string id = MeetingId(page, k, o.leaks_per_page), url = PageUrl(page);
+    sqlite3_bind_int64(stmt, 1, now);
+    sqlite3_bind_text(stmt, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 3, url.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(db) != 1) Die("naive update");
+    sqlite3_reset(stmt);
+  }
+  Timing t;
+  t.events = events;
+  t.cpu = CpuSeconds() - cpu0;
+  t.wall = std::chrono::duration<double>(Clock::now() - start).count();
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = Parse(argc, argv);
+  std::filesystem::path dir =
+      o.dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(o.dir);
+  const std::string path = (dir / ("bench_db_" + std::to_string(getpid()) + ".db")).string();
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
+
+  auto store = LeakStore::Open(path, meetleak::SystemClock());
+  if (!store.ok()) Die(store.status().ToString());
+  const long long leaks = static_cast<long long>(o.pages) * o.leaks_per_page;
+  std::printf("bench_db: %d pages x %d leaks = %lld leaks, %d passes, %d documents/transaction\n",
+              o.pages, o.leaks_per_page, leaks, o.passes, o.group);
+
+  Timing create;
+  Pass(**store, o, 0, &create);
+  std::printf("create: %lld leaks in %.2f s (%.0f events/s)\n", create.events, create.wall,
+              create.events / create.wall);
+  Timing timed;
+  for (int pass = 1; pass <= o.passes; ++pass) Pass(**store, o, pass, &timed);
+  const long long events = timed.events;
+  const double grouped = events / timed.wall;
+  store->reset();
+
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Die("open for checks");
+  const long long total = leaks * (1 + o.passes);
+  Check(db, "leaks", "SELECT count(*) FROM leak", leaks);
+  Check(db, "open leaks", "SELECT count(*) FROM leak WHERE status = 'open'", leaks);
+  Check(db, "documents", "SELECT count(*) FROM document", o.pages);
+  Check(db, "sightings (create + passes)", "SELECT sum(sightings) FROM leak", total);
+
+  const long long naive_events = events / 10;
+  const Timing naive_timing = Naive(path, o, naive_events);
+  const double naive = naive_events / naive_timing.wall;
+  Check(db, "sightings (+ naive)", "SELECT sum(sightings) FROM leak", total + naive_events);
+  sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+
+  const auto size = std::filesystem::file_size(path);
+  std::printf("grouped (%d documents/transaction): %lld events in %.2f s = %.0f events/s "
+              "(CPU %.2f s: %.0f events per CPU second)\n",
+              o.group, events, timed.wall, grouped, timed.cpu, events / timed.cpu);
+  std::printf("naive (one transaction per event): %lld events in %.2f s = %.0f events/s "
+              "(CPU %.2f s: %.0f events per CPU second)\n",
+              naive_events, naive_timing.wall, naive, naive_timing.cpu,
+              naive_events / naive_timing.cpu);
+  std::printf("grouped / naive: %.1fx\n", grouped / naive);
+  std::printf("DB size: %.1f MB (%s)\n", size / 1e6, path.c_str());
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
+  std::printf("events/s %.0f\n", grouped);
+  return grouped >= 100'000 ? 0 : 1;
+}
