@@ -1,0 +1,254 @@
+// bench_match: meetleak's matcher beside `rg -j1 -c` over the same pages, in
+// one run; then the matcher alone over a copy with 1,000 planted references
+// of mixed forms, which must all be found.
+//
+//   bench_match PAGES_DIR [REPETITIONS]
+//
+// Both timings include reading the files (rg reads them too); each figure is
+// the median of REPETITIONS runs (default 7). rg's count is printed for
+// information only: it counts lines matching its pattern, not references.
+// The last line is "ratio X" (meetleak MB/s ÷ rg MB/s on the plain pages).
+// Exit status: 0, or 1 when a planted reference was missed or rg failed.
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "matchers/inventory.h"
+#include "matchers/matcher.h"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using meetleak::Inventory;
+using meetleak::Matcher;
+using meetleak::MeetingRef;
+
+namespace {
+
+// The pattern issue 2 gives for the peer.
+const char kRgPattern[] =
+    R"((?i)(?:https?://)?(?:[a-z0-9-]+\.)*zoom(?:gov)?\.(?:us|com)/(?:j|w|s|my|wc/join)/[0-9A-Za-z._-]+|meeting id:?\s*[0-9][0-9 -]{8,13})";
+
+constexpr int kPlanted = 1000;
+
+std::vector<fs::path> ListFiles(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+double Seconds(const std::function<void()>& run) {
+  auto t0 = std::chrono::steady_clock::now();
+  run();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double CpuSeconds(const rusage& ru) {
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds this process spends in `run` (user + system).
+double OwnCpuSeconds(const std::function<void()>& run) {
+  rusage before{}, after{};
+  getrusage(RUSAGE_SELF, &before);
+  run();
+  getrusage(RUSAGE_SELF, &after);
+  return CpuSeconds(after) - CpuSeconds(before);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Runs rg, returns the sum of its per-file counts (-1 on failure) and adds
+// its CPU seconds to *cpu.
+long RunRg(const fs::path& dir, double* cpu) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
+  posix_spawn_file_actions_addclose(&actions, pipefd[0]);
+  std::string dir_arg = dir.string();
+  std::vector<char*> argv = {const_cast<char*>("rg"), const_cast<char*>("-j1"), const_cast<char*>("-c"),
+                             const_cast<char*>(kRgPattern), dir_arg.data(), nullptr};
+  pid_t pid;
+  int rc = posix_spawnp(&pid, "rg", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipefd[1]);
+  if (rc != 0) {
+    close(pipefd[0]);
+    return -1;
+  }
+  std::string out;
+  char buf[65536];
+  for (ssize_t n; (n = read(pipefd[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  close(pipefd[0]);
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  *cpu = CpuSeconds(ru);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) return -1;  // 1: no match
+  long total = 0;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);)
+    total += std::atol(line.substr(line.rfind(':') + 1).c_str());
+  return total;
+}
+
+// Reads and scans every file; returns the references found.
+std::vector<std::vector<MeetingRef>> ScanFiles(const Matcher& m, const Inventory& inv,
+                                                const std::vector<fs::path>& files) {
+  std::vector<std::vector<MeetingRef>> refs;
+  refs.reserve(files.size());
+  for (const fs::path& f : files) refs.push_back(m.Find(ReadFile(f), &inv));
+  return refs;
+}
+
+std::string Id(int k) { return std::to_string(81000000000LL + 7919LL * k); }  // 11 digits, unique
+std::string Grouped(const std::string& id) {
+  return id.substr(0, 3) + " " + id.substr(3, 4) + " " + id.substr(7);
+}
+
+// Planted reference k (mixed forms and wrappers) and the key it must yield.
+std::pair<std::string, std::string> Plant(int k) {
+  std::string id = Id(k);
+  std::string vanity = "person" + std::to_string(k);
+  std::string token = "tok" + std::to_string(100000000 + k) + "Xy";  // first 12 chars unique
+  switch (k % 17) {
+    case 0: return {"Join: https://us02web.zoom.us/j/" + id + "?pwd=Sec" + std::to_string(k), id};
+    case 1: return {"https://acme-corp.zoom.us/s/" + id + "?zak=eyJ" + std::to_string(k), id};
+    case 2: return {"zoom.us/w/" + id, id};
+    case 3: return {"https://zoom.us/my/" + vanity, vanity};
+    case 4: return {"https://zoom.us/rec/share/" + token + "AbCdEf.1", token.substr(0, 12)};
+    case 5: return {"https://zoom.us/webinar/register/" + token, token.substr(0, 12)};
+    case 6: return {"zoommtg://zoom.us/join?action=join&confno=" + id + "&pwd=x", id};
+    case 7: return {"intent://zoom.us/join?confno=" + id + "#Intent;scheme=zoomus;end", id};
+    case 8: return {"Meeting ID: " + Grouped(id) + "<br>Passcode: 424242", id};
+    case 9: return {"ID de r&eacute;union&nbsp;: " + Grouped(id), id};
+    case 10: return {"+16699009128,," + id + "#,,,,*424242# US", id};
+    case 11: return {"<a href=\"tel:+16699009128%2C%2C" + id + "%23\">tap</a>", id};
+    case 12: return {id + "@zoomcrc.com", id};
+    case 13: return {"https://www.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F" + id + "%3Fpwd%3Dx&sa=D", id};
+    case 14: return {"https:\\/\\/zoom.us\\/j\\/" + id, id};
+    case 15: return {"zoom[.]us/j/" + id, id};
+    default: return {"room " + Grouped(id) + " today", id};  // a bare inventory ID
+  }
+}
+
+// Copies the pages to `dir` with kPlanted references inserted after '>'
+// characters at random places. Returns, per file, the keys planted in it.
+std::vector<std::multiset<std::string>> PlantCopy(const std::vector<fs::path>& files, const fs::path& dir) {
+  std::vector<std::string> texts;
+  for (const fs::path& f : files) texts.push_back(ReadFile(f));
+  std::vector<std::multiset<std::string>> keys(files.size());
+  std::mt19937 rng(42);
+  for (int k = 0; k < kPlanted; ++k) {
+    std::size_t f = rng() % texts.size();
+    std::string& t = texts[f];
+    std::size_t at = t.find('>', rng() % (t.size() + 1));
+    at = at == std::string::npos ? t.size() : at + 1;
+    auto [text, key] = Plant(k);
+    t.insert(at, "\n<p>" + text + "</p>\n");
+    keys[f].insert(key);
+  }
+  for (std::size_t f = 0; f < files.size(); ++f)
+    std::ofstream(dir / ("page" + std::to_string(f) + ".html"), std::ios::binary) << texts[f];
+  return keys;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: bench_match PAGES_DIR [REPETITIONS]\n";
+    return 2;
+  }
+  fs::path pages = argv[1];
+  int reps = argc > 2 ? std::max(1, std::atoi(argv[2])) : 7;
+  std::vector<fs::path> files = ListFiles(pages);
+  std::uintmax_t bytes = 0;
+  for (const fs::path& f : files) bytes += fs::file_size(f);
+  double mb = static_cast<double>(bytes) / 1e6;
+  std::vector<meetleak::InventoryMeeting> rows;
+  for (int k = 0; k < kPlanted; ++k)
+    rows.push_back({Id(k), "owner@acme.example", "", meetleak::MeetingKind::kScheduled});
+  Inventory inv = Inventory::FromRows(std::move(rows), {});
+  Matcher matcher;
+  std::printf("corpus: %zu files, %.1f MB (%s); inventory of %d meeting IDs\n", files.size(), mb,
+              pages.c_str(), kPlanted);
+
+  std::vector<double> rg_times, our_times, rg_cpu, our_cpu;
+  long rg_count = 0;
+  std::size_t our_count = 0;
+  for (int r = 0; r < reps; ++r) {  // interleaved, so both see the same machine
+    double cpu = 0;
+    rg_times.push_back(Seconds([&] { rg_count = RunRg(pages, &cpu); }));
+    rg_cpu.push_back(cpu);
+    our_times.push_back(Seconds([&] {
+      our_cpu.push_back(OwnCpuSeconds([&] {
+        our_count = 0;
+        for (const auto& refs : ScanFiles(matcher, inv, files)) our_count += refs.size();
+      }));
+    }));
+    if (rg_count < 0) {
+      std::fprintf(stderr, "bench_match: rg failed (is ripgrep installed?)\n");
+      return 1;
+    }
+  }
+  double rg_mbs = mb / Median(rg_times), our_mbs = mb / Median(our_times);
+  std::printf("rg -j1 -c:        %8.1f MB/s  (median of %d, %.3f s; %ld matching lines)\n", rg_mbs, reps,
+              Median(rg_times), rg_count);
+  std::printf("meetleak matcher: %8.1f MB/s  (median of %d, %.3f s; %zu references)\n", our_mbs, reps,
+              Median(our_times), our_count);
+  std::printf("by CPU time (user+sys, less sensitive to a busy machine): rg %.1f MB/s, meetleak %.1f MB/s\n",
+              mb / Median(rg_cpu), mb / Median(our_cpu));
+
+  fs::path copy = fs::temp_directory_path() / ("bench_match." + std::to_string(getpid()));
+  fs::create_directories(copy);
+  std::vector<std::multiset<std::string>> planted = PlantCopy(files, copy);
+  std::vector<fs::path> copies = ListFiles(copy);
+  std::vector<std::vector<MeetingRef>> found;
+  double t = Seconds([&] { found = ScanFiles(matcher, inv, copies); });
+  int hits = 0;
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    std::size_t f = static_cast<std::size_t>(std::stoul(copies[i].stem().string().substr(4)));
+    std::multiset<std::string> want = planted[f];
+    for (const MeetingRef& ref : found[i]) {
+      auto it = want.find(ref.key);
+      if (it != want.end()) want.erase(it), ++hits;
+    }
+  }
+  std::uintmax_t copy_bytes = 0;
+  for (const fs::path& f : copies) copy_bytes += fs::file_size(f);
+  fs::remove_all(copy);
+  std::printf("planted: found %d/%d  (%.1f MB/s over the copy)\n", hits, kPlanted,
+              static_cast<double>(copy_bytes) / 1e6 / t);
+  std::printf("ratio %.2f\n", our_mbs / rg_mbs);
+  return hits == kPlanted ? 0 : 1;
+}
