@@ -94,6 +94,7 @@ CREATE TABLE leak (
   notified_at       INTEGER,
   notified_severity INTEGER,
   needs_notice      INTEGER NOT NULL DEFAULT 1,
+  detail_hash       INTEGER NOT NULL DEFAULT 0,  -- see db/store_write.cc DetailHash
   sightings         INTEGER NOT NULL DEFAULT 1,
   UNIQUE (key_kind, key, page_url)
 );

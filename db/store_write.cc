@@ -1,6 +1,7 @@
 // Writing fetched documents (fetch state, links, sightings, the lifecycle)
 // and a source's own state.
 #include <deque>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,7 +22,8 @@ struct StoredLeak {
   Severity severity = Severity::kInfo;
   std::string owner, source_url;
   std::int64_t document_id = 0;
-  bool sighted = false;  // in this write
+  std::int64_t detail_hash = 0;  // DetailHash of the last sighting written in full
+  bool sighted = false;          // in this write
 };
 
 std::string LeakKey(std::string_view key_kind, std::string_view key) {
@@ -32,8 +34,8 @@ std::string LeakKey(std::string_view key_kind, std::string_view key) {
 }
 
 constexpr std::string_view kLeakState =
-    "SELECT id, key_kind, key, page_url, status, severity, owner, source_url, document_id "
-    "FROM leak ";
+    "SELECT id, key_kind, key, page_url, status, severity, owner, source_url, document_id, "
+    "detail_hash FROM leak ";
 
 StoredLeak ReadStoredLeak(const Query& q) {
   StoredLeak l;
@@ -46,7 +48,24 @@ StoredLeak ReadStoredLeak(const Query& q) {
   l.owner = q.Text(6);
   l.source_url = q.Text(7);
   l.document_id = q.Int(8);
+  l.detail_hash = q.Int(9);
   return l;
+}
+
+// A fingerprint of everything a sighting writes besides last_seen and the
+// count: equal → the sighting only says "seen again" and joins the batched
+// update (the steady state of a re-polled page).
+std::int64_t DetailHash(const LeakStore::Sighting& s) {
+  const PageRef& r = s.ref;
+  std::uint64_t h = r.has_passcode ? 0x9e3779b97f4a7c15ULL : 0x2545f4914f6cdd1dULL;
+  for (std::string_view part : {std::string_view(r.host), ToString(r.form), ToString(r.link_type),
+                                std::string_view(r.context), std::string_view(r.entry_url),
+                                ToString(r.classification.meeting_kind),
+                                std::string_view(s.allow_reason)}) {
+    // boost::hash_combine's mixing, over each part's own hash (no copies).
+    h ^= std::hash<std::string_view>{}(part) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return static_cast<std::int64_t>(h);
 }
 
 // The per-document write: fetch state, links, then leaks.
@@ -69,6 +88,7 @@ class DocumentWriter {
   Status Update(StoredLeak* leak, const LeakStore::Sighting& s);
   Status MarkAbsent(StoredLeak* leak);
   Status SightUnchanged(StoredLeak* leak);
+  Status FlushSeenAgain();
 
   Connection* conn_;
   std::int64_t now_;
@@ -80,6 +100,7 @@ class DocumentWriter {
   // had (a deque: pointers stay valid as it grows).
   std::deque<StoredLeak> leaks_;
   std::unordered_map<std::string, StoredLeak*> on_page_;  // LeakKey → this doc's, on page_url_
+  std::string seen_again_;  // JSON array of ids sighted with nothing else to write
 };
 
 Status DocumentWriter::Write() {
@@ -100,7 +121,7 @@ Status DocumentWriter::Write() {
       MEETLEAK_RETURN_IF_ERROR(MarkAbsent(&leak));
     }
   }
-  return Status::OK();
+  return FlushSeenAgain();
 }
 
 Status DocumentWriter::UpsertFetchState() {
@@ -204,9 +225,9 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s) {
   Result<Query> q = conn_->Prepare(
       "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
       "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
-      "allow_reason, first_seen, last_seen, needs_notice, sightings, topic) "
+      "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
-      "?18, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
+      "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
       "AND meeting_id = ?2), ''))");
   if (!q.ok()) return q.status();
   const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
@@ -216,17 +237,17 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s) {
   q->Bind(10, ToString(status)).Bind(11, r.classification.owner);
   q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, r.entry_url);
   q->Bind(14, doc_.source_url).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, now_);
-  q->Bind(18, status == LeakStatus::kOpen);
+  q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   ++result_->new_leaks;
   return Status::OK();
 }
 
 // A repeat sighting that changes nothing indexed touches only unindexed
-// columns (the common case, and the one the benchmark measures); any change
-// of status, severity, owner, source or document takes the full update.
+// columns; any change of status, severity, owner, source or document takes
+// the full update (which maintains the indexes).
 constexpr std::string_view kSightingSet =
-    "UPDATE leak SET last_seen = ?2, sightings = sightings + 1, "
+    "UPDATE leak SET last_seen = ?2, sightings = sightings + 1, detail_hash = ?12, "
     "has_passcode = (has_passcode OR ?3), entry_url = ?4, meeting_kind = ?5, allow_reason = ?6, "
     "host = iif(?7, ?8, host), form = iif(?7, ?9, form), link_type = iif(?7, ?10, link_type), "
     "context = iif(?7, ?11, context)";
@@ -238,10 +259,15 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
   const bool full = e.status != leak->status || e.severity != leak->severity || e.notice ||
                     r.classification.owner != leak->owner ||
                     doc_.source_url != leak->source_url || doc_id_ != leak->document_id;
+  const std::int64_t detail = DetailHash(s);
+  if (!full && detail == leak->detail_hash) {
+    seen_again_ += (seen_again_.empty() ? "[" : ",") + std::to_string(leak->id);
+    return Status::OK();
+  }
   static const std::string kQuick = std::string(kSightingSet) + " WHERE id = ?1";
   static const std::string kFull = std::string(kSightingSet) +
-      ", status = ?12, severity = ?13, owner = ?14, source_url = ?15, document_id = ?16, "
-      "reopened_at = iif(?17, ?2, reopened_at), needs_notice = iif(?18, 1, needs_notice) "
+      ", status = ?13, severity = ?14, owner = ?15, source_url = ?16, document_id = ?17, "
+      "reopened_at = iif(?18, ?2, reopened_at), needs_notice = iif(?19, 1, needs_notice) "
       "WHERE id = ?1";
   Result<Query> q = conn_->Prepare(full ? kFull : kQuick);
   if (!q.ok()) return q.status();
@@ -249,17 +275,29 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
   q->Bind(5, ToString(r.classification.meeting_kind)).Bind(6, s.allow_reason);
   // The shown form, host and context are those of the most severe sighting.
   q->Bind(7, seen >= leak->severity).Bind(8, r.host).Bind(9, ToString(r.form));
-  q->Bind(10, ToString(r.link_type)).Bind(11, r.context);
+  q->Bind(10, ToString(r.link_type)).Bind(11, r.context).Bind(12, detail);
   if (full) {
-    q->Bind(12, ToString(e.status)).Bind(13, static_cast<int>(e.severity));
-    q->Bind(14, r.classification.owner).Bind(15, doc_.source_url).Bind(16, doc_id_);
-    q->Bind(17, e.reopened).Bind(18, e.notice);
+    q->Bind(13, ToString(e.status)).Bind(14, static_cast<int>(e.severity));
+    q->Bind(15, r.classification.owner).Bind(16, doc_.source_url).Bind(17, doc_id_);
+    q->Bind(18, e.reopened).Bind(19, e.notice);
   }
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (e.reopened) ++result_->reopened;
   leak->status = e.status;
   leak->severity = e.severity;
   return Status::OK();
+}
+
+// One statement for every leak of the document only seen again.
+Status DocumentWriter::FlushSeenAgain() {
+  if (seen_again_.empty()) return Status::OK();
+  seen_again_ += ']';
+  Result<Query> q = conn_->Prepare(
+      "UPDATE leak SET last_seen = ?1, sightings = sightings + 1 "
+      "WHERE id IN (SELECT value FROM json_each(?2))");
+  if (!q.ok()) return q.status();
+  q->Bind(1, now_).Bind(2, seen_again_);
+  return q->Run();
 }
 
 Status DocumentWriter::MarkAbsent(StoredLeak* leak) {
@@ -277,11 +315,7 @@ Status DocumentWriter::MarkAbsent(StoredLeak* leak) {
 // 304 or the same body: every leak still there is sighted as it is.
 Status DocumentWriter::SightUnchanged(StoredLeak* leak) {
   if (leak->status == LeakStatus::kGone) return Status::OK();
-  Result<Query> q = conn_->Prepare(
-      "UPDATE leak SET last_seen = ?2, sightings = sightings + 1 WHERE id = ?1");
-  if (!q.ok()) return q.status();
-  q->Bind(1, leak->id).Bind(2, now_);
-  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  seen_again_ += (seen_again_.empty() ? "[" : ",") + std::to_string(leak->id);
   ++result_->sightings;
   return Status::OK();
 }

@@ -73,6 +73,33 @@ TEST_F(LifecycleTest, RepeatSightingUpdatesLastSeenAndCount) {
   EXPECT_EQ(leak.sightings, 2);
 }
 
+TEST_F(LifecycleTest, RepeatSightingKeepsTheMostSevereOccurrencesDetails) {
+  LeakStore::Sighting join = CompanySighting("85512345678", Severity::kHigh);
+  Write({Fetched(kPage, {join})});
+  LeakStore::Sighting moved = join;
+  moved.ref.context = "Weekly sync: https://acme-corp.zoom.us/j/85512345678";
+  moved.ref.entry_url = "https://example.org/events/7#entry";
+  Write({Fetched(kPage, {moved})});
+  EXPECT_EQ(Leak("85512345678").context, moved.ref.context);
+  EXPECT_EQ(Leak("85512345678").entry_url, moved.ref.entry_url);
+  LeakStore::Sighting start = CompanySighting("85512345678", Severity::kCritical);
+  start.ref.has_passcode = true;
+  Write({Fetched(kPage, {start})});
+  LeakStore::Sighting plain = CompanySighting("85512345678", Severity::kMedium);
+  plain.ref.form = RefForm::kIdText;
+  plain.ref.link_type = LinkType::kNone;
+  plain.ref.host = "";
+  Write({Fetched(kPage, {plain})});
+  Write({Fetched(kPage, {plain})});
+  LeakStore::LeakRow leak = Leak("85512345678");
+  EXPECT_EQ(leak.severity, Severity::kCritical);
+  EXPECT_EQ(leak.link_type, LinkType::kStart);  // not the later, milder id_text
+  EXPECT_EQ(leak.form, RefForm::kUrl);
+  EXPECT_EQ(leak.host, "acme-corp.zoom.us");
+  EXPECT_TRUE(leak.has_passcode);  // once seen with a passcode, always flagged
+  EXPECT_EQ(leak.sightings, 5);
+}
+
 TEST_F(LifecycleTest, NotModifiedSightsEveryLeakNotGoneAndKeepsDecisions) {
   Write({Fetched(kPage, {CompanySighting("111111111"), CompanySighting("222222222"),
                          CompanySighting("333333333", Severity::kHigh, true),
