@@ -11,9 +11,8 @@
 // DB. Stored rows are checked after each phase; the last line is
 // `events/s X` (the grouped figure).
 #include <sqlite3.h>
-#include <unistd.h>
-
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -49,12 +48,18 @@ Options Parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--dir") o.dir = argv[i + 1];
-    else if (flag == "--group") o.group = std::atoi(argv[i + 1]);
-    else if (flag == "--pages") o.pages = std::atoi(argv[i + 1]);
-    else if (flag == "--leaks-per-page") o.leaks_per_page = std::atoi(argv[i + 1]);
-    else if (flag == "--passes") o.passes = std::atoi(argv[i + 1]);
-    else Die("unknown flag " + flag);
+    if (flag == "--dir")
+      o.dir = argv[i + 1];
+    else if (flag == "--group")
+      o.group = std::atoi(argv[i + 1]);
+    else if (flag == "--pages")
+      o.pages = std::atoi(argv[i + 1]);
+    else if (flag == "--leaks-per-page")
+      o.leaks_per_page = std::atoi(argv[i + 1]);
+    else if (flag == "--passes")
+      o.passes = std::atoi(argv[i + 1]);
+    else
+      Die("unknown flag " + flag);
   }
   if (o.group < 1 || o.pages < 1 || o.leaks_per_page < 1 || o.passes < 1) Die("bad numbers");
   return o;
@@ -145,7 +150,8 @@ Timing Naive(const std::string& path, const Options& o, long long events) {
                      "WHERE key_kind = 'meeting_id' AND key = ? AND page_url = ?",
                      -1, &stmt, nullptr);
   const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
   const auto start = Clock::now();
   const double cpu0 = CpuSeconds();
   for (long long e = 0; e < events; ++e) {
@@ -208,13 +214,14 @@ int main(int argc, char** argv) {
   sqlite3_close(db);
 
   const auto size = std::filesystem::file_size(path);
-  std::printf("grouped (%d documents/transaction): %lld events in %.2f s = %.0f events/s "
-              "(CPU %.2f s: %.0f events per CPU second)\n",
-              o.group, events, timed.wall, grouped, timed.cpu, events / timed.cpu);
-  std::printf("naive (one transaction per event): %lld events in %.2f s = %.0f events/s "
-              "(CPU %.2f s: %.0f events per CPU second)\n",
-              naive_events, naive_timing.wall, naive, naive_timing.cpu,
-              naive_events / naive_timing.cpu);
+  std::printf(
+      "grouped (%d documents/transaction): %lld events in %.2f s = %.0f events/s "
+      "(CPU %.2f s: %.0f events per CPU second)\n",
+      o.group, events, timed.wall, grouped, timed.cpu, events / timed.cpu);
+  std::printf(
+      "naive (one transaction per event): %lld events in %.2f s = %.0f events/s "
+      "(CPU %.2f s: %.0f events per CPU second)\n",
+      naive_events, naive_timing.wall, naive, naive_timing.cpu, naive_events / naive_timing.cpu);
   std::printf("grouped / naive: %.1fx\n", grouped / naive);
   std::printf("DB size: %.1f MB (%s)\n", size / 1e6, path.c_str());
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);

@@ -107,8 +107,8 @@ CREATE INDEX leak_to_notify ON leak (severity DESC, id) WHERE needs_notice = 1;
 
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
-         ", newer than this meetleak supports (version " +
-         std::to_string(Migrations().size()) + "); use a newer meetleak";
+         ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
+         "); use a newer meetleak";
 }
 
 Status ApplyPragmas(Connection* conn) {

@@ -17,8 +17,8 @@ Query& Query::Bind(int index, std::int64_t value) {
 }
 
 Query& Query::Bind(int index, std::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->Error(rc, "bind");
   return *this;
 }
@@ -67,9 +67,8 @@ std::string Query::Text(int col) const {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -147,7 +146,8 @@ Transaction::~Transaction() {
   if (done_) return;
   // A failed statement may already have rolled back; ROLLBACK then errs
   // harmlessly.
-  if (sqlite3_get_autocommit(conn_->handle()) == 0) sqlite3_exec(conn_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (sqlite3_get_autocommit(conn_->handle()) == 0)
+    sqlite3_exec(conn_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Status Transaction::Commit() {

@@ -94,7 +94,9 @@ class Connection {
   // heterogeneous lookup): a cached statement costs no allocation.
   struct SqlHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
   };
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };

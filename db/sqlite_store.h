@@ -20,7 +20,9 @@ namespace meetleak::db {
 inline std::int64_t ToUnix(Clock::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-inline Clock::TimePoint FromUnix(std::int64_t s) { return Clock::TimePoint(std::chrono::seconds(s)); }
+inline Clock::TimePoint FromUnix(std::int64_t s) {
+  return Clock::TimePoint(std::chrono::seconds(s));
+}
 inline std::optional<Clock::TimePoint> FromUnix(std::optional<std::int64_t> s) {
   if (!s) return std::nullopt;
   return FromUnix(*s);

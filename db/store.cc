@@ -164,7 +164,7 @@ LeakStore::SourceRow ReadSource(const Query& q) {
 }  // namespace
 
 Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::QuerySources(std::string_view where,
-                                                                         bool bind_now) {
+                                                                        bool bind_now) {
   Result<Query> q = conn_->Prepare(std::string(kSourceColumns) + std::string(where));
   if (!q.ok()) return q.status();
   if (bind_now) q->Bind(1, Now());

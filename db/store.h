@@ -107,9 +107,9 @@ class LeakStore {
     int last_status = 0;                    // HTTP status of the last pass (0: none)
     std::string last_error;                 // "" when the last pass succeeded
     int consecutive_failures = 0;
-    std::int64_t non_company_refs = 0;      // as reported by the last SourceResult
-    std::int64_t open_leaks = 0;            // leaks with status open reached from it
-    bool active = true;                     // still in the config
+    std::int64_t non_company_refs = 0;  // as reported by the last SourceResult
+    std::int64_t open_leaks = 0;        // leaks with status open reached from it
+    bool active = true;                 // still in the config
   };
   // Every source, active or not, by URL.
   virtual Result<std::vector<SourceRow>> ListSources() = 0;
@@ -119,14 +119,14 @@ class LeakStore {
 
   // --- Fetch state ---------------------------------------------------------
   struct FetchState {
-    std::string url;            // the requested URL (the key)
-    std::string page_url;       // final URL after redirects, redacted
+    std::string url;       // the requested URL (the key)
+    std::string page_url;  // final URL after redirects, redacted
     std::string etag, last_modified, body_hash;
     std::optional<TimePoint> last_fetched;  // last answer that was not kFailed
     int last_status = 0;
-    std::string last_error;     // "" unless the last fetch failed
-    std::string source_url;     // the source that last reached it
-    bool still_linked = false;  // reachable from its source by the links of the last pass
+    std::string last_error;             // "" unless the last fetch failed
+    std::string source_url;             // the source that last reached it
+    bool still_linked = false;          // reachable from its source by the links of the last pass
     std::int64_t non_company_refs = 0;  // in its last fetched body
   };
   virtual Result<std::optional<FetchState>> GetFetchState(std::string_view url) = 0;
@@ -136,8 +136,8 @@ class LeakStore {
 
   // --- Writing documents ---------------------------------------------------
   struct Sighting {
-    PageRef ref;  // non-company refs (classification.company false) are ignored
-    bool allowed = false;     // an [[allow]] entry covers it
+    PageRef ref;           // non-company refs (classification.company false) are ignored
+    bool allowed = false;  // an [[allow]] entry covers it
     std::string allow_reason;
   };
   enum class Outcome {
@@ -151,7 +151,7 @@ class LeakStore {
     std::string page_url;    // final URL, redacted; leaks' page_url ("" = url)
     std::string source_url;  // the configured source (or scan target)
     Outcome outcome = Outcome::kFetched;
-    int status = 0;          // HTTP status (0: none, e.g. network error)
+    int status = 0;  // HTTP status (0: none, e.g. network error)
     std::string etag, last_modified, body_hash, error;
     std::vector<Sighting> sightings;
     // Documents this one links to that the source follows (kFetched only;
@@ -160,10 +160,10 @@ class LeakStore {
     std::int64_t non_company_refs = 0;
   };
   struct WriteResult {
-    int new_leaks = 0;   // leaks created
-    int reopened = 0;    // gone/acknowledged/resolved/allowed → open
-    int gone = 0;        // → gone
-    int sightings = 0;   // sighting events applied
+    int new_leaks = 0;  // leaks created
+    int reopened = 0;   // gone/acknowledged/resolved/allowed → open
+    int gone = 0;       // → gone
+    int sightings = 0;  // sighting events applied
   };
   // Writes all documents in ONE transaction (group commit): all or nothing,
   // never half a document. Documents are applied in order.
@@ -196,7 +196,7 @@ class LeakStore {
     std::string status, owner;
     MeetingKind meeting_kind = MeetingKind::kUnknown;
     std::string page_url, entry_url, source_url, context, note, topic;
-    std::string allow_reason;   // of the last allowed sighting
+    std::string allow_reason;  // of the last allowed sighting
     TimePoint first_seen, last_seen;
     std::optional<TimePoint> reopened_at, notified_at;
     std::optional<Severity> notified_severity;
@@ -213,8 +213,7 @@ class LeakStore {
   // "false-positive" → false_positive, "reopen" → open (the resulting status
   // names are accepted too). A non-empty note replaces the stored one.
   // Unknown id → kNotFound; unknown decision → kInvalidInput.
-  virtual Status SetLeakStatus(std::int64_t id, std::string_view status,
-                               std::string_view note) = 0;
+  virtual Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) = 0;
   // Open leaks never notified, reopened or escalated since their last notice;
   // worst first, then id.
   virtual Result<std::vector<LeakRow>> LeaksToNotify() = 0;

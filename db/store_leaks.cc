@@ -96,8 +96,8 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision
   if (!status)
     return Status::InvalidInput("unknown decision '" + std::string(decision) +
                                 "' (ack, resolve, false-positive or reopen)");
-  Result<Query> q = conn_->Prepare(
-      "UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
+  Result<Query> q =
+      conn_->Prepare("UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
   if (!q.ok()) return q.status();
   q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, note);
   MEETLEAK_RETURN_IF_ERROR(q->Run());

@@ -58,10 +58,10 @@ StoredLeak ReadStoredLeak(const Query& q) {
 std::int64_t DetailHash(const LeakStore::Sighting& s) {
   const PageRef& r = s.ref;
   std::uint64_t h = r.has_passcode ? 0x9e3779b97f4a7c15ULL : 0x2545f4914f6cdd1dULL;
-  for (std::string_view part : {std::string_view(r.host), ToString(r.form), ToString(r.link_type),
-                                std::string_view(r.context), std::string_view(r.entry_url),
-                                ToString(r.classification.meeting_kind),
-                                std::string_view(s.allow_reason)}) {
+  for (std::string_view part :
+       {std::string_view(r.host), ToString(r.form), ToString(r.link_type),
+        std::string_view(r.context), std::string_view(r.entry_url),
+        ToString(r.classification.meeting_kind), std::string_view(s.allow_reason)}) {
     // boost::hash_combine's mixing, over each part's own hash (no copies).
     h ^= std::hash<std::string_view>{}(part) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   }
@@ -73,7 +73,10 @@ class DocumentWriter {
  public:
   DocumentWriter(Connection* conn, std::int64_t now, const LeakStore::DocumentWrite& doc,
                  LeakStore::WriteResult* result)
-      : conn_(conn), now_(now), doc_(doc), result_(result),
+      : conn_(conn),
+        now_(now),
+        doc_(doc),
+        result_(result),
         page_url_(doc.page_url.empty() ? doc.url : doc.page_url) {}
 
   Status Write();
@@ -129,18 +132,20 @@ Status DocumentWriter::UpsertFetchState() {
       "INSERT INTO document (url, page_url, source_url, etag, last_modified, body_hash, "
       "last_fetched, last_status, last_error, non_company_refs) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (url) DO UPDATE SET ";
-  static const std::string kReplace = std::string(kInsert) +
+  static const std::string kReplace =
+      std::string(kInsert) +
       "page_url = ?2, source_url = ?3, etag = ?4, last_modified = ?5, body_hash = ?6, "
       "last_fetched = ?7, last_status = ?8, last_error = ?9, non_company_refs = ?10 RETURNING id";
   // 304: the validators and the body's counts stay unless new ones came.
-  static const std::string kNotModified = std::string(kInsert) +
+  static const std::string kNotModified =
+      std::string(kInsert) +
       "page_url = iif(?2 <> '', ?2, page_url), source_url = ?3, etag = iif(?4 <> '', ?4, etag), "
       "last_modified = iif(?5 <> '', ?5, last_modified), "
       "body_hash = iif(?6 <> '', ?6, body_hash), last_fetched = ?7, last_status = ?8, "
       "last_error = ?9 RETURNING id";
   // A failure keeps everything but the status and the error.
-  static const std::string kFailed = std::string(kInsert) +
-      "source_url = ?3, last_status = ?8, last_error = ?9 RETURNING id";
+  static const std::string kFailed =
+      std::string(kInsert) + "source_url = ?3, last_status = ?8, last_error = ?9 RETURNING id";
   const std::string& sql = doc_.outcome == Outcome::kNotModified ? kNotModified
                            : doc_.outcome == Outcome::kFailed    ? kFailed
                                                                  : kReplace;
@@ -169,7 +174,8 @@ Status DocumentWriter::ReplaceLinks() {
   }
   if (doc_.outcome == Outcome::kGone) return Status::OK();
   for (const std::string& to : doc_.linked_urls) {
-    Result<Query> ins = conn_->Prepare("INSERT OR IGNORE INTO link (from_id, to_url) VALUES (?, ?)");
+    Result<Query> ins =
+        conn_->Prepare("INSERT OR IGNORE INTO link (from_id, to_url) VALUES (?, ?)");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, doc_id_).Bind(2, to);
     MEETLEAK_RETURN_IF_ERROR(ins->Run());
@@ -193,8 +199,8 @@ Status DocumentWriter::LoadLeaks() {
 }
 
 Result<StoredLeak*> DocumentWriter::FindElsewhere(const PageRef& ref) {
-  Result<Query> q = conn_->Prepare(std::string(kLeakState) +
-                                   "WHERE key_kind = ? AND key = ? AND page_url = ?");
+  Result<Query> q =
+      conn_->Prepare(std::string(kLeakState) + "WHERE key_kind = ? AND key = ? AND page_url = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, ToString(ref.key_kind)).Bind(2, ref.key).Bind(3, page_url_);
   Result<bool> row = q->Step();
@@ -257,15 +263,16 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
   const Severity seen = r.classification.severity;
   SightingEffect e = ApplySighting(leak->status, leak->severity, seen, s.allowed);
   const bool full = e.status != leak->status || e.severity != leak->severity || e.notice ||
-                    r.classification.owner != leak->owner ||
-                    doc_.source_url != leak->source_url || doc_id_ != leak->document_id;
+                    r.classification.owner != leak->owner || doc_.source_url != leak->source_url ||
+                    doc_id_ != leak->document_id;
   const std::int64_t detail = DetailHash(s);
   if (!full && detail == leak->detail_hash) {
     seen_again_ += (seen_again_.empty() ? "[" : ",") + std::to_string(leak->id);
     return Status::OK();
   }
   static const std::string kQuick = std::string(kSightingSet) + " WHERE id = ?1";
-  static const std::string kFull = std::string(kSightingSet) +
+  static const std::string kFull =
+      std::string(kSightingSet) +
       ", status = ?13, severity = ?14, owner = ?15, source_url = ?16, document_id = ?17, "
       "reopened_at = iif(?18, ?2, reopened_at), needs_notice = iif(?19, 1, needs_notice) "
       "WHERE id = ?1";

@@ -1,7 +1,8 @@
 // Every transition of the design's leak lifecycle, on a real SQLite file.
+#include "db/lifecycle.h"
+
 #include <gtest/gtest.h>
 
-#include "db/lifecycle.h"
 #include "tests/db/store_fixture.h"
 
 namespace meetleak::testing {
@@ -101,12 +102,12 @@ TEST_F(LifecycleTest, RepeatSightingKeepsTheMostSevereOccurrencesDetails) {
 }
 
 TEST_F(LifecycleTest, NotModifiedSightsEveryLeakNotGoneAndKeepsDecisions) {
-  Write({Fetched(kPage, {CompanySighting("111111111"), CompanySighting("222222222"),
-                         CompanySighting("333333333", Severity::kHigh, true),
-                         CompanySighting("444444444")})});
+  Write({Fetched(
+      kPage, {CompanySighting("111111111"), CompanySighting("222222222"),
+              CompanySighting("333333333", Severity::kHigh, true), CompanySighting("444444444")})});
   ASSERT_OK(store_->SetLeakStatus(Leak("222222222").id, "false-positive", ""));
-  Write({Fetched(kPage, {CompanySighting("222222222"),
-                         CompanySighting("333333333", Severity::kHigh, true)})});
+  Write({Fetched(
+      kPage, {CompanySighting("222222222"), CompanySighting("333333333", Severity::kHigh, true)})});
   ASSERT_EQ(Leak("111111111").status, "gone");
   ASSERT_EQ(Leak("444444444").status, "gone");
   ASSERT_OK(store_->SetLeakStatus(Leak("444444444").id, "reopen", ""));  // open, not on the page
@@ -312,7 +313,8 @@ TEST_F(LifecycleTest, LeaksListWorstFirstAndFiltered) {
   Result<std::vector<LeakStore::LeakRow>> open = store_->ListLeaks({"open", std::nullopt});
   ASSERT_OK(open);
   EXPECT_EQ(open->size(), 3u);
-  Result<std::vector<LeakStore::LeakRow>> bob = store_->ListLeaks({std::nullopt, "bob@acme.example"});
+  Result<std::vector<LeakStore::LeakRow>> bob =
+      store_->ListLeaks({std::nullopt, "bob@acme.example"});
   ASSERT_OK(bob);
   ASSERT_EQ(bob->size(), 1u);
   EXPECT_EQ(bob->front().key, "444444444");
@@ -322,8 +324,8 @@ TEST_F(LifecycleTest, LeaksListWorstFirstAndFiltered) {
 
 TEST_F(LifecycleTest, GroupWriteIsAllOrNothing) {
   LeakStore::DocumentWrite bad = Fetched("", {});
-  Result<LeakStore::WriteResult> r = store_->WriteDocuments(
-      {Fetched(kPage, {CompanySighting("111111111")}), bad});
+  Result<LeakStore::WriteResult> r =
+      store_->WriteDocuments({Fetched(kPage, {CompanySighting("111111111")}), bad});
   EXPECT_FALSE(r.ok());
   Result<std::vector<LeakStore::LeakRow>> all = store_->ListLeaks({});
   ASSERT_OK(all);

@@ -54,9 +54,9 @@ inline LeakStore::DocumentWrite Fetched(const std::string& url,
   return d;
 }
 
-inline LeakStore::DocumentWrite WithOutcome(const std::string& url, LeakStore::Outcome outcome,
-                                            int status,
-                                            const std::string& source = "https://src.example/feed") {
+inline LeakStore::DocumentWrite WithOutcome(
+    const std::string& url, LeakStore::Outcome outcome, int status,
+    const std::string& source = "https://src.example/feed") {
   LeakStore::DocumentWrite d;
   d.url = url;
   d.page_url = url;

@@ -20,7 +20,8 @@ std::vector<InventoryMeeting> Meetings() {
 }
 
 TEST_F(StoreTest, InventoryIsReplacedPartByPart) {
-  ASSERT_OK(store_->ReplaceInventory(Meetings(), std::vector<PersonalLink>{{"ana.b", "ana@acme.example"}}));
+  ASSERT_OK(store_->ReplaceInventory(Meetings(),
+                                     std::vector<PersonalLink>{{"ana.b", "ana@acme.example"}}));
   // Meetings only: the personal links are kept.
   ASSERT_OK(store_->ReplaceInventory(
       std::vector<InventoryMeeting>{{"999888777", "cy@acme.example", "", MeetingKind::kPmi}},
@@ -78,8 +79,8 @@ TEST_F(StoreTest, SourcesAreSyncedAndScheduled) {
   EXPECT_EQ(due->size(), 2u);
 
   // Failures count up; Retry-After holds the source back.
-  LeakStore::SourceResult fail{kSource, 503, "HTTP 503", true,
-                               clock_.Now() + std::chrono::seconds(7200), clock_.Now(), 0};
+  LeakStore::SourceResult fail{
+      kSource, 503, "HTTP 503", true, clock_.Now() + std::chrono::seconds(7200), clock_.Now(), 0};
   ASSERT_OK(store_->WriteSourceResult(fail));
   ASSERT_OK(store_->WriteSourceResult(fail));
   Result<std::vector<LeakStore::SourceRow>> all = store_->ListSources();
