@@ -36,7 +36,7 @@ Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
   Matcher matcher;
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(
       io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); });
-  Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency * 2);
+  Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency);
   PassSummary summary;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {

@@ -109,7 +109,9 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     Result<PassSummary> pass = RunPass(ctx, *inventory, targets, options, sink);
     if (!pass.ok()) return pass.status();
     any_pass = true;
-    any_pass_read = any_pass_read || sink.sources_ok() > 0;
+    // Exit 3 only when every source of the pass was tried and failed (an
+    // interrupted pass leaves some untried: that is not "nothing read").
+    any_pass_read = any_pass_read || sink.failed_sources().size() < targets.size();
     Result<int> open = OpenLeaksSeenSince(ctx.store(), pass_start);
     if (!open.ok()) return open.status();
     saw_open = saw_open || *open > 0;

@@ -66,11 +66,13 @@ class CrawlTest : public CliTest {
                "85512345679,ben@acme.example,Webinar,webinar\n");
   }
   // A config with the given sources (loopback allowed), fast politeness.
-  void WriteConfig(const std::vector<std::string>& sources, const std::string& extra = "") {
+  void WriteConfig(const std::vector<std::string>& sources, const std::string& extra = "",
+                   int concurrency = 32) {
     std::string toml =
         "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\ninventory = \"meetings.csv\"\n"
         "security_contact = \"secops@acme.example\"\n"
-        "[crawler]\ndelay_ms = 0\nper_host = 8\ntimeout_s = 10\nrespect_robots = true\n";
+        "[crawler]\ndelay_ms = 0\nper_host = 8\ntimeout_s = 10\nrespect_robots = true\n"
+        "concurrency = " + std::to_string(concurrency) + "\n";
     for (const std::string& s : sources)
       toml += "[[source]]\nurl = \"" + s + "\"\nallow_private_addresses = true\n";
     dir_.Write("meetleak.toml", toml + extra);
@@ -254,23 +256,25 @@ TEST_F(CrawlTest, KillBetweenFeedAndEntriesRefetchesThemNextRun) {
 TEST_F(CrawlTest, SigtermFinishesInFlightAndNextRunCompletes) {
   site_.Put("/feed.xml", Feed(server_, {"/e1", "/e2"}), "application/rss+xml");
   site_.Put("/e1", Html("https://acme-corp.zoom.us/j/85512345678"), "text/html", "e1");
-  site_.Put("/e2", Html("Webinar ID: 855 1234 5679"), "text/html", "e1");
-  WriteConfig({server_.Url("/feed.xml")});
+  site_.Put("/e2", Html("Webinar ID: 855 1234 5679"));
+  WriteConfig({server_.Url("/feed.xml")}, "", /*concurrency=*/1);  // one document at a time
   int pid = StartRun(dir_);
   WaitForRequest(server_, "/e1");
   kill(pid, SIGTERM);
-  std::this_thread::sleep_for(200ms);
-  server_.Release("e1");
+  std::this_thread::sleep_for(300ms);
+  server_.Release("e1");  // the document in flight finishes after the signal
   ProgramResult stopped = WaitProgram(pid);
   EXPECT_EQ(stopped.term_signal, 0) << "exited by itself after SIGTERM";
-  EXPECT_TRUE(stopped.exit_code == 0 || stopped.exit_code == 1) << stopped.exit_code;
+  EXPECT_EQ(stopped.exit_code, 1) << "exits by what it saw: /e1 holds an open leak";
+  EXPECT_TRUE(server_.RequestsFor("/e2").empty()) << "no new document after the signal";
   ProgramResult check = RunProgram({"/usr/bin/sqlite3", (dir_.path() / "meetleak.db").string(),
                                     "PRAGMA integrity_check;"});
   EXPECT_EQ(check.out, "ok\n") << check.err;
+  EXPECT_EQ(FindingsFor(Leaks(), "85512345678").size(), 1u) << "the in-flight document was kept";
   site_.Put("/e1", Html("https://acme-corp.zoom.us/j/85512345678"));
-  site_.Put("/e2", Html("Webinar ID: 855 1234 5679"));
-  ProgramResult next = Meetleak({"run", "--once"});
-  EXPECT_EQ(next.exit_code, 1) << next.err;
+  ProgramResult next = Meetleak({"run", "--once"});  // the source was left due
+  EXPECT_EQ(next.exit_code, 1) << next.err << "|" << next.out << Meetleak({"sources", "list"}).out;
+  EXPECT_EQ(server_.RequestsFor("/e2").size(), 1u);
   EXPECT_EQ(FindingsFor(Leaks(), "85512345678").size(), 1u);
   EXPECT_EQ(FindingsFor(Leaks(), "85512345679").size(), 2u);  // on the feed and on /e2
 }
