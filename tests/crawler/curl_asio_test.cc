@@ -90,10 +90,10 @@ std::string LoopbackNameFromHosts() {
 TEST(CurlAsioTest, WatchesDescriptorsLibcurlOpensItselfWithoutClosingThem) {
   std::string name = LoopbackNameFromHosts();
   if (name.empty()) GTEST_SKIP() << "/etc/hosts names no loopback host besides localhost";
-  TestServer server;
-  server.Route("/", Reply{.body = "via resolver"});
   int fds_before = testing::OpenDescriptors();
   {
+    TestServer server;  // its own sockets are counted too: gone with it
+    server.Route("/", Reply{.body = "via resolver"});
     boost::asio::io_context io;
     CurlAsio driver(io);
     Easy easy("http://" + name + ":" + std::to_string(server.port()) + "/");
@@ -109,11 +109,11 @@ TEST(CurlAsioTest, WatchesDescriptorsLibcurlOpensItselfWithoutClosingThem) {
 }
 
 TEST(CurlAsioTest, OwnsSocketsAndClosesEachExactlyOnce) {
-  TestServer server;
-  server.Route("/", Reply{.body = "x"});
   int fds_before = testing::OpenDescriptors();
   std::int64_t opened = 0;
   {
+    TestServer server;  // its own sockets are counted too: gone with it
+    server.Route("/", Reply{.body = "x"});
     boost::asio::io_context io;
     CurlAsio driver(io);
     std::vector<std::unique_ptr<Easy>> easies;

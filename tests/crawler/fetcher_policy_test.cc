@@ -270,5 +270,26 @@ TEST_F(FetcherPolicyTest, ServerErrorsAreRetriedWithBackoffThenReported) {
   EXPECT_GE(reqs[1].arrival - reqs[0].arrival, milliseconds(980)) << "backoff of at least 1 s";
 }
 
+// With a proxy the proxy resolves names: the guard checks IP literals and the
+// names it can resolve locally, and pins nothing. The test server plays the
+// proxy (it sees absolute-form targets).
+TEST_F(FetcherPolicyTest, BehindAProxyTheGuardChecksWhatItCan) {
+  server_.Route("http://public.test/page", Reply{.body = "via proxy"});
+  resolver_.answers["inside.test"] = {"10.9.8.7"};
+  FetcherOptions options = TestOptions();
+  options.proxy = server_.Url("");
+  auto fetcher = Make(options);
+  auto results = FetchAll(io_, *fetcher, {Discovered("http://public.test/page"), Discovered("http://10.0.0.5/"),
+                                          Discovered("http://inside.test/"), Discovered("http://[::1]:8080/")});
+  ASSERT_TRUE(results[0].ok()) << results[0].error_message;
+  EXPECT_EQ(results[0].body, "via proxy");
+  EXPECT_EQ(results[1].error, FetchError::kRefusedGuard);
+  EXPECT_EQ(results[2].error, FetchError::kRefusedGuard);
+  EXPECT_EQ(results[3].error, FetchError::kRefusedGuard);
+  ASSERT_EQ(server_.Requests().size(), 1u) << "refused URLs never reach the proxy";
+  EXPECT_EQ(server_.Requests()[0].target, "http://public.test/page");
+  EXPECT_EQ(resolver_.hosts, (std::vector<std::string>{"public.test", "inside.test"}));
+}
+
 }  // namespace
 }  // namespace meetleak
