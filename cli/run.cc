@@ -7,6 +7,7 @@
 #include "cli/pass.h"
 #include "cli/subcommands.h"
 #include "crawler/asio.h"
+#include "crawler/scheduler.h"
 
 namespace meetleak::cli {
 namespace {
@@ -31,13 +32,22 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
   return targets;
 }
 
-Result<std::set<std::string>> DueUrls(LeakStore& store, bool all) {
-  Result<std::vector<LeakStore::SourceRow>> rows = all ? store.ListSources() : store.DueSources();
+// The active sources as the scheduler sees them.
+Result<std::vector<ScheduledSource>> Schedule(LeakStore& store) {
+  Result<std::vector<LeakStore::SourceRow>> rows = store.ListSources();
   if (!rows.ok()) return rows.status();
-  std::set<std::string> urls;
-  for (const auto& r : *rows)
-    if (r.active) urls.insert(r.url);
-  return urls;
+  std::vector<ScheduledSource> sources;
+  for (const auto& r : *rows) {
+    if (!r.active) continue;
+    // A source that has only ever failed has no last_fetched; its last
+    // attempt is one interval before the next_due the store set then.
+    std::optional<Clock::TimePoint> last = r.last_fetched;
+    if (!last && r.consecutive_failures > 0 && r.next_due)
+      last = *r.next_due - std::chrono::seconds(r.interval_s);
+    sources.push_back({r.url, std::chrono::seconds(r.interval_s), last, r.consecutive_failures,
+                       r.retry_after});
+  }
+  return sources;
 }
 
 // Open company leaks seen since `since`.
@@ -49,18 +59,10 @@ Result<int> OpenLeaksSeenSince(LeakStore& store, Clock::TimePoint since) {
   return n;
 }
 
-// Sleeps until the next source is due (at most `max`), or a signal arrives.
-void SleepUntilDue(LeakStore& store, std::chrono::seconds max) {
+// Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
+void SleepUntil(Clock::TimePoint wake) {
   auto now = SystemClock()->Now();
-  auto wake = now + max;
-  if (auto rows = store.ListSources(); rows.ok()) {
-    for (const auto& r : *rows) {
-      if (!r.active) continue;
-      auto due = r.next_due.value_or(now);
-      if (r.retry_after && *r.retry_after > due) due = *r.retry_after;
-      wake = std::min(wake, due);
-    }
-  }
+  wake = std::min(wake, now + std::chrono::hours(1));
   if (wake <= now) return;
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -88,14 +90,19 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   MEETLEAK_RETURN_IF_ERROR(ctx.store().SyncSources(configs));
 
   bool saw_open = false, any_pass_read = false, any_pass = false;
+  std::optional<Clock::TimePoint> next_due;
   for (bool first = true; first || (!args.once && !StopRequested()); first = false) {
-    if (!first) SleepUntilDue(ctx.store(), std::chrono::seconds(3600));
+    if (!first) SleepUntil(next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
     if (StopRequested()) break;
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
-    Result<std::set<std::string>> due = DueUrls(ctx.store(), args.all && first);
-    if (!due.ok()) return due.status();
-    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args.allow_private);
+    Result<std::vector<ScheduledSource>> sources = Schedule(ctx.store());
+    if (!sources.ok()) return sources.status();
+    SchedulePlan plan = PlanPoll(*sources, SystemClock()->Now(), args.all && first);
+    next_due = plan.next_due;
+    std::set<std::string> due;
+    for (std::size_t i : plan.due) due.insert((*sources)[i].url);
+    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), due, args.allow_private);
     if (targets.empty()) {
       if (args.once) ctx.Info("no source is due");
       continue;
@@ -112,6 +119,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     // Exit 3 only when every source of the pass was tried and failed (an
     // interrupted pass leaves some untried: that is not "nothing read").
     any_pass_read = any_pass_read || sink.failed_sources().size() < targets.size();
+    if (auto after = Schedule(ctx.store()); after.ok())
+      next_due = PlanPoll(*after, SystemClock()->Now(), false).next_due;
     Result<int> open = OpenLeaksSeenSince(ctx.store(), pass_start);
     if (!open.ok()) return open.status();
     saw_open = saw_open || *open > 0;

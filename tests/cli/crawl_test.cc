@@ -279,6 +279,24 @@ TEST_F(CrawlTest, SigtermFinishesInFlightAndNextRunCompletes) {
   EXPECT_EQ(FindingsFor(Leaks(), "85512345679").size(), 2u);  // on the feed and on /e2
 }
 
+TEST_F(CrawlTest, DaemonPollsOnTheIntervalUntilSignalled) {
+  site_.Put("/page", Html("https://acme-corp.zoom.us/j/85512345678"));
+  WriteConfig({});
+  dir_.Write("meetleak.toml", ReadFile(dir_.path() / "meetleak.toml") +
+                                  "[[source]]\nurl = \"" + server_.Url("/page") +
+                                  "\"\ninterval = \"1s\"\nallow_private_addresses = true\n");
+  int pid = StartProgram({MeetleakBinary(), "run"}, dir_.path(), dir_.path() / "run.out",
+                         dir_.path() / "run.err");
+  for (int i = 0; i < 400 && server_.RequestsFor("/page").size() < 3; ++i)
+    std::this_thread::sleep_for(25ms);
+  EXPECT_GE(server_.RequestsFor("/page").size(), 3u) << "polled again after its interval";
+  kill(pid, SIGTERM);
+  ProgramResult r = WaitProgram(pid);
+  EXPECT_EQ(r.term_signal, 0);
+  EXPECT_EQ(r.exit_code, 1) << ReadFile(dir_.path() / "run.err");
+  EXPECT_EQ(FindingsFor(Leaks(), "85512345678").size(), 1u);
+}
+
 TEST_F(CrawlTest, SecondConcurrentRunExitsTwo) {
   site_.Put("/page", Html("x"), "text/html", "hold");
   WriteConfig({server_.Url("/page")});
