@@ -50,21 +50,22 @@ struct NotifyOptions {
   std::string webhook_url;       // http(s) URL; "" = no webhook
   std::string security_contact;  // recipient for findings without owner
   std::chrono::milliseconds timeout{20000};  // per send (connect + transfer)
-  bool verify_tls = true;        // verify peer certificate and host name
-  std::string ca_bundle;         // "" = the system's CA store
-  std::string tool_version;      // shown in the digest footer and User-Agent
+  bool verify_tls = true;                    // verify peer certificate and host name
+  std::string ca_bundle;                     // "" = the system's CA store
+  std::string tool_version;                  // shown in the digest footer and User-Agent
 };
 
 struct Digest {
   std::string recipient;  // e-mail address; "" when no owner and no security_contact
   std::string subject;
-  std::string text;       // text/plain body
-  std::string html;       // text/html alternative (self-contained)
+  std::string text;  // text/plain body
+  std::string html;  // text/html alternative (self-contained)
   std::vector<Finding> findings;
   std::vector<std::int64_t> leak_ids;  // of the stored findings, in order
 };
 
-std::vector<Digest> BuildDigests(const std::vector<Finding>& findings, const NotifyOptions& options);
+std::vector<Digest> BuildDigests(const std::vector<Finding>& findings,
+                                 const NotifyOptions& options);
 
 // The webhook body: {"text": Slack-compatible summary, "recipient": …,
 // "findings": [the design's finding objects]}.
@@ -84,9 +85,9 @@ struct DeliveryResult {
   std::string recipient;
   std::vector<std::int64_t> leak_ids;  // the digest's stored findings
   bool email_attempted = false;
-  Status email;                        // OK when sent, or when e-mail is not configured
+  Status email;  // OK when sent, or when e-mail is not configured
   bool webhook_attempted = false;
-  Status webhook;                      // OK when posted, or when no webhook is configured
+  Status webhook;  // OK when posted, or when no webhook is configured
   bool ok() const { return email.ok() && webhook.ok(); }
   // The leak ids delivered: all of leak_ids when ok(), else none.
   std::vector<std::int64_t> delivered_leak_ids() const {

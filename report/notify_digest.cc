@@ -33,8 +33,7 @@ std::string SeverityCounts(const OwnerSummary& s) {
 
 std::string Subject(const OwnerSummary& s) {
   std::string subject = "[meetleak] " + std::to_string(s.total) +
-                        (s.total == 1 ? " Zoom meeting leak" : " Zoom meeting leaks") +
-                        " to fix";
+                        (s.total == 1 ? " Zoom meeting leak" : " Zoom meeting leaks") + " to fix";
   const std::string counts = SeverityCounts(s);
   return counts.empty() ? subject : subject + " (" + counts + ")";
 }
@@ -46,8 +45,9 @@ std::string Intro(const Digest& d, const OwnerSummary& s, bool as_contact) {
   intro += as_contact ? ", sent to you as the security contact (the meetings have no owner "
                         "in the inventory)."
                       : " for meetings you own (" + d.recipient + ").";
-  intro += " Anyone who reads these pages can join the meetings; a start link lets them "
-           "host. Each leak below says what to do.";
+  intro +=
+      " Anyone who reads these pages can join the meetings; a start link lets them "
+      "host. Each leak below says what to do.";
   return intro;
 }
 
@@ -82,8 +82,9 @@ std::vector<Digest> BuildDigests(const std::vector<Finding>& findings,
     render.intro = Intro(d, summary, has_ownerless[recipient]);
     std::string footer = "\n-- \nSent by meetleak";
     if (!options.tool_version.empty()) footer += " " + options.tool_version;
-    footer += ". You get one digest per run for leaks that are new, reopened or more severe "
-              "since their last notice.\n";
+    footer +=
+        ". You get one digest per run for leaks that are new, reopened or more severe "
+        "since their last notice.\n";
     d.text = RenderFindings(list, ReportFormat::kText, render) + footer;
     d.html = RenderFindings(list, ReportFormat::kHtml, render);
     d.findings = std::move(list);
@@ -123,8 +124,7 @@ Status CheckNotifyOptions(const NotifyOptions& options) {
     if (options.from.empty() || options.from.find('@') == std::string::npos)
       return Status::InvalidInput("notify: 'from' must be an e-mail address to send e-mail");
   }
-  if (!options.webhook_url.empty() &&
-      !has_scheme(options.webhook_url, "http://", "https://"))
+  if (!options.webhook_url.empty() && !has_scheme(options.webhook_url, "http://", "https://"))
     return Status::InvalidInput("notify: webhook_url must be an http:// or https:// URL (" +
                                 report_internal::UrlOrigin(options.webhook_url) + ")");
   return Status::OK();
@@ -183,7 +183,8 @@ std::string NewMessageId(std::string_view from, Clock::TimePoint t) {
     r = rng();
   }
   const auto at = from.rfind('@');
-  std::string domain = at == std::string_view::npos ? "meetleak.invalid" : std::string(from.substr(at + 1));
+  std::string domain =
+      at == std::string_view::npos ? "meetleak.invalid" : std::string(from.substr(at + 1));
   domain = HeaderValue(domain);
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -194,7 +195,8 @@ std::string NewMessageId(std::string_view from, Clock::TimePoint t) {
 
 std::string UrlOrigin(const std::string& url) {
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+  if (!u ||
+      curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
     return "(bad URL)";
   const auto part = [&](CURLUPart which) {
     char* value = nullptr;

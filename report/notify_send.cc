@@ -93,10 +93,9 @@ Status SendDigestEmail(const Digest& digest, const NotifyOptions& options, const
     return Status::InvalidInput("notify: " + std::to_string(digest.findings.size()) +
                                 " leaks have no owner and no security_contact is configured");
   if (!IsPlausibleAddress(digest.recipient) || !IsPlausibleAddress(options.from))
-    return Status::InvalidInput("notify: not a usable e-mail address: '" +
-                                HeaderValue(!IsPlausibleAddress(digest.recipient)
-                                                ? digest.recipient
-                                                : options.from) + "'");
+    return Status::InvalidInput(
+        "notify: not a usable e-mail address: '" +
+        HeaderValue(!IsPlausibleAddress(digest.recipient) ? digest.recipient : options.from) + "'");
   GlobalInitOnce();
   Easy curl(curl_easy_init());
   if (!curl) return Status::Internal("notify: curl_easy_init failed");
@@ -107,9 +106,9 @@ Status SendDigestEmail(const Digest& digest, const NotifyOptions& options, const
   // smtp://: STARTTLS when the server offers it; required when a password
   // would otherwise cross the network in clear.
   const bool has_credentials = !options.smtp_user.empty();
-  curl_easy_setopt(curl.get(), CURLOPT_USE_SSL,
-                   has_credentials ? static_cast<long>(CURLUSESSL_ALL)
-                                   : static_cast<long>(CURLUSESSL_TRY));
+  curl_easy_setopt(
+      curl.get(), CURLOPT_USE_SSL,
+      has_credentials ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_TRY));
   if (has_credentials) {
     curl_easy_setopt(curl.get(), CURLOPT_USERNAME, options.smtp_user.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_PASSWORD, options.smtp_password.c_str());
@@ -144,11 +143,12 @@ Status PostDigestWebhook(const Digest& digest, const NotifyOptions& options) {
   curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
   const std::string payload = WebhookPayload(digest);
   curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, payload.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE,
+                   static_cast<curl_off_t>(payload.size()));
   const std::string user_agent =
       "User-Agent: meetleak" + (options.tool_version.empty() ? "" : "/" + options.tool_version);
-  Slist headers = MakeSlist({"Content-Type: application/json; charset=utf-8", user_agent,
-                             "Expect:"});
+  Slist headers =
+      MakeSlist({"Content-Type: application/json; charset=utf-8", user_agent, "Expect:"});
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, DiscardBody);
   const CURLcode code = curl_easy_perform(curl.get());

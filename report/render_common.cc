@@ -1,9 +1,9 @@
 // Shared pieces of every rendering: the finding's JSON shape, grouping,
 // labels, remediation advice, UTF-8 hygiene.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
-#include <cctype>
 
 #include "matchers/matcher.h"
 #include "report/render_internal.h"
@@ -138,11 +138,21 @@ std::vector<OwnerSummary> SummarizeOwners(const std::vector<Finding>& findings) 
     ++s.total;
     if (f.status && *f.status == "open") ++s.open;
     switch (f.severity) {
-      case Severity::kCritical: ++s.critical; break;
-      case Severity::kHigh: ++s.high; break;
-      case Severity::kMedium: ++s.medium; break;
-      case Severity::kLow: ++s.low; break;
-      case Severity::kInfo: ++s.info; break;
+      case Severity::kCritical:
+        ++s.critical;
+        break;
+      case Severity::kHigh:
+        ++s.high;
+        break;
+      case Severity::kMedium:
+        ++s.medium;
+        break;
+      case Severity::kLow:
+        ++s.low;
+        break;
+      case Severity::kInfo:
+        ++s.info;
+        break;
     }
   }
   std::vector<OwnerSummary> out;
@@ -179,12 +189,14 @@ std::vector<OwnerGroup> GroupByOwnerAndMeeting(const std::vector<Finding>& findi
       std::stable_sort(group.findings.begin(), group.findings.end(), worse_finding);
       og.meetings.push_back(std::move(group));
     }
-    std::stable_sort(og.meetings.begin(), og.meetings.end(),
-                     [](const MeetingGroup& a, const MeetingGroup& b) { return a.worst > b.worst; });
+    std::stable_sort(
+        og.meetings.begin(), og.meetings.end(),
+        [](const MeetingGroup& a, const MeetingGroup& b) { return a.worst > b.worst; });
     out.push_back(std::move(og));
   }
   // Owner-less findings last: "" sorts first in the map.
-  if (!out.empty() && out.front().owner.empty()) std::rotate(out.begin(), out.begin() + 1, out.end());
+  if (!out.empty() && out.front().owner.empty())
+    std::rotate(out.begin(), out.begin() + 1, out.end());
   return out;
 }
 
@@ -198,9 +210,15 @@ std::string DisplayKey(KeyKind kind, const std::string& key) {
 std::string MeetingLabel(const MeetingGroup& g) {
   std::string label;
   switch (g.key_kind) {
-    case KeyKind::kMeetingId: label = "Meeting " + DisplayKey(g.key_kind, g.key); break;
-    case KeyKind::kVanity: label = "Personal link /my/" + g.key; break;
-    case KeyKind::kToken: label = "Link token " + g.key + "\xE2\x80\xA6"; break;
+    case KeyKind::kMeetingId:
+      label = "Meeting " + DisplayKey(g.key_kind, g.key);
+      break;
+    case KeyKind::kVanity:
+      label = "Personal link /my/" + g.key;
+      break;
+    case KeyKind::kToken:
+      label = "Link token " + g.key + "\xE2\x80\xA6";
+      break;
   }
   if (!g.topic.empty()) label += " \"" + g.topic + "\"";
   if (g.meeting_kind != MeetingKind::kUnknown)
@@ -258,11 +276,16 @@ std::string RenderFindings(const std::vector<Finding>& findings, ReportFormat fo
                            const RenderOptions& options) {
   using namespace report_internal;
   switch (format) {
-    case ReportFormat::kText: return RenderText(findings, options);
-    case ReportFormat::kJson: return RenderJson(findings, options);
-    case ReportFormat::kCsv: return RenderCsv(findings);
-    case ReportFormat::kHtml: return RenderHtml(findings, options);
-    case ReportFormat::kSarif: return RenderSarif(findings, options);
+    case ReportFormat::kText:
+      return RenderText(findings, options);
+    case ReportFormat::kJson:
+      return RenderJson(findings, options);
+    case ReportFormat::kCsv:
+      return RenderCsv(findings);
+    case ReportFormat::kHtml:
+      return RenderHtml(findings, options);
+    case ReportFormat::kSarif:
+      return RenderSarif(findings, options);
   }
   return {};
 }

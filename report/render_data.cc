@@ -10,7 +10,8 @@ nlohmann::ordered_json OwnersJson(const std::vector<Finding>& findings) {
   nlohmann::ordered_json owners = nlohmann::ordered_json::array();
   for (const OwnerSummary& s : SummarizeOwners(findings)) {
     nlohmann::ordered_json o;
-    o["owner"] = s.owner.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.owner);
+    o["owner"] =
+        s.owner.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.owner);
     o["open"] = s.open;
     o["critical"] = s.critical;
     o["high"] = s.high;

@@ -16,11 +16,21 @@ std::string Escape(std::string_view raw) {
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         // Other C0 controls are not allowed in HTML text; show them as U+FFFD.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
@@ -91,8 +101,8 @@ void WriteOwnerSummary(std::ostringstream& out, const std::vector<OwnerSummary>&
     out << "<tr><td data-label=\"Owner\">" << (s.owner.empty() ? "(no owner)" : Escape(s.owner))
         << "</td><td data-label=\"Open\">" << s.open << "</td><td data-label=\"Critical\">"
         << s.critical << "</td><td data-label=\"High\">" << s.high
-        << "</td><td data-label=\"Medium\">" << s.medium << "</td><td data-label=\"Low\">"
-        << s.low << "</td><td data-label=\"Total\">" << s.total << "</td></tr>\n";
+        << "</td><td data-label=\"Medium\">" << s.medium << "</td><td data-label=\"Low\">" << s.low
+        << "</td><td data-label=\"Total\">" << s.total << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";
 }

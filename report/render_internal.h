@@ -3,9 +3,8 @@
 #ifndef MEETLEAK_REPORT_RENDER_INTERNAL_H_
 #define MEETLEAK_REPORT_RENDER_INTERNAL_H_
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,7 +54,7 @@ struct MeetingGroup {
   std::vector<const Finding*> findings;
 };
 struct OwnerGroup {
-  std::string owner;  // "" when none
+  std::string owner;                   // "" when none
   std::vector<MeetingGroup> meetings;  // worst first, then by key
 };
 // Owners in alphabetical order (owner-less last); meetings worst first; in a

@@ -27,7 +27,8 @@ constexpr RuleKind kRuleKinds[] = {
      "Zoom webinar link on a public page",
      "Anyone can join the webinar. If it is not meant to be public, require registration, "
      "change the passcode, and have the link removed."},
-    {RefForm::kUrl, LinkType::kStart, "PublicZoomStartLink", "Zoom host start link on a public page",
+    {RefForm::kUrl, LinkType::kStart, "PublicZoomStartLink",
+     "Zoom host start link on a public page",
      "A /s/ start link lets anyone start the meeting as its host. Delete and re-create the "
      "meeting, and have the page taken down."},
     {RefForm::kUrl, LinkType::kPersonal, "PublicZoomPersonalLink",
@@ -70,10 +71,13 @@ std::string RuleId(RefForm form, LinkType type) {
 const char* Level(Severity s) {
   switch (s) {
     case Severity::kCritical:
-    case Severity::kHigh: return "error";
-    case Severity::kMedium: return "warning";
+    case Severity::kHigh:
+      return "error";
+    case Severity::kMedium:
+      return "warning";
     case Severity::kLow:
-    case Severity::kInfo: return "note";
+    case Severity::kInfo:
+      return "note";
   }
   return "note";
 }
@@ -82,9 +86,12 @@ const char* Level(Severity s) {
 const char* SecuritySeverity(LinkType type) {
   switch (type) {
     case LinkType::kStart:
-    case LinkType::kPersonal: return "9.0";
-    case LinkType::kRegister: return "3.0";
-    default: return "7.0";
+    case LinkType::kPersonal:
+      return "9.0";
+    case LinkType::kRegister:
+      return "3.0";
+    default:
+      return "7.0";
   }
 }
 
@@ -104,8 +111,8 @@ ordered_json RuleJson(const RuleKind& kind) {
 // FNV-1a 64: a stable, platform-independent digest of the leak key.
 std::string Fingerprint(const Finding& f) {
   std::uint64_t h = 14695981039346656037ull;
-  const std::string material = std::string(ToString(f.key_kind)) + '\x1f' + f.key + '\x1f' +
-                               Scrubbed(f.page_url);
+  const std::string material =
+      std::string(ToString(f.key_kind)) + '\x1f' + f.key + '\x1f' + Scrubbed(f.page_url);
   for (unsigned char c : material) {
     h ^= c;
     h *= 1099511628211ull;
@@ -116,8 +123,8 @@ std::string Fingerprint(const Finding& f) {
 }
 
 std::string ResultMessage(const Finding& f) {
-  std::string text = std::string(ToString(f.severity)) + ": " + ToString(f.key_kind).data() +
-                     " " + f.key + " (" + FormLabel(f) +
+  std::string text = std::string(ToString(f.severity)) + ": " + ToString(f.key_kind).data() + " " +
+                     f.key + " (" + FormLabel(f) +
                      (f.has_passcode ? ", passcode in the link" : "") + ") on a public page";
   if (!f.owner.empty()) text += "; owner " + f.owner;
   if (!f.entry_url.empty()) text += "; feed entry " + Scrubbed(f.entry_url);

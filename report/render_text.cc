@@ -26,9 +26,10 @@ std::string LinkSummary(const Finding& f) {
 }
 
 void WritePlainFinding(std::ostringstream& out, const Finding& f) {
-  out << "[" << Upper(ToString(f.severity)) << "] " << ToString(f.key_kind) << " "
-      << Clean(f.key) << "  " << LinkSummary(f) << "\n";
-  if (f.leak_id) out << "  leak:    #" << *f.leak_id << (f.status ? ", " + *f.status : "") << "\n";
+  out << "[" << Upper(ToString(f.severity)) << "] " << ToString(f.key_kind) << " " << Clean(f.key)
+      << "  " << LinkSummary(f) << "\n";
+  if (f.leak_id)
+    out << "  leak:    #" << *f.leak_id << (f.status ? ", " + Clean(*f.status) : "") << "\n";
   out << "  company: " << (f.company ? "yes" : "no");
   if (!f.owner.empty()) out << ", owner " << Clean(f.owner);
   if (f.meeting_kind != MeetingKind::kUnknown) out << ", " << ToString(f.meeting_kind);
@@ -37,8 +38,8 @@ void WritePlainFinding(std::ostringstream& out, const Finding& f) {
   if (!f.entry_url.empty()) out << "  entry:   " << Clean(f.entry_url) << "\n";
   if (f.source_url != f.page_url) out << "  source:  " << Clean(f.source_url) << "\n";
   if (f.first_seen || f.last_seen)
-    out << "  seen:    " << f.first_seen.value_or("?") << " .. " << f.last_seen.value_or("?")
-        << "\n";
+    out << "  seen:    " << Clean(f.first_seen.value_or("?")) << " .. "
+        << Clean(f.last_seen.value_or("?")) << "\n";
   out << "  context: " << Clean(f.context) << "\n";
 }
 
@@ -56,8 +57,10 @@ std::string CountsLine(const OwnerSummary& s) {
   std::ostringstream out;
   out << s.total << (s.total == 1 ? " leak" : " leaks") << " (";
   bool first = true;
-  const std::pair<int, const char*> parts[] = {{s.critical, "critical"}, {s.high, "high"},
-                                               {s.medium, "medium"},     {s.low, "low"},
+  const std::pair<int, const char*> parts[] = {{s.critical, "critical"},
+                                               {s.high, "high"},
+                                               {s.medium, "medium"},
+                                               {s.low, "low"},
                                                {s.info, "info"}};
   for (const auto& [n, name] : parts) {
     if (!n) continue;
@@ -71,11 +74,11 @@ std::string CountsLine(const OwnerSummary& s) {
 void WriteLeak(std::ostringstream& out, const Finding& f) {
   out << "    - [" << Upper(ToString(f.severity)) << "] ";
   if (f.leak_id) out << "#" << *f.leak_id << " ";
-  out << LinkSummary(f) << ", status " << f.status.value_or("not stored") << "\n";
+  out << LinkSummary(f) << ", status " << Clean(f.status.value_or("not stored")) << "\n";
   out << "      page:       " << Clean(f.page_url) << "\n";
   if (!f.entry_url.empty()) out << "      entry:      " << Clean(f.entry_url) << "\n";
-  out << "      first seen: " << f.first_seen.value_or("-")
-      << "   last seen: " << f.last_seen.value_or("-") << "\n";
+  out << "      first seen: " << Clean(f.first_seen.value_or("-"))
+      << "   last seen: " << Clean(f.last_seen.value_or("-")) << "\n";
   out << "      context:    " << Clean(f.context) << "\n";
   out << "      what to do:\n";
   for (const std::string& advice : Remediation(f)) out << "        * " << advice << "\n";

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "report/finding.h"
+
+#include <gtest/gtest.h>
 
 namespace meetleak {
 namespace {

@@ -41,14 +41,16 @@ inline std::vector<Finding> ReportFixture() {
   passcode.topic = "Weekly sync";
   passcode.page_url = "https://example.org/feed.xml";
   passcode.entry_url = "https://example.org/events/7";
-  passcode.context = "Join: https://acme-corp.zoom.us/j/85512345678?pwd=\xE2\x80\xA6redacted\xE2\x80\xA6";
+  passcode.context =
+      "Join: https://acme-corp.zoom.us/j/85512345678?pwd=\xE2\x80\xA6redacted\xE2\x80\xA6";
   v.push_back(passcode);
 
   Finding start = StoredFinding(13, "85512345678", "ana@acme.example", Severity::kCritical);
   start.link_type = LinkType::kStart;
   start.meeting_kind = MeetingKind::kRecurring;
   start.topic = "Weekly sync";
-  start.context = "host: https://acme-corp.zoom.us/s/85512345678?zak=\xE2\x80\xA6redacted\xE2\x80\xA6";
+  start.context =
+      "host: https://acme-corp.zoom.us/s/85512345678?zak=\xE2\x80\xA6redacted\xE2\x80\xA6";
   v.push_back(start);
 
   Finding pmi = StoredFinding(14, "ana.smith", "ana@acme.example", Severity::kCritical);
@@ -71,7 +73,8 @@ inline std::vector<Finding> ReportFixture() {
   recording.key_kind = KeyKind::kToken;
   recording.link_type = LinkType::kRecording;
   recording.meeting_kind = MeetingKind::kUnknown;
-  recording.context = "+1 see https://acme-corp.zoom.us/rec/share/AbCdEfGhIjKl\xE2\x80\xA6redacted\xE2\x80\xA6";
+  recording.context =
+      "+1 see https://acme-corp.zoom.us/rec/share/AbCdEfGhIjKl\xE2\x80\xA6redacted\xE2\x80\xA6";
   v.push_back(recording);
 
   Finding hostile = StoredFinding(17, "85599988877", "bob@acme.example", Severity::kHigh);

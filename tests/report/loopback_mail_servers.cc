@@ -1,10 +1,13 @@
 #include "tests/report/loopback_mail_servers.h"
 
+#include <algorithm>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
+#include <stdexcept>
+
+#include "tests/support/temp_dir.h"
 
 namespace meetleak::testing {
 
@@ -45,15 +48,17 @@ void LoopbackServer::Accept() {
 
 namespace {
 
-std::string ReadLine(tcp::socket& socket, std::string& buffer) {
-  const std::size_t n = asio::read_until(socket, asio::dynamic_buffer(buffer), "\r\n");
+template <typename Stream>
+std::string ReadLine(Stream& stream, std::string& buffer) {
+  const std::size_t n = asio::read_until(stream, asio::dynamic_buffer(buffer), "\r\n");
   std::string line = buffer.substr(0, n - 2);
   buffer.erase(0, n);
   return line;
 }
 
-void WriteLine(tcp::socket& socket, const std::string& text) {
-  asio::write(socket, asio::buffer(text + "\r\n"));
+template <typename Stream>
+void WriteLine(Stream& stream, const std::string& text) {
+  asio::write(stream, asio::buffer(text + "\r\n"));
 }
 
 std::string Verb(const std::string& line) {
@@ -68,6 +73,20 @@ std::string Argument(const std::string& line) {
 }
 
 }  // namespace
+
+const TestCertificate& MailTestCertificate() {
+  static const TestCertificate files = [] {
+    static TempDir dir;
+    TestCertificate f{(dir.path() / "cert.pem").string(), (dir.path() / "key.pem").string()};
+    ProgramResult r = RunProgram({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                  "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f.key,
+                                  "-out", f.cert, "-days", "2", "-subj", "/CN=meetleak mail sink",
+                                  "-addext", "subjectAltName=IP:127.0.0.1"});
+    if (r.exit_code != 0) throw std::runtime_error("openssl req failed: " + r.err);
+    return f;
+  }();
+  return files;
+}
 
 SmtpSink::SmtpSink() { Start(); }
 SmtpSink::~SmtpSink() { Stop(); }
@@ -87,9 +106,19 @@ void SmtpSink::set_offer_auth(bool offer) {
   offer_auth_ = offer;
 }
 
+void SmtpSink::set_offer_starttls(bool offer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  offer_starttls_ = offer;
+}
+
 std::vector<ReceivedMail> SmtpSink::mails() const {
   std::lock_guard<std::mutex> lock(mu_);
   return mails_;
+}
+
+std::vector<std::string> SmtpSink::auth_responses() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return auth_responses_;
 }
 
 std::vector<std::string> SmtpSink::commands() const {
@@ -99,58 +128,79 @@ std::vector<std::string> SmtpSink::commands() const {
 
 void SmtpSink::Serve(tcp::socket& socket) {
   std::string buffer;
-  ReceivedMail mail;
   WriteLine(socket, "220 sink.test ESMTP");
+  if (!Converse(socket, buffer, /*tls=*/false)) return;
+  // STARTTLS accepted: the rest of the session runs over TLS.
+  asio::ssl::context context(asio::ssl::context::tls_server);
+  context.use_certificate_chain_file(MailTestCertificate().cert);
+  context.use_private_key_file(MailTestCertificate().key, asio::ssl::context::pem);
+  asio::ssl::stream<tcp::socket&> tls(socket, context);
+  tls.handshake(asio::ssl::stream_base::server);
+  std::string tls_buffer;
+  Converse(tls, tls_buffer, /*tls=*/true);
+}
+
+template <typename Stream>
+bool SmtpSink::Converse(Stream& stream, std::string& buffer, bool tls) {
+  ReceivedMail mail;
   for (;;) {
-    const std::string line = ReadLine(socket, buffer);
+    const std::string line = ReadLine(stream, buffer);
     std::unique_lock<std::mutex> lock(mu_);
-    commands_.push_back(line);
+    commands_.push_back(tls ? "[tls] " + line : line);
     const std::string verb = Verb(line);
+    std::vector<std::string> replies;
     if (verb == "EHLO" || verb == "HELO") {
-      const bool auth = offer_auth_;
+      replies.push_back("250-sink.test");
+      if (offer_auth_) replies.push_back("250-AUTH PLAIN LOGIN");
+      if (offer_starttls_ && !tls) replies.push_back("250-STARTTLS");
+      replies.push_back("250 8BITMIME");
+    } else if (verb == "STARTTLS" && offer_starttls_ && !tls) {
       lock.unlock();
-      WriteLine(socket, "250-sink.test");
-      if (auth) WriteLine(socket, "250-AUTH PLAIN LOGIN");
-      WriteLine(socket, "250 8BITMIME");
+      WriteLine(stream, "220 2.0.0 ready to start TLS");
+      return true;
     } else if (verb == "MAIL") {
       mail = ReceivedMail{};
       mail.mail_from = Argument(line);
-      lock.unlock();
-      WriteLine(socket, "250 2.1.0 ok");
+      replies.push_back("250 2.1.0 ok");
     } else if (verb == "RCPT") {
       const std::string address = Argument(line);
       const bool reject = !reject_recipient_.empty() && address == "<" + reject_recipient_ + ">";
       if (!reject) mail.rcpt_to.push_back(address);
-      lock.unlock();
-      WriteLine(socket, reject ? "550 5.1.1 no such user" : "250 2.1.5 ok");
+      replies.push_back(reject ? "550 5.1.1 no such user" : "250 2.1.5 ok");
     } else if (verb == "DATA") {
       const std::string reply = data_reply_;
       lock.unlock();
-      WriteLine(socket, "354 end with <CRLF>.<CRLF>");
-      for (std::string data_line = ReadLine(socket, buffer); data_line != ".";
-           data_line = ReadLine(socket, buffer)) {
+      WriteLine(stream, "354 end with <CRLF>.<CRLF>");
+      for (std::string data_line = ReadLine(stream, buffer); data_line != ".";
+           data_line = ReadLine(stream, buffer)) {
         if (!data_line.empty() && data_line[0] == '.') data_line.erase(0, 1);
         mail.data += data_line + "\r\n";
       }
-      if (reply[0] == '2') {
-        std::lock_guard<std::mutex> relock(mu_);
-        mails_.push_back(mail);
-      }
-      WriteLine(socket, reply);
+      lock.lock();
+      if (reply[0] == '2') mails_.push_back(mail);
+      replies.push_back(reply);
     } else if (verb == "AUTH") {
-      lock.unlock();
-      WriteLine(socket, "235 2.7.0 accepted");
+      std::string credentials =
+          line.substr(std::min(line.size(), std::string("AUTH PLAIN ").size()));
+      if (line.find(' ', 5) == std::string::npos) {  // no initial response: ask for it
+        lock.unlock();
+        WriteLine(stream, "334 ");
+        credentials = ReadLine(stream, buffer);
+        lock.lock();
+      }
+      auth_responses_.push_back(credentials);
+      replies.push_back("235 2.7.0 accepted");
     } else if (verb == "QUIT") {
       lock.unlock();
-      WriteLine(socket, "221 bye");
-      return;
+      WriteLine(stream, "221 bye");
+      return false;
     } else if (verb == "RSET" || verb == "NOOP") {
-      lock.unlock();
-      WriteLine(socket, "250 ok");
+      replies.push_back("250 ok");
     } else {
-      lock.unlock();
-      WriteLine(socket, "502 5.5.2 not implemented");
+      replies.push_back("502 5.5.2 not implemented");
     }
+    if (lock.owns_lock()) lock.unlock();
+    for (const std::string& reply : replies) WriteLine(stream, reply);
   }
 }
 

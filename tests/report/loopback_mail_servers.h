@@ -5,9 +5,10 @@
 #ifndef MEETLEAK_TESTS_REPORT_LOOPBACK_MAIL_SERVERS_H_
 #define MEETLEAK_TESTS_REPORT_LOOPBACK_MAIL_SERVERS_H_
 
+// clang-format off
 #include <utility>  // before Asio: Boost 1.74 + GCC 12 in C++20 need it
-
 #include <boost/asio.hpp>
+// clang-format on
 
 #include <mutex>
 #include <string>
@@ -38,10 +39,17 @@ class LoopbackServer {
   std::thread thread_;
 };
 
+// A self-signed certificate for 127.0.0.1, made once per process with the
+// openssl command; pass `cert` as ca_bundle.
+struct TestCertificate {
+  std::string cert, key;
+};
+const TestCertificate& MailTestCertificate();
+
 struct ReceivedMail {
-  std::string mail_from;            // the MAIL FROM argument
-  std::vector<std::string> rcpt_to; // RCPT TO arguments
-  std::string data;                 // the message, dot-unstuffed, CRLF line ends
+  std::string mail_from;             // the MAIL FROM argument
+  std::vector<std::string> rcpt_to;  // RCPT TO arguments
+  std::string data;                  // the message, dot-unstuffed, CRLF line ends
 };
 
 class SmtpSink : public LoopbackServer {
@@ -54,23 +62,34 @@ class SmtpSink : public LoopbackServer {
   void set_data_reply(std::string reply);
   // Answer RCPT TO for this address with 550 (its mail is not accepted).
   void set_reject_recipient(std::string address);
-  // Offer AUTH PLAIN in the EHLO answer (never STARTTLS).
+  // Offer AUTH PLAIN in the EHLO answer.
   void set_offer_auth(bool offer);
+  // Offer STARTTLS (certificate: MailTestCertificate()); commands received
+  // over TLS are recorded with a "[tls] " prefix.
+  void set_offer_starttls(bool offer);
 
   std::vector<ReceivedMail> mails() const;
   // Every command line the sink received (to check that no AUTH was sent).
   std::vector<std::string> commands() const;
+  // The base64 AUTH PLAIN responses (authzid NUL user NUL password).
+  std::vector<std::string> auth_responses() const;
 
  protected:
   void Serve(boost::asio::ip::tcp::socket& socket) override;
 
  private:
+  // The command loop; true when the client asked for STARTTLS.
+  template <typename Stream>
+  bool Converse(Stream& stream, std::string& buffer, bool tls);
+
   mutable std::mutex mu_;
   std::string data_reply_ = "250 2.0.0 queued";
   bool offer_auth_ = false;
+  bool offer_starttls_ = false;
   std::string reject_recipient_;
   std::vector<ReceivedMail> mails_;
   std::vector<std::string> commands_;
+  std::vector<std::string> auth_responses_;
 };
 
 struct ReceivedRequest {

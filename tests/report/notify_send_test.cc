@@ -9,6 +9,7 @@
 #include "tests/report/fixtures.h"
 #include "tests/report/loopback_mail_servers.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_server.h"
 
 namespace meetleak {
 namespace {
@@ -236,6 +237,91 @@ TEST(SendDigestsTest, NoChannelConfiguredFailsEveryDigest) {
       SendDigests(BuildDigests(ReportFixture(), options), options, clock);
   ASSERT_FALSE(results.empty());
   for (const DeliveryResult& r : results) EXPECT_EQ(r.error().code(), Status::Code::kInvalidInput);
+}
+
+bool SentInClear(const std::vector<std::string>& commands, const std::string& verb) {
+  for (const std::string& c : commands)
+    if (c.rfind(verb, 0) == 0) return true;
+  return false;
+}
+
+TEST(SendDigestsTest, StartTlsWhenOfferedAndCredentialsOnlyInsideTls) {
+  testing::SmtpSink sink;
+  sink.set_offer_starttls(true);
+  sink.set_offer_auth(true);
+  FakeClock clock;
+  NotifyOptions options = MailOptions(sink);
+  options.smtp_user = "meetleak";
+  options.smtp_password = "hunter2-smtp-password";
+  options.ca_bundle = testing::MailTestCertificate().cert;
+  const std::vector<DeliveryResult> results =
+      SendDigests(BuildDigests({ReportFixture()[0]}, options), options, clock);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].ok()) << results[0].error().ToString();
+  const std::vector<std::string> commands = sink.commands();
+  EXPECT_TRUE(SentInClear(commands, "STARTTLS"));
+  EXPECT_TRUE(SentInClear(commands, "[tls] AUTH")) << ::testing::PrintToString(commands);
+  EXPECT_FALSE(SentInClear(commands, "AUTH"));
+  EXPECT_FALSE(SentInClear(commands, "MAIL")) << "the envelope goes inside TLS too";
+  EXPECT_EQ(sink.mails().size(), 1u);
+  // The password from the options (not from anywhere else) was used.
+  ASSERT_EQ(sink.auth_responses().size(), 1u);
+  const testing::ProgramResult decoded = testing::RunPython(
+      "import base64,sys; print(base64.b64decode(sys.stdin.read()).split(b'\\0')[1:])",
+      sink.auth_responses()[0]);
+  EXPECT_EQ(decoded.out, "[b'meetleak', b'hunter2-smtp-password']\n") << decoded.err;
+}
+
+TEST(SendDigestsTest, StartTlsWithoutCredentialsIsUsedWhenOffered) {
+  testing::SmtpSink sink;
+  sink.set_offer_starttls(true);
+  FakeClock clock;
+  NotifyOptions options = MailOptions(sink);
+  options.ca_bundle = testing::MailTestCertificate().cert;
+  const std::vector<DeliveryResult> results =
+      SendDigests(BuildDigests({ReportFixture()[0]}, options), options, clock);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].ok()) << results[0].error().ToString();
+  EXPECT_TRUE(SentInClear(sink.commands(), "[tls] MAIL"));
+}
+
+TEST(SendDigestsTest, UntrustedSmtpCertificateIsAFailure) {
+  testing::SmtpSink sink;
+  sink.set_offer_starttls(true);
+  sink.set_offer_auth(true);
+  FakeClock clock;
+  NotifyOptions options = MailOptions(sink);
+  options.smtp_user = "meetleak";
+  options.smtp_password = "hunter2-smtp-password";  // system CAs do not know the sink
+  const std::vector<DeliveryResult> results =
+      SendDigests(BuildDigests({ReportFixture()[0]}, options), options, clock);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].email.code(), Status::Code::kUnavailable);
+  EXPECT_FALSE(SentInClear(sink.commands(), "AUTH"));
+  EXPECT_FALSE(SentInClear(sink.commands(), "[tls] AUTH"));
+  EXPECT_TRUE(sink.mails().empty());
+}
+
+TEST(SendDigestsTest, WebhookOverHttpsVerifiesTheCertificate) {
+  testing::TestServer server({.tls = true});
+  server.Route("/hook/secret", testing::Reply{.status = 200, .body = "ok"});
+  FakeClock clock;
+  NotifyOptions options;
+  options.webhook_url = server.Url("/hook/secret");
+  options.security_contact = "secops@acme.example";
+  options.timeout = std::chrono::seconds(10);
+  const std::vector<Digest> digests = BuildDigests({ReportFixture()[0]}, options);
+
+  NotifyOptions untrusted = options;  // system CAs only
+  EXPECT_EQ(SendDigests(digests, untrusted, clock)[0].webhook.code(), Status::Code::kUnavailable);
+
+  options.ca_bundle = testing::TestServer::CertificatePath();
+  const DeliveryResult trusted = SendDigests(digests, options, clock)[0];
+  EXPECT_TRUE(trusted.ok()) << trusted.error().ToString();
+  const auto requests = server.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].method, "POST");
+  EXPECT_EQ(requests[0].Header("content-type").rfind("application/json", 0), 0u);
 }
 
 }  // namespace

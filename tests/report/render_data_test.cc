@@ -14,9 +14,9 @@ using nlohmann::json;
 using testing::ReportFixture;
 
 const std::vector<std::string> kFieldOrder = {
-    "leak_id",  "meeting_id",   "vanity",   "token",  "host",     "form",       "link_type",
-    "has_passcode", "company",  "owner",    "meeting_kind", "severity", "status", "page_url",
-    "entry_url", "source_url",  "context",  "first_seen", "last_seen"};
+    "leak_id",      "meeting_id", "vanity",  "token",        "host",     "form",   "link_type",
+    "has_passcode", "company",    "owner",   "meeting_kind", "severity", "status", "page_url",
+    "entry_url",    "source_url", "context", "first_seen",   "last_seen"};
 
 TEST(RenderJsonTest, HasTheDesignShapeFieldOrderAndNulls) {
   const std::vector<Finding> fixture = ReportFixture();
@@ -29,7 +29,8 @@ TEST(RenderJsonTest, HasTheDesignShapeFieldOrderAndNulls) {
     std::vector<std::string> keys;
     for (const auto& item : f.items()) keys.push_back(item.key());
     EXPECT_EQ(keys, kFieldOrder);
-    const int keys_set = !f["meeting_id"].is_null() + !f["vanity"].is_null() + !f["token"].is_null();
+    const int keys_set =
+        !f["meeting_id"].is_null() + !f["vanity"].is_null() + !f["token"].is_null();
     EXPECT_EQ(keys_set, 1) << f.dump();
   }
   const auto& first = doc["findings"][0];
@@ -90,10 +91,14 @@ TEST(RenderJsonTest, OwnersSummaryCountsPerOwner) {
   std::vector<std::string> keys;
   for (const auto& item : owners[0].items()) keys.push_back(item.key());
   EXPECT_EQ(keys, (std::vector<std::string>{"owner", "open", "critical", "high", "medium", "low"}));
-  EXPECT_EQ(owners[0], nlohmann::ordered_json::parse(
-                           R"({"owner":"ana@acme.example","open":2,"critical":3,"high":0,"medium":0,"low":0})"));
-  EXPECT_EQ(owners[1], nlohmann::ordered_json::parse(
-                           R"({"owner":"bob@acme.example","open":2,"critical":0,"high":1,"medium":1,"low":0})"));
+  EXPECT_EQ(
+      owners[0],
+      nlohmann::ordered_json::parse(
+          R"({"owner":"ana@acme.example","open":2,"critical":3,"high":0,"medium":0,"low":0})"));
+  EXPECT_EQ(
+      owners[1],
+      nlohmann::ordered_json::parse(
+          R"({"owner":"bob@acme.example","open":2,"critical":0,"high":1,"medium":1,"low":0})"));
   EXPECT_EQ(owners[2], nlohmann::ordered_json::parse(
                            R"({"owner":null,"open":1,"critical":0,"high":1,"medium":0,"low":0})"));
 }
@@ -125,12 +130,12 @@ TEST(RenderCsvTest, ParsesBackWithHeaderAndJsonColumnOrder) {
   ASSERT_EQ(rows.size(), fixture.size() + 1);
   EXPECT_EQ(rows[0], kFieldOrder);
   for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i].size(), kFieldOrder.size());
-  EXPECT_EQ(rows[1], (std::vector<std::string>{
-                         "12", "85512345678", "", "", "acme-corp.zoom.us", "url", "join", "true",
-                         "true", "ana@acme.example", "recurring", "critical", "open",
-                         "https://example.org/feed.xml", "https://example.org/events/7",
-                         "https://example.org/feed.xml", fixture[0].context,
-                         "2026-11-26T10:00:00Z", "2026-11-26T12:00:00Z"}));
+  EXPECT_EQ(rows[1],
+            (std::vector<std::string>{
+                "12", "85512345678", "", "", "acme-corp.zoom.us", "url", "join", "true", "true",
+                "ana@acme.example", "recurring", "critical", "open", "https://example.org/feed.xml",
+                "https://example.org/events/7", "https://example.org/feed.xml", fixture[0].context,
+                "2026-11-26T10:00:00Z", "2026-11-26T12:00:00Z"}));
   EXPECT_EQ(csv.find("\r\n"), csv.find('\n') - 1) << "records end with CRLF";
 }
 

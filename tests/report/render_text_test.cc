@@ -24,7 +24,9 @@ TEST(RenderTextTest, PlainListHasOneBlockPerFindingWithItsFacts) {
 
 TEST(RenderTextTest, ControlCharactersFromCrawledTextCannotDriveTheTerminal) {
   Finding f = testing::StoredFinding(1, "123456789", "a@b.example", Severity::kHigh);
-  f.context = "before \x1b[2J\x1b]0;pwned\x07 after \xC2\x9B" "31m";
+  f.context =
+      "before \x1b[2J\x1b]0;pwned\x07 after \xC2\x9B"
+      "31m";
   for (bool remediation : {false, true}) {
     RenderOptions options;
     options.remediation = remediation;
@@ -98,6 +100,27 @@ TEST(RenderTextTest, EmptyInputSaysSo) {
   options.remediation = true;
   EXPECT_EQ(RenderFindings({}, ReportFormat::kText, options), "No leaks.\n");
   EXPECT_EQ(RenderFindings({}, ReportFormat::kText), "No findings.\n");
+}
+
+}  // namespace
+}  // namespace meetleak
+
+namespace meetleak {
+namespace {
+
+// Found by render_fuzz: status and times were printed without the terminal
+// guard.
+TEST(RenderTextTest, EscapeInStatusOrTimesIsNeutralized) {
+  Finding f = testing::StoredFinding(1, "123456789", "a@b.example", Severity::kHigh);
+  f.status = "open\x1b[2J";
+  f.first_seen = "\x1b]0;x\x07";
+  for (bool remediation : {false, true}) {
+    RenderOptions options;
+    options.remediation = remediation;
+    const std::string out = RenderFindings({f}, ReportFormat::kText, options);
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+    EXPECT_NE(out.find("open\\x1b[2J"), std::string::npos) << out;
+  }
 }
 
 }  // namespace

@@ -14,12 +14,13 @@ constexpr const char* kRawSecrets[] = {"SeCrEtPwd123", "987654321", "ZakT0kenVal
 
 std::vector<Finding> LeakyFindings() {
   std::vector<Finding> v = testing::ReportFixture();
-  Finding leaky = testing::StoredFinding(30, "85512345678", "ana@acme.example",
-                                         Severity::kCritical);
+  Finding leaky =
+      testing::StoredFinding(30, "85512345678", "ana@acme.example", Severity::kCritical);
   leaky.has_passcode = true;
-  leaky.context = "Join https://acme-corp.zoom.us/j/85512345678?pwd=SeCrEtPwd123 Passcode: "
-                  "987654321 host https://acme-corp.zoom.us/s/85512345678?zak=ZakT0kenValue "
-                  "dial +16699006833,,85512345678#,,,,*4455#";
+  leaky.context =
+      "Join https://acme-corp.zoom.us/j/85512345678?pwd=SeCrEtPwd123 Passcode: "
+      "987654321 host https://acme-corp.zoom.us/s/85512345678?zak=ZakT0kenValue "
+      "dial +16699006833,,85512345678#,,,,*4455#";
   leaky.page_url = "https://example.org/x?u=https%3A%2F%2Fzoom.us%2Fj%2F1%3Fpwd%3DSeCrEtPwd123";
   leaky.entry_url = "https://example.org/e?pwd=SeCrEtPwd123";
   v.push_back(leaky);
