@@ -124,6 +124,35 @@ void Pass(LeakStore& store, const Options& o, int pass, Timing* t) {
   t->wall += std::chrono::duration<double>(Clock::now() - wall0).count();
 }
 
+// The CLI's queries at this size (indexed: each should take milliseconds,
+// except those that return most of the table).
+void TimeQueries(LeakStore& store) {
+  auto time = [](const char* what, auto&& query) {
+    const auto start = Clock::now();
+    auto rows = query();
+    if (!rows.ok()) Die(rows.status().ToString());
+    std::printf("query %-40s %7zu rows %8.1f ms\n", what, rows->size(),
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    return std::move(*rows);
+  };
+  if (!store.SyncSources({{"https://events.example/feed.xml", "feed", 900}}).ok()) Die("sync");
+  time("DueSources", [&] { return store.DueSources(); });
+  time("ListSources (per-source summary)", [&] { return store.ListSources(); });
+  time("ListLeaks owner=owner7 status=open", [&] {
+    return store.ListLeaks({"open", "owner7@acme.example"});
+  });
+  time("ListLeaks status=acknowledged", [&] { return store.ListLeaks({"acknowledged", {}}); });
+  auto fresh = time("LeaksToNotify (all new)", [&] { return store.LeaksToNotify(); });
+  std::vector<std::int64_t> ids;
+  for (const auto& row : fresh) ids.push_back(row.id);
+  const auto start = Clock::now();
+  if (!store.MarkNotified(ids).ok()) Die("MarkNotified");
+  std::printf("MarkNotified %zu leaks %.1f ms\n", ids.size(),
+              std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  time("LeaksToNotify (after notice)", [&] { return store.LeaksToNotify(); });
+  time("WatchList", [&] { return store.WatchList("https://events.example/feed.xml"); });
+}
+
 long long QueryInt(sqlite3* db, const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) Die(sqlite3_errmsg(db));
@@ -196,6 +225,7 @@ int main(int argc, char** argv) {
   for (int pass = 1; pass <= o.passes; ++pass) Pass(**store, o, pass, &timed);
   const long long events = timed.events;
   const double grouped = events / timed.wall;
+  TimeQueries(**store);
   store->reset();
 
   sqlite3* db = nullptr;

@@ -100,7 +100,7 @@ CREATE TABLE leak (
 );
 CREATE INDEX leak_document ON leak (document_id);
 CREATE INDEX leak_status_severity ON leak (status, severity DESC, id);
-CREATE INDEX leak_owner ON leak (owner, status);
+CREATE INDEX leak_owner ON leak (owner, status, severity DESC, id);
 CREATE INDEX leak_source ON leak (source_url, status);
 CREATE INDEX leak_to_notify ON leak (severity DESC, id) WHERE needs_notice = 1;
 )sql";
