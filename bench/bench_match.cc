@@ -95,8 +95,9 @@ long RunRg(const fs::path& dir, double* cpu) {
   posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
   posix_spawn_file_actions_addclose(&actions, pipefd[0]);
   std::string dir_arg = dir.string();
-  std::vector<char*> argv = {const_cast<char*>("rg"), const_cast<char*>("-j1"), const_cast<char*>("-c"),
-                             const_cast<char*>(kRgPattern), dir_arg.data(), nullptr};
+  std::vector<char*> argv = {const_cast<char*>("rg"), const_cast<char*>("-j1"),
+                             const_cast<char*>("-c"), const_cast<char*>(kRgPattern),
+                             dir_arg.data(),          nullptr};
   pid_t pid;
   int rc = posix_spawnp(&pid, "rg", &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -107,7 +108,8 @@ long RunRg(const fs::path& dir, double* cpu) {
   }
   std::string out;
   char buf[65536];
-  for (ssize_t n; (n = read(pipefd[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = read(pipefd[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<std::size_t>(n));
   close(pipefd[0]);
   int status = 0;
   rusage ru{};
@@ -123,7 +125,7 @@ long RunRg(const fs::path& dir, double* cpu) {
 
 // Reads and scans every file; returns the references found.
 std::vector<std::vector<MeetingRef>> ScanFiles(const Matcher& m, const Inventory& inv,
-                                                const std::vector<fs::path>& files) {
+                                               const std::vector<fs::path>& files) {
   std::vector<std::vector<MeetingRef>> refs;
   refs.reserve(files.size());
   for (const fs::path& f : files) refs.push_back(m.Find(ReadFile(f), &inv));
@@ -141,29 +143,48 @@ std::pair<std::string, std::string> Plant(int k) {
   std::string vanity = "person" + std::to_string(k);
   std::string token = "tok" + std::to_string(100000000 + k) + "Xy";  // first 12 chars unique
   switch (k % 17) {
-    case 0: return {"Join: https://us02web.zoom.us/j/" + id + "?pwd=Sec" + std::to_string(k), id};
-    case 1: return {"https://acme-corp.zoom.us/s/" + id + "?zak=eyJ" + std::to_string(k), id};
-    case 2: return {"zoom.us/w/" + id, id};
-    case 3: return {"https://zoom.us/my/" + vanity, vanity};
-    case 4: return {"https://zoom.us/rec/share/" + token + "AbCdEf.1", token.substr(0, 12)};
-    case 5: return {"https://zoom.us/webinar/register/" + token, token.substr(0, 12)};
-    case 6: return {"zoommtg://zoom.us/join?action=join&confno=" + id + "&pwd=x", id};
-    case 7: return {"intent://zoom.us/join?confno=" + id + "#Intent;scheme=zoomus;end", id};
-    case 8: return {"Meeting ID: " + Grouped(id) + "<br>Passcode: 424242", id};
-    case 9: return {"ID de r&eacute;union&nbsp;: " + Grouped(id), id};
-    case 10: return {"+16699009128,," + id + "#,,,,*424242# US", id};
-    case 11: return {"<a href=\"tel:+16699009128%2C%2C" + id + "%23\">tap</a>", id};
-    case 12: return {id + "@zoomcrc.com", id};
-    case 13: return {"https://www.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F" + id + "%3Fpwd%3Dx&sa=D", id};
-    case 14: return {"https:\\/\\/zoom.us\\/j\\/" + id, id};
-    case 15: return {"zoom[.]us/j/" + id, id};
-    default: return {"room " + Grouped(id) + " today", id};  // a bare inventory ID
+    case 0:
+      return {"Join: https://us02web.zoom.us/j/" + id + "?pwd=Sec" + std::to_string(k), id};
+    case 1:
+      return {"https://acme-corp.zoom.us/s/" + id + "?zak=eyJ" + std::to_string(k), id};
+    case 2:
+      return {"zoom.us/w/" + id, id};
+    case 3:
+      return {"https://zoom.us/my/" + vanity, vanity};
+    case 4:
+      return {"https://zoom.us/rec/share/" + token + "AbCdEf.1", token.substr(0, 12)};
+    case 5:
+      return {"https://zoom.us/webinar/register/" + token, token.substr(0, 12)};
+    case 6:
+      return {"zoommtg://zoom.us/join?action=join&confno=" + id + "&pwd=x", id};
+    case 7:
+      return {"intent://zoom.us/join?confno=" + id + "#Intent;scheme=zoomus;end", id};
+    case 8:
+      return {"Meeting ID: " + Grouped(id) + "<br>Passcode: 424242", id};
+    case 9:
+      return {"ID de r&eacute;union&nbsp;: " + Grouped(id), id};
+    case 10:
+      return {"+16699009128,," + id + "#,,,,*424242# US", id};
+    case 11:
+      return {"<a href=\"tel:+16699009128%2C%2C" + id + "%23\">tap</a>", id};
+    case 12:
+      return {id + "@zoomcrc.com", id};
+    case 13:
+      return {"https://www.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F" + id + "%3Fpwd%3Dx&sa=D",
+              id};
+    case 14:
+      return {"https:\\/\\/zoom.us\\/j\\/" + id, id};
+    case 15:
+      return {"zoom[.]us/j/" + id, id};
+    default:
+      return {"room " + Grouped(id) + " today", id};  // a bare inventory ID
   }
 }
 
 // Copies the pages to `dir` with kPlanted references inserted after '>'
 // characters at random places. Returns, per file, the keys planted in it.
-std::vector<std::multiset<std::string>> PlantCopy(const std::vector<fs::path>& files, const fs::path& dir) {
+std::vector<std::multiset<std::string>> PlantCopy(const std::vector<fs::path>& files,
+                                                  const fs::path& dir) {
   std::vector<std::string> texts;
   for (const fs::path& f : files) texts.push_back(ReadFile(f));
   std::vector<std::multiset<std::string>> keys(files.size());
@@ -180,6 +201,66 @@ std::vector<std::multiset<std::string>> PlantCopy(const std::vector<fs::path>& f
   for (std::size_t f = 0; f < files.size(); ++f)
     std::ofstream(dir / ("page" + std::to_string(f) + ".html"), std::ios::binary) << texts[f];
   return keys;
+}
+
+// rg and the matcher over the plain pages, interleaved so both see the same
+// machine. Returns meetleak MB/s ÷ rg MB/s, or a negative value if rg failed.
+double SideBySide(const Matcher& matcher, const Inventory& inv, const fs::path& pages,
+                  const std::vector<fs::path>& files, double mb, int reps) {
+  std::vector<double> rg_times, our_times, rg_cpu, our_cpu;
+  long rg_count = 0;
+  std::size_t our_count = 0;
+  for (int r = 0; r < reps; ++r) {
+    double cpu = 0;
+    rg_times.push_back(Seconds([&] { rg_count = RunRg(pages, &cpu); }));
+    rg_cpu.push_back(cpu);
+    our_times.push_back(Seconds([&] {
+      our_cpu.push_back(OwnCpuSeconds([&] {
+        our_count = 0;
+        for (const auto& refs : ScanFiles(matcher, inv, files)) our_count += refs.size();
+      }));
+    }));
+    if (rg_count < 0) {
+      std::fprintf(stderr, "bench_match: rg failed (is ripgrep installed?)\n");
+      return -1;
+    }
+  }
+  double rg_mbs = mb / Median(rg_times), our_mbs = mb / Median(our_times);
+  std::printf("rg -j1 -c:        %8.1f MB/s  (median of %d, %.3f s; %ld matching lines)\n", rg_mbs,
+              reps, Median(rg_times), rg_count);
+  std::printf("meetleak matcher: %8.1f MB/s  (median of %d, %.3f s; %zu references)\n", our_mbs,
+              reps, Median(our_times), our_count);
+  std::printf(
+      "by CPU time (user+sys, less sensitive to a busy machine): rg %.1f MB/s, meetleak %.1f "
+      "MB/s\n",
+      mb / Median(rg_cpu), mb / Median(our_cpu));
+  return our_mbs / rg_mbs;
+}
+
+// The matcher over a copy with kPlanted references; returns how many of
+// them it found.
+int PlantedFound(const Matcher& matcher, const Inventory& inv, const std::vector<fs::path>& files) {
+  fs::path copy = fs::temp_directory_path() / ("bench_match." + std::to_string(getpid()));
+  fs::create_directories(copy);
+  std::vector<std::multiset<std::string>> planted = PlantCopy(files, copy);
+  std::vector<fs::path> copies = ListFiles(copy);
+  std::vector<std::vector<MeetingRef>> found;
+  double t = Seconds([&] { found = ScanFiles(matcher, inv, copies); });
+  int hits = 0;
+  std::uintmax_t copy_bytes = 0;
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    copy_bytes += fs::file_size(copies[i]);
+    std::size_t f = static_cast<std::size_t>(std::stoul(copies[i].stem().string().substr(4)));
+    std::multiset<std::string> want = planted[f];
+    for (const MeetingRef& ref : found[i]) {
+      auto it = want.find(ref.key);
+      if (it != want.end()) want.erase(it), ++hits;
+    }
+  }
+  fs::remove_all(copy);
+  std::printf("planted: found %d/%d  (%.1f MB/s over the copy)\n", hits, kPlanted,
+              static_cast<double>(copy_bytes) / 1e6 / t);
+  return hits;
 }
 
 }  // namespace
@@ -202,53 +283,9 @@ int main(int argc, char** argv) {
   Matcher matcher;
   std::printf("corpus: %zu files, %.1f MB (%s); inventory of %d meeting IDs\n", files.size(), mb,
               pages.c_str(), kPlanted);
-
-  std::vector<double> rg_times, our_times, rg_cpu, our_cpu;
-  long rg_count = 0;
-  std::size_t our_count = 0;
-  for (int r = 0; r < reps; ++r) {  // interleaved, so both see the same machine
-    double cpu = 0;
-    rg_times.push_back(Seconds([&] { rg_count = RunRg(pages, &cpu); }));
-    rg_cpu.push_back(cpu);
-    our_times.push_back(Seconds([&] {
-      our_cpu.push_back(OwnCpuSeconds([&] {
-        our_count = 0;
-        for (const auto& refs : ScanFiles(matcher, inv, files)) our_count += refs.size();
-      }));
-    }));
-    if (rg_count < 0) {
-      std::fprintf(stderr, "bench_match: rg failed (is ripgrep installed?)\n");
-      return 1;
-    }
-  }
-  double rg_mbs = mb / Median(rg_times), our_mbs = mb / Median(our_times);
-  std::printf("rg -j1 -c:        %8.1f MB/s  (median of %d, %.3f s; %ld matching lines)\n", rg_mbs, reps,
-              Median(rg_times), rg_count);
-  std::printf("meetleak matcher: %8.1f MB/s  (median of %d, %.3f s; %zu references)\n", our_mbs, reps,
-              Median(our_times), our_count);
-  std::printf("by CPU time (user+sys, less sensitive to a busy machine): rg %.1f MB/s, meetleak %.1f MB/s\n",
-              mb / Median(rg_cpu), mb / Median(our_cpu));
-
-  fs::path copy = fs::temp_directory_path() / ("bench_match." + std::to_string(getpid()));
-  fs::create_directories(copy);
-  std::vector<std::multiset<std::string>> planted = PlantCopy(files, copy);
-  std::vector<fs::path> copies = ListFiles(copy);
-  std::vector<std::vector<MeetingRef>> found;
-  double t = Seconds([&] { found = ScanFiles(matcher, inv, copies); });
-  int hits = 0;
-  for (std::size_t i = 0; i < copies.size(); ++i) {
-    std::size_t f = static_cast<std::size_t>(std::stoul(copies[i].stem().string().substr(4)));
-    std::multiset<std::string> want = planted[f];
-    for (const MeetingRef& ref : found[i]) {
-      auto it = want.find(ref.key);
-      if (it != want.end()) want.erase(it), ++hits;
-    }
-  }
-  std::uintmax_t copy_bytes = 0;
-  for (const fs::path& f : copies) copy_bytes += fs::file_size(f);
-  fs::remove_all(copy);
-  std::printf("planted: found %d/%d  (%.1f MB/s over the copy)\n", hits, kPlanted,
-              static_cast<double>(copy_bytes) / 1e6 / t);
-  std::printf("ratio %.2f\n", our_mbs / rg_mbs);
+  double ratio = SideBySide(matcher, inv, pages, files, mb, reps);
+  if (ratio < 0) return 1;
+  int hits = PlantedFound(matcher, inv, files);
+  std::printf("ratio %.2f\n", ratio);
   return hits == kPlanted ? 0 : 1;
 }

@@ -182,13 +182,15 @@ struct Seen {
 
 // Checks that `key` is not listed twice with different owners; false if
 // this row repeats an earlier one (same owner) and should be skipped.
-bool FirstListing(std::map<std::string, Seen>* seen, const std::string& what, const std::string& key,
-                  const std::string& owner, std::size_t line, std::vector<std::string>* problems) {
+bool FirstListing(std::map<std::string, Seen>* seen, const std::string& what,
+                  const std::string& key, const std::string& owner, std::size_t line,
+                  std::vector<std::string>* problems) {
   auto [it, inserted] = seen->emplace(key, Seen{LowerAscii(owner), line});
   if (inserted) return true;
   if (it->second.owner != LowerAscii(owner))
-    problems->push_back(what + " " + key + " also listed on line " + std::to_string(it->second.line) +
-                        " with another owner (" + it->second.owner + ")");
+    problems->push_back(what + " " + key + " also listed on line " +
+                        std::to_string(it->second.line) + " with another owner (" +
+                        it->second.owner + ")");
   return false;
 }
 
@@ -220,7 +222,8 @@ Result<std::vector<InventoryMeeting>> Inventory::ParseMeetingsCsv(std::string_vi
     const std::string *id = Field(row, id_col), *owner = Field(row, owner_col),
                       *kind = Field(row, kind_col), *topic = Field(row, topic_col);
     InventoryMeeting m;
-    if (id == nullptr) problems.push_back("missing column 'meeting_id'");
+    if (id == nullptr)
+      problems.push_back("missing column 'meeting_id'");
     else {
       for (char c : *id)
         if (c != ' ' && c != '-') m.meeting_id.push_back(c);
@@ -228,22 +231,29 @@ Result<std::vector<InventoryMeeting>> Inventory::ParseMeetingsCsv(std::string_vi
       if (!digits || m.meeting_id.size() < 9 || m.meeting_id.size() > 11)
         problems.push_back("bad meeting_id '" + *id + "' (need 9-11 digits)");
     }
-    if (owner == nullptr) problems.push_back("missing column 'owner_email'");
-    else if (!IsEmail(*owner)) problems.push_back("bad owner_email '" + *owner + "'");
-    else m.owner_email = *owner;
-    if (kind == nullptr) problems.push_back("missing column 'kind'");
+    if (owner == nullptr)
+      problems.push_back("missing column 'owner_email'");
+    else if (!IsEmail(*owner))
+      problems.push_back("bad owner_email '" + *owner + "'");
+    else
+      m.owner_email = *owner;
+    if (kind == nullptr)
+      problems.push_back("missing column 'kind'");
     else {
       std::optional<MeetingKind> k = ParseMeetingKind(LowerAscii(*kind));
       if (!k || *k == MeetingKind::kUnknown)
         problems.push_back("unknown kind '" + *kind + "' (scheduled|recurring|pmi|webinar)");
-      else m.kind = *k;
+      else
+        m.kind = *k;
     }
     if (topic != nullptr) m.topic = *topic;
-    bool first = problems.empty()
-                     ? FirstListing(&seen, "meeting_id", m.meeting_id, m.owner_email, row.line, &problems)
-                     : false;
-    if (!problems.empty()) errors.push_back(JoinProblems(row.line, problems));
-    else if (first) meetings.push_back(std::move(m));
+    bool first = problems.empty() ? FirstListing(&seen, "meeting_id", m.meeting_id, m.owner_email,
+                                                 row.line, &problems)
+                                  : false;
+    if (!problems.empty())
+      errors.push_back(JoinProblems(row.line, problems));
+    else if (first)
+      meetings.push_back(std::move(m));
   }
   if (!errors.empty()) return Failure(name, errors);
   return meetings;
@@ -267,7 +277,8 @@ Result<std::vector<PersonalLink>> Inventory::ParseLinksCsv(std::string_view csv,
     std::vector<std::string> problems;
     const std::string *vanity = Field(row, vanity_col), *owner = Field(row, owner_col);
     PersonalLink link;
-    if (vanity == nullptr) problems.push_back("missing column 'vanity'");
+    if (vanity == nullptr)
+      problems.push_back("missing column 'vanity'");
     else {
       std::string v = LowerAscii(*vanity);
       std::size_t my = v.find("/my/");  // a whole personal link is accepted too
@@ -280,14 +291,19 @@ Result<std::vector<PersonalLink>> Inventory::ParseLinksCsv(std::string_view csv,
       if (!ok) problems.push_back("bad vanity '" + *vanity + "'");
       link.vanity = v;
     }
-    if (owner == nullptr) problems.push_back("missing column 'owner_email'");
-    else if (!IsEmail(*owner)) problems.push_back("bad owner_email '" + *owner + "'");
-    else link.owner_email = *owner;
-    bool first = problems.empty()
-                     ? FirstListing(&seen, "vanity", link.vanity, link.owner_email, row.line, &problems)
-                     : false;
-    if (!problems.empty()) errors.push_back(JoinProblems(row.line, problems));
-    else if (first) links.push_back(std::move(link));
+    if (owner == nullptr)
+      problems.push_back("missing column 'owner_email'");
+    else if (!IsEmail(*owner))
+      problems.push_back("bad owner_email '" + *owner + "'");
+    else
+      link.owner_email = *owner;
+    bool first = problems.empty() ? FirstListing(&seen, "vanity", link.vanity, link.owner_email,
+                                                 row.line, &problems)
+                                  : false;
+    if (!problems.empty())
+      errors.push_back(JoinProblems(row.line, problems));
+    else if (first)
+      links.push_back(std::move(link));
   }
   if (!errors.empty()) return Failure(name, errors);
   return links;

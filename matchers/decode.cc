@@ -15,20 +15,61 @@ struct NamedEntity {
 // The named entities that can stand in a URL or an invitation line. Letters
 // with accents are here for the localized labels ("ID de r&eacute;union").
 constexpr std::array<NamedEntity, 55> kEntities{{
-    {"amp", "&"},         {"AMP", "&"},         {"lt", "<"},          {"LT", "<"},
-    {"gt", ">"},          {"GT", ">"},          {"quot", "\""},       {"QUOT", "\""},
-    {"apos", "'"},        {"nbsp", " "},        {"ensp", " "},        {"emsp", " "},
-    {"thinsp", " "},      {"sol", "/"},         {"colon", ":"},       {"quest", "?"},
-    {"equals", "="},      {"num", "#"},         {"percnt", "%"},      {"period", "."},
-    {"commat", "@"},      {"lowbar", "_"},      {"hyphen", "-"},      {"dash", "-"},
-    {"comma", ","},       {"semi", ";"},        {"excl", "!"},        {"plus", "+"},
-    {"ast", "*"},         {"lpar", "("},        {"rpar", ")"},        {"lsqb", "["},
-    {"rsqb", "]"},        {"lbrack", "["},      {"rbrack", "]"},      {"eacute", "\xC3\xA9"},
-    {"Eacute", "\xC3\x89"}, {"egrave", "\xC3\xA8"}, {"ecirc", "\xC3\xAA"}, {"aacute", "\xC3\xA1"},
-    {"agrave", "\xC3\xA0"}, {"atilde", "\xC3\xA3"}, {"acirc", "\xC3\xA2"}, {"ccedil", "\xC3\xA7"},
-    {"iacute", "\xC3\xAD"}, {"oacute", "\xC3\xB3"}, {"otilde", "\xC3\xB5"}, {"ocirc", "\xC3\xB4"},
-    {"uacute", "\xC3\xBA"}, {"ntilde", "\xC3\xB1"}, {"uuml", "\xC3\xBC"}, {"ouml", "\xC3\xB6"},
-    {"auml", "\xC3\xA4"}, {"szlig", "\xC3\x9F"},  {"shy", "\xC2\xAD"},
+    {"amp", "&"},
+    {"AMP", "&"},
+    {"lt", "<"},
+    {"LT", "<"},
+    {"gt", ">"},
+    {"GT", ">"},
+    {"quot", "\""},
+    {"QUOT", "\""},
+    {"apos", "'"},
+    {"nbsp", " "},
+    {"ensp", " "},
+    {"emsp", " "},
+    {"thinsp", " "},
+    {"sol", "/"},
+    {"colon", ":"},
+    {"quest", "?"},
+    {"equals", "="},
+    {"num", "#"},
+    {"percnt", "%"},
+    {"period", "."},
+    {"commat", "@"},
+    {"lowbar", "_"},
+    {"hyphen", "-"},
+    {"dash", "-"},
+    {"comma", ","},
+    {"semi", ";"},
+    {"excl", "!"},
+    {"plus", "+"},
+    {"ast", "*"},
+    {"lpar", "("},
+    {"rpar", ")"},
+    {"lsqb", "["},
+    {"rsqb", "]"},
+    {"lbrack", "["},
+    {"rbrack", "]"},
+    {"eacute", "\xC3\xA9"},
+    {"Eacute", "\xC3\x89"},
+    {"egrave", "\xC3\xA8"},
+    {"ecirc", "\xC3\xAA"},
+    {"aacute", "\xC3\xA1"},
+    {"agrave", "\xC3\xA0"},
+    {"atilde", "\xC3\xA3"},
+    {"acirc", "\xC3\xA2"},
+    {"ccedil", "\xC3\xA7"},
+    {"iacute", "\xC3\xAD"},
+    {"oacute", "\xC3\xB3"},
+    {"otilde", "\xC3\xB5"},
+    {"ocirc", "\xC3\xB4"},
+    {"uacute", "\xC3\xBA"},
+    {"ntilde", "\xC3\xB1"},
+    {"uuml", "\xC3\xBC"},
+    {"ouml", "\xC3\xB6"},
+    {"auml", "\xC3\xA4"},
+    {"szlig", "\xC3\x9F"},
+    {"shy", "\xC2\xAD"},
 }};
 
 int HexValue(char c) {
@@ -54,8 +95,7 @@ std::string EncodeCodePoint(std::uint32_t cp) {
     if (IsAsciiAlnum(static_cast<unsigned char>(cp))) return {};
     return std::string(1, static_cast<char>(cp));
   }
-  if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-      cp == 0x3000)
+  if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000)
     return " ";
   if (cp == 0xFF1A) return ":";
   std::string out;
@@ -155,8 +195,8 @@ Escape FoldUnicode(std::string_view t, std::size_t i, std::size_t end) {
   return {};
 }
 
-constexpr std::array<std::string_view, 6> kBracketDots{"[.]", "(.)", "{.}", "[dot]", "(dot)",
-                                                       "{dot}"};
+constexpr std::array<std::string_view, 6> kBracketDots{"[.]",   "(.)",   "{.}",
+                                                       "[dot]", "(dot)", "{dot}"};
 
 // zoom[.]us-style tokens (no spaces), and the defanged [:] and [/].
 Escape DecodeBracket(std::string_view t, std::size_t i, std::size_t end) {
@@ -176,52 +216,66 @@ struct Output {
   }
 };
 
+// The rules of the first level only: they read raw context. Proofpoint
+// URL Defense v2 encodes its u= parameter with '-XX' and '_' for '/'; v3
+// wraps the URL literally between "/v3/__" and "__;".
+struct FirstLevelRules {
+  bool proofpoint_v2 = false;
+  bool proofpoint_v3 = false;
+
+  // A marker to copy as is (its length), or 0.
+  std::size_t Marker(std::string_view t, std::size_t i, std::size_t end) {
+    if (t[i] != '/') return 0;
+    if (i + 10 <= end && StartsWithNoCase(t, i, "/v2/url?u=")) return proofpoint_v2 = true, 10;
+    if (i + 6 <= end && StartsWithNoCase(t, i, "/v3/__")) return proofpoint_v3 = true, 6;
+    return 0;
+  }
+
+  Escape At(std::string_view t, std::size_t i, std::size_t end) {
+    char c = t[i];
+    if (IsDelimiter(static_cast<unsigned char>(c))) proofpoint_v2 = proofpoint_v3 = false;
+    if (proofpoint_v2 && c == '&') proofpoint_v2 = false;
+    if (proofpoint_v2 && c == '-') return DecodeHexByte(t, i, end);
+    if (proofpoint_v2 && c == '_') return {1, "/"};
+    if (proofpoint_v3 && c == '_' && i + 3 <= end && t.compare(i, 3, "__;") == 0) {
+      proofpoint_v3 = false;
+      return {3, " "};  // the end of the wrapped URL
+    }
+    if (c == ' ') {
+      std::size_t n = SpacedDotAt(t, i);
+      if (n != 0 && i + n <= end) return {n, "."};
+    }
+    if (c == '[' || c == '(' || c == '{') return DecodeBracket(t, i, end);
+    return {};
+  }
+};
+
+Escape Unescape(std::string_view t, std::size_t i, std::size_t end) {
+  char c = t[i];
+  if (c == '&') return DecodeEntity(t, i, end);
+  if (c == '%') return DecodeHexByte(t, i, end);
+  if (c == '\\') return DecodeBackslash(t, i, end);
+  if (static_cast<unsigned char>(c) >= 0xC2) return FoldUnicode(t, i, end);
+  return {};
+}
+
 // One decoding level over t[begin, end). `first` enables the rules that
 // read raw context (obfuscation, Proofpoint); later levels only unescape.
 // Returns whether anything changed.
-bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool first,
-                 Output* out) {
+bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool first, Output* out) {
   bool changed = false;
-  bool proofpoint_v2 = false, proofpoint_v3 = false;
+  FirstLevelRules rules;
   std::size_t i = begin;
   while (i < end) {
-    char c = t[i];
-    Escape esc;
-    if (first) {
-      if (c == '/' && StartsWithNoCase(t, i, "/v2/url?u=") && i + 10 <= end) {
-        out->Put(t.substr(i, 10), i);
-        i += 10;
-        proofpoint_v2 = true;
-        continue;
-      }
-      if (c == '/' && StartsWithNoCase(t, i, "/v3/__") && i + 6 <= end) {
-        out->Put("/v3/", i);
-        i += 6;
-        proofpoint_v3 = true;
-        continue;
-      }
-      if (IsDelimiter(static_cast<unsigned char>(c))) proofpoint_v2 = proofpoint_v3 = false;
-      if (proofpoint_v2 && c == '&') proofpoint_v2 = false;
-      if (proofpoint_v2 && c == '-') esc = DecodeHexByte(t, i, end);
-      if (proofpoint_v2 && c == '_') esc = {1, "/"};
-      if (proofpoint_v3 && c == '_' && i + 3 <= end && t.compare(i, 3, "__;") == 0) {
-        esc = {3, " "};  // the end of the wrapped URL
-        proofpoint_v3 = false;
-      }
-      if (esc.length == 0 && c == ' ') {
-        std::size_t n = SpacedDotAt(t, i);
-        if (n != 0 && i + n <= end) esc = {n, "."};
-      }
-      if (esc.length == 0 && (c == '[' || c == '(' || c == '{')) esc = DecodeBracket(t, i, end);
+    if (std::size_t marker = first ? rules.Marker(t, i, end) : 0; marker != 0) {
+      out->Put(t.substr(i, marker), i);
+      i += marker;
+      continue;
     }
+    Escape esc = first ? rules.At(t, i, end) : Escape{};
+    if (esc.length == 0) esc = Unescape(t, i, end);
     if (esc.length == 0) {
-      if (c == '&') esc = DecodeEntity(t, i, end);
-      else if (c == '%') esc = DecodeHexByte(t, i, end);
-      else if (c == '\\') esc = DecodeBackslash(t, i, end);
-      else if (static_cast<unsigned char>(c) >= 0xC2) esc = FoldUnicode(t, i, end);
-    }
-    if (esc.length == 0) {
-      out->text.push_back(c);
+      out->text.push_back(t[i]);
       out->src.push_back(static_cast<std::uint32_t>(i));
       ++i;
       continue;
@@ -244,8 +298,17 @@ std::string LowerAscii(std::string_view s) {
 
 bool IsDelimiter(unsigned char c) {
   switch (c) {
-    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
-    case '"': case '\'': case '`': case '<': case '>':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '\f':
+    case '\v':
+    case '"':
+    case '\'':
+    case '`':
+    case '<':
+    case '>':
       return true;
     default:
       return false;
@@ -255,7 +318,7 @@ bool IsDelimiter(unsigned char c) {
 std::size_t SpacedDotAt(std::string_view raw, std::size_t i) {
   if (i == 0 || i >= raw.size() || raw[i] != ' ') return 0;
   if (!IsAsciiAlnum(static_cast<unsigned char>(raw[i - 1]))) return 0;
-  static constexpr std::array<std::string_view, 7> kCores{"dot", "[.]", "(.)", "{.}",
+  static constexpr std::array<std::string_view, 7> kCores{"dot",   "[.]",   "(.)",  "{.}",
                                                           "[dot]", "(dot)", "{dot}"};
   for (std::string_view core : kCores) {
     std::size_t after = i + 1 + core.size();

@@ -1,10 +1,10 @@
 // What a whole 9–11 digit number is, read from the words around it: a
 // one-tap dial string, a SIP address, an ID after a (localized) label, or a
 // bare inventory ID.
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <array>
-
-#include <re2/re2.h>
 
 #include "matchers/internal.h"
 #include "matchers/inventory.h"
@@ -17,25 +17,45 @@ namespace {
 // suffixes of the squeezed text before the number, so a leading capital
 // that does not lower-case (Cyrillic) is simply left out.
 constexpr std::array<std::string_view, 37> kIdLabels{{
-    "meetingid", "webinarid", "conferenceid", "personalmeetingid",  // en
-    "besprechungsid", "konferenzid",                                  // de (Meeting-ID above)
-    "idder\xC3\xA9union", "idr\xC3\xA9union", "idduwebinaire", "iddewebinaire",       // fr
-    "iddereuni\xC3\xB3n", "iddelareuni\xC3\xB3n", "iddelseminarioweb", "iddewebinar",  // es
-    "iddareuni\xC3\xA3o", "iddowebinar", "iddosemin\xC3\xA1rioweb",                     // pt
-    "idriunione", "iddellariunione", "idmeeting", "iddelwebinar", "idwebinar",          // it
-    "vergaderingid", "vergaderingsid",                                                  // nl
-    "\xE3\x83\x9F\xE3\x83\xBC\xE3\x83\x86\xE3\x82\xA3\xE3\x83\xB3\xE3\x82\xB0id",       // ja ミーティングID
-    "\xE3\x82\xA6\xE3\x82\xA7\xE3\x83\x93\xE3\x83\x8A\xE3\x83\xBCid",                   // ja ウェビナーID
-    "\xE4\xBC\x9A\xE8\xAD\xB0id",                                                       // ja 会議ID
-    "\xE4\xBC\x9A\xE8\xAE\xAEid", "\xE6\x9C\x83\xE8\xAD\xB0id",                         // zh 会议ID 會議ID
-    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7", "\xE6\x9C\x83\xE8\xAD\xB0\xE8\x99\x9F",     // zh 会议号 會議號
-    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7\xE7\xA0\x81",                                 // zh 会议号码
-    "\xE7\xBD\x91\xE7\xBB\x9C\xE7\xA0\x94\xE8\xAE\xA8\xE4\xBC\x9Aid",                   // zh 网络研讨会ID
-    "\xED\x9A\x8C\xEC\x9D\x98id",                                                       // ko 회의 ID
-    "\xEC\x9B\xA8\xEB\xB9\x84\xEB\x82\x98id",                                           // ko 웨비나 ID
+    "meetingid",
+    "webinarid",
+    "conferenceid",
+    "personalmeetingid",  // en
+    "besprechungsid",
+    "konferenzid",  // de (Meeting-ID above)
+    "idder\xC3\xA9union",
+    "idr\xC3\xA9union",
+    "idduwebinaire",
+    "iddewebinaire",  // fr
+    "iddereuni\xC3\xB3n",
+    "iddelareuni\xC3\xB3n",
+    "iddelseminarioweb",
+    "iddewebinar",  // es
+    "iddareuni\xC3\xA3o",
+    "iddowebinar",
+    "iddosemin\xC3\xA1rioweb",  // pt
+    "idriunione",
+    "iddellariunione",
+    "idmeeting",
+    "iddelwebinar",
+    "idwebinar",  // it
+    "vergaderingid",
+    "vergaderingsid",                                                              // nl
+    "\xE3\x83\x9F\xE3\x83\xBC\xE3\x83\x86\xE3\x82\xA3\xE3\x83\xB3\xE3\x82\xB0id",  // ja
+                                                                                   // ミーティングID
+    "\xE3\x82\xA6\xE3\x82\xA7\xE3\x83\x93\xE3\x83\x8A\xE3\x83\xBCid",  // ja ウェビナーID
+    "\xE4\xBC\x9A\xE8\xAD\xB0id",                                      // ja 会議ID
+    "\xE4\xBC\x9A\xE8\xAE\xAEid",
+    "\xE6\x9C\x83\xE8\xAD\xB0id",  // zh 会议ID 會議ID
+    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7",
+    "\xE6\x9C\x83\xE8\xAD\xB0\xE8\x99\x9F",                            // zh 会议号 會議號
+    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7\xE7\xA0\x81",                // zh 会议号码
+    "\xE7\xBD\x91\xE7\xBB\x9C\xE7\xA0\x94\xE8\xAE\xA8\xE4\xBC\x9Aid",  // zh 网络研讨会ID
+    "\xED\x9A\x8C\xEC\x9D\x98id",                                      // ko 회의 ID
+    "\xEC\x9B\xA8\xEB\xB9\x84\xEB\x82\x98id",                          // ko 웨비나 ID
     "\xD0\xB4\xD0\xB5\xD0\xBD\xD1\x82\xD0\xB8\xD1\x84\xD0\xB8\xD0\xBA\xD0\xB0\xD1\x82"
     "\xD0\xBE\xD1\x80\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x84\xD0\xB5\xD1\x80\xD0\xB5\xD0\xBD"
-    "\xD1\x86\xD0\xB8\xD0\xB8",                                                         // ru (И)дентификатор конференции
+    "\xD1\x86\xD0\xB8\xD0\xB8",  // ru (И)дентификатор конференции
     "zoomid",
 }};
 
@@ -44,8 +64,9 @@ struct DigitPatterns {
   RE2 one_tap_passcode{R"(^#,+(?:0#,+)?\*?[0-9]+#)"};
   RE2 sip_after{R"((?i)^(?:\.[0-9]+)?@zoomcrc\.com)"};
   RE2 sip_passcode{R"(^\.[0-9]+@)"};
-  RE2 passcode_line{"(?i)(?:" + PasscodeLabelPattern() +
-                    R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*[^\s<>"']|[0-9]))"};
+  RE2 passcode_line{
+      "(?i)(?:" + PasscodeLabelPattern() +
+      R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*[^\s<>"']|[0-9]))"};
 };
 
 const DigitPatterns& Patterns() {
@@ -158,14 +179,18 @@ bool MayBeSip(std::string_view raw, std::size_t e) {
 const std::string& PasscodeLabelPattern() {
   static const std::string* pattern = new std::string(
       "passcode|password|pass code|passwort|kenncode|code secret|mot de passe|"
-      "c\xC3\xB3" "digo de acceso|codigo de acceso|contrase\xC3\xB1" "a|senha|"
-      "c\xC3\xB3" "digo de acesso|codice d'accesso|codice di accesso|toegangscode|"
+      "c\xC3\xB3"
+      "digo de acceso|codigo de acceso|contrase\xC3\xB1"
+      "a|senha|"
+      "c\xC3\xB3"
+      "digo de acesso|codice d'accesso|codice di accesso|toegangscode|"
       "wachtwoord|\xE3\x83\x91\xE3\x82\xB9\xE3\x82\xB3\xE3\x83\xBC\xE3\x83\x89|"  // パスコード
-      "\xE3\x83\x91\xE3\x82\xB9\xE3\x83\xAF\xE3\x83\xBC\xE3\x83\x89|"              // パスワード
-      "\xE5\xAF\x86\xE7\xA0\x81|\xE5\xAF\x86\xE7\xA2\xBC|"                          // 密码 密碼
+      "\xE3\x83\x91\xE3\x82\xB9\xE3\x83\xAF\xE3\x83\xBC\xE3\x83\x89|"             // パスワード
+      "\xE5\xAF\x86\xE7\xA0\x81|\xE5\xAF\x86\xE7\xA2\xBC|"                        // 密码 密碼
       "\xEC\x95\x94\xED\x98\xB8|\xEB\xB9\x84\xEB\xB0\x80\xEB\xB2\x88\xED\x98\xB8|"  // 암호 비밀번호
-      "\xD0\xBA\xD0\xBE\xD0\xB4 \xD0\xB4\xD0\xBE\xD1\x81\xD1\x82\xD1\x83\xD0\xBF\xD0\xB0|"  // код доступа
-      "\xD0\xBF\xD0\xB0\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C");                          // пароль
+      "\xD0\xBA\xD0\xBE\xD0\xB4 \xD0\xB4\xD0\xBE\xD1\x81\xD1\x82\xD1\x83\xD0\xBF\xD0\xB0|"  // код
+                                                                                            // доступа
+      "\xD0\xBF\xD0\xB0\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C");  // пароль
   return *pattern;
 }
 

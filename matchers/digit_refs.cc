@@ -2,9 +2,9 @@
 // dial strings, SIP addresses and bare inventory IDs. The digit grammar runs
 // on raw bytes (digits are never decoded, see internal.h); the words around a
 // number are read from a small decoded window.
-#include <array>
-
 #include <re2/re2.h>
+
+#include <array>
 
 #include "matchers/internal.h"
 #include "matchers/inventory.h"
@@ -59,7 +59,14 @@ struct Token {
 Token SepTokenAt(std::string_view raw, std::size_t i) {
   if (i >= raw.size()) return {};
   switch (raw[i]) {  // the first bytes of every token below
-    case ' ': case '\t': case '-': case '\xC2': case '\xE2': case '&': case '\\': case '%':
+    case ' ':
+    case '\t':
+    case '-':
+    case '\xC2':
+    case '\xE2':
+    case '&':
+    case '\\':
+    case '%':
     case '<':
       break;
     default:
@@ -76,7 +83,14 @@ Token SepTokenAt(std::string_view raw, std::size_t i) {
 Token SepTokenEndingAt(std::string_view raw, std::size_t end) {
   if (end == 0) return {};
   switch (raw[end - 1]) {  // the last bytes of every token below
-    case ' ': case '\t': case '-': case '\xA0': case '\xAF': case ';': case '0': case '>':
+    case ' ':
+    case '\t':
+    case '-':
+    case '\xA0':
+    case '\xAF':
+    case ';':
+    case '0':
+    case '>':
       break;
     default:
       return {};
@@ -138,8 +152,8 @@ std::pair<char, std::size_t> PrevChar(std::string_view raw, std::size_t p) {
     char c = static_cast<char>(HexValue(raw[p - 2]) * 16 + HexValue(raw[p - 1]));
     if (!IsAsciiAlnum(static_cast<unsigned char>(c))) return {c, p - 3};
   }
-  if (p >= 6 && raw[p - 6] == '\\' && raw[p - 5] == 'u' && raw[p - 4] == '0' &&
-      raw[p - 3] == '0' && HexValue(raw[p - 2]) >= 0 && HexValue(raw[p - 1]) >= 0) {
+  if (p >= 6 && raw[p - 6] == '\\' && raw[p - 5] == 'u' && raw[p - 4] == '0' && raw[p - 3] == '0' &&
+      HexValue(raw[p - 2]) >= 0 && HexValue(raw[p - 1]) >= 0) {
     char c = static_cast<char>(HexValue(raw[p - 2]) * 16 + HexValue(raw[p - 1]));
     if (!IsAsciiAlnum(static_cast<unsigned char>(c))) return {c, p - 6};
   }

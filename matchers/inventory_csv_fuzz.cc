@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const InventoryMeeting& m : *meetings) {
       if (m.meeting_id.size() < 9 || m.meeting_id.size() > 11) std::abort();
       if (m.meeting_id.find_first_not_of("0123456789") != std::string::npos) std::abort();
-      if (m.kind == MeetingKind::kUnknown || m.owner_email.find('@') == std::string::npos) std::abort();
+      if (m.kind == MeetingKind::kUnknown || m.owner_email.find('@') == std::string::npos)
+        std::abort();
     }
   } else if (meetings.status().message().rfind("meetings.csv:", 0) != 0) {
     std::abort();  // every error line names the file

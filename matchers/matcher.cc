@@ -33,8 +33,17 @@ bool IsZoomTriggerAt(std::string_view t, std::size_t i) {
       (t[i + 3] | 0x20) != 'm')
     return false;
   switch (t[i + 4] | 0x20) {
-    case '.': case '%': case '&': case '\\': case '[': case '(': case '{': case ' ':
-    case 'g': case 'm': case 'u':
+    case '.':
+    case '%':
+    case '&':
+    case '\\':
+    case '[':
+    case '(':
+    case '{':
+    case ' ':
+    case 'g':
+    case 'm':
+    case 'u':
       return true;
     default:
       return false;
@@ -153,19 +162,24 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
     std::uint64_t starts = m.digit & ~((m.digit << 1) | static_cast<std::uint64_t>(prev_digit));
     // Runs of three or more digits (the last two bits are settled by the
     // scalar run length in AtDigitRun).
-    std::uint64_t three = m.digit & ((m.digit >> 1) | (1ull << 63)) & ((m.digit >> 2) | (3ull << 62));
+    std::uint64_t three =
+        m.digit & ((m.digit >> 1) | (1ull << 63)) & ((m.digit >> 2) | (3ull << 62));
     std::uint64_t hits = (starts & three) | m.z;
     prev_digit = (m.digit >> 63) != 0;
     while (hits != 0) {
       std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(hits));
       hits &= hits - 1;
-      if (IsDigit(p[at])) scan.AtDigitRun(at);
-      else scan.AtZ(at);
+      if (IsDigit(p[at]))
+        scan.AtDigitRun(at);
+      else
+        scan.AtZ(at);
     }
   }
   for (; i < n; ++i) {
-    if ((p[i] | 0x20) == 'z') scan.AtZ(i);
-    else if (IsDigit(p[i]) && !prev_digit) scan.AtDigitRun(i);
+    if ((p[i] | 0x20) == 'z')
+      scan.AtZ(i);
+    else if (IsDigit(p[i]) && !prev_digit)
+      scan.AtDigitRun(i);
     prev_digit = IsDigit(p[i]);
   }
   return Combine(text, std::move(scan.links), std::move(scan.numbers));

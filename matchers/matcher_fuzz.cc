@@ -36,10 +36,10 @@ bool Same(const meetleak::MeetingRef& a, const meetleak::MeetingRef& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace meetleak;
   static const Matcher* matcher = new Matcher();
-  static const Inventory* inventory = new Inventory(Inventory::FromRows(
-      {{"85512345678", "ana@acme.example", "", MeetingKind::kRecurring},
-       {"123456789", "bo@acme.example", "", MeetingKind::kScheduled}},
-      {{"ana", "ana@acme.example"}}));
+  static const Inventory* inventory = new Inventory(
+      Inventory::FromRows({{"85512345678", "ana@acme.example", "", MeetingKind::kRecurring},
+                           {"123456789", "bo@acme.example", "", MeetingKind::kScheduled}},
+                          {{"ana", "ana@acme.example"}}));
   std::string_view text(reinterpret_cast<const char*>(data), size);
   const Inventory* inv = (size % 2) ? inventory : nullptr;
   std::vector<MeetingRef> fast = matcher->Find(text, inv);

@@ -1,9 +1,9 @@
 // Secrets out of every string that leaves the program. Secrets are found in
 // the decoded text (so pwd%3D…, &amp;pwd=… and \u0026pwd=… are all seen) and
 // replaced in the raw text through the decoder's offset map.
-#include <algorithm>
-
 #include <re2/re2.h>
+
+#include <algorithm>
 
 #include "matchers/internal.h"
 #include "matchers/matcher.h"
@@ -14,8 +14,9 @@ namespace {
 struct SecretPatterns {
   // Each pattern's capturing groups are the secret values.
   RE2 query{R"((?i)(?:^|[^a-z0-9])(?:pwd|zak|tk)=([^&;\s"'<>#]+))"};
-  RE2 label{"(?i)(?:" + PasscodeLabelPattern() +
-            R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*([^\s<>"']+)|([0-9][^\s<>"']*)))"};
+  RE2 label{
+      "(?i)(?:" + PasscodeLabelPattern() +
+      R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*([^\s<>"']+)|([0-9][^\s<>"']*)))"};
   // ",,,,*PASSCODE#" and ",,,,,,0#,,PASSCODE#"; a value followed by ',' is
   // the "0#" participant skip, not a passcode.
   RE2 one_tap{R"(#,+(?:0#,+)?\*?([0-9]+)#(?:[^,]|$))"};
@@ -52,8 +53,11 @@ bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 // Length of the valid UTF-8 sequence at s[i], or 0.
 std::size_t Utf8Length(std::string_view s, std::size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
-  std::size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                  : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  std::size_t n = c < 0x80                   ? 1
+                  : (c >= 0xC2 && c <= 0xDF) ? 2
+                  : (c >= 0xE0 && c <= 0xEF) ? 3
+                  : (c >= 0xF0 && c <= 0xF4) ? 4
+                                             : 0;
   if (n == 0 || i + n > s.size()) return 0;
   for (std::size_t k = 1; k < n; ++k)
     if (!IsContinuation(static_cast<unsigned char>(s[i + k]))) return 0;

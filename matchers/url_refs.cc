@@ -1,8 +1,8 @@
 // URL and app-link references: RE2 finds the host (or app scheme), C++ reads
 // the path and query. Runs on decoded windows (see internal.h).
-#include <algorithm>
-
 #include <re2/re2.h>
+
+#include <algorithm>
 
 #include "matchers/internal.h"
 #include "matchers/matcher.h"
@@ -14,7 +14,8 @@ struct LinkPatterns {
   // 1: host; 2: path and query. The scheme is optional ("zoom.us/j/…").
   // The URL character classes exclude exactly the raw delimiters
   // (IsDelimiter), so no match crosses a window edge.
-  RE2 url{R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?(/[^\t\n\v\f\r "'<>`]*))"};
+  RE2 url{
+      R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?(/[^\t\n\v\f\r "'<>`]*))"};
   RE2 app{R"((?i)(?:zoommtg|zoomus)://[^\t\n\v\f\r "'<>`]*)"};
   RE2 intent{R"((?i)intent://[^\t\n\v\f\r "'<>`#]*#intent;[^\t\n\v\f\r "'<>`]*)"};
 };
@@ -61,10 +62,14 @@ Query ParseQuery(std::string_view q) {
     std::string key = LowerAscii(param.substr(0, eq));
     std::string_view value = param.substr(eq + 1);
     if (value.empty()) continue;
-    if (key == "pwd") out.passcode = true;
-    else if (key == "zak" || key == "tk") out.start_token = true;
-    else if (key == "action") out.action_start = LowerAscii(value).starts_with("start");
-    else if (key == "confno") out.confno = LeadingMeetingId(value);
+    if (key == "pwd")
+      out.passcode = true;
+    else if (key == "zak" || key == "tk")
+      out.start_token = true;
+    else if (key == "action")
+      out.action_start = LowerAscii(value).starts_with("start");
+    else if (key == "confno")
+      out.confno = LeadingMeetingId(value);
   }
   return out;
 }
@@ -109,8 +114,9 @@ bool ReadPath(std::string_view path, MeetingRef* ref) {
   std::string id;
   if (first == "j" || first == "w" || first == "s") {
     id = LeadingMeetingId(Seg(segs, 1));
-    ref->link_type = first == "j" ? LinkType::kJoin
-                     : first == "w" ? LinkType::kWebinar : LinkType::kStart;
+    ref->link_type = first == "j"   ? LinkType::kJoin
+                     : first == "w" ? LinkType::kWebinar
+                                    : LinkType::kStart;
   } else if (first == "wc" && SegIs(segs, 1, "join")) {
     id = LeadingMeetingId(Seg(segs, 2));
     ref->link_type = LinkType::kJoin;
@@ -197,8 +203,8 @@ void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
 }
 
 // zoommtg://HOST/join?confno=…, zoomus://…, intent://HOST/join?confno=…#Intent;scheme=zoomus;…
-void ReadAppLink(const Decoded& w, std::size_t start, std::size_t end, std::string_view after_scheme,
-                 std::vector<MeetingRef>* out) {
+void ReadAppLink(const Decoded& w, std::size_t start, std::size_t end,
+                 std::string_view after_scheme, std::vector<MeetingRef>* out) {
   std::size_t hash = after_scheme.find('#');
   std::string_view body = after_scheme.substr(0, hash);
   std::size_t host_end = body.find_first_of("/?");

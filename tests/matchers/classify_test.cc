@@ -12,12 +12,12 @@ namespace meetleak {
 namespace {
 
 Inventory TestInventory() {
-  Inventory inv = Inventory::FromRows(
-      {{"111111111", "ana@acme.example", "", MeetingKind::kScheduled},
-       {"222222222", "bo@acme.example", "", MeetingKind::kRecurring},
-       {"333333333", "cy@acme.example", "", MeetingKind::kPmi},
-       {"444444444", "di@acme.example", "", MeetingKind::kWebinar}},
-      {{"ana.smith", "ana@acme.example"}});
+  Inventory inv =
+      Inventory::FromRows({{"111111111", "ana@acme.example", "", MeetingKind::kScheduled},
+                           {"222222222", "bo@acme.example", "", MeetingKind::kRecurring},
+                           {"333333333", "cy@acme.example", "", MeetingKind::kPmi},
+                           {"444444444", "di@acme.example", "", MeetingKind::kWebinar}},
+                          {{"ana.smith", "ana@acme.example"}});
   inv.set_company_domains({"Acme-Corp.zoom.us"});
   inv.set_security_contact("secops@acme.example");
   return inv;
@@ -59,41 +59,58 @@ std::vector<SeverityRow> Rows() {
   using LT = LinkType;
   const std::string acme = "acme-corp.zoom.us";
   return {
-      {"join_scheduled", Url(LT::kJoin, "zoom.us", "111111111"), "ana@acme.example", Severity::kHigh},
-      {"join_with_passcode", Url(LT::kJoin, "zoom.us", "111111111", true), "ana@acme.example", Severity::kCritical},
-      {"start_link", Url(LT::kStart, "us02web.zoom.us", "111111111"), "ana@acme.example", Severity::kCritical},
+      {"join_scheduled", Url(LT::kJoin, "zoom.us", "111111111"), "ana@acme.example",
+       Severity::kHigh},
+      {"join_with_passcode", Url(LT::kJoin, "zoom.us", "111111111", true), "ana@acme.example",
+       Severity::kCritical},
+      {"start_link", Url(LT::kStart, "us02web.zoom.us", "111111111"), "ana@acme.example",
+       Severity::kCritical},
       {"text_scheduled", Text("111111111"), "ana@acme.example", Severity::kMedium},
       {"text_with_passcode_line", Text("111111111", true), "ana@acme.example", Severity::kCritical},
       {"dial_scheduled", Dial("111111111"), "ana@acme.example", Severity::kMedium},
       {"dial_with_passcode", Dial("111111111", true), "ana@acme.example", Severity::kCritical},
-      {"register_scheduled_id", Url(LT::kRegister, "zoom.us", "111111111"), "ana@acme.example", Severity::kLow},
+      {"register_scheduled_id", Url(LT::kRegister, "zoom.us", "111111111"), "ana@acme.example",
+       Severity::kLow},
       {"text_recurring", Text("222222222"), "bo@acme.example", Severity::kHigh},
-      {"register_recurring", Url(LT::kRegister, "zoom.us", "222222222"), "bo@acme.example", Severity::kHigh},
+      {"register_recurring", Url(LT::kRegister, "zoom.us", "222222222"), "bo@acme.example",
+       Severity::kHigh},
       {"text_pmi", Text("333333333"), "cy@acme.example", Severity::kCritical},
       {"dial_pmi", Dial("333333333"), "cy@acme.example", Severity::kCritical},
       {"text_webinar", Text("444444444"), "di@acme.example", Severity::kMedium},
-      {"webinar_link", Url(LT::kWebinar, "zoom.us", "444444444"), "di@acme.example", Severity::kHigh},
-      {"app_join", Ref(RefForm::kAppLink, LT::kJoin, "", KeyKind::kMeetingId, "111111111"), "ana@acme.example",
+      {"webinar_link", Url(LT::kWebinar, "zoom.us", "444444444"), "di@acme.example",
        Severity::kHigh},
-      {"personal_link_listed", Ref(RefForm::kUrl, LT::kPersonal, "zoom.us", KeyKind::kVanity, "ana.smith"),
+      {"app_join", Ref(RefForm::kAppLink, LT::kJoin, "", KeyKind::kMeetingId, "111111111"),
+       "ana@acme.example", Severity::kHigh},
+      {"personal_link_listed",
+       Ref(RefForm::kUrl, LT::kPersonal, "zoom.us", KeyKind::kVanity, "ana.smith"),
        "ana@acme.example", Severity::kCritical},
-      {"company_domain_personal", Ref(RefForm::kUrl, LT::kPersonal, acme, KeyKind::kVanity, "someone"),
-       "secops@acme.example", Severity::kCritical},
-      {"company_domain_join", Url(LT::kJoin, acme, "999999999"), "secops@acme.example", Severity::kHigh},
-      {"company_domain_join_pwd", Url(LT::kJoin, acme, "999999999", true), "secops@acme.example", Severity::kCritical},
-      {"company_domain_start", Url(LT::kStart, acme, "999999999"), "secops@acme.example", Severity::kCritical},
-      {"company_domain_register", Ref(RefForm::kUrl, LT::kRegister, acme, KeyKind::kToken, "tZ0ldO6hrjMt"),
+      {"company_domain_personal",
+       Ref(RefForm::kUrl, LT::kPersonal, acme, KeyKind::kVanity, "someone"), "secops@acme.example",
+       Severity::kCritical},
+      {"company_domain_join", Url(LT::kJoin, acme, "999999999"), "secops@acme.example",
+       Severity::kHigh},
+      {"company_domain_join_pwd", Url(LT::kJoin, acme, "999999999", true), "secops@acme.example",
+       Severity::kCritical},
+      {"company_domain_start", Url(LT::kStart, acme, "999999999"), "secops@acme.example",
+       Severity::kCritical},
+      {"company_domain_register",
+       Ref(RefForm::kUrl, LT::kRegister, acme, KeyKind::kToken, "tZ0ldO6hrjMt"),
        "secops@acme.example", Severity::kLow},
-      {"company_domain_recording", Ref(RefForm::kUrl, LT::kRecording, acme, KeyKind::kToken, "AbCdEfGhIjKl"),
+      {"company_domain_recording",
+       Ref(RefForm::kUrl, LT::kRecording, acme, KeyKind::kToken, "AbCdEfGhIjKl"),
        "secops@acme.example", Severity::kHigh},
-      {"company_domain_app_start", Ref(RefForm::kAppLink, LT::kStart, acme, KeyKind::kMeetingId, "999999999"),
+      {"company_domain_app_start",
+       Ref(RefForm::kAppLink, LT::kStart, acme, KeyKind::kMeetingId, "999999999"),
        "secops@acme.example", Severity::kCritical},
       {"other_host_join", Url(LT::kJoin, "other.zoom.us", "999999999", true), "", Severity::kInfo},
-      {"other_register", Ref(RefForm::kUrl, LT::kRegister, "zoom.us", KeyKind::kToken, "tZ0ldO6hrjMt"), "",
+      {"other_register",
+       Ref(RefForm::kUrl, LT::kRegister, "zoom.us", KeyKind::kToken, "tZ0ldO6hrjMt"), "",
        Severity::kInfo},
       {"unknown_text", Text("999999999", true), "", Severity::kInfo},
-      {"unknown_vanity", Ref(RefForm::kUrl, LT::kPersonal, "zoom.us", KeyKind::kVanity, "bob"), "", Severity::kInfo},
-      {"company_host_suffix_is_not_company", Url(LT::kJoin, "x.acme-corp.zoom.us", "999999999"), "", Severity::kInfo},
+      {"unknown_vanity", Ref(RefForm::kUrl, LT::kPersonal, "zoom.us", KeyKind::kVanity, "bob"), "",
+       Severity::kInfo},
+      {"company_host_suffix_is_not_company", Url(LT::kJoin, "x.acme-corp.zoom.us", "999999999"), "",
+       Severity::kInfo},
   };
 }
 
@@ -117,7 +134,8 @@ INSTANTIATE_TEST_SUITE_P(Table, SeverityTest, ::testing::ValuesIn(Rows()),
 TEST(Classify, MeetingKindComesFromTheInventory) {
   Inventory inv = TestInventory();
   EXPECT_EQ(inv.Classify(Text("222222222")).meeting_kind, MeetingKind::kRecurring);
-  EXPECT_EQ(inv.Classify(Ref(RefForm::kUrl, LinkType::kPersonal, "zoom.us", KeyKind::kVanity, "ANA.SMITH"))
+  EXPECT_EQ(inv.Classify(Ref(RefForm::kUrl, LinkType::kPersonal, "zoom.us", KeyKind::kVanity,
+                             "ANA.SMITH"))
                 .meeting_kind,
             MeetingKind::kPmi);
 }
@@ -173,7 +191,8 @@ TEST(MergeOnPage, TiesKeepTheFirstAndKeyKindsStayApart) {
   std::vector<RefOccurrence> occ = {
       Occ(Text("555555555"), 1, "first"),
       Occ(Dial("555555555"), 2, "second"),
-      Occ(Ref(RefForm::kUrl, LinkType::kRegister, "zoom.us", KeyKind::kToken, "555555555"), 3, "token"),
+      Occ(Ref(RefForm::kUrl, LinkType::kRegister, "zoom.us", KeyKind::kToken, "555555555"), 3,
+          "token"),
   };
   std::vector<PageRef> pages = MergeOnPage(occ, inv);
   ASSERT_EQ(pages.size(), 2u);

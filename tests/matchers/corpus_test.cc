@@ -26,9 +26,10 @@ TEST(Corpus, RealPagesHoldNoReferences) {
   MEETLEAK_REQUIRE_SHARED();
   Matcher m;
   // An inventory makes the bare-ID rule run too.
-  Inventory inv = Inventory::FromRows({{"85512345678", "ana@acme.example", "", MeetingKind::kRecurring},
-                                       {"1234567890", "bo@acme.example", "", MeetingKind::kPmi}},
-                                      {});
+  Inventory inv =
+      Inventory::FromRows({{"85512345678", "ana@acme.example", "", MeetingKind::kRecurring},
+                           {"1234567890", "bo@acme.example", "", MeetingKind::kPmi}},
+                          {});
   int files = 0;
   for (const auto& entry :
        std::filesystem::recursive_directory_iterator(testing::SharedDir() / "corpus" / "pages")) {
@@ -36,7 +37,8 @@ TEST(Corpus, RealPagesHoldNoReferences) {
     std::string text = Slurp(entry.path());
     ++files;
     for (const MeetingRef& r : m.Find(text, &inv))
-      ADD_FAILURE() << entry.path() << ": " << ToString(r.form) << " " << r.key << " in: " << r.context;
+      ADD_FAILURE() << entry.path() << ": " << ToString(r.form) << " " << r.key
+                    << " in: " << r.context;
   }
   EXPECT_GT(files, 100);
 }

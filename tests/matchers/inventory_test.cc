@@ -1,9 +1,10 @@
 // Inventory CSV import: the design's rules, and every bad line named.
+#include "matchers/inventory.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "matchers/inventory.h"
 #include "tests/support/status_matchers.h"
 
 namespace meetleak {
@@ -11,7 +12,8 @@ namespace {
 
 TEST(MeetingsCsv, ReadsHeaderByNameWithBomQuotesAndExtraColumns) {
   std::string csv =
-      "\xEF\xBB\xBF" "Kind,EXTRA,Owner_Email,Meeting_ID,topic\r\n"
+      "\xEF\xBB\xBF"
+      "Kind,EXTRA,Owner_Email,Meeting_ID,topic\r\n"
       "recurring,x,ana@acme.example,855 1234 5678,\"Standup, daily\"\r\n"
       "pmi,y,bo@acme.example,987-654-3210,\"two\nlines \"\"quoted\"\"\"\r\n"
       "\r\n"
@@ -37,16 +39,16 @@ TEST(MeetingsCsv, EmptyTextIsAnEmptyInventory) {
 
 TEST(MeetingsCsv, ListsEveryBadLineWithItsPhysicalLineNumber) {
   std::string csv =
-      "meeting_id,owner_email,topic,kind\n"               // 1
-      "855 1234 5678,ana@acme.example,ok,recurring\n"      // 2
-      "12345,ana@acme.example,short,scheduled\n"           // 3
-      "\"855 0000 0000\",bo@acme,\"multi\n"                // 4
-      "line topic\",pmi\n"                                 // 5
-      "111222333,cy@acme.example,x,weekly\n"               // 6
-      "111222334,cy@acme.example\n"                        // 7
-      "85512345678,zed@acme.example,dup,recurring\n"       // 8
+      "meeting_id,owner_email,topic,kind\n"                  // 1
+      "855 1234 5678,ana@acme.example,ok,recurring\n"        // 2
+      "12345,ana@acme.example,short,scheduled\n"             // 3
+      "\"855 0000 0000\",bo@acme,\"multi\n"                  // 4
+      "line topic\",pmi\n"                                   // 5
+      "111222333,cy@acme.example,x,weekly\n"                 // 6
+      "111222334,cy@acme.example\n"                          // 7
+      "85512345678,zed@acme.example,dup,recurring\n"         // 8
       "85512345678,ANA@acme.example,same owner,recurring\n"  // 9: accepted once
-      "abc,,x,\n";                                         // 10
+      "abc,,x,\n";                                           // 10
   auto rows = Inventory::ParseMeetingsCsv(csv, "meetings.csv");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().code(), Status::Code::kInvalidInput);
@@ -71,7 +73,8 @@ TEST(MeetingsCsv, SameIdSameOwnerIsAcceptedOnce) {
 }
 
 TEST(MeetingsCsv, HeaderWithoutARequiredColumn) {
-  auto rows = Inventory::ParseMeetingsCsv("meeting_id,owner,kind\n85512345678,a@b.cd,pmi\n", "m.csv");
+  auto rows =
+      Inventory::ParseMeetingsCsv("meeting_id,owner,kind\n85512345678,a@b.cd,pmi\n", "m.csv");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().message(), "m.csv:1: header has no 'owner_email' column");
 }
@@ -103,20 +106,19 @@ TEST_P(EmailTest, SaneAddressesOnly) {
   EXPECT_EQ(Inventory::ParseLinksCsv(csv, "l.csv").ok(), GetParam().ok) << GetParam().email;
 }
 
-INSTANTIATE_TEST_SUITE_P(Emails, EmailTest,
-                         ::testing::Values(EmailRow{"ana@acme.example", true},
-                                           EmailRow{"ana.b+tag@mail.acme-corp.co.uk", true},
-                                           EmailRow{"ana@acme", false}, EmailRow{"@acme.example", false},
-                                           EmailRow{"ana@@acme.example", false},
-                                           EmailRow{"ana@acme..example", false},
-                                           EmailRow{"ana b@acme.example", false},
-                                           EmailRow{"ana@-acme.example", false},
-                                           EmailRow{"ana@acme.e", false}, EmailRow{"ana@acme.123", false},
-                                           EmailRow{"", false}));
+INSTANTIATE_TEST_SUITE_P(
+    Emails, EmailTest,
+    ::testing::Values(EmailRow{"ana@acme.example", true},
+                      EmailRow{"ana.b+tag@mail.acme-corp.co.uk", true}, EmailRow{"ana@acme", false},
+                      EmailRow{"@acme.example", false}, EmailRow{"ana@@acme.example", false},
+                      EmailRow{"ana@acme..example", false}, EmailRow{"ana b@acme.example", false},
+                      EmailRow{"ana@-acme.example", false}, EmailRow{"ana@acme.e", false},
+                      EmailRow{"ana@acme.123", false}, EmailRow{"", false}));
 
 TEST(LinksCsv, VanitiesAreLowerCaseAndMayBeWholeLinks) {
   auto links = Inventory::ParseLinksCsv(
-      "Vanity,Owner_Email\nAna.Smith,ana@acme.example\nhttps://acme.zoom.us/my/Bo_Lee,bo@acme.example\n",
+      "Vanity,Owner_Email\nAna.Smith,ana@acme.example\nhttps://acme.zoom.us/my/"
+      "Bo_Lee,bo@acme.example\n",
       "links.csv");
   ASSERT_OK(links);
   ASSERT_EQ(links->size(), 2u);
@@ -126,7 +128,8 @@ TEST(LinksCsv, VanitiesAreLowerCaseAndMayBeWholeLinks) {
 
 TEST(LinksCsv, BadRowsAreListed) {
   auto links = Inventory::ParseLinksCsv(
-      "vanity,owner_email\nana smith,ana@acme.example\nbo,bo@\nana,a@acme.example\nANA,b@acme.example\n",
+      "vanity,owner_email\nana "
+      "smith,ana@acme.example\nbo,bo@\nana,a@acme.example\nANA,b@acme.example\n",
       "links.csv");
   ASSERT_FALSE(links.ok());
   EXPECT_EQ(links.status().message(),
@@ -136,16 +139,18 @@ TEST(LinksCsv, BadRowsAreListed) {
 }
 
 TEST(Build, BothFilesErrorsAndNothingAccepted) {
-  auto inv = Inventory::Build("meeting_id,owner_email,topic,kind\n85512345678,a@b.cd,t,pmi\n1,a@b.cd,t,pmi\n",
-                              "meetings.csv", "vanity,owner_email\nok,a@b.cd\n,a@b.cd\n", "links.csv");
+  auto inv = Inventory::Build(
+      "meeting_id,owner_email,topic,kind\n85512345678,a@b.cd,t,pmi\n1,a@b.cd,t,pmi\n",
+      "meetings.csv", "vanity,owner_email\nok,a@b.cd\n,a@b.cd\n", "links.csv");
   ASSERT_FALSE(inv.ok());
   EXPECT_EQ(inv.status().message(),
             "meetings.csv:3: bad meeting_id '1' (need 9-11 digits)\nlinks.csv:3: bad vanity ''");
 }
 
 TEST(Build, LookupsAndCompanyHosts) {
-  auto inv = Inventory::Build("meeting_id,owner_email,topic,kind\n855 1234 5678,ana@acme.example,t,recurring\n",
-                              "m.csv", "vanity,owner_email\nAna.Smith,ana@acme.example\n", "l.csv");
+  auto inv = Inventory::Build(
+      "meeting_id,owner_email,topic,kind\n855 1234 5678,ana@acme.example,t,recurring\n", "m.csv",
+      "vanity,owner_email\nAna.Smith,ana@acme.example\n", "l.csv");
   ASSERT_OK(inv);
   inv->set_company_domains({"Acme-Corp.zoom.us"});
   inv->set_security_contact("secops@acme.example");

@@ -61,25 +61,256 @@ TEST(CrossCheck, Fixtures) {
 // Fragments of every pattern, their look-alikes, wrappers and noise.
 const std::vector<std::string>& Fragments() {
   static const std::vector<std::string> f = {
-      "https://", "http://", "hxxps[:]//", "//", "zoom.us", "ZOOM.US", "us02web.zoom.us",
-      "acme-corp.zoom.us", "zoom.com", "zoomgov.com", "zoom.com.cn", "zoom[.]us", "zoom(.)us",
-      " dot ", "zoom", "notzoom.us", "zoom.us.evil.example", "zoom.usx", "zoomus.com", "my-",
-      "@", "/j/", "/w/", "/s/", "/wc/join/", "/wc/", "/join", "/launch/jc/", "/my/", "/meeting/register/",
-      "/webinar/register/", "/rec/share/", "/rec/play/", "?pwd=", "&pwd=", "&amp;", "?zak=", "&tk=",
-      "zoommtg://", "zoomus://", "intent://", "#Intent;scheme=zoomus;end", "join?confno=",
-      "&action=start", "Meeting ID: ", "Meeting-ID", "Webinar ID", "ID de r&eacute;union : ",
-      "\xE4\xBC\x9A\xE8\xAE\xAE" "ID\xEF\xBC\x9A", "\xED\x9A\x8C\xEC\x9D\x98 ID ", "Passcode: ",
-      "Kenncode: ", "\xE5\xAF\x86\xE7\xA0\x81\xEF\xBC\x9A", "855", "1234", "5678", "123", "456",
-      "789", "85512345678", "123456789", "9876543210", "855123456789", "0", "12", " ", "-",
-      "&nbsp;", "\xC2\xA0", "&#160;", "%20", "%2F", "%3A", "%3F", "%3D", "%253A", "%2C%2C", "%23",
-      "&#x2F;", "&#47;", "\\/", "\\u002F", "\\u00a0", "<b>", "</b>", "<span>", "</td><td>", "<br>",
-      "\"", "'", ">", "\n", "\t", ",", ",,", "#", ",,,,*", "0#,,", "+16699009128", "tel:", "@zoomcrc.com",
-      ".123456", "https://www.google.com/url?q=", "safelinks.protection.outlook.com/?url=",
-      "urldefense.proofpoint.com/v2/url?u=https-3A__", "_j_", "-3Fpwd-3D", "urldefense.com/v3/__",
-      "__;!!x$", "l.facebook.com/l.php?u=", "abc", "XYZ", ".", "_", "=", "&", "?", ";", "\xE2\x80\xAF",
-      "\xEF\xBC\x9A", "[", "]", "(", ")", "\xFF", std::string("\0", 1), "\xE2\x80\xA6",
+      "https://",
+      "http://",
+      "hxxps[:]//",
+      "//",
+      "zoom.us",
+      "ZOOM.US",
+      "us02web.zoom.us",
+      "acme-corp.zoom.us",
+      "zoom.com",
+      "zoomgov.com",
+      "zoom.com.cn",
+      "zoom[.]us",
+      "zoom(.)us",
+      " dot ",
+      "zoom",
+      "notzoom.us",
+      "zoom.us.evil.example",
+      "zoom.usx",
+      "zoomus.com",
+      "my-",
+      "@",
+      "/j/",
+      "/w/",
+      "/s/",
+      "/wc/join/",
+      "/wc/",
+      "/join",
+      "/launch/jc/",
+      "/my/",
+      "/meeting/register/",
+      "/webinar/register/",
+      "/rec/share/",
+      "/rec/play/",
+      "?pwd=",
+      "&pwd=",
+      "&amp;",
+      "?zak=",
+      "&tk=",
+      "zoommtg://",
+      "zoomus://",
+      "intent://",
+      "#Intent;scheme=zoomus;end",
+      "join?confno=",
+      "&action=start",
+      "Meeting ID: ",
+      "Meeting-ID",
+      "Webinar ID",
+      "ID de r&eacute;union : ",
+      "\xE4\xBC\x9A\xE8\xAE\xAE"
+      "ID\xEF\xBC\x9A",
+      "\xED\x9A\x8C\xEC\x9D\x98 ID ",
+      "Passcode: ",
+      "Kenncode: ",
+      "\xE5\xAF\x86\xE7\xA0\x81\xEF\xBC\x9A",
+      "855",
+      "1234",
+      "5678",
+      "123",
+      "456",
+      "789",
+      "85512345678",
+      "123456789",
+      "9876543210",
+      "855123456789",
+      "0",
+      "12",
+      " ",
+      "-",
+      "&nbsp;",
+      "\xC2\xA0",
+      "&#160;",
+      "%20",
+      "%2F",
+      "%3A",
+      "%3F",
+      "%3D",
+      "%253A",
+      "%2C%2C",
+      "%23",
+      "&#x2F;",
+      "&#47;",
+      "\\/",
+      "\\u002F",
+      "\\u00a0",
+      "<b>",
+      "</b>",
+      "<span>",
+      "</td><td>",
+      "<br>",
+      "\"",
+      "'",
+      ">",
+      "\n",
+      "\t",
+      ",",
+      ",,",
+      "#",
+      ",,,,*",
+      "0#,,",
+      "+16699009128",
+      "tel:",
+      "@zoomcrc.com",
+      ".123456",
+      "https://www.google.com/url?q=",
+      "safelinks.protection.outlook.com/?url=",
+      "urldefense.proofpoint.com/v2/url?u=https-3A__",
+      "_j_",
+      "-3Fpwd-3D",
+      "urldefense.com/v3/__",
+      "__;!!x$",
+      "l.facebook.com/l.php?u=",
+      "abc",
+      "XYZ",
+      ".",
+      "_",
+      "=",
+      "&",
+      "?",
+      ";",
+      "\xE2\x80\xAF",
+      "\xEF\xBC\x9A",
+      "[",
+      "]",
+      "(",
+      ")",
+      "\xFF",
+      std::string("\0", 1),
+      "\xE2\x80\xA6",
   };
   return f;
+}
+
+template <typename T>
+const T& Pick(std::mt19937& rng, const std::vector<T>& v) {
+  return v[rng() % v.size()];
+}
+
+// Re-encodes a link the ways pages and wrappers do.
+std::string Encode(std::mt19937& rng, const std::string& link) {
+  std::string out;
+  int how = static_cast<int>(rng() % 5);
+  for (char c : link) {
+    bool special = c == ':' || c == '/' || c == '?' || c == '=' || c == '&';
+    if (how == 1 && special)
+      out += "%" + std::string(1, "0123456789ABCDEF"[(c >> 4) & 15]) + "0123456789ABCDEF"[c & 15];
+    else if (how == 2 && c == '/')
+      out += "&#x2F;";
+    else if (how == 3 && c == '/')
+      out += "\\/";
+    else if (how == 4 && c == '&')
+      out += "&amp;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string Digits(std::mt19937& rng) {
+  static const std::vector<std::string> ids = {"85512345678",  "123456789",  "9876543210", "12345",
+                                               "855123456789", "8551234567", "111222333"};
+  std::string id = Pick(rng, ids);
+  if (rng() % 3 == 0 && id.size() >= 9) {  // grouped
+    static const std::vector<std::string> seps = {
+        " ", "-", "&nbsp;", "\xC2\xA0", "</span> <span>", "%20", "  "};
+    const std::string& sep = Pick(rng, seps);
+    std::size_t second = id.size() == 11 ? 4 : 3;
+    id = id.substr(0, 3) + sep + id.substr(3, second) + sep + id.substr(3 + second);
+  }
+  return id;
+}
+
+// A link, invitation or dial string, valid or nearly so.
+std::string StructuredSample(std::mt19937& rng) {
+  static const std::vector<std::string> schemes = {"", "https://", "http://", "HTTPS://",
+                                                   "hxxps[:]//"};
+  static const std::vector<std::string> hosts = {
+      "zoom.us",     "us02web.zoom.us", "acme.zoom.us", "zoom.com",   "zoomgov.com",
+      "zoom.com.cn", "zoom[.]us",       "zoom dot us",  "notzoom.us", "zoom.us.evil.example",
+      "zoom.usx",    "my-zoom.us",      "user@zoom.us"};
+  static const std::vector<std::string> paths = {"/j/",
+                                                 "/w/",
+                                                 "/s/",
+                                                 "/wc/join/",
+                                                 "/launch/jc/",
+                                                 "/my/",
+                                                 "/meeting/register/",
+                                                 "/webinar/register/WN_",
+                                                 "/rec/share/",
+                                                 "/rec/play/",
+                                                 "/x/",
+                                                 "/j"};
+  static const std::vector<std::string> queries = {"",      "?pwd=Abc.1",     "?zak=tok",
+                                                   "&tk=x", "?uname=a&pwd=b", "#ok"};
+  static const std::vector<std::string> wrappers = {
+      "", "https://www.google.com/url?q=", "https://nam02.safelinks.protection.outlook.com/?url=",
+      "https://l.facebook.com/l.php?u="};
+  static const std::vector<std::string> labels = {"Meeting ID: ",
+                                                  "Meeting-ID ",
+                                                  "Webinar ID:",
+                                                  "Order ID: ",
+                                                  "ID de r&eacute;union : ",
+                                                  "\xE4\xBC\x9A\xE8\xAE\xAE"
+                                                  "ID\xEF\xBC\x9A",
+                                                  "",
+                                                  "<b>Meeting ID</b>: "};
+  static const std::vector<std::string> passcodes = {"", "\nPasscode: 123456", "<br>Kenncode: 1",
+                                                     " Password"};
+  switch (rng() % 4) {
+    case 0:
+    case 1: {
+      std::string link = Pick(rng, schemes) + Pick(rng, hosts) + Pick(rng, paths) + Digits(rng) +
+                         Pick(rng, queries);
+      std::string wrapper = Pick(rng, wrappers);
+      return wrapper.empty() ? Encode(rng, link) : wrapper + Encode(rng, link) + "&sa=D";
+    }
+    case 2:
+      return Pick(rng, labels) + Digits(rng) + Pick(rng, passcodes);
+    default: {
+      static const std::vector<std::string> dials = {"+16699009128,,", "tel:+16699009128%2C%2C",
+                                                     ",", "+1 "};
+      static const std::vector<std::string> ends = {
+          "#", "#,,,,*123456#", "%23", "@zoomcrc.com", ".123@zoomcrc.com", ""};
+      return Pick(rng, dials) + Digits(rng) + Pick(rng, ends);
+    }
+  }
+}
+
+TEST(CrossCheck, RandomStructuredSamples) {
+  Matcher m;
+  Inventory inv = TestInventory();
+  std::mt19937 rng(7);
+  const std::vector<std::string>& f = Fragments();
+  int with_refs = 0;
+  const int kSamples = 4000;
+  for (int n = 0; n < kSamples; ++n) {
+    std::string text = f[rng() % f.size()] + StructuredSample(rng);
+    if (rng() % 2) text += f[rng() % f.size()] + StructuredSample(rng);
+    text += f[rng() % f.size()];
+    const Inventory* use = (n % 2) ? &inv : nullptr;
+    std::vector<MeetingRef> fast = m.Find(text, use);
+    with_refs += !fast.empty();
+    std::string a = Describe(fast), b = Describe(m.FindSlow(text, use));
+    if (a != b) {
+      ADD_FAILURE() << "text: " << ::testing::PrintToString(text) << "\nFind:\n"
+                    << a << "FindSlow:\n"
+                    << b;
+      break;
+    }
+  }
+  EXPECT_GT(with_refs, kSamples / 3);  // mostly hits and near-misses
 }
 
 TEST(CrossCheck, RandomFragmentStrings) {
@@ -98,7 +329,9 @@ TEST(CrossCheck, RandomFragmentStrings) {
     with_refs += !fast.empty();
     std::string a = Describe(fast), b = Describe(m.FindSlow(text, use));
     if (a != b) {
-      ADD_FAILURE() << "text: " << ::testing::PrintToString(text) << "\nFind:\n" << a << "FindSlow:\n" << b;
+      ADD_FAILURE() << "text: " << ::testing::PrintToString(text) << "\nFind:\n"
+                    << a << "FindSlow:\n"
+                    << b;
       break;
     }
   }
