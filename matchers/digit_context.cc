@@ -64,6 +64,14 @@ struct DigitPatterns {
   RE2 one_tap_passcode{R"(^#,+(?:0#,+)?\*?[0-9]+#)"};
   RE2 sip_after{R"((?i)^(?:\.[0-9]+)?@zoomcrc\.com)"};
   RE2 sip_passcode{R"(^\.[0-9]+@)"};
+  // The start of the next invitation: a passcode after it is not ours.
+  RE2 next_id_label{
+      "(?i)(?:meeting|webinar|conference|besprechungs|konferenz|vergadering)[ -]?id|"
+      "id (?:de |da |del |della |du |do )?(?:la )?(?:r\xC3\xA9union|reuni\xC3\xB3n|reuni\xC3\xA3o|"
+      "riunione|webinar)|\xE3\x83\x9F\xE3\x83\xBC\xE3\x83\x86\xE3\x82\xA3\xE3\x83\xB3\xE3\x82\xB0 "
+      "?id|"
+      "\xE4\xBC\x9A\xE8\xAE\xAE ?(?:id|\xE5\x8F\xB7)|\xE6\x9C\x83\xE8\xAD\xB0 ?(?:id|\xE8\x99\x9F)|"
+      "\xED\x9A\x8C\xEC\x9D\x98 ?id"};
   RE2 passcode_line{
       "(?i)(?:" + PasscodeLabelPattern() +
       R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*[^\s<>"']|[0-9]))"};
@@ -148,9 +156,14 @@ bool LabelBefore(std::string_view raw, std::size_t s) {
   return false;
 }
 
+// A passcode line after the ID and before the next invitation's ID label.
 bool PasscodeLineAfter(std::string_view raw, std::size_t e) {
   Decoded d = DecodeAfter(raw, e, 320);
-  return RE2::PartialMatch(d.text, Patterns().passcode_line);
+  re2::StringPiece text(d.text), next_label;
+  if (Patterns().next_id_label.Match(text, 0, text.size(), RE2::UNANCHORED, &next_label, 1))
+    text = re2::StringPiece(d.text.data(),
+                            static_cast<std::size_t>(next_label.data() - d.text.data()));
+  return RE2::PartialMatch(text, Patterns().passcode_line);
 }
 
 // A comma before the number: ',', %2C, \u002C, &#44; or &comma;.

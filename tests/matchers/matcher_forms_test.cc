@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "matchers/inventory.h"
@@ -347,6 +348,42 @@ INSTANTIATE_TEST_SUITE_P(Digits, InventoryDigitsTest,
                               RefForm::kUrl},
                          }),
                          [](const auto& info) { return info.param.name; });
+
+TEST(PasscodeLine, BelongsToItsOwnInvitationOnly) {
+  std::string text = "Meeting ID: 111 222 333\n\nMeeting ID: 855 1234 5678\nPasscode: 123456\n";
+  std::vector<MeetingRef> refs = TheMatcher().Find(text);
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs[0].key, "111222333");
+  EXPECT_FALSE(refs[0].has_passcode);
+  EXPECT_EQ(refs[1].key, kId);
+  EXPECT_TRUE(refs[1].has_passcode);
+}
+
+TEST(PasscodeLine, ALabelWithoutAValueIsNoPasscode) {
+  std::vector<MeetingRef> refs = TheMatcher().Find("Meeting ID: 855 1234 5678 (no password)");
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_FALSE(refs[0].has_passcode);
+}
+
+TEST(MatcherThreads, FindIsSafeFromManyThreads) {
+  std::string text;
+  for (int k = 0; k < 200; ++k)
+    text += "<p>Join https://zoom.us/j/8551234" + std::to_string(1000 + k) +
+            "?pwd=x Meeting ID: 855 1234 5678</p>";
+  const std::vector<MeetingRef> want = TheMatcher().Find(text);
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < 5; ++r) {
+        std::vector<MeetingRef> got = TheMatcher().Find(text);
+        ok[t] += got.size() == want.size() && got.back().key == want.back().key;
+      }
+    });
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(want.size(), 400u);
+  for (int v : ok) EXPECT_EQ(v, 5);
+}
 
 TEST(MatcherOffsets, PointIntoTheOriginalText) {
   std::string text = "<a href=\"https:&#x2F;&#x2F;zoom.us&#x2F;j&#x2F;85512345678\">x</a>";
