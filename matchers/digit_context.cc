@@ -15,11 +15,11 @@ namespace {
 // Labels of Zoom invitations (and calendar tools that copy them), squeezed:
 // lower-case ASCII, without spaces, dashes and underscores. Compared as
 // suffixes of the squeezed text before the number, so a leading capital
-// that does not lower-case (Cyrillic) is simply left out.
-constexpr std::array<std::string_view, 37> kIdLabels{{
+// that does not lower-case (Cyrillic) is simply left out. "Conference ID"
+// is not here: it is Microsoft Teams' dial-in label.
+constexpr std::array<std::string_view, 36> kIdLabels{{
     "meetingid",
     "webinarid",
-    "conferenceid",
     "personalmeetingid",  // en
     "besprechungsid",
     "konferenzid",  // de (Meeting-ID above)

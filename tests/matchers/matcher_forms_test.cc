@@ -278,6 +278,7 @@ std::vector<Row> LookAlikes() {
       {"id_343", "Meeting ID: 855 1234 567", none},
       {"id_longer_run", "Meeting ID: 1 855 1234 5678", none},
       {"other_label", "Order ID: 855 1234 5678", none},
+      {"teams_conference_id", "Conference ID: 855 123 4567#", none},
       {"bare_number", "call 855 1234 5678 or 85512345678", none},
       {"phone_list", "+1 669 900 9128 US (San Jose)", none},
       {"decimal", "Meeting ID: 3.141592653", none},
