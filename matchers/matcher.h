@@ -12,10 +12,17 @@
 // wrappers, IDs split by tags). Offsets refer to the text given. The order of
 // the result is by offset. Nothing here does I/O.
 //
-// The fast path: a literal pre-filter finds trigger positions (hosts, app
-// schemes, labels, zoomcrc, digit runs that are inventory IDs); RE2 runs only
-// on windows around them. FindSlow() runs every pattern over the whole text
-// and exists so tests can check the fast path gives the same answer.
+// The fast path: one SIMD pass finds the trigger positions — "zoom" (hosts,
+// app schemes, zoomcrc, obfuscated hosts) and runs of three or more digits
+// (labelled IDs, dial strings, inventory IDs); link patterns (RE2) run only
+// on the delimiter-bounded window around a "zoom", and the words around a
+// number are read from a small decoded window. FindSlow() decodes the whole
+// text and runs every pattern over it, and tries a number at every digit; it
+// exists so tests can check the fast path gives the same answer.
+//
+// Decoding never turns an escape into an ASCII letter or digit ("&#122;oom"
+// stays as written): real pages and wrappers never escape those, and it is
+// what lets a literal pre-filter be exact. Texts must be under 4 GiB.
 #ifndef MEETLEAK_MATCHERS_MATCHER_H_
 #define MEETLEAK_MATCHERS_MATCHER_H_
 
