@@ -252,9 +252,12 @@ std::vector<std::string> Remediation(const Finding& f) {
     advice.push_back(
         "A cloud recording is shared publicly: remove the share, or restrict it (passcode, "
         "authenticated users only, expiry date).");
-  advice.push_back(
-      "Turn on the waiting room for this meeting, and take the post down or ask the site "
-      "that published it to remove the link.");
+  if (f.link_type == LinkType::kRecording)
+    advice.push_back("Take the post down or ask the site that published it to remove the link.");
+  else
+    advice.push_back(
+        "Turn on the waiting room for this meeting, and take the post down or ask the site "
+        "that published it to remove the link.");
   return advice;
 }
 

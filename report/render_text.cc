@@ -15,8 +15,14 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-// One line, terminal-safe, secrets scrubbed.
-std::string Clean(std::string_view s) { return TerminalSafe(Scrubbed(s)); }
+// One line, terminal-safe, secrets scrubbed; line breaks and tabs of
+// crawled text become spaces.
+std::string Clean(std::string_view s) {
+  std::string one_line = Scrubbed(s);
+  for (char& c : one_line)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return TerminalSafe(one_line);
+}
 
 std::string LinkSummary(const Finding& f) {
   std::string s = FormLabel(f);
