@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -42,6 +43,11 @@ struct CurlAsio::Impl {
   std::unordered_map<curl_socket_t, std::shared_ptr<SocketEntry>> sockets;
   std::unordered_map<CURL*, Done> transfers;
   Stats stats;
+  // The timer libcurl wants (CURLMOPT_TIMERFUNCTION) and the one armed.
+  std::optional<std::chrono::steady_clock::time_point> wanted;
+  bool timer_armed = false;
+  std::uint64_t timer_id = 0;
+  bool now_posted = false;
 
   // --- libcurl callbacks (never call into libcurl from these) ---
 
@@ -79,21 +85,56 @@ struct CurlAsio::Impl {
     return 0;
   }
 
+  // libcurl's timer, without calling back into libcurl from here. Re-arming
+  // an Asio timer rewrites the reactor's timerfd, which dominated profiles
+  // when done on every callback, so: 0 ms is a post; a later deadline than
+  // the armed one keeps the armed timer (on firing early it re-arms for the
+  // deadline libcurl wants, without calling libcurl); -1 cancels.
   static int OnTimer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
     if (timeout_ms < 0) {
-      self->timer.cancel();
+      self->wanted.reset();
+      if (self->timer_armed) self->DisarmTimer();
       return 0;
     }
-    if (timeout_ms == 0) ++self->stats.zero_ms_timers;
-    // Scheduled, not acted on here: libcurl forbids re-entry from callbacks.
-    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    self->timer.async_wait([self, alive = std::weak_ptr<bool>(self->alive)](
-                               const boost::system::error_code& ec) {
-      if (ec || alive.expired()) return;
-      self->Action(CURL_SOCKET_TIMEOUT, 0);
-    });
+    if (timeout_ms == 0) {
+      ++self->stats.zero_ms_timers;
+      self->wanted.reset();
+      if (!self->now_posted) {
+        self->now_posted = true;
+        asio::post(self->io, [self, alive = std::weak_ptr<bool>(self->alive)] {
+          if (alive.expired()) return;
+          self->now_posted = false;
+          self->Action(CURL_SOCKET_TIMEOUT, 0);
+        });
+      }
+      return 0;
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    self->wanted = deadline;
+    if (self->timer_armed && self->timer.expiry() <= deadline) return 0;
+    self->ArmTimer(deadline);
     return 0;
+  }
+
+  void ArmTimer(std::chrono::steady_clock::time_point at) {
+    timer_armed = true;
+    std::uint64_t id = ++timer_id;
+    timer.expires_at(at);
+    timer.async_wait([this, id, alive = std::weak_ptr<bool>(alive)](const boost::system::error_code& ec) {
+      if (ec || alive.expired() || id != timer_id) return;
+      timer_armed = false;
+      if (!wanted) return;
+      if (std::chrono::steady_clock::now() < *wanted) return ArmTimer(*wanted);  // fired early
+      wanted.reset();
+      Action(CURL_SOCKET_TIMEOUT, 0);
+    });
+  }
+
+  void DisarmTimer() {
+    timer_armed = false;
+    ++timer_id;
+    timer.cancel();
   }
 
   // --- socket bookkeeping ---

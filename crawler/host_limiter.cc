@@ -89,6 +89,12 @@ bool HostLimiter::StartOne(const std::string& name, Host& host, SteadyTime now, 
 
 void HostLimiter::Pump() {
   SteadyTime now = std::chrono::steady_clock::now();
+  if (hosts_.size() > kSweepAbove) {  // hosts seen once must not pile up in a daemon
+    std::erase_if(hosts_, [now](const auto& kv) {
+      const Host& h = kv.second;
+      return h.running == 0 && h.queued.empty() && h.next_start <= now && h.held_until <= now;
+    });
+  }
   SteadyTime wake = SteadyTime::max();
   bool progress = true;
   while (progress && running_ < concurrency_ && !waiting_.empty()) {

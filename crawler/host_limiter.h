@@ -44,6 +44,7 @@ class HostLimiter {
   int running() const { return running_; }
 
  private:
+  static constexpr std::size_t kSweepAbove = 4096;
   struct Host {
     int running = 0;
     std::deque<Id> queued;

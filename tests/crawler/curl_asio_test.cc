@@ -210,5 +210,26 @@ TEST(CurlAsioTest, RemoveStopsATransferWithoutCallingDone) {
   EXPECT_FALSE(held.result.has_value());
 }
 
+// The armed timer is kept when libcurl moves its deadline later (re-arming
+// costs a timerfd write); when it then fires early it must re-arm for the
+// deadline libcurl wants, because libcurl does not repeat an unchanged one.
+TEST(CurlAsioTest, TimerFiringEarlyReArmsForTheLaterDeadline) {
+  TestServer server;
+  server.Route("/hold", Reply{.body = "late", .hold = "never"});
+  boost::asio::io_context io;
+  CurlAsio driver(io);
+  Easy soon(server.Url("/hold"), 300);
+  Easy later(server.Url("/hold"), 1500);
+  Start(driver, soon);
+  Start(driver, later);
+  RunUntil(io, [&] { return server.Requests().size() == 2; });
+  driver.Remove(soon.handle);  // libcurl's next deadline is now later's, ~1.2 s after the armed one
+  auto removed_at = std::chrono::steady_clock::now();
+  RunUntil(io, [&] { return later.result.has_value(); }, std::chrono::seconds(10));
+  EXPECT_EQ(later.result.value_or(CURLE_OK), CURLE_OPERATION_TIMEDOUT);
+  EXPECT_GE(std::chrono::steady_clock::now() - removed_at, milliseconds(900)) << "not acted on early";
+  EXPECT_FALSE(soon.result.has_value());
+}
+
 }  // namespace
 }  // namespace meetleak
