@@ -95,6 +95,12 @@ Result<Query> Connection::Prepare(std::string_view sql) {
   return Query(this, it->second);
 }
 
+Status Connection::Run(std::string_view sql) {
+  Result<Query> q = Prepare(sql);
+  if (!q.ok()) return q.status();
+  return q->Run();
+}
+
 Status Connection::Exec(const std::string& sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);

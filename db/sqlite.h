@@ -72,8 +72,10 @@ class Connection {
 
   // A cached prepared statement for `sql` (prepared on first use).
   Result<Query> Prepare(std::string_view sql);
+  // Runs one cached statement without parameters or results.
+  Status Run(std::string_view sql);
   // Runs one or more statements without results (not cached: for DDL and
-  // pragmas).
+  // pragmas at open).
   Status Exec(const std::string& sql);
   // The first column of the first row of `sql` as an integer (pragmas).
   Result<std::int64_t> QueryInt(const std::string& sql);

@@ -51,7 +51,7 @@ Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeet
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   if (meetings) {
-    MEETLEAK_RETURN_IF_ERROR(conn_->Exec("DELETE FROM inventory_meeting"));
+    MEETLEAK_RETURN_IF_ERROR(conn_->Run("DELETE FROM inventory_meeting"));
     for (const InventoryMeeting& m : *meetings) {
       Result<Query> q = conn_->Prepare(
           "INSERT OR REPLACE INTO inventory_meeting (meeting_id, owner_email, topic, kind) "
@@ -62,7 +62,7 @@ Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeet
     }
   }
   if (links) {
-    MEETLEAK_RETURN_IF_ERROR(conn_->Exec("DELETE FROM personal_link"));
+    MEETLEAK_RETURN_IF_ERROR(conn_->Run("DELETE FROM personal_link"));
     for (const PersonalLink& l : *links) {
       Result<Query> q = conn_->Prepare(
           "INSERT OR REPLACE INTO personal_link (vanity, owner_email) VALUES (?, ?)");
@@ -121,7 +121,7 @@ Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& sources) {
       return Status::InvalidInput("source " + s.url + " is configured twice");
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  MEETLEAK_RETURN_IF_ERROR(conn_->Exec("UPDATE source SET active = 0"));
+  MEETLEAK_RETURN_IF_ERROR(conn_->Run("UPDATE source SET active = 0"));
   for (const SourceConfig& s : sources) {
     // A new source is due at once; a changed interval counts from the last fetch.
     Result<Query> q = conn_->Prepare(
