@@ -216,9 +216,26 @@ class CurlFetcher : public Fetcher {
 
   void Enqueue(Job& job) { limiter_.Enqueue(job.hop.host, job.id, job.crawl_delay); }
 
+  // A host whose Retry-After was not waited for is not asked again before it.
+  bool FailIfHostBlocked(Job& job) {
+    auto blocked = blocked_until_.find(job.hop.host);
+    if (blocked == blocked_until_.end() || job.is_robots) return false;
+    if (blocked->second <= clock_->Now()) {
+      blocked_until_.erase(blocked);
+      return false;
+    }
+    job.response.status = 429;
+    job.response.retry_at = blocked->second;
+    Fail(job, FetchError::kHttp,
+         "not fetched: " + job.hop.host + " asked to wait until " + FormatIso8601(blocked->second) +
+             " (Retry-After)");
+    return true;
+  }
+
   void StartTransfer(HostLimiter::Id id, const std::string& host) {
     Job* job = Find(id);
     if (!job) return limiter_.Finished(host);  // cancelled between admission and start
+    if (FailIfHostBlocked(*job)) return limiter_.Finished(host);
     job->holds_slot = true;
     job->slot_host = host;
     ++job->response.attempts;
@@ -292,6 +309,7 @@ class CurlFetcher : public Fetcher {
                     (options_.wait_for_retry_after || !retry_after) && !job.is_robots;
     if (may_wait) return Retry(job, wait);
     job.response.retry_at = now + wait;
+    if (retry_after) blocked_until_[job.hop.host] = now + wait;
     (void)status;
     Complete(job);
   }
@@ -358,6 +376,8 @@ class CurlFetcher : public Fetcher {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   RobotsCache robots_;
   std::unordered_map<std::string, std::vector<std::uint64_t>> robots_waiters_;
+  // Hosts whose Retry-After was not waited for (wait_for_retry_after = false).
+  std::unordered_map<std::string, Clock::TimePoint> blocked_until_;
   CurlAsio driver_;
   HostLimiter limiter_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Job>> jobs_;

@@ -28,8 +28,12 @@
 //     to max_retries after a back-off (Retry-After when given, else
 //     exponential with per-host jitter; the host is held meanwhile). With
 //     wait_for_retry_after = false, a Retry-After is not waited for: the
-//     response comes back at once with retry_at set. A final 429/5xx or
-//     network failure always carries retry_at.
+//     response comes back at once with retry_at set, and later requests to
+//     that host are not sent before then either (kHttp, status 429, the same
+//     retry_at, "not fetched" in the message). A final 429/5xx or network
+//     failure always carries retry_at.
+//  timeout_s bounds each attempt of each hop; allow_private_addresses (of
+//  the options or the request) lifts the guard for every hop of a request.
 #ifndef MEETLEAK_CRAWLER_CURL_FETCHER_H_
 #define MEETLEAK_CRAWLER_CURL_FETCHER_H_
 

@@ -96,11 +96,17 @@ TEST(CurlAsioTest, WatchesDescriptorsLibcurlOpensItselfWithoutClosingThem) {
     server.Route("/", Reply{.body = "via resolver"});
     boost::asio::io_context io;
     CurlAsio driver(io);
-    Easy easy("http://" + name + ":" + std::to_string(server.port()) + "/");
-    Start(driver, easy);
-    RunUntil(io, [&] { return easy.result.has_value(); });
-    EXPECT_EQ(*easy.result, CURLE_OK);
-    EXPECT_EQ(easy.body, "via resolver");
+    // The resolver thread may finish before libcurl asks to watch its
+    // socketpair; a few fresh lookups make that race irrelevant.
+    for (int attempt = 0; attempt < 20 && driver.stats().foreign_sockets == 0; ++attempt) {
+      Easy easy("http://" + name + ":" + std::to_string(server.port()) + "/");
+      curl_easy_setopt(easy.handle, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+      curl_easy_setopt(easy.handle, CURLOPT_FRESH_CONNECT, 1L);  // a reused connection skips the lookup
+      Start(driver, easy);
+      RunUntil(io, [&] { return easy.result.has_value(); });
+      EXPECT_EQ(*easy.result, CURLE_OK);
+      EXPECT_EQ(easy.body, "via resolver");
+    }
     // The threaded resolver's socketpair reached the socket callback.
     EXPECT_GE(driver.stats().foreign_sockets, 1);
     EXPECT_GE(driver.stats().sockets_opened, 1);

@@ -254,6 +254,23 @@ TEST_F(FetcherPolicyTest, RetryAfterIsReportedNotWaitedForInARunOnce) {
   EXPECT_EQ(results[1].retry_at, clock_.Now() + std::chrono::hours(2));  // FakeClock is 10:40Z
 }
 
+TEST_F(FetcherPolicyTest, AHostsRetryAfterHoldsItsOtherUrlsInARunOnce) {
+  server_.Route("/a", Reply{.status = 429, .headers = {{"Retry-After", "600"}}});
+  server_.Route("/b", Reply{.body = "b"});
+  FetcherOptions options = TestOptions();
+  options.per_host = 1;
+  options.wait_for_retry_after = false;
+  auto fetcher = Make(options);
+  auto results = FetchAll(io_, *fetcher, {Trusted(server_.Url("/a")), Trusted(server_.Url("/b"))});
+  EXPECT_EQ(results[0].status, 429);
+  EXPECT_EQ(results[1].error, FetchError::kHttp);
+  EXPECT_NE(results[1].error_message.find("not fetched"), std::string::npos) << results[1].error_message;
+  EXPECT_EQ(results[1].retry_at, results[0].retry_at);
+  EXPECT_TRUE(server_.RequestsFor("/b").empty()) << "the host asked for quiet";
+  clock_.Advance(std::chrono::minutes(11));
+  EXPECT_TRUE(FetchOne(io_, *fetcher, Trusted(server_.Url("/b"))).ok()) << "and gets asked again after";
+}
+
 TEST_F(FetcherPolicyTest, ServerErrorsAreRetriedWithBackoffThenReported) {
   server_.Route("/down", Reply{.status = 500});
   FetcherOptions options = TestOptions();
