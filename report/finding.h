@@ -39,7 +39,10 @@ struct Finding {
   std::string topic;                    // from the inventory, for reports ("" if none)
 };
 
-// A finding for `ref` seen on `page_url` via `source_url`, not stored.
+// A finding for `ref` seen on `page_url` via `source_url`, not stored:
+// leak_id, status, first_seen and last_seen null; company, owner,
+// meeting_kind and severity from ref.classification; topic empty (a PageRef
+// carries none; the CLI may fill it from the inventory).
 Finding MakeFinding(const PageRef& ref, std::string page_url, std::string source_url);
 
 }  // namespace meetleak

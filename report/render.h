@@ -2,7 +2,35 @@
 //
 // Each function returns the whole document as a string (UTF-8). Input strings
 // are already redacted; each renderer escapes for its own format (CSV quotes
-// and formula guards, HTML entities, JSON escapes).
+// and formula guards, HTML entities, JSON escapes). As a second line of
+// defence every free-text field (URLs, context, topic) passes through
+// RedactSecrets again, and invalid UTF-8 becomes U+FFFD. Pure and
+// thread-safe; never throws.
+//
+//   kText   without `remediation`: one block per finding, in the given order
+//           (scan, leaks list). With it: the owner report — owners A→Z (no
+//           owner last), then meetings worst first, then leaks worst first /
+//           most recently seen — with concrete advice per leak. Control
+//           characters from crawled text are shown as \xNN, line breaks as
+//           spaces: nothing printed can drive a terminal.
+//   kJson   {"version":1,"findings":[…]} in the design's field order and nulls;
+//           with `owners_summary` also "owners": [{owner, open, critical,
+//           high, medium, low}] (owner null for owner-less findings; severity
+//           counts are over the findings given, `open` those with status open).
+//   kCsv    a header of the JSON field names, one row per finding, CRLF,
+//           RFC 4180 quoting; a cell starting with = + - @ TAB or CR gets a
+//           leading ' (crawled text never becomes a formula); null = empty.
+//   kHtml   one self-contained page: inline CSS, no scripts, no external
+//           requests (a CSP meta forbids them), phone-width layout, print CSS;
+//           a summary per owner and a table per meeting with severity badges
+//           and advice; only http(s) URLs become links.
+//   kSarif  SARIF 2.1.0: driver "meetleak" (version = tool_version when set),
+//           one rule per (form, link type) kind with help text; per finding a
+//           result with the page URL as artifact location, level error
+//           (critical/high), warning (medium) or note (low/info), the
+//           finding's JSON as properties, and partialFingerprints
+//           "meetleakLeakKey/v1": a stable 64-bit FNV-1a of (key kind, key,
+//           page URL) — the design's leak key.
 #ifndef MEETLEAK_REPORT_RENDER_H_
 #define MEETLEAK_REPORT_RENDER_H_
 
@@ -16,9 +44,9 @@ namespace meetleak {
 enum class ReportFormat { kText, kJson, kCsv, kHtml, kSarif };
 
 struct RenderOptions {
-  bool owners_summary = false;  // JSON: add the "owners" array (report)
+  bool owners_summary = false;  // JSON: add the "owners" array (report); default off
   bool remediation = false;     // text: group by owner and meeting, with advice (report)
-  std::string tool_version;     // SARIF driver version
+  std::string tool_version;     // SARIF driver version; "" leaves it out
   std::string intro;            // text (remediation) and HTML: a paragraph above the findings
 };
 
