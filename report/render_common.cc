@@ -246,7 +246,7 @@ std::vector<std::string> Remediation(const Finding& f) {
         "Zoom profile settings.");
   if (f.has_passcode)
     advice.push_back(
-        "The passcode is published with the link: change the meeting passcode and share the "
+        "The passcode is published with it: change the meeting passcode and share the "
         "new one only with invitees.");
   if (f.link_type == LinkType::kRecording)
     advice.push_back(

@@ -112,7 +112,7 @@ void WriteLeakRow(std::ostringstream& out, const Finding& f) {
   if (f.leak_id) out << "<div class=\"muted\">#" << *f.leak_id << "</div>";
   out << "</td><td data-label=\"Link\">" << Escape(FormLabel(f));
   if (!f.host.empty()) out << "<div class=\"muted\">" << Escape(f.host) << "</div>";
-  if (f.has_passcode) out << "<div><strong>passcode in the link</strong></div>";
+  if (f.has_passcode) out << "<div><strong>passcode published</strong></div>";
   out << "</td><td data-label=\"Status\">" << Escape(f.status.value_or("not stored"))
       << "</td><td data-label=\"Where\"><div>Page: " << UrlHtml(f.page_url) << "</div>";
   if (!f.entry_url.empty()) out << "<div>Entry: " << UrlHtml(f.entry_url) << "</div>";

@@ -124,8 +124,8 @@ std::string Fingerprint(const Finding& f) {
 
 std::string ResultMessage(const Finding& f) {
   std::string text = std::string(ToString(f.severity)) + ": " + ToString(f.key_kind).data() + " " +
-                     f.key + " (" + FormLabel(f) +
-                     (f.has_passcode ? ", passcode in the link" : "") + ") on a public page";
+                     f.key + " (" + FormLabel(f) + (f.has_passcode ? ", passcode published" : "") +
+                     ") on a public page";
   if (!f.owner.empty()) text += "; owner " + f.owner;
   if (!f.entry_url.empty()) text += "; feed entry " + Scrubbed(f.entry_url);
   return text + ". " + Remediation(f).front();

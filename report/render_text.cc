@@ -27,7 +27,7 @@ std::string Clean(std::string_view s) {
 std::string LinkSummary(const Finding& f) {
   std::string s = FormLabel(f);
   if (!f.host.empty()) s += " on " + Clean(f.host);
-  if (f.has_passcode) s += ", passcode in the link";
+  if (f.has_passcode) s += ", passcode published";
   return s;
 }
 

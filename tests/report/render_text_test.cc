@@ -11,7 +11,7 @@ using testing::ReportFixture;
 TEST(RenderTextTest, PlainListHasOneBlockPerFindingWithItsFacts) {
   const std::string out = RenderFindings(ReportFixture(), ReportFormat::kText);
   EXPECT_NE(out.find("[CRITICAL] meeting_id 85512345678  url/join on acme-corp.zoom.us, "
-                     "passcode in the link"),
+                     "passcode published"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("  page:    https://example.org/feed.xml\n"), std::string::npos);
