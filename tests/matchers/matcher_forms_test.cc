@@ -279,6 +279,18 @@ std::vector<Row> LookAlikes() {
       {"id_longer_run", "Meeting ID: 1 855 1234 5678", none},
       {"other_label", "Order ID: 855 1234 5678", none},
       {"teams_conference_id", "Conference ID: 855 123 4567#", none},
+      // wrappers around look-alikes
+      {"google_evil",
+       "https://www.google.com/url?q=https%3A%2F%2Fzoom.us.evil.example%2Fj%2F85512345678", none},
+      {"safelinks_evil",
+       "https://nam02.safelinks.protection.outlook.com/"
+       "?url=https%3A%2F%2Fnotzoom.us%2Fj%2F85512345678",
+       none},
+      {"proofpoint_evil",
+       "https://urldefense.proofpoint.com/v2/url?u=https-3A__zoom.usx_j_85512345678&d=x", none},
+      {"entity_evil", "https:&#x2F;&#x2F;zoom.us.evil.example&#x2F;j&#x2F;85512345678", none},
+      {"obf_evil", "zoom[.]us[.]evil[.]example/j/85512345678", none},
+      {"json_evil", "\"https:\\/\\/my-zoom.us\\/j\\/85512345678\"", none},
       {"bare_number", "call 855 1234 5678 or 85512345678", none},
       {"phone_list", "+1 669 900 9128 US (San Jose)", none},
       {"decimal", "Meeting ID: 3.141592653", none},
