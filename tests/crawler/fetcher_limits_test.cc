@@ -216,6 +216,9 @@ TEST_F(FetcherLimitsTest, SelfSignedHttpsIsRefusedUnlessItsCertificateIsTrusted)
   FetchResponse accepted = FetchOne(io_, *Make(options), Trusted(tls.Url("/")));
   ASSERT_TRUE(accepted.ok()) << accepted.error_message;
   EXPECT_EQ(accepted.body, "secure");
+  FetcherOptions unverified = TestOptions();
+  unverified.verify_tls = false;  // the config's escape hatch, off by default
+  EXPECT_TRUE(FetchOne(io_, *Make(unverified), Trusted(tls.Url("/"))).ok());
 }
 
 TEST_F(FetcherLimitsTest, CancelAllAnswersEveryRequest) {
