@@ -1,7 +1,8 @@
 // Fetcher: requests in, responses out through a completion handler.
 //
 //   boost::asio::io_context io;
-//   auto fetcher = NewCurlFetcher(io, options, &matcher);
+//   auto fetcher = NewCurlFetcher(io, options,   // crawler/curl_fetcher.h
+//       [&](std::string_view url) { return matcher.IsMeetingUrl(url); });
 //   fetcher->Fetch(request, [](FetchResponse r) { ... });  // on io's thread
 //   io.run();
 //
