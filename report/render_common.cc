@@ -220,15 +220,17 @@ std::string MeetingLabel(const MeetingGroup& g) {
       label = "Link token " + g.key + "\xE2\x80\xA6";
       break;
   }
-  if (!g.topic.empty()) label += " \"" + g.topic + "\"";
+  // Appends, not `" (" + std::string(…)`: GCC 12 at -O3 warns falsely
+  // (-Wrestrict, GCC bug 105329) on that form.
+  if (!g.topic.empty()) label.append(" \"").append(g.topic).append("\"");
   if (g.meeting_kind != MeetingKind::kUnknown)
-    label += " (" + std::string(ToString(g.meeting_kind)) + ")";
+    label.append(" (").append(ToString(g.meeting_kind)).append(")");
   return label;
 }
 
 std::string FormLabel(const Finding& f) {
   std::string label(ToString(f.form));
-  if (f.link_type != LinkType::kNone) label += "/" + std::string(ToString(f.link_type));
+  if (f.link_type != LinkType::kNone) label.append("/").append(ToString(f.link_type));
   return label;
 }
 
