@@ -30,10 +30,14 @@ struct Args {
 bool ParseArgs(int argc, char** argv, Args* args) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string key = argv[i], value = argv[i + 1];
-    if (key == "--mode") args->mode = value;
-    else if (key == "--urls") args->urls = value;
-    else if (key == "--concurrency") args->concurrency = std::atoi(value.c_str());
-    else return false;
+    if (key == "--mode")
+      args->mode = value;
+    else if (key == "--urls")
+      args->urls = value;
+    else if (key == "--concurrency")
+      args->concurrency = std::atoi(value.c_str());
+    else
+      return false;
   }
   return (argc % 2) == 1 && !args->urls.empty() && args->concurrency > 0;
 }
@@ -68,8 +72,9 @@ int RunFetch(const Args& args, const std::vector<std::string>& urls) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("meetleak pages=%d bytes=%lld errors=%d seconds=%.3f pages_per_s=%.1f peak_rss_kb=%ld\n",
-              done - errors, bytes, errors, seconds, (done - errors) / seconds, usage.ru_maxrss);
+  std::printf(
+      "meetleak pages=%d bytes=%lld errors=%d seconds=%.3f pages_per_s=%.1f peak_rss_kb=%ld\n",
+      done - errors, bytes, errors, seconds, (done - errors) / seconds, usage.ru_maxrss);
   return errors == 0 && done == static_cast<int>(urls.size()) ? 0 : 1;
 }
 

@@ -26,7 +26,10 @@ bool InV4(std::uint32_t ip, std::uint32_t net, int prefix) {
 
 bool ForbiddenV4(const address_v4& a) {
   std::uint32_t ip = a.to_uint();
-  struct Net { std::uint32_t net; int prefix; };
+  struct Net {
+    std::uint32_t net;
+    int prefix;
+  };
   static constexpr std::array<Net, 10> kForbidden = {{
       {0x00000000, 8},   // 0/8 "this network", 0.0.0.0 included
       {0x0A000000, 8},   // 10/8
@@ -58,10 +61,10 @@ bool ForbiddenV6(const address_v6& a) {
   bool nat64 = true;
   for (int i = 0; i < 12; ++i) nat64 = nat64 && b[i] == kNat64[i];
   if (nat64) return ForbiddenV4(address_v4(address_v4::bytes_type{b[12], b[13], b[14], b[15]}));
-  if ((b[0] & 0xFE) == 0xFC) return true;                    // fc00::/7 unique local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;    // fe80::/10 link-local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;    // fec0::/10 site-local
-  if (b[0] == 0xFF) return true;                             // ff00::/8 multicast
+  if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;  // fec0::/10 site-local
+  if (b[0] == 0xFF) return true;                           // ff00::/8 multicast
   return false;
 }
 
@@ -72,8 +75,9 @@ class SystemResolver : public Resolver {
 
   void Resolve(const std::string& host, Callback done) override {
     resolver_.async_resolve(
-        host, "", [host, done = std::move(done)](const boost::system::error_code& ec,
-                                                 asio::ip::tcp::resolver::results_type results) {
+        host, "",
+        [host, done = std::move(done)](const boost::system::error_code& ec,
+                                       asio::ip::tcp::resolver::results_type results) {
           if (ec) {
             done(Status::Unavailable("cannot resolve " + host + ": " + ec.message()));
             return;

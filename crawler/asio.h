@@ -7,8 +7,10 @@
 #ifndef MEETLEAK_CRAWLER_ASIO_H_
 #define MEETLEAK_CRAWLER_ASIO_H_
 
+// clang-format off
 #include <utility>  // must precede boost/asio.hpp (see above)
 
 #include <boost/asio.hpp>
+// clang-format on
 
 #endif  // MEETLEAK_CRAWLER_ASIO_H_

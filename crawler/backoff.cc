@@ -22,8 +22,10 @@ std::chrono::milliseconds BackoffDelay(int attempt, std::string_view host) {
 
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          Clock::TimePoint now) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (value.size() > 9) return std::chrono::milliseconds(std::chrono::hours(24 * 365));

@@ -23,8 +23,8 @@ constexpr int kMaxImmediateRuns = 16;
 struct SocketEntry {
   explicit SocketEntry(asio::io_context& io) : descriptor(io) {}
   asio::posix::stream_descriptor descriptor;
-  bool owned = false;       // opened by our OPENSOCKETFUNCTION; closed only by us
-  int want = 0;             // CURL_POLL_IN / OUT / INOUT, 0 when removed
+  bool owned = false;  // opened by our OPENSOCKETFUNCTION; closed only by us
+  int want = 0;        // CURL_POLL_IN / OUT / INOUT, 0 when removed
   bool ever_watched = false;
   bool pending[2] = {false, false};
   std::uint64_t wait_id[2] = {0, 0};  // invalidates handlers of cancelled waits
@@ -121,14 +121,15 @@ struct CurlAsio::Impl {
     timer_armed = true;
     std::uint64_t id = ++timer_id;
     timer.expires_at(at);
-    timer.async_wait([this, id, alive = std::weak_ptr<bool>(alive)](const boost::system::error_code& ec) {
-      if (ec || alive.expired() || id != timer_id) return;
-      timer_armed = false;
-      if (!wanted) return;
-      if (std::chrono::steady_clock::now() < *wanted) return ArmTimer(*wanted);  // fired early
-      wanted.reset();
-      Action(CURL_SOCKET_TIMEOUT, 0);
-    });
+    timer.async_wait(
+        [this, id, alive = std::weak_ptr<bool>(alive)](const boost::system::error_code& ec) {
+          if (ec || alive.expired() || id != timer_id) return;
+          timer_armed = false;
+          if (!wanted) return;
+          if (std::chrono::steady_clock::now() < *wanted) return ArmTimer(*wanted);  // fired early
+          wanted.reset();
+          Action(CURL_SOCKET_TIMEOUT, 0);
+        });
   }
 
   void DisarmTimer() {

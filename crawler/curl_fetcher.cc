@@ -27,10 +27,10 @@ struct Job {
   FetchRequest request;
   Fetcher::Handler done;
   FetchResponse response;
-  std::string url;          // the hop being admitted or fetched
-  ParsedUrl hop;            // the last admitted hop
+  std::string url;  // the hop being admitted or fetched
+  ParsedUrl hop;    // the last admitted hop
   bool hop_trusted = false;
-  std::string pin;          // CURLOPT_RESOLVE entry of the hop, "" if none
+  std::string pin;                   // CURLOPT_RESOLVE entry of the hop, "" if none
   std::vector<std::string> visited;  // hops so far, to name redirect loops
   milliseconds crawl_delay{0};
   bool is_robots = false;
@@ -58,7 +58,8 @@ class CurlFetcher : public Fetcher {
         product_token_(ProductToken(options_.user_agent)),
         driver_(io),
         limiter_(io, options_.concurrency, options_.per_host, milliseconds(options_.delay_ms),
-                 [this](HostLimiter::Id id, const std::string& host) { StartTransfer(id, host); }) {}
+                 [this](HostLimiter::Id id, const std::string& host) { StartTransfer(id, host); }) {
+  }
 
   ~CurlFetcher() override {
     CancelAll();
@@ -124,8 +125,8 @@ class CurlFetcher : public Fetcher {
   }
 
   void Guard(Job& job) {
-    bool lifted = job.hop_trusted || options_.allow_private_addresses ||
-                  job.request.allow_private_addresses;
+    bool lifted =
+        job.hop_trusted || options_.allow_private_addresses || job.request.allow_private_addresses;
     if (lifted) return CheckRobots(job);
     if (IsIpLiteral(job.hop.host)) {
       Status s = CheckAddresses(job.hop.host, {job.hop.host});
@@ -242,10 +243,11 @@ class CurlFetcher : public Fetcher {
     FetcherOptions options = options_;
     if (job->is_robots) options.max_body_bytes = std::min(options.max_body_bytes, kRobotsMaxBytes);
     const FetchRequest& req = job->request;
-    job->transfer = std::make_unique<Transfer>(options, job->hop.url, job->pin,
-                                               job->is_robots ? "" : req.etag,
-                                               job->is_robots ? "" : req.last_modified);
-    Status s = driver_.Add(job->transfer->easy(), [this, id](CURLcode rc) { OnTransferDone(id, rc); });
+    job->transfer =
+        std::make_unique<Transfer>(options, job->hop.url, job->pin, job->is_robots ? "" : req.etag,
+                                   job->is_robots ? "" : req.last_modified);
+    Status s =
+        driver_.Add(job->transfer->easy(), [this, id](CURLcode rc) { OnTransferDone(id, rc); });
     if (!s.ok()) {
       ReleaseSlot(*job);
       Fail(*job, FetchError::kNetwork, s.message());
@@ -265,7 +267,8 @@ class CurlFetcher : public Fetcher {
     ReleaseSlot(job);
     Transfer& t = *job.transfer;
     FetchError error = t.Classify(rc);
-    if (error == FetchError::kTooLarge && job.is_robots) error = FetchError::kNone;  // parse the head
+    if (error == FetchError::kTooLarge && job.is_robots)
+      error = FetchError::kNone;  // parse the head
     if (error != FetchError::kNone) return OnTransferFailed(job, error, t.Describe(rc));
     int status = t.status();
     std::string location = t.Header("location");
@@ -303,8 +306,10 @@ class CurlFetcher : public Fetcher {
 
   void OnRetryableStatus(Job& job, int status) {
     Clock::TimePoint now = clock_->Now();
-    std::optional<milliseconds> retry_after = ParseRetryAfter(job.transfer->Header("retry-after"), now);
-    milliseconds wait = retry_after ? *retry_after : BackoffDelay(job.response.attempts, job.hop.host);
+    std::optional<milliseconds> retry_after =
+        ParseRetryAfter(job.transfer->Header("retry-after"), now);
+    milliseconds wait =
+        retry_after ? *retry_after : BackoffDelay(job.response.attempts, job.hop.host);
     bool may_wait = job.response.attempts <= options_.max_retries && wait <= kMaxRetryWait &&
                     (options_.wait_for_retry_after || !retry_after) && !job.is_robots;
     if (may_wait) return Retry(job, wait);

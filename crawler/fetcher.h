@@ -37,61 +37,61 @@ namespace meetleak {
 
 // The [crawler] section of the config; each default is the design's.
 struct FetcherOptions {
-  int concurrency = 32;                 // transfers in flight, all hosts
-  int per_host = 2;                     // transfers in flight to one host
-  int delay_ms = 1000;                  // least gap between two request starts to one host
-  int timeout_s = 20;                   // whole transfer
-  long low_speed_bytes = 100;           // abort when slower than this (bytes/s) …
-  int low_speed_s = 10;                 // … for this long
+  int concurrency = 32;                   // transfers in flight, all hosts
+  int per_host = 2;                       // transfers in flight to one host
+  int delay_ms = 1000;                    // least gap between two request starts to one host
+  int timeout_s = 20;                     // whole transfer
+  long low_speed_bytes = 100;             // abort when slower than this (bytes/s) …
+  int low_speed_s = 10;                   // … for this long
   long long max_body_bytes = 10'000'000;  // decoded body cap (compression bombs too)
   int max_redirects = 5;
-  int max_retries = 3;                  // on 429/5xx/network errors, with backoff
+  int max_retries = 3;  // on 429/5xx/network errors, with backoff
   bool respect_robots = true;
   bool verify_tls = true;
-  std::string ca_bundle;                // "" = the system's
-  std::string proxy;                    // "" = libcurl's environment variables
+  std::string ca_bundle;  // "" = the system's
+  std::string proxy;      // "" = libcurl's environment variables
   std::string user_agent = "meetleak/0.1.0 (+https://github.com/meetleak/meetleak)";
-  bool allow_private_addresses = false; // lifts the address guard for every request
-  bool wait_for_retry_after = true;     // false: do not wait past a pass; report retry_at
+  bool allow_private_addresses = false;  // lifts the address guard for every request
+  bool wait_for_retry_after = true;      // false: do not wait past a pass; report retry_at
 };
 
 struct FetchRequest {
   std::string url;
-  bool trusted = false;                // a configured source or the scan target
+  bool trusted = false;                  // a configured source or the scan target
   bool allow_private_addresses = false;  // this request only (a source's setting)
-  std::string etag;                    // conditional GET when non-empty
+  std::string etag;                      // conditional GET when non-empty
   std::string last_modified;
 };
 
 enum class FetchError {
   kNone,
-  kBadUrl,          // unparseable, or not http/https (also a redirect to one)
-  kRefusedZoom,     // a Zoom host or a meeting reference: never fetched
-  kRefusedGuard,    // resolves to a private/loopback/… address
-  kRobots,          // disallowed by robots.txt
+  kBadUrl,        // unparseable, or not http/https (also a redirect to one)
+  kRefusedZoom,   // a Zoom host or a meeting reference: never fetched
+  kRefusedGuard,  // resolves to a private/loopback/… address
+  kRobots,        // disallowed by robots.txt
   kDns,
   kConnect,
   kTls,
-  kTimeout,         // total timeout or low-speed abort
-  kTooLarge,        // decoded body over max_body_bytes
+  kTimeout,   // total timeout or low-speed abort
+  kTooLarge,  // decoded body over max_body_bytes
   kTooManyRedirects,
-  kHttp,            // a final 4xx/5xx status (status holds it)
-  kNetwork,         // any other transfer failure (reset, closed mid-body, …)
+  kHttp,     // a final 4xx/5xx status (status holds it)
+  kNetwork,  // any other transfer failure (reset, closed mid-body, …)
   kCancelled,
 };
 
 std::string_view ToString(FetchError error);  // "dns", "connect", "tls", …
 
 struct FetchResponse {
-  std::string url;        // as requested
+  std::string url;  // as requested
   // After redirects, fragment removed. On failure: the last hop that passed
   // the scheme and Zoom checks (a refused meeting link is never named here).
   std::string final_url;
-  int status = 0;         // final HTTP status, 0 if none
+  int status = 0;             // final HTTP status, 0 if none
   bool not_modified = false;  // 304 to a conditional request; body empty
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lower-case
   std::string content_type, etag, last_modified;
-  std::string body;       // decoded (gzip/deflate/br undone)
+  std::string body;  // decoded (gzip/deflate/br undone)
   FetchError error = FetchError::kNone;
   std::string error_message;  // one line naming the URL and what failed; no secrets
   // When the URL may be tried again (Retry-After or backoff); set on 429/5xx

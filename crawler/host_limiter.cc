@@ -113,11 +113,12 @@ void HostLimiter::Pump() {
   if (wake >= timer_at_ && timer_at_ > now) return;  // an earlier wake-up is already set
   timer_at_ = wake;
   timer_.expires_at(wake);
-  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-    if (ec || alive.expired()) return;
-    timer_at_ = SteadyTime::max();
-    Pump();
-  });
+  timer_.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || alive.expired()) return;
+        timer_at_ = SteadyTime::max();
+        Pump();
+      });
 }
 
 }  // namespace meetleak

@@ -29,7 +29,8 @@ class HostLimiter {
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   HostLimiter(boost::asio::io_context& io, int concurrency, int per_host,
-              std::chrono::milliseconds delay, std::function<void(Id, const std::string& host)> start);
+              std::chrono::milliseconds delay,
+              std::function<void(Id, const std::string& host)> start);
   ~HostLimiter();
 
   // Queues `id` for `host`; `min_delay` (a Crawl-delay) may raise the host's delay.

@@ -42,8 +42,8 @@ std::string NormalizePath(std::string_view path) {
     unsigned char c = static_cast<unsigned char>(path[i]);
     if (c == '%' && i + 2 < path.size() && HexValue(path[i + 1]) >= 0 &&
         HexValue(path[i + 2]) >= 0) {
-      unsigned char decoded = static_cast<unsigned char>(HexValue(path[i + 1]) * 16 +
-                                                         HexValue(path[i + 2]));
+      unsigned char decoded =
+          static_cast<unsigned char>(HexValue(path[i + 1]) * 16 + HexValue(path[i + 2]));
       if (IsUnreserved(decoded)) {
         out.push_back(static_cast<char>(decoded));
       } else {
@@ -115,7 +115,8 @@ std::vector<Line> SplitLines(std::string_view body) {
     if (end == std::string_view::npos) end = body.size();
     std::string_view line = body.substr(pos, end - pos);
     pos = end + 1;
-    if (std::size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    if (std::size_t hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     lines.push_back({Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1))});
@@ -159,7 +160,8 @@ RobotsRules RobotsRules::Parse(std::string_view body, std::string_view product_t
       if (auto d = ParseDelay(line.value)) groups.back().delay = d;
     }  // sitemap and unknown keys neither close nor belong to a group
   }
-  bool any_for_us = std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.for_us; });
+  bool any_for_us =
+      std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.for_us; });
   RobotsRules result;
   for (const Group& g : groups) {
     if (any_for_us ? !g.for_us : !g.for_star) continue;
@@ -214,7 +216,7 @@ const RobotsRules& RobotsCache::Store(const std::string& origin, int status, std
                                       std::string_view product_token, Clock::TimePoint now) {
   bool failed = status == 0 || status == 429 || status >= 500 || (status >= 300 && status < 400);
   Clock::TimePoint expires = now + (failed ? std::chrono::system_clock::duration(kErrorTtl)
-                                  : std::chrono::system_clock::duration(kTtl));
+                                           : std::chrono::system_clock::duration(kTtl));
   if (entries_.size() >= kMaxEntries) Evict(now);
   Entry& e = entries_[origin];
   e.rules = RobotsFromFetch(status, body, product_token);

@@ -62,8 +62,8 @@ RobotsRules RobotsFromFetch(int status, std::string_view body, std::string_view 
 // Per-origin ("https://host:port") cache. Not thread-safe: one owner.
 class RobotsCache {
  public:
-  static constexpr std::chrono::hours kTtl{24};            // parsed or 4xx
-  static constexpr std::chrono::minutes kErrorTtl{10};     // 429/5xx/unreachable
+  static constexpr std::chrono::hours kTtl{24};         // parsed or 4xx
+  static constexpr std::chrono::minutes kErrorTtl{10};  // 429/5xx/unreachable
   static constexpr std::size_t kMaxEntries = 10'000;
 
   // The cached rules, or nullptr when absent or expired.

@@ -27,7 +27,7 @@ namespace meetleak {
 
 struct ScheduledSource {
   std::string url;
-  std::chrono::seconds interval{3600};          // the config's default 1h
+  std::chrono::seconds interval{3600};           // the config's default 1h
   std::optional<Clock::TimePoint> last_fetched;  // none: never fetched
   int consecutive_failures = 0;
   std::optional<Clock::TimePoint> retry_at;

@@ -76,7 +76,8 @@ size_t Transfer::OnBody(char* data, size_t size, size_t count, void* userp) {
   if (self->body_.empty()) {  // one allocation for the usual body, never past the cap
     curl_off_t length = -1;
     curl_easy_getinfo(self->easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-    if (length > 0) self->body_.reserve(static_cast<size_t>(std::min<curl_off_t>(length, self->body_cap_)));
+    if (length > 0)
+      self->body_.reserve(static_cast<size_t>(std::min<curl_off_t>(length, self->body_cap_)));
   }
   if (static_cast<long long>(self->body_.size() + n) > self->body_cap_) {
     self->too_large_ = true;

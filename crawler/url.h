@@ -10,12 +10,12 @@
 namespace meetleak {
 
 struct ParsedUrl {
-  std::string url;     // normalised by libcurl, fragment removed
-  std::string scheme;  // lower-case
-  std::string host;    // lower-case, IPv6 without brackets
-  int port = 0;        // explicit or the scheme's default
-  std::string path;    // path and query, "/" at least
-  std::string origin;  // "scheme://host:port" (IPv6 host in brackets)
+  std::string url;           // normalised by libcurl, fragment removed
+  std::string scheme;        // lower-case
+  std::string host;          // lower-case, IPv6 without brackets
+  int port = 0;              // explicit or the scheme's default
+  std::string path;          // path and query, "/" at least
+  std::string origin;        // "scheme://host:port" (IPv6 host in brackets)
   std::string host_for_url;  // host as written in a URL ("[::1]" for IPv6)
 };
 

@@ -38,7 +38,8 @@ TEST(BackoffTest, RetryAfterSeconds) {
 
 TEST(BackoffTest, RetryAfterHttpDate) {
   FakeClock clock;  // 2026-11-26T10:40:00Z
-  EXPECT_EQ(ParseRetryAfter("Thu, 26 Nov 2026 12:40:00 GMT", clock.Now()), milliseconds(seconds(7200)));
+  EXPECT_EQ(ParseRetryAfter("Thu, 26 Nov 2026 12:40:00 GMT", clock.Now()),
+            milliseconds(seconds(7200)));
   EXPECT_EQ(ParseRetryAfter("Wed, 25 Nov 2026 10:40:00 GMT", clock.Now()), milliseconds(0));
 }
 

@@ -42,7 +42,9 @@ void Start(CurlAsio& driver, Easy& easy) {
 
 TEST(CurlAsioTest, ReArmsTheSocketWaitAfterEveryEvent) {
   TestServer server;
-  server.Route("/drip", Reply{.body = std::string(40, 'x'), .drip_bytes = 2, .drip_every = milliseconds(10)});
+  server.Route(
+      "/drip",
+      Reply{.body = std::string(40, 'x'), .drip_bytes = 2, .drip_every = milliseconds(10)});
   boost::asio::io_context io;
   CurlAsio driver(io);
   Easy easy(server.Url("/drip"));
@@ -101,7 +103,8 @@ TEST(CurlAsioTest, WatchesDescriptorsLibcurlOpensItselfWithoutClosingThem) {
     for (int attempt = 0; attempt < 20 && driver.stats().foreign_sockets == 0; ++attempt) {
       Easy easy("http://" + name + ":" + std::to_string(server.port()) + "/");
       curl_easy_setopt(easy.handle, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-      curl_easy_setopt(easy.handle, CURLOPT_FRESH_CONNECT, 1L);  // a reused connection skips the lookup
+      curl_easy_setopt(easy.handle, CURLOPT_FRESH_CONNECT,
+                       1L);  // a reused connection skips the lookup
       Start(driver, easy);
       RunUntil(io, [&] { return easy.result.has_value(); });
       EXPECT_EQ(*easy.result, CURLE_OK);
@@ -128,7 +131,8 @@ TEST(CurlAsioTest, OwnsSocketsAndClosesEachExactlyOnce) {
       Start(driver, *easies.back());
     }
     RunUntil(io, [&] {
-      return std::all_of(easies.begin(), easies.end(), [](auto& e) { return e->result.has_value(); });
+      return std::all_of(easies.begin(), easies.end(),
+                         [](auto& e) { return e->result.has_value(); });
     });
     opened = driver.stats().sockets_opened;
     EXPECT_GE(opened, 1);
@@ -167,9 +171,13 @@ TEST(CurlAsioTest, DrainsEveryCompletionOfOneAction) {
   }
   // They time out together: one timer action completes many transfers, and
   // every one must be read from curl_multi_info_read, not just the first.
-  RunUntil(io, [&] {
-    return std::all_of(easies.begin(), easies.end(), [](auto& e) { return e->result.has_value(); });
-  }, std::chrono::seconds(10));
+  RunUntil(
+      io,
+      [&] {
+        return std::all_of(easies.begin(), easies.end(),
+                           [](auto& e) { return e->result.has_value(); });
+      },
+      std::chrono::seconds(10));
   for (auto& e : easies) EXPECT_EQ(e->result.value_or(CURLE_OK), CURLE_OPERATION_TIMEDOUT);
   EXPECT_EQ(driver.stats().completed, 20);
   EXPECT_EQ(driver.active(), 0u);
@@ -191,7 +199,7 @@ TEST(CurlAsioTest, ShutsDownCleanlyWithTransfersInFlight) {
     EXPECT_EQ(driver->active(), 20u);
     driver.reset();  // in flight: sockets closed once, no callback runs
     io.restart();
-    io.poll();       // handlers of cancelled waits must find nothing to touch
+    io.poll();  // handlers of cancelled waits must find nothing to touch
   }
   for (auto& e : easies) EXPECT_FALSE(e->result.has_value());
   easies.clear();
@@ -231,9 +239,11 @@ TEST(CurlAsioTest, TimerFiringEarlyReArmsForTheLaterDeadline) {
   RunUntil(io, [&] { return server.Requests().size() == 2; });
   driver.Remove(soon.handle);  // libcurl's next deadline is now later's, ~1.2 s after the armed one
   auto removed_at = std::chrono::steady_clock::now();
-  RunUntil(io, [&] { return later.result.has_value(); }, std::chrono::seconds(10));
+  RunUntil(
+      io, [&] { return later.result.has_value(); }, std::chrono::seconds(10));
   EXPECT_EQ(later.result.value_or(CURLE_OK), CURLE_OPERATION_TIMEDOUT);
-  EXPECT_GE(std::chrono::steady_clock::now() - removed_at, milliseconds(900)) << "not acted on early";
+  EXPECT_GE(std::chrono::steady_clock::now() - removed_at, milliseconds(900))
+      << "not acted on early";
   EXPECT_FALSE(soon.result.has_value());
 }
 

@@ -4,14 +4,13 @@
 #define MEETLEAK_TESTS_CRAWLER_FETCH_HELPERS_H_
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "crawler/address_guard.h"
 #include "crawler/asio.h"
@@ -72,8 +71,9 @@ class CountingResolver : public Resolver {
     hosts.push_back(host);
     auto it = answers.find(host);
     Result<std::vector<std::string>> r =
-        it == answers.end() ? Result<std::vector<std::string>>(Status::Unavailable("no such host " + host))
-                            : Result<std::vector<std::string>>(it->second);
+        it == answers.end()
+            ? Result<std::vector<std::string>>(Status::Unavailable("no such host " + host))
+            : Result<std::vector<std::string>>(it->second);
     boost::asio::post(io_, [done = std::move(done), r]() mutable { done(std::move(r)); });
   }
   std::map<std::string, std::vector<std::string>> answers;

@@ -26,7 +26,8 @@ class FetcherLimitsTest : public ::testing::Test {
   }
   std::vector<FetchRequest> Many(const std::string& path, int n) {
     std::vector<FetchRequest> out;
-    for (int i = 0; i < n; ++i) out.push_back(Trusted(server_.Url(path + "?i=" + std::to_string(i))));
+    for (int i = 0; i < n; ++i)
+      out.push_back(Trusted(server_.Url(path + "?i=" + std::to_string(i))));
     return out;
   }
   boost::asio::io_context io_;
@@ -34,7 +35,9 @@ class FetcherLimitsTest : public ::testing::Test {
 };
 
 TEST_F(FetcherLimitsTest, SlowDripIsAborted) {
-  server_.Route("/drip", Reply{.body = std::string(4000, 'x'), .drip_bytes = 1, .drip_every = milliseconds(100)});
+  server_.Route(
+      "/drip",
+      Reply{.body = std::string(4000, 'x'), .drip_bytes = 1, .drip_every = milliseconds(100)});
   FetcherOptions options = TestOptions();
   options.low_speed_bytes = 1000;
   options.low_speed_s = 1;
@@ -56,7 +59,8 @@ TEST_F(FetcherLimitsTest, OversizeBodyIsCut) {
   server_.Route("/fits", Reply{.body = std::string(1'000'000, 'b')});
   FetcherOptions options = TestOptions();
   options.max_body_bytes = 1'000'000;
-  auto results = FetchAll(io_, *Make(options), {Trusted(server_.Url("/big")), Trusted(server_.Url("/fits"))});
+  auto results =
+      FetchAll(io_, *Make(options), {Trusted(server_.Url("/big")), Trusted(server_.Url("/fits"))});
   EXPECT_EQ(results[0].error, FetchError::kTooLarge);
   EXPECT_TRUE(results[0].body.empty());
   EXPECT_NE(results[0].error_message.find("max_body_bytes"), std::string::npos);
@@ -72,7 +76,8 @@ TEST_F(FetcherLimitsTest, GzipIsDecodedAndGzipBombIsCutAtTheDecodedCap) {
   server_.Route("/bomb", Reply{.body = bomb, .headers = {{"Content-Encoding", "gzip"}}});
   FetcherOptions options = TestOptions();
   options.max_body_bytes = 1'000'000;
-  auto results = FetchAll(io_, *Make(options), {Trusted(server_.Url("/gz")), Trusted(server_.Url("/bomb"))});
+  auto results =
+      FetchAll(io_, *Make(options), {Trusted(server_.Url("/gz")), Trusted(server_.Url("/bomb"))});
   ASSERT_TRUE(results[0].ok()) << results[0].error_message;
   EXPECT_EQ(results[0].body, "<p>compressed page</p>");
   EXPECT_EQ(results[1].error, FetchError::kTooLarge);
@@ -122,7 +127,8 @@ TEST_F(FetcherLimitsTest, GlobalConcurrencyIsNeverExceeded) {
 
 void ExpectGapsAtLeast(const std::vector<testing::RecordedRequest>& reqs, milliseconds least) {
   for (std::size_t i = 1; i < reqs.size(); ++i) {
-    EXPECT_GE(reqs[i].arrival - reqs[i - 1].arrival, least) << "between requests " << i - 1 << " and " << i;
+    EXPECT_GE(reqs[i].arrival - reqs[i - 1].arrival, least)
+        << "between requests " << i - 1 << " and " << i;
   }
 }
 
@@ -139,13 +145,15 @@ TEST_F(FetcherLimitsTest, PerHostDelayIsRespectedWhateverTheConcurrency) {
 }
 
 TEST_F(FetcherLimitsTest, RobotsTxtIsObeyedAndFetchedOncePerOrigin) {
-  server_.Route("/robots.txt", Reply{.body = "User-agent: *\nDisallow: /\n\nUser-agent: meetleak\nDisallow: /private\nAllow: /private/ok\n"});
+  server_.Route("/robots.txt", Reply{.body = "User-agent: *\nDisallow: /\n\nUser-agent: "
+                                             "meetleak\nDisallow: /private\nAllow: /private/ok\n"});
   server_.Route("/public", Reply{.body = "pub"});
   server_.Route("/private/ok", Reply{.body = "ok"});
   FetcherOptions options = TestOptions();
   options.respect_robots = true;
-  auto results = FetchAll(io_, *Make(options), {Trusted(server_.Url("/public")), Trusted(server_.Url("/private/x")),
-                                                 Trusted(server_.Url("/private/ok")), Trusted(server_.Url("/public?2"))});
+  auto results = FetchAll(io_, *Make(options),
+                          {Trusted(server_.Url("/public")), Trusted(server_.Url("/private/x")),
+                           Trusted(server_.Url("/private/ok")), Trusted(server_.Url("/public?2"))});
   EXPECT_TRUE(results[0].ok()) << results[0].error_message;
   EXPECT_EQ(results[1].error, FetchError::kRobots);
   EXPECT_NE(results[1].error_message.find("robots.txt"), std::string::npos);
@@ -162,7 +170,8 @@ TEST_F(FetcherLimitsTest, RobotsServerErrorDisallowsAndNotFoundAllows) {
   server_.Route("/page", Reply{.body = "p"});  // no robots.txt route: 404
   FetcherOptions options = TestOptions();
   options.respect_robots = true;
-  auto results = FetchAll(io_, *Make(options), {Trusted(failing.Url("/page")), Trusted(server_.Url("/page"))});
+  auto results =
+      FetchAll(io_, *Make(options), {Trusted(failing.Url("/page")), Trusted(server_.Url("/page"))});
   EXPECT_EQ(results[0].error, FetchError::kRobots);
   EXPECT_TRUE(failing.RequestsFor("/page").empty());
   EXPECT_TRUE(results[1].ok()) << results[1].error_message;
@@ -177,7 +186,8 @@ TEST_F(FetcherLimitsTest, CrawlDelayRaisesThePerHostDelay) {
   FetchAll(io_, *Make(options), Many("/p", 4));
   auto reqs = server_.Requests();
   ASSERT_EQ(reqs.size(), 5u);  // robots.txt, then the pages
-  ExpectGapsAtLeast(std::vector<testing::RecordedRequest>(reqs.begin() + 1, reqs.end()), milliseconds(280));
+  ExpectGapsAtLeast(std::vector<testing::RecordedRequest>(reqs.begin() + 1, reqs.end()),
+                    milliseconds(280));
 }
 
 TEST_F(FetcherLimitsTest, FiveHundredTransfersInFlight) {

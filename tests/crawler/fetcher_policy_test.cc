@@ -28,9 +28,9 @@ const Matcher& SharedMatcher() {
 class FetcherPolicyTest : public ::testing::Test {
  protected:
   std::unique_ptr<Fetcher> Make(FetcherOptions options = TestOptions()) {
-    return NewCurlFetcher(io_, options,
-                          [](std::string_view url) { return SharedMatcher().IsMeetingUrl(url); },
-                          &resolver_, &clock_);
+    return NewCurlFetcher(
+        io_, options, [](std::string_view url) { return SharedMatcher().IsMeetingUrl(url); },
+        &resolver_, &clock_);
   }
   boost::asio::io_context io_;
   CountingResolver resolver_{io_};
@@ -39,7 +39,8 @@ class FetcherPolicyTest : public ::testing::Test {
 };
 
 TEST_F(FetcherPolicyTest, FetchesATrustedUrl) {
-  server_.Route("/page", Reply{.body = "<p>hi</p>", .headers = {{"Content-Type", "text/html"}, {"ETag", "\"v1\""}}});
+  server_.Route("/page", Reply{.body = "<p>hi</p>",
+                               .headers = {{"Content-Type", "text/html"}, {"ETag", "\"v1\""}}});
   auto fetcher = Make();
   FetchResponse r = FetchOne(io_, *fetcher, Trusted(server_.Url("/page#frag")));
   ASSERT_TRUE(r.ok()) << r.error_message;
@@ -57,15 +58,16 @@ TEST_F(FetcherPolicyTest, FetchesATrustedUrl) {
 TEST_F(FetcherPolicyTest, RefusesZoomUrlsBeforeAnyResolverCall) {
   auto fetcher = Make();
   std::vector<FetchRequest> requests;
-  for (const char* url : {"https://zoom.us/j/85512345678?pwd=SeCrEt1",
-                          "https://us02web.zoom.us/j/85512345678?pwd=SeCrEt1",
-                          "http://acme-corp.zoom.us/s/85512345678?zak=SeCrEt1",
-                          "https://ZOOM.US./wc/join/85512345678",
-                          "https://zoom.com/my/someone", "https://events.zoomgov.com/j/123456789",
-                          "https://www.zoom.com.cn/j/123456789", "https://zoom.us:8443/",
-                          "https://example.org/out?u=https%3A%2F%2Fzoom.us%2Fj%2F85512345678%3Fpwd%3DSeCrEt1",
-                          "https://www.google.com/url?q=https://acme.zoom.us/j/85512345678",
-                          "http://links.example/zoommtg://zoom.us/join?confno=85512345678&pwd=SeCrEt1"}) {
+  for (const char* url :
+       {"https://zoom.us/j/85512345678?pwd=SeCrEt1",
+        "https://us02web.zoom.us/j/85512345678?pwd=SeCrEt1",
+        "http://acme-corp.zoom.us/s/85512345678?zak=SeCrEt1",
+        "https://ZOOM.US./wc/join/85512345678", "https://zoom.com/my/someone",
+        "https://events.zoomgov.com/j/123456789", "https://www.zoom.com.cn/j/123456789",
+        "https://zoom.us:8443/",
+        "https://example.org/out?u=https%3A%2F%2Fzoom.us%2Fj%2F85512345678%3Fpwd%3DSeCrEt1",
+        "https://www.google.com/url?q=https://acme.zoom.us/j/85512345678",
+        "http://links.example/zoommtg://zoom.us/join?confno=85512345678&pwd=SeCrEt1"}) {
     requests.push_back(Discovered(url));
     requests.push_back(Trusted(url));
   }
@@ -83,16 +85,20 @@ TEST_F(FetcherPolicyTest, LookAlikeHostsAreNotZoom) {
   resolver_.answers["notzoom.us"] = {"127.0.0.1"};
   auto fetcher = Make();
   for (const FetchResponse& r :
-       FetchAll(io_, *fetcher, {Discovered("http://zoom.us.evil.example/"), Discovered("http://notzoom.us/")})) {
-    EXPECT_EQ(r.error, FetchError::kRefusedGuard) << r.url;  // reached the guard: not refused as Zoom
+       FetchAll(io_, *fetcher,
+                {Discovered("http://zoom.us.evil.example/"), Discovered("http://notzoom.us/")})) {
+    EXPECT_EQ(r.error, FetchError::kRefusedGuard)
+        << r.url;  // reached the guard: not refused as Zoom
   }
   EXPECT_EQ(resolver_.calls, 2);
 }
 
 TEST_F(FetcherPolicyTest, RefusesNonHttpSchemes) {
   auto fetcher = Make();
-  for (const FetchResponse& r : FetchAll(io_, *fetcher, {Trusted("ftp://127.0.0.1/x"), Trusted("file:///etc/passwd"),
-                                                        Trusted("gopher://127.0.0.1/"), Trusted("not a url")})) {
+  for (const FetchResponse& r :
+       FetchAll(io_, *fetcher,
+                {Trusted("ftp://127.0.0.1/x"), Trusted("file:///etc/passwd"),
+                 Trusted("gopher://127.0.0.1/"), Trusted("not a url")})) {
     EXPECT_EQ(r.error, FetchError::kBadUrl) << r.url;
   }
 }
@@ -109,8 +115,10 @@ TEST_F(FetcherPolicyTest, DiscoveredNameResolvingToAnyPrivateAddressIsRefused) {
   resolver_.answers["intranet.example"] = {"93.184.216.34", "10.1.2.3"};
   resolver_.answers["sneaky.example"] = {"::ffff:127.0.0.1"};
   auto fetcher = Make();
-  auto results = FetchAll(io_, *fetcher, {Discovered("http://intranet.example:" + std::to_string(server_.port()) + "/"),
-                                          Discovered("http://sneaky.example/")});
+  auto results =
+      FetchAll(io_, *fetcher,
+               {Discovered("http://intranet.example:" + std::to_string(server_.port()) + "/"),
+                Discovered("http://sneaky.example/")});
   EXPECT_EQ(results[0].error, FetchError::kRefusedGuard);
   EXPECT_NE(results[0].error_message.find("10.1.2.3"), std::string::npos);
   EXPECT_EQ(results[1].error, FetchError::kRefusedGuard);
@@ -165,12 +173,14 @@ TEST_F(FetcherPolicyTest, RedirectLoopsAndLongChainsStop) {
   server_.Route("/a", Reply{.status = 302, .headers = {{"Location", "/b"}}});
   server_.Route("/b", Reply{.status = 302, .headers = {{"Location", "/a"}}});
   for (int i = 0; i < 10; ++i) {
-    server_.Route("/c" + std::to_string(i), Reply{.status = 302, .headers = {{"Location", "/c" + std::to_string(i + 1)}}});
+    server_.Route("/c" + std::to_string(i),
+                  Reply{.status = 302, .headers = {{"Location", "/c" + std::to_string(i + 1)}}});
   }
   FetcherOptions options = TestOptions();
   options.max_redirects = 3;
   auto fetcher = Make(options);
-  auto results = FetchAll(io_, *fetcher, {Discovered(server_.Url("/a"), true), Discovered(server_.Url("/c0"), true)});
+  auto results = FetchAll(
+      io_, *fetcher, {Discovered(server_.Url("/a"), true), Discovered(server_.Url("/c0"), true)});
   EXPECT_EQ(results[0].error, FetchError::kTooManyRedirects);
   EXPECT_EQ(results[1].error, FetchError::kTooManyRedirects);
   EXPECT_EQ(server_.RequestsFor("/c3").size(), 1u);
@@ -178,10 +188,13 @@ TEST_F(FetcherPolicyTest, RedirectLoopsAndLongChainsStop) {
 }
 
 TEST_F(FetcherPolicyTest, RedirectsToZoomOrOtherSchemesAreRefused) {
-  server_.Route("/to-zoom", Reply{.status = 302, .headers = {{"Location", "https://acme.zoom.us/j/85512345678?pwd=SeCrEt1"}}});
+  server_.Route("/to-zoom",
+                Reply{.status = 302,
+                      .headers = {{"Location", "https://acme.zoom.us/j/85512345678?pwd=SeCrEt1"}}});
   server_.Route("/to-ftp", Reply{.status = 302, .headers = {{"Location", "ftp://127.0.0.1/x"}}});
   auto fetcher = Make();
-  auto results = FetchAll(io_, *fetcher, {Trusted(server_.Url("/to-zoom")), Trusted(server_.Url("/to-ftp"))});
+  auto results =
+      FetchAll(io_, *fetcher, {Trusted(server_.Url("/to-zoom")), Trusted(server_.Url("/to-ftp"))});
   EXPECT_EQ(results[0].error, FetchError::kRefusedZoom);
   EXPECT_EQ(results[0].final_url.find("SeCrEt1"), std::string::npos);
   EXPECT_EQ(results[0].error_message.find("SeCrEt1"), std::string::npos);
@@ -191,10 +204,13 @@ TEST_F(FetcherPolicyTest, RedirectsToZoomOrOtherSchemesAreRefused) {
 
 TEST_F(FetcherPolicyTest, ConditionalGetGivesNotModified) {
   server_.Route("/feed", [](const testing::RecordedRequest& req) {
-    if (req.Header("if-none-match") == "\"v7\"" || req.Header("if-modified-since") == "Tue, 24 Nov 2026 08:00:00 GMT") {
+    if (req.Header("if-none-match") == "\"v7\"" ||
+        req.Header("if-modified-since") == "Tue, 24 Nov 2026 08:00:00 GMT") {
       return Reply{.status = 304, .headers = {{"ETag", "\"v7\""}}};
     }
-    return Reply{.body = "<rss/>", .headers = {{"ETag", "\"v7\""}, {"Last-Modified", "Tue, 24 Nov 2026 08:00:00 GMT"}}};
+    return Reply{
+        .body = "<rss/>",
+        .headers = {{"ETag", "\"v7\""}, {"Last-Modified", "Tue, 24 Nov 2026 08:00:00 GMT"}}};
   });
   auto fetcher = Make();
   FetchResponse first = FetchOne(io_, *fetcher, Trusted(server_.Url("/feed")));
@@ -224,7 +240,8 @@ TEST_F(FetcherPolicyTest, HttpErrorsAreClassified) {
 TEST_F(FetcherPolicyTest, RetryAfterIsWaitedForWithinThePass) {
   int calls = 0;
   server_.Route("/busy", [&calls](const testing::RecordedRequest&) {
-    return ++calls == 1 ? Reply{.status = 429, .headers = {{"Retry-After", "1"}}} : Reply{.body = "now"};
+    return ++calls == 1 ? Reply{.status = 429, .headers = {{"Retry-After", "1"}}}
+                        : Reply{.body = "now"};
   });
   FetcherOptions options = TestOptions();
   options.max_retries = 2;
@@ -240,12 +257,14 @@ TEST_F(FetcherPolicyTest, RetryAfterIsWaitedForWithinThePass) {
 
 TEST_F(FetcherPolicyTest, RetryAfterIsReportedNotWaitedForInARunOnce) {
   server_.Route("/busy", Reply{.status = 503, .headers = {{"Retry-After", "3600"}}});
-  server_.Route("/dated", Reply{.status = 429, .headers = {{"Retry-After", "Thu, 26 Nov 2026 12:40:00 GMT"}}});
+  server_.Route("/dated", Reply{.status = 429,
+                                .headers = {{"Retry-After", "Thu, 26 Nov 2026 12:40:00 GMT"}}});
   FetcherOptions options = TestOptions();
   options.max_retries = 3;
   options.wait_for_retry_after = false;
   auto fetcher = Make(options);
-  auto results = FetchAll(io_, *fetcher, {Trusted(server_.Url("/busy")), Trusted(server_.Url("/dated"))});
+  auto results =
+      FetchAll(io_, *fetcher, {Trusted(server_.Url("/busy")), Trusted(server_.Url("/dated"))});
   EXPECT_EQ(results[0].error, FetchError::kHttp);
   EXPECT_EQ(results[0].status, 503);
   EXPECT_EQ(results[0].attempts, 1);
@@ -264,11 +283,13 @@ TEST_F(FetcherPolicyTest, AHostsRetryAfterHoldsItsOtherUrlsInARunOnce) {
   auto results = FetchAll(io_, *fetcher, {Trusted(server_.Url("/a")), Trusted(server_.Url("/b"))});
   EXPECT_EQ(results[0].status, 429);
   EXPECT_EQ(results[1].error, FetchError::kHttp);
-  EXPECT_NE(results[1].error_message.find("not fetched"), std::string::npos) << results[1].error_message;
+  EXPECT_NE(results[1].error_message.find("not fetched"), std::string::npos)
+      << results[1].error_message;
   EXPECT_EQ(results[1].retry_at, results[0].retry_at);
   EXPECT_TRUE(server_.RequestsFor("/b").empty()) << "the host asked for quiet";
   clock_.Advance(std::chrono::minutes(11));
-  EXPECT_TRUE(FetchOne(io_, *fetcher, Trusted(server_.Url("/b"))).ok()) << "and gets asked again after";
+  EXPECT_TRUE(FetchOne(io_, *fetcher, Trusted(server_.Url("/b"))).ok())
+      << "and gets asked again after";
 }
 
 TEST_F(FetcherPolicyTest, ServerErrorsAreRetriedWithBackoffThenReported) {
@@ -296,8 +317,9 @@ TEST_F(FetcherPolicyTest, BehindAProxyTheGuardChecksWhatItCan) {
   FetcherOptions options = TestOptions();
   options.proxy = server_.Url("");
   auto fetcher = Make(options);
-  auto results = FetchAll(io_, *fetcher, {Discovered("http://public.test/page"), Discovered("http://10.0.0.5/"),
-                                          Discovered("http://inside.test/"), Discovered("http://[::1]:8080/")});
+  auto results = FetchAll(io_, *fetcher,
+                          {Discovered("http://public.test/page"), Discovered("http://10.0.0.5/"),
+                           Discovered("http://inside.test/"), Discovered("http://[::1]:8080/")});
   ASSERT_TRUE(results[0].ok()) << results[0].error_message;
   EXPECT_EQ(results[0].body, "via proxy");
   EXPECT_EQ(results[1].error, FetchError::kRefusedGuard);

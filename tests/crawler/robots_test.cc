@@ -73,7 +73,8 @@ TEST(RobotsTest, WildcardAndEndAnchor) {
 }
 
 TEST(RobotsTest, PercentEncodingIsNormalised) {
-  RobotsRules r = Rules("User-agent: *\nDisallow: /~joe/\nDisallow: /caf\xC3\xA9\nDisallow: /a%3cd\n");
+  RobotsRules r =
+      Rules("User-agent: *\nDisallow: /~joe/\nDisallow: /caf\xC3\xA9\nDisallow: /a%3cd\n");
   EXPECT_FALSE(r.IsAllowed("/%7Ejoe/index.html"));
   EXPECT_FALSE(r.IsAllowed("/caf%C3%A9/menu"));
   EXPECT_FALSE(r.IsAllowed("/a%3Cd"));
@@ -96,8 +97,9 @@ TEST(RobotsTest, RobotsTxtItselfIsAlwaysAllowed) {
 
 TEST(RobotsTest, CrawlDelayOfTheChosenGroup) {
   EXPECT_EQ(Rules("User-agent: *\nCrawl-delay: 2.5\n").crawl_delay(), milliseconds(2500));
-  EXPECT_EQ(Rules("User-agent: meetleak\nCrawl-delay: 1\nUser-agent: *\nCrawl-delay: 9\n").crawl_delay(),
-            milliseconds(1000));
+  EXPECT_EQ(
+      Rules("User-agent: meetleak\nCrawl-delay: 1\nUser-agent: *\nCrawl-delay: 9\n").crawl_delay(),
+      milliseconds(1000));
   EXPECT_FALSE(Rules("User-agent: *\nCrawl-delay: soon\n").crawl_delay().has_value());
 }
 
@@ -107,11 +109,11 @@ TEST(RobotsTest, OnlyTheFirst500KiBAreParsed) {
 }
 
 TEST(RobotsTest, FetchResultsMapPerRfc) {
-  EXPECT_TRUE(RobotsFromFetch(404, "", "meetleak").IsAllowed("/x"));     // 4xx: allow all
+  EXPECT_TRUE(RobotsFromFetch(404, "", "meetleak").IsAllowed("/x"));  // 4xx: allow all
   EXPECT_TRUE(RobotsFromFetch(403, "", "meetleak").IsAllowed("/x"));
-  EXPECT_FALSE(RobotsFromFetch(503, "", "meetleak").IsAllowed("/x"));    // 5xx: disallow
+  EXPECT_FALSE(RobotsFromFetch(503, "", "meetleak").IsAllowed("/x"));  // 5xx: disallow
   EXPECT_FALSE(RobotsFromFetch(429, "", "meetleak").IsAllowed("/x"));
-  EXPECT_FALSE(RobotsFromFetch(0, "", "meetleak").IsAllowed("/x"));      // unreachable
+  EXPECT_FALSE(RobotsFromFetch(0, "", "meetleak").IsAllowed("/x"));  // unreachable
   EXPECT_FALSE(RobotsFromFetch(200, "User-agent: *\nDisallow: /x", "meetleak").IsAllowed("/x"));
 }
 

@@ -30,8 +30,9 @@ TEST(TestServerTest, RecordsRequestsAndRoutesByPathOrFullTarget) {
   server.Route("/a?special=1", Reply{.status = 201, .body = "target"});
   boost::asio::io_context io;
   auto fetcher = NewCurlFetcher(io, testing::TestOptions(), nullptr);
-  auto results = testing::FetchAll(io, *fetcher, {testing::Trusted(server.Url("/a?x=2")),
-                                                  testing::Trusted(server.Url("/a?special=1"))});
+  auto results = testing::FetchAll(
+      io, *fetcher,
+      {testing::Trusted(server.Url("/a?x=2")), testing::Trusted(server.Url("/a?special=1"))});
   EXPECT_EQ(results[0].body, "path");
   EXPECT_EQ(results[1].status, 201);
   auto reqs = server.Requests();

@@ -1,6 +1,15 @@
 #include "tests/support/test_server.h"
 
+// clang-format off
+#include "crawler/asio.h"  // first: Beast includes Asio (see crawler/asio.h)
+// clang-format on
+
 #include <atomic>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/zlib/deflate_stream.hpp>
+#include <boost/crc.hpp>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -10,13 +19,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/zlib/deflate_stream.hpp>
-#include <boost/crc.hpp>
-
-#include "crawler/asio.h"
 #include "tests/support/temp_dir.h"
 
 namespace meetleak::testing {
@@ -43,11 +45,11 @@ const CertFiles& Certificates() {
   static const CertFiles files = [] {
     static TempDir dir;
     CertFiles f{(dir.path() / "cert.pem").string(), (dir.path() / "key.pem").string()};
-    ProgramResult r = RunProgram(
-        {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f.key, "-out", f.cert, "-days", "2",
-         "-subj", "/CN=meetleak test server", "-addext",
-         "subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost"});
+    ProgramResult r =
+        RunProgram({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f.key, "-out", f.cert,
+                    "-days", "2", "-subj", "/CN=meetleak test server", "-addext",
+                    "subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost"});
     if (r.exit_code != 0) throw std::runtime_error("openssl req failed: " + r.err);
     return f;
   }();

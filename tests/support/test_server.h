@@ -36,17 +36,17 @@ struct Reply {
   int status = 200;
   std::string body{};
   std::vector<std::pair<std::string, std::string>> headers{};  // besides Content-Length
-  std::chrono::milliseconds delay{0};        // wait before answering
-  std::size_t drip_bytes = 0;                // > 0: body sent this many bytes at a time …
-  std::chrono::milliseconds drip_every{0};   // … with this pause between pieces
-  bool close_mid_body = false;               // announce the whole length, send half, close
-  bool gzip = false;                         // body sent gzip-compressed (Content-Encoding)
-  std::string hold{};                        // non-empty: answer only after Release(hold)
+  std::chrono::milliseconds delay{0};                          // wait before answering
+  std::size_t drip_bytes = 0;               // > 0: body sent this many bytes at a time …
+  std::chrono::milliseconds drip_every{0};  // … with this pause between pieces
+  bool close_mid_body = false;              // announce the whole length, send half, close
+  bool gzip = false;                        // body sent gzip-compressed (Content-Encoding)
+  std::string hold{};                       // non-empty: answer only after Release(hold)
 };
 
 struct RecordedRequest {
   std::string method;
-  std::string target;  // as sent: path and query
+  std::string target;                                        // as sent: path and query
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::chrono::steady_clock::time_point arrival;
   int in_flight = 0;   // requests being handled at arrival, this one included
