@@ -8,6 +8,7 @@ struct Crawler::SourceRun {
   CrawlTarget target;
   int pending = 0;            // documents reached from the source, not yet delivered
   bool own_done = false;
+  bool incomplete = false;    // a document of it was cancelled: never finished
   CrawledDocument own;        // held back until pending == 0
 };
 
@@ -75,7 +76,11 @@ void Crawler::Start(std::vector<CrawlTarget> targets) {
   Pump();
 }
 
-void Crawler::Stop() { stopping_ = true; }
+void Crawler::Stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  fetcher_.CancelWaiting();  // what has not started will not be; transfers finish
+}
 
 void Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
                       bool sitemap_child) {
@@ -135,6 +140,14 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
 }
 
 void Crawler::OnFetched(const Job& job, FetchResponse r) {
+  if (r.error == FetchError::kCancelled) {
+    // Never read: not a document. Its source is left unfinished, so its own
+    // state is not committed and the next pass reads everything again.
+    job.run->incomplete = true;
+    if (!job.is_source) --job.run->pending;
+    if (progress_) progress_(stats_);
+    return;
+  }
   CrawledDocument doc;
   Document parsed;
   bool have_body = false;
@@ -207,7 +220,7 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
 }
 
 void Crawler::Finish(const std::shared_ptr<SourceRun>& run) {
-  if (!run->own_done || run->pending > 0) return;
+  if (!run->own_done || run->pending > 0 || run->incomplete) return;
   run->own_done = false;  // deliver once
   ++stats_.sources_done;
   sink_.OnSourceDone(std::move(run->own));

@@ -78,6 +78,19 @@ class CurlFetcher : public Fetcher {
     Admit(ref);
   }
 
+  void CancelWaiting() override {
+    std::vector<std::uint64_t> waiting;
+    for (const auto& [id, job] : jobs_)
+      if (!job->transfer && !job->is_robots) waiting.push_back(id);
+    for (std::uint64_t id : waiting) {
+      std::unique_ptr<Job> job = std::move(jobs_.extract(id).mapped());
+      if (job->holds_slot) limiter_.Finished(job->slot_host);
+      job->response.error = FetchError::kCancelled;
+      job->response.error_message = SafeUrl(job->url) + ": cancelled";
+      Deliver(*job);
+    }
+  }
+
   void CancelAll() override {
     auto jobs = std::move(jobs_);
     jobs_.clear();

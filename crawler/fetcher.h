@@ -109,6 +109,10 @@ class Fetcher {
   virtual void Fetch(FetchRequest request, Handler done) = 0;
   // Abort every queued and running transfer (their handlers get kCancelled).
   virtual void CancelAll() = 0;
+  // Cancel the requests that are not transferring yet (waiting for a host
+  // slot, a delay, robots.txt, a resolver or a retry); running transfers
+  // finish. Their handlers get kCancelled. Used to stop a pass promptly.
+  virtual void CancelWaiting() = 0;
 };
 
 }  // namespace meetleak
