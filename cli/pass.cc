@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "crawler/asio.h"
 #include "crawler/curl_fetcher.h"
@@ -37,6 +38,17 @@ Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(
       io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); });
   Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency);
+  // Parsing and matching run on worker threads while this thread keeps the
+  // transfers and the DB writes going.
+  boost::asio::thread_pool workers(std::max(1u, std::thread::hardware_concurrency()));
+  auto work_guard = std::make_shared<decltype(boost::asio::make_work_guard(io))>(
+      boost::asio::make_work_guard(io));
+  crawler.set_offload([&](std::function<void()> work, std::function<void()> then) {
+    boost::asio::post(workers, [&io, work = std::move(work), then = std::move(then), work_guard] {
+      work();
+      boost::asio::post(io, then);
+    });
+  });
   PassSummary summary;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -77,6 +89,7 @@ Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
   int sources_logged = 0;
   auto stop_when_idle = [&] {
     if (!crawler.idle()) return;
+    work_guard->reset();
     signals.cancel();
     ticker.cancel();
   };

@@ -120,13 +120,24 @@ class Crawler {
   const CrawlStats& stats() const { return stats_; }
   void set_progress(std::function<void(const CrawlStats&)> f) { progress_ = std::move(f); }
 
+  // Where parsing and matching run. By default on the calling thread; an
+  // offload runs `work` elsewhere (any thread: it touches only the body, the
+  // Matcher and the Inventory) and must then run `then` back on the
+  // fetcher's thread. Sink calls always happen on the fetcher's thread.
+  using Offload = std::function<void(std::function<void()> work, std::function<void()> then)>;
+  void set_offload(Offload offload) { offload_ = std::move(offload); }
+
  private:
   struct SourceRun;
   struct Job;
+  struct Scanned;
   void Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
                bool sitemap_child);
   void Pump();
   void OnFetched(const Job& job, FetchResponse response);
+  void Scan(const std::string& url, const std::string& source_url, std::string_view kind,
+            Scanned* scanned) const;
+  void OnScanned(const Job& job, Scanned scanned);
   void FollowLinks(const Job& job, const Document& parsed, CrawledDocument* doc);
   void Finish(const std::shared_ptr<SourceRun>& run);
 
@@ -141,6 +152,7 @@ class Crawler {
   std::unordered_set<std::string> seen_;
   CrawlStats stats_;
   std::function<void(const CrawlStats&)> progress_;
+  Offload offload_;
 };
 
 }  // namespace meetleak
