@@ -1,5 +1,7 @@
 #include "cli/pass.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,8 +16,6 @@
 namespace meetleak::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-
 std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, double secs) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
@@ -27,10 +27,53 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
 
 }  // namespace
 
-bool StopRequested() { return g_stop.load(); }
-void RequestStop() { g_stop = true; }
+StopSignals::StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every later thread
+  std::thread([this] { WaitLoop(); }).detach();
+}
 
-Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
+void StopSignals::WaitLoop() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (++signals_seen_ >= 2) {
+      static const char kMsg[] = "\nmeetleak: second signal: exiting now\n";
+      (void)!write(2, kMsg, sizeof kMsg - 1);
+      std::_Exit(exit_code_.load());
+    }
+    static const char kMsg[] =
+        "\nmeetleak: stopping: finishing the documents in flight (signal again to exit at once)\n";
+    (void)!write(2, kMsg, sizeof kMsg - 1);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (io_ != nullptr && stop_) {
+      boost::asio::post(*io_, [stop = stop_] {
+        if (*stop) (*stop)();
+      });
+    }
+  }
+}
+
+void StopSignals::OnStop(boost::asio::io_context* io, std::function<void()> stop) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stop_) *stop_ = nullptr;  // a stop already posted for the old phase does nothing
+  io_ = io;
+  stop_ = stop ? std::make_shared<std::function<void()>>(std::move(stop)) : nullptr;
+  if (io_ != nullptr && stop_ && signals_seen_ > 0) {
+    boost::asio::post(*io_, [s = stop_] {
+      if (*s) (*s)();
+    });
+  }
+}
+
+Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory& inventory,
                             std::vector<CrawlTarget> targets, const PassOptions& options,
                             StoreSink& sink) {
   boost::asio::io_context io;
@@ -55,25 +98,10 @@ Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  int signals_seen = 0;
-  std::function<void(const boost::system::error_code&, int)> on_signal =
-      [&](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        g_stop = true;
-        if (++signals_seen >= 2) {
-          // Second signal: leave now. Committed transactions are durable and
-          // SQLite rolls back the rest, so the DB stays intact.
-          std::cerr << "\nmeetleak: second signal: exiting now\n";
-          std::_Exit(crawler.stats().company_refs > 0 ? 1 : 0);
-        }
-        std::cerr << "\nmeetleak: stopping: finishing the documents in flight "
-                     "(signal again to exit at once)\n";
-        summary.interrupted = true;
-        crawler.Stop();
-        signals.async_wait(on_signal);
-      };
-  signals.async_wait(on_signal);
+  signals.OnStop(&io, [&] {
+    summary.interrupted = true;
+    crawler.Stop();
+  });
   sink.set_on_error([&] { crawler.Stop(); });
 
   const bool tty = options.progress && !ctx.options().quiet && isatty(2);
@@ -90,10 +118,10 @@ Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
   auto stop_when_idle = [&] {
     if (!crawler.idle()) return;
     work_guard->reset();
-    signals.cancel();
     ticker.cancel();
   };
   crawler.set_progress([&](const CrawlStats& s) {
+    signals.set_exit_code(s.company_refs > 0 ? 1 : 0);
     stop_when_idle();
     if (!tty && options.progress && !ctx.options().quiet && s.sources_done > sources_logged) {
       sources_logged = s.sources_done;
@@ -104,6 +132,7 @@ Result<PassSummary> RunPass(Context& ctx, const Inventory& inventory,
   crawler.Start(std::move(targets));
   stop_when_idle();
   io.run();
+  signals.Clear();
   if (tty) std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K\n";
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());
   MEETLEAK_RETURN_IF_ERROR(sink.error());

@@ -60,24 +60,23 @@ Result<int> OpenLeaksSeenSince(LeakStore& store, Clock::TimePoint since) {
 }
 
 // Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
-void SleepUntil(Clock::TimePoint wake) {
+void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
   auto now = SystemClock()->Now();
   wake = std::min(wake, now + std::chrono::hours(1));
-  if (wake <= now) return;
+  if (wake <= now || signals.stop_requested()) return;
   boost::asio::io_context io;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::system_timer timer(io, wake);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) timer.cancel(), RequestStop();
-  });
-  timer.async_wait([&](const boost::system::error_code&) { signals.cancel(); });
+  signals.OnStop(&io, [&] { timer.cancel(); });
+  timer.async_wait([](const boost::system::error_code&) {});
   io.run();
+  signals.Clear();
 }
 
 Result<int> Run(Context& ctx, const RunArgs& args) {
   if (!ctx.has_config()) return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
   if (ctx.config().sources.empty())
     return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
+  StopSignals signals;  // first: before any thread starts
   Result<std::unique_ptr<RunLock>> lock = RunLock::Acquire(ctx.db_path().string());
   if (!lock.ok()) return lock.status();
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
@@ -91,9 +90,9 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
 
   bool saw_open = false, any_pass_read = false, any_pass = false;
   std::optional<Clock::TimePoint> next_due;
-  for (bool first = true; first || (!args.once && !StopRequested()); first = false) {
-    if (!first) SleepUntil(next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
-    if (StopRequested()) break;
+  for (bool first = true; first || (!args.once && !signals.stop_requested()); first = false) {
+    if (!first) SleepUntil(signals, next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
+    if (signals.stop_requested()) break;
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
     Result<std::vector<ScheduledSource>> sources = Schedule(ctx.store());
@@ -113,17 +112,20 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     StoreSink sink(&ctx.store(), ctx.config().allow, intervals, /*collect=*/false);
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
     const Clock::TimePoint pass_start = SystemClock()->Now() - std::chrono::seconds(1);
-    Result<PassSummary> pass = RunPass(ctx, *inventory, targets, options, sink);
+    Result<PassSummary> pass = RunPass(ctx, signals, *inventory, targets, options, sink);
     if (!pass.ok()) return pass.status();
     any_pass = true;
     // Exit 3 only when every source of the pass was tried and failed (an
     // interrupted pass leaves some untried: that is not "nothing read").
     any_pass_read = any_pass_read || sink.failed_sources().size() < targets.size();
-    if (auto after = Schedule(ctx.store()); after.ok())
-      next_due = PlanPoll(*after, SystemClock()->Now(), false).next_due;
+    if (auto after = Schedule(ctx.store()); after.ok()) {
+      SchedulePlan again = PlanPoll(*after, SystemClock()->Now(), false);
+      next_due = again.due.empty() ? again.next_due : SystemClock()->Now();
+    }
     Result<int> open = OpenLeaksSeenSince(ctx.store(), pass_start);
     if (!open.ok()) return open.status();
     saw_open = saw_open || *open > 0;
+    signals.set_exit_code(saw_open ? 1 : 0);
     if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, /*dry_run=*/false));
     if (!ctx.options().quiet)
       std::cerr << "meetleak: pass done: " << sink.sources_ok() << "/" << targets.size()

@@ -138,7 +138,8 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     target.conditional = false;
     target.watch_list = false;
     target.allow_private_addresses = args.allow_private;
-    MEETLEAK_RETURN_IF_ERROR(RunPass(ctx, *inventory, {target}, options, sink).status());
+    StopSignals signals;
+    MEETLEAK_RETURN_IF_ERROR(RunPass(ctx, signals, *inventory, {target}, options, sink).status());
   } else {
     std::string url;
     Result<std::string> body = ReadTarget(args.target, &url);

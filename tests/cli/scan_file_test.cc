@@ -194,6 +194,25 @@ TEST_F(ScanFileTest, ReadsStdin) {
   EXPECT_EQ(j["findings"][0]["owner"], nullptr);  // no security_contact configured
 }
 
+TEST_F(ScanFileTest, ALocalFeedIsParsedByKindAndCarriesEntryUrls) {
+  auto feed = dir_.Write("feed.xml", R"(<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:t</id>
+<entry><title>one</title><id>urn:1</id><link href="https://events.example/1"/>
+<content type="html">&lt;a href="https://acme-corp.zoom.us/j/85512345678"&gt;join&lt;/a&gt;</content></entry>
+<entry><title>two</title><id>urn:2</id><link href="https://events.example/2"/>
+<summary>Meeting ID: 855 1234 5680</summary></entry>
+</feed>)");
+  ProgramResult r = Meetleak({"scan", feed.string(), "--inventory", "meetings.csv", "--format",
+                              "json", "--no-store"});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  nlohmann::json j = Json(r);
+  ASSERT_EQ(FindingsFor(j, "85512345678").size(), 1u) << r.out;
+  EXPECT_EQ(FindingsFor(j, "85512345678")[0]["entry_url"], "https://events.example/1");
+  EXPECT_EQ(FindingsFor(j, "85512345678")[0]["page_url"], "file://" + feed.string());
+  ASSERT_EQ(FindingsFor(j, "85512345680").size(), 1u);
+  EXPECT_EQ(FindingsFor(j, "85512345680")[0]["entry_url"], "https://events.example/2");
+}
+
 TEST_F(ScanFileTest, NoCompanyReferenceExitsZeroAndWarnsWithoutInventory) {
   ProgramResult r = Meetleak({"scan", "-", "--no-store"}, "https://zoom.us/j/91234567890");
   EXPECT_EQ(r.exit_code, 0) << r.err;

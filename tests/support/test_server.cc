@@ -129,6 +129,7 @@ struct TestServer::Impl {
     RecordedRequest r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
+    r.body = req.body();
     for (const auto& field : req) {
       auto name = field.name_string();
       auto value = field.value();

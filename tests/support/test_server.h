@@ -51,6 +51,7 @@ struct RecordedRequest {
   std::chrono::steady_clock::time_point arrival;
   int in_flight = 0;   // requests being handled at arrival, this one included
   int connection = 0;  // 1, 2, … in order of acceptance
+  std::string body;    // the request body (POSTs)
   std::string Header(std::string_view lower_name) const;  // "" when absent
 };
 
