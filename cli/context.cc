@@ -19,6 +19,28 @@ Result<std::string> ReadTextFile(const fs::path& path) {
   return ss.str();
 }
 
+Result<InventoryFiles> ReadInventoryFiles(const fs::path& meetings, const fs::path& links) {
+  InventoryFiles files;
+  std::string errors;
+  auto add_error = [&errors](const Status& s) { errors += (errors.empty() ? "" : "\n") + s.message(); };
+  if (!meetings.empty()) {
+    Result<std::string> text = ReadTextFile(meetings);
+    auto rows = text.ok() ? Inventory::ParseMeetingsCsv(*text, meetings.string())
+                          : Result<std::vector<InventoryMeeting>>(text.status());
+    if (rows.ok()) files.meetings = std::move(*rows);
+    else add_error(rows.status());
+  }
+  if (!links.empty()) {
+    Result<std::string> text = ReadTextFile(links);
+    auto rows = text.ok() ? Inventory::ParseLinksCsv(*text, links.string())
+                          : Result<std::vector<PersonalLink>>(text.status());
+    if (rows.ok()) files.links = std::move(*rows);
+    else add_error(rows.status());
+  }
+  if (!errors.empty()) return Status::InvalidInput(errors);
+  return files;
+}
+
 Result<ReportFormat> ParseFormat(const std::string& name) {
   if (name == "text") return ReportFormat::kText;
   if (name == "json") return ReportFormat::kJson;

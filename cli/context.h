@@ -60,6 +60,16 @@ class Context {
 // Reads a whole file; kInvalidInput "PATH: cannot read: reason" when it cannot.
 Result<std::string> ReadTextFile(const std::filesystem::path& path);
 
+// The rows of a meetings CSV and/or a personal-links CSV ("" = not given:
+// nullopt). Every bad line of both files is listed in one kInvalidInput
+// Status (one "file:line: reason" per line); an unreadable file is named.
+struct InventoryFiles {
+  std::optional<std::vector<InventoryMeeting>> meetings;
+  std::optional<std::vector<PersonalLink>> links;
+};
+Result<InventoryFiles> ReadInventoryFiles(const std::filesystem::path& meetings,
+                                          const std::filesystem::path& links);
+
 // Parses "text|json|csv|html|sarif"; kInvalidInput for anything else.
 Result<ReportFormat> ParseFormat(const std::string& name);
 

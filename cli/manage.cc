@@ -18,22 +18,10 @@ Status CheckFormat(const std::string& format, std::initializer_list<const char*>
 
 Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
                             const std::string& links_path) {
-  std::optional<std::vector<InventoryMeeting>> meetings;
-  std::optional<std::vector<PersonalLink>> links;
-  std::string errors;
-  Result<std::string> text = ReadTextFile(meetings_path);
-  if (!text.ok()) return text.status();
-  auto m = Inventory::ParseMeetingsCsv(*text, meetings_path);
-  if (m.ok()) meetings = std::move(*m);
-  else errors = m.status().message();
-  if (!links_path.empty()) {
-    Result<std::string> ltext = ReadTextFile(links_path);
-    if (!ltext.ok()) return ltext.status();
-    auto l = Inventory::ParseLinksCsv(*ltext, links_path);
-    if (l.ok()) links = std::move(*l);
-    else errors += (errors.empty() ? "" : "\n") + l.status().message();
-  }
-  if (!errors.empty()) return Status::InvalidInput(errors + "\nnothing was imported");
+  Result<InventoryFiles> files = ReadInventoryFiles(meetings_path, links_path);
+  if (!files.ok()) return Status::InvalidInput(files.status().message() + "\nnothing was imported");
+  std::optional<std::vector<InventoryMeeting>> meetings = std::move(files->meetings);
+  std::optional<std::vector<PersonalLink>> links = std::move(files->links);
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
   size_t nm = meetings->size(), nl = links ? links->size() : 0;
   MEETLEAK_RETURN_IF_ERROR(ctx.store().ReplaceInventory(std::move(meetings), std::move(links)));
@@ -74,20 +62,8 @@ Result<int> CheckConfig(Context& ctx) {
   if (!ctx.has_config())
     return Status::InvalidInput("no config: pass --config FILE or create ./meetleak.toml");
   const Config& c = ctx.config();
-  std::string errors;
-  for (const auto& [path, parse] :
-       {std::pair{c.inventory, true}, std::pair{c.personal_links, false}}) {
-    if (path.empty()) continue;
-    Result<std::string> text = ReadTextFile(path);
-    if (!text.ok()) {
-      errors += (errors.empty() ? "" : "\n") + text.status().message();
-      continue;
-    }
-    Status s = parse ? Inventory::ParseMeetingsCsv(*text, path.string()).status()
-                     : Inventory::ParseLinksCsv(*text, path.string()).status();
-    if (!s.ok()) errors += (errors.empty() ? "" : "\n") + s.message();
-  }
-  if (!errors.empty()) return Status::InvalidInput(errors);
+  Result<InventoryFiles> files = ReadInventoryFiles(c.inventory, c.personal_links);
+  if (!files.ok()) return files.status();
   std::cout << c.file.string() << ": OK\n"
             << "database: " << ctx.db_path().string() << "\n"
             << "company domains: " << c.zoom_domains.size() << ", allow entries: "

@@ -30,24 +30,10 @@ Result<Inventory> ScanInventory(Context& ctx, const ScanArgs& args, bool have_st
     if (!inv.ok()) return inv.status();
     stored = std::move(*inv);
   }
-  std::vector<InventoryMeeting> meetings = stored.meetings();
-  std::vector<PersonalLink> links = stored.personal_links();
-  std::string errors;
-  if (!args.inventory.empty()) {
-    Result<std::string> text = ReadTextFile(args.inventory);
-    if (!text.ok()) return text.status();
-    auto rows = Inventory::ParseMeetingsCsv(*text, args.inventory);
-    if (rows.ok()) meetings = std::move(*rows);
-    else errors = rows.status().message();
-  }
-  if (!args.personal_links.empty()) {
-    Result<std::string> text = ReadTextFile(args.personal_links);
-    if (!text.ok()) return text.status();
-    auto rows = Inventory::ParseLinksCsv(*text, args.personal_links);
-    if (rows.ok()) links = std::move(*rows);
-    else errors += (errors.empty() ? "" : "\n") + rows.status().message();
-  }
-  if (!errors.empty()) return Status::InvalidInput(errors);
+  Result<InventoryFiles> files = ReadInventoryFiles(args.inventory, args.personal_links);
+  if (!files.ok()) return files.status();
+  std::vector<InventoryMeeting> meetings = files->meetings.value_or(stored.meetings());
+  std::vector<PersonalLink> links = files->links.value_or(stored.personal_links());
   Inventory inv = Inventory::FromRows(std::move(meetings), std::move(links));
   std::vector<std::string> domains = ctx.config().zoom_domains;
   domains.insert(domains.end(), args.company_domains.begin(), args.company_domains.end());
