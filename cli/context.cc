@@ -22,21 +22,20 @@ Result<std::string> ReadTextFile(const fs::path& path) {
 Result<InventoryFiles> ReadInventoryFiles(const fs::path& meetings, const fs::path& links) {
   InventoryFiles files;
   std::string errors;
-  auto add_error = [&errors](const Status& s) { errors += (errors.empty() ? "" : "\n") + s.message(); };
-  if (!meetings.empty()) {
-    Result<std::string> text = ReadTextFile(meetings);
-    auto rows = text.ok() ? Inventory::ParseMeetingsCsv(*text, meetings.string())
-                          : Result<std::vector<InventoryMeeting>>(text.status());
-    if (rows.ok()) files.meetings = std::move(*rows);
-    else add_error(rows.status());
-  }
-  if (!links.empty()) {
-    Result<std::string> text = ReadTextFile(links);
-    auto rows = text.ok() ? Inventory::ParseLinksCsv(*text, links.string())
-                          : Result<std::vector<PersonalLink>>(text.status());
-    if (rows.ok()) files.links = std::move(*rows);
-    else add_error(rows.status());
-  }
+  // Reads and parses one file into `out`, or adds its errors to `errors`.
+  auto read = [&errors](const fs::path& path, auto parse, auto& out) {
+    if (path.empty()) return;
+    Result<std::string> text = ReadTextFile(path);
+    Status status = text.status();
+    if (text.ok()) {
+      auto rows = parse(*text, path.string());
+      if (rows.ok()) return void(out = std::move(*rows));
+      status = rows.status();
+    }
+    errors += (errors.empty() ? "" : "\n") + status.message();
+  };
+  read(meetings, Inventory::ParseMeetingsCsv, files.meetings);
+  read(links, Inventory::ParseLinksCsv, files.links);
   if (!errors.empty()) return Status::InvalidInput(errors);
   return files;
 }
