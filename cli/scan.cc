@@ -131,7 +131,9 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     Result<std::string> body = ReadTarget(args.target, &url);
     if (!body.ok()) return body.status();
     Matcher matcher;
-    CrawledDocument doc = ScanDocument(matcher, *inventory, *body, "", url, url);
+    // A document in hand follows no link, so a page is not parsed for any.
+    CrawledDocument doc = ScanDocument(matcher, *inventory, *body, "", url, url, "auto", nullptr,
+                                       ParseOptions{.html_structure = false});
     sink.OnSourceDone(std::move(doc));
   }
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());

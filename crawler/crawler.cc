@@ -116,7 +116,8 @@ void Crawler::Pump() {
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
                              std::string_view body, std::string_view content_type,
                              const std::string& url, const std::string& source_url,
-                             std::string_view kind, Document* parsed) {
+                             std::string_view kind, Document* parsed,
+                             const ParseOptions& options) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = RedactSecrets(url);
@@ -125,13 +126,16 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   doc.body_hash = BodyHashHex(body);
   Document local;
   Document& d = parsed != nullptr ? *parsed : local;
-  d = ParseDocument(body, ForcedContentType(kind, content_type), url);
+  d = ParseDocument(body, ForcedContentType(kind, content_type), url, options);
   doc.kind = std::string(ToString(d.kind));
   for (const std::string& w : d.warnings) doc.warnings.push_back(RedactSecrets(w));
   std::vector<RefOccurrence> occurrences;
-  for (const Segment& s : d.segments)
-    for (MeetingRef& ref : matcher.Find(s.text, &inventory))
-      occurrences.push_back({std::move(ref), RedactSecrets(s.entry_url)});
+  // A page's text, attribute and script segments are parts of its body: the
+  // body alone is matched, so each occurrence counts once.
+  const std::size_t matched = d.kind == DocumentKind::kHtml ? 1 : d.segments.size();
+  for (std::size_t i = 0; i < matched; ++i)
+    for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory))
+      occurrences.push_back({std::move(ref), RedactSecrets(d.segments[i].entry_url)});
   doc.refs = MergeOnPage(occurrences, inventory);
   return doc;
 }
@@ -145,12 +149,13 @@ struct Crawler::Scanned {
 
 // Parsing and matching: pure, so it may run on another thread.
 void Crawler::Scan(const std::string& url, const std::string& source_url, std::string_view kind,
-                   Scanned* s) const {
+                   const ParseOptions& options, Scanned* s) const {
   const FetchResponse& r = s->response;
   CrawledDocument& doc = s->doc;
   if (r.ok() && !r.not_modified) {
     doc = ScanDocument(matcher_, inventory_, r.body, r.content_type,
-                       r.final_url.empty() ? r.url : r.final_url, source_url, kind, &s->parsed);
+                       r.final_url.empty() ? r.url : r.final_url, source_url, kind, &s->parsed,
+                       options);
     s->have_body = true;
   } else {
     doc.page_url = RedactSecrets(r.final_url.empty() ? url : r.final_url);
@@ -183,8 +188,10 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
   auto scanned = std::make_shared<Scanned>();
   scanned->response = std::move(r);
   std::string kind = job.is_source ? job.run->target.kind : "auto";
-  auto work = [this, scanned, url = job.url, source = job.run->target.url, kind] {
-    Scan(url, source, kind, scanned.get());
+  // A page's links are read only when they lead somewhere (same-host depth).
+  ParseOptions options{.html_structure = job.depth > 0};
+  auto work = [this, scanned, url = job.url, source = job.run->target.url, kind, options] {
+    Scan(url, source, kind, options, scanned.get());
   };
   auto then = [this, job, scanned] {
     --outstanding_;

@@ -98,11 +98,17 @@ struct CrawlStats {
 // Parses and matches a document already in hand (a file, stdin, a fetched
 // body): outcome kFetched, `url` as page_url (redacted), every reference
 // merged per key and classified. `kind` "page" forces HTML. When `parsed` is
-// given it receives the parsed document (for its links). No I/O.
+// given it receives the parsed document (for its links); `options` say
+// whether a page's links are wanted at all. No I/O.
+//
+// The matcher reads the whole decoded body (segments[0]): detection never
+// depends on the parse. A feed's entry segments are matched too, so each
+// reference found in an entry carries that entry's URL.
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
                              std::string_view body, std::string_view content_type,
                              const std::string& url, const std::string& source_url,
-                             std::string_view kind = "auto", Document* parsed = nullptr);
+                             std::string_view kind = "auto", Document* parsed = nullptr,
+                             const ParseOptions& options = {});
 
 class Crawler {
  public:
@@ -136,7 +142,7 @@ class Crawler {
   void Pump();
   void OnFetched(const Job& job, FetchResponse response);
   void Scan(const std::string& url, const std::string& source_url, std::string_view kind,
-            Scanned* scanned) const;
+            const ParseOptions& options, Scanned* scanned) const;
   void OnScanned(const Job& job, Scanned scanned);
   void FollowLinks(const Job& job, const Document& parsed, CrawledDocument* doc);
   void Finish(const std::shared_ptr<SourceRun>& run);

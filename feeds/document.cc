@@ -58,7 +58,8 @@ std::string_view ToString(DocumentKind kind) {
   return "text";
 }
 
-Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url) {
+Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url,
+                       const ParseOptions& options) {
   Document doc;
   feeds_internal::DecodedBody decoded = feeds_internal::DecodeToUtf8(body, content_type, &doc.warnings);
   doc.charset = decoded.charset;
@@ -75,7 +76,8 @@ Document ParseDocument(std::string_view body, std::string_view content_type, std
       if (!feeds_internal::ParseJsonFeed(text, url, &doc)) doc.kind = DocumentKind::kText;
       break;
     case ParserChoice::kHtml:
-      ParseHtml(text, url, &doc);
+      if (options.html_structure) ParseHtml(text, url, &doc);
+      else doc.kind = DocumentKind::kHtml;
       break;
     case ParserChoice::kText:
       doc.kind = DocumentKind::kText;

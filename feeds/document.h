@@ -3,7 +3,8 @@
 //
 //   Document doc = ParseDocument(body, "text/html; charset=iso-8859-1",
 //                                "https://example.org/events/");
-//   for (const Segment& s : doc.segments) matcher.Find(s.text, &inventory);
+//   matcher.Find(doc.segments[0].text, &inventory);   // the whole body
+//   for (const Link& link : doc.links) …               // structure: where to go next
 //
 // ParseDocument never throws and never fails: a malformed body yields what
 // could be recovered plus a warning in `warnings` (like feedparser's "bozo").
@@ -72,7 +73,16 @@ struct Document {
 // "file:///…" or "stdin:"). The kind comes from the Content-Type, then is
 // sniffed from the content; the charset from the Content-Type, BOM, XML
 // declaration or <meta charset>; invalid sequences become U+FFFD.
-Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url);
+struct ParseOptions {
+  // False: an HTML page is only decoded and recognised — segments[0], kind
+  // and charset, no links and no text segments — which is all a caller needs
+  // when it follows no link from the page (its matcher reads the body). Feeds
+  // and sitemaps are always parsed whole.
+  bool html_structure = true;
+};
+
+Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url,
+                       const ParseOptions& options = {});
 
 std::string_view ToString(DocumentKind kind);  // "html", "rss", "rdf", "atom", "json_feed", …
 

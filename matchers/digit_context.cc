@@ -145,9 +145,18 @@ bool LabelBefore(std::string_view raw, std::size_t s) {
     else
       break;
   }
+  // Squeezed: without spaces, dashes, underscores and tags, so a label an
+  // editor split ("<b>Meeting</b> <i>ID</i>") reads as one.
   std::string squeezed;
-  for (std::size_t i = k > 64 ? k - 64 : 0; i < k; ++i) {
+  for (std::size_t i = k > 96 ? k - 96 : 0; i < k; ++i) {
     char c = t[i];
+    if (c == '<') {
+      std::size_t gt = t.find('>', i);
+      if (gt != std::string::npos && gt < k) {
+        i = gt;
+        continue;
+      }
+    }
     if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '\r') continue;
     squeezed.push_back(ToLowerAscii(c));
   }

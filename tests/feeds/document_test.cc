@@ -192,6 +192,32 @@ TEST(HtmlTest, BlockTagsSeparateTextLines) {
   EXPECT_EQ(SegmentsOf(doc, Segment::Origin::kText), "Meeting ID\n855\nx\ny|");
 }
 
+TEST(HtmlTest, WithoutStructureAPageIsOnlyDecodedAndRecognised) {
+  const std::string page =
+      "<meta charset=iso-8859-1><p>Caf\xE9</p><a href=\"/next\">n</a><!-- c --><script>s</script>";
+  Document doc = ParseDocument(page, "text/html", "http://x/", {.html_structure = false});
+  EXPECT_EQ(doc.kind, DocumentKind::kHtml);
+  EXPECT_EQ(doc.charset, "windows-1252");
+  ASSERT_EQ(doc.segments.size(), 1u);
+  EXPECT_EQ(doc.segments[0].origin, Segment::Origin::kBody);
+  EXPECT_NE(doc.segments[0].text.find("Caf\xC3\xA9"), std::string::npos);
+  EXPECT_TRUE(doc.links.empty());
+  // The same page parsed whole has its link and text segments.
+  Document whole = ParseDocument(page, "text/html", "http://x/");
+  EXPECT_EQ(LinksOf(whole, Link::Rel::kAnchor), (Strings{"http://x/next"}));
+  EXPECT_GT(whole.segments.size(), 1u);
+}
+
+TEST(DocumentTest, FeedsAreParsedWholeWhateverTheOptions) {
+  const char* feed =
+      "<rss version=\"2.0\"><channel><item><title>T</title><link>http://x/e1</link></item>"
+      "</channel></rss>";
+  Document doc = ParseDocument(feed, "", "http://x/feed", {.html_structure = false});
+  EXPECT_EQ(doc.kind, DocumentKind::kRss);
+  ASSERT_EQ(doc.entries.size(), 1u);
+  EXPECT_EQ(LinksOf(doc, Link::Rel::kEntry), (Strings{"http://x/e1"}));
+}
+
 TEST(HtmlTest, LocalFilesAndStdinKeepOnlyAbsoluteLinks) {
   Document doc = ParseDocument("<a href=rel.html>r</a><a href=\"https://e.example/a\">a</a>",
                                "text/html", "file:///tmp/page.html");

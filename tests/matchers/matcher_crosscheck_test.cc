@@ -265,7 +265,8 @@ std::string StructuredSample(std::mt19937& rng) {
                                                   "\xE4\xBC\x9A\xE8\xAE\xAE"
                                                   "ID\xEF\xBC\x9A",
                                                   "",
-                                                  "<b>Meeting ID</b>: "};
+                                                  "<b>Meeting ID</b>: ",
+                                                  "<b>Meeting</b> <i>ID</i>: "};
   static const std::vector<std::string> passcodes = {"", "\nPasscode: 123456", "<br>Kenncode: 1",
                                                      " Password"};
   switch (rng() % 4) {

@@ -125,6 +125,9 @@ std::vector<Row> Positives() {
        Text(kId)},
       {"id_tags", "<b>Meeting ID:</b> <span>855</span> <span>1234</span> <span>5678</span>",
        Text(kId)},
+      {"id_label_split_by_tags", "<b>Meeting</b> <i>ID</i>: 855 1234 5678", Text(kId)},
+      {"id_label_word_split_by_tags", "<span>Meet</span><span>ing ID</span> 855 1234 5678",
+       Text(kId)},
       {"id_percent", "details=Meeting%20ID%3A%20855%201234%205678", Text(kId)},
       {"webinar_id", "Webinar ID: 855 1234 5678", Text(kId)},
       {"de", "Meeting-ID: 855 1234 5678", Text(kId)},
@@ -278,6 +281,7 @@ std::vector<Row> LookAlikes() {
       {"id_343", "Meeting ID: 855 1234 567", none},
       {"id_longer_run", "Meeting ID: 1 855 1234 5678", none},
       {"other_label", "Order ID: 855 1234 5678", none},
+      {"other_label_split_by_tags", "<b>Order</b> <i>ID</i>: 855 1234 5678", none},
       {"teams_conference_id", "Conference ID: 855 123 4567#", none},
       // wrappers around look-alikes
       {"google_evil",
