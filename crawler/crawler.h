@@ -96,7 +96,7 @@ struct CrawlStats {
 };
 
 // Parses and matches a document already in hand (a file, stdin, a fetched
-// body): outcome kFetched, `url` as page_url (redacted), every reference
+// body, taken over): outcome kFetched, `url` as page_url (redacted), every reference
 // merged per key and classified. `kind` "page" forces HTML. When `parsed` is
 // given it receives the parsed document (for its links); `options` say
 // whether a page's links are wanted at all. No I/O.
@@ -105,7 +105,7 @@ struct CrawlStats {
 // depends on the parse. A feed's entry segments are matched too, so each
 // reference found in an entry carries that entry's URL.
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
-                             std::string_view body, std::string_view content_type,
+                             std::string body, std::string_view content_type,
                              const std::string& url, const std::string& source_url,
                              std::string_view kind = "auto", Document* parsed = nullptr,
                              const ParseOptions& options = {});

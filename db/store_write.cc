@@ -99,6 +99,7 @@ class DocumentWriter {
   LeakStore::WriteResult* result_;
   std::string page_url_;
   std::int64_t doc_id_ = 0;
+  bool new_document_ = false;  // the upsert inserted the row
   // This document's leaks, then those sighted here that another document
   // had (a deque: pointers stay valid as it grows).
   std::deque<StoredLeak> leaks_;
@@ -157,16 +158,20 @@ Status DocumentWriter::UpsertFetchState() {
   q->Bind(7, failed ? std::nullopt : std::optional<std::int64_t>(now_));
   q->Bind(8, doc_.status).Bind(9, doc_.error);
   q->Bind(10, doc_.outcome == Outcome::kFetched ? doc_.non_company_refs : 0);
+  const std::int64_t last_insert = conn_->LastInsertRowId();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return conn_->Error(SQLITE_INTERNAL, "upsert document " + doc_.url);
   doc_id_ = q->Int(0);
+  // An upsert that updated leaves last_insert_rowid alone; documents are
+  // never deleted, so a new row's id names no earlier link or leak.
+  new_document_ = conn_->LastInsertRowId() != last_insert && conn_->LastInsertRowId() == doc_id_;
   return q->Run();
 }
 
 Status DocumentWriter::ReplaceLinks() {
   if (doc_.outcome == Outcome::kNotModified) return Status::OK();
-  {
+  if (!new_document_) {
     Result<Query> del = conn_->Prepare("DELETE FROM link WHERE from_id = ?");
     if (!del.ok()) return del.status();
     del->Bind(1, doc_id_);
@@ -184,6 +189,7 @@ Status DocumentWriter::ReplaceLinks() {
 }
 
 Status DocumentWriter::LoadLeaks() {
+  if (new_document_) return Status::OK();  // no leak names it yet
   Result<Query> q = conn_->Prepare(std::string(kLeakState) + "WHERE document_id = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, doc_id_);

@@ -30,8 +30,14 @@ std::string Trimmed(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-// The index of the first byte >= 0x80 at or after `i` (8 bytes per step).
+// The index of the first byte >= 0x80 at or after `i` (32 bytes per step).
 size_t SkipAscii(std::string_view text, size_t i) {
+  while (i + 32 <= text.size()) {  // four words a step: the usual page is ASCII
+    uint64_t w[4];
+    std::memcpy(w, text.data() + i, 32);
+    if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) break;
+    i += 32;
+  }
   while (i + 8 <= text.size()) {
     uint64_t word;
     std::memcpy(&word, text.data() + i, 8);
@@ -155,7 +161,8 @@ std::string CharsetFromMeta(std::string_view body) {
 
 // Without any declaration: UTF-8 unless invalid sequences outnumber valid
 // multi-byte ones (then the body is most likely windows-1252).
-std::string GuessCharset(std::string_view body) {
+// `*valid` tells whether the body is valid UTF-8 as it stands.
+std::string GuessCharset(std::string_view body, bool* valid) {
   size_t valid_multibyte = 0, invalid = 0;
   for (size_t i = SkipAscii(body, 0); i < body.size(); i = SkipAscii(body, i)) {
     size_t len = ValidSequenceLength(body, i);
@@ -167,6 +174,7 @@ std::string GuessCharset(std::string_view body) {
       i += len;
     }
   }
+  *valid = invalid == 0;
   return invalid > valid_multibyte ? "windows-1252" : "utf-8";
 }
 
@@ -258,6 +266,12 @@ size_t RepairUtf8(std::string* text) {
 
 DecodedBody DecodeToUtf8(std::string_view body, std::string_view content_type,
                          std::vector<std::string>* warnings) {
+  return DecodeToUtf8(std::string(body), content_type, warnings);
+}
+
+DecodedBody DecodeToUtf8(std::string&& owned, std::string_view content_type,
+                         std::vector<std::string>* warnings) {
+  const std::string_view body = owned;
   DecodedBody result;
   std::string label;
   for (const Bom& bom : kBoms) {
@@ -275,7 +289,8 @@ DecodedBody DecodeToUtf8(std::string_view body, std::string_view content_type,
     label = CharsetFromMeta(body);
     from_meta = !label.empty();
   }
-  std::string charset = label.empty() ? GuessCharset(body) : CanonicalCharset(label);
+  bool known_valid = false;
+  std::string charset = label.empty() ? GuessCharset(body, &known_valid) : CanonicalCharset(label);
   // A <meta> naming UTF-16/32 was read as ASCII, so it is wrong: WHATWG says UTF-8.
   if (from_meta && UnitSize(charset) > 1) charset = "utf-8";
   if (!IsPlausibleLabel(charset)) {
@@ -284,8 +299,10 @@ DecodedBody DecodeToUtf8(std::string_view body, std::string_view content_type,
   }
   std::string_view content = body.substr(result.bom_length);
   if (charset == "utf-8") {
-    result.utf8.assign(content);
-    size_t replaced = RepairUtf8(&result.utf8);
+    // The body itself becomes the text: no copy unless a BOM goes.
+    result.utf8 = std::move(owned);
+    if (result.bom_length > 0) result.utf8.erase(0, result.bom_length);
+    size_t replaced = known_valid && result.bom_length == 0 ? 0 : RepairUtf8(&result.utf8);
     if (replaced > 0) {
       warnings->push_back("invalid UTF-8: " + std::to_string(replaced) +
                           " byte(s) replaced with U+FFFD");

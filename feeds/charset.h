@@ -25,6 +25,9 @@ std::string CharsetFromContentType(std::string_view content_type);
 // unknown charset falls back to UTF-8 with a warning.
 DecodedBody DecodeToUtf8(std::string_view body, std::string_view content_type,
                          std::vector<std::string>* warnings);
+// The same, taking the body over: UTF-8 bodies are not copied.
+DecodedBody DecodeToUtf8(std::string&& body, std::string_view content_type,
+                         std::vector<std::string>* warnings);
 
 // Replaces every invalid UTF-8 sequence in `text` with U+FFFD; returns how
 // many were replaced.

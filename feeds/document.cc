@@ -60,8 +60,14 @@ std::string_view ToString(DocumentKind kind) {
 
 Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url,
                        const ParseOptions& options) {
+  return ParseDocument(std::string(body), content_type, url, options);
+}
+
+Document ParseDocument(std::string&& body, std::string_view content_type, std::string_view url,
+                       const ParseOptions& options) {
   Document doc;
-  feeds_internal::DecodedBody decoded = feeds_internal::DecodeToUtf8(body, content_type, &doc.warnings);
+  feeds_internal::DecodedBody decoded =
+      feeds_internal::DecodeToUtf8(std::move(body), content_type, &doc.warnings);
   doc.charset = decoded.charset;
   doc.segments.push_back(Segment{Segment::Origin::kBody, std::move(decoded.utf8), ""});
   const std::string& text = doc.segments[0].text;

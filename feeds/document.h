@@ -83,6 +83,13 @@ struct ParseOptions {
 
 Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url,
                        const ParseOptions& options = {});
+// The same, taking the body over: a UTF-8 body becomes segments[0] uncopied.
+Document ParseDocument(std::string&& body, std::string_view content_type, std::string_view url,
+                       const ParseOptions& options = {});
+inline Document ParseDocument(const char* body, std::string_view content_type,
+                              std::string_view url, const ParseOptions& options = {}) {
+  return ParseDocument(std::string_view(body), content_type, url, options);
+}
 
 std::string_view ToString(DocumentKind kind);  // "html", "rss", "rdf", "atom", "json_feed", …
 
