@@ -253,12 +253,15 @@ class CurlFetcher : public Fetcher {
     job->holds_slot = true;
     job->slot_host = host;
     ++job->response.attempts;
-    FetcherOptions options = options_;
-    if (job->is_robots) options.max_body_bytes = std::min(options.max_body_bytes, kRobotsMaxBytes);
     const FetchRequest& req = job->request;
-    job->transfer =
-        std::make_unique<Transfer>(options, job->hop.url, job->pin, job->is_robots ? "" : req.etag,
-                                   job->is_robots ? "" : req.last_modified);
+    if (job->is_robots) {
+      FetcherOptions options = options_;
+      options.max_body_bytes = std::min(options.max_body_bytes, kRobotsMaxBytes);
+      job->transfer = std::make_unique<Transfer>(handles_, options, job->hop.url, job->pin, "", "");
+    } else {
+      job->transfer = std::make_unique<Transfer>(handles_, options_, job->hop.url, job->pin,
+                                                 req.etag, req.last_modified);
+    }
     Status s =
         driver_.Add(job->transfer->easy(), [this, id](CURLcode rc) { OnTransferDone(id, rc); });
     if (!s.ok()) {
@@ -396,6 +399,7 @@ class CurlFetcher : public Fetcher {
   std::unordered_map<std::string, std::vector<std::uint64_t>> robots_waiters_;
   // Hosts whose Retry-After was not waited for (wait_for_retry_after = false).
   std::unordered_map<std::string, Clock::TimePoint> blocked_until_;
+  EasyHandlePool handles_;  // before driver_ and jobs_: outlives both
   CurlAsio driver_;
   HostLimiter limiter_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Job>> jobs_;

@@ -14,9 +14,28 @@ std::string_view TrimLine(std::string_view s) {
 
 }  // namespace
 
-Transfer::Transfer(const FetcherOptions& o, const std::string& url, const std::string& pin,
-                   const std::string& etag, const std::string& last_modified)
-    : easy_(curl_easy_init()), body_cap_(o.max_body_bytes) {
+EasyHandlePool::~EasyHandlePool() {
+  for (CURL* e : spare_) curl_easy_cleanup(e);
+}
+
+CURL* EasyHandlePool::Take() {
+  if (spare_.empty()) return curl_easy_init();
+  CURL* e = spare_.back();
+  spare_.pop_back();
+  curl_easy_reset(e);
+  return e;
+}
+
+void EasyHandlePool::Give(CURL* easy) {
+  if (easy == nullptr) return;
+  if (spare_.size() < kMaxSpare) spare_.push_back(easy);
+  else curl_easy_cleanup(easy);
+}
+
+Transfer::Transfer(EasyHandlePool& pool, const FetcherOptions& o, const std::string& url,
+                   const std::string& pin, const std::string& etag,
+                   const std::string& last_modified)
+    : pool_(pool), easy_(pool.Take()), body_cap_(o.max_body_bytes) {
   CURL* e = easy_;
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -52,7 +71,7 @@ Transfer::Transfer(const FetcherOptions& o, const std::string& url, const std::s
 }
 
 Transfer::~Transfer() {
-  curl_easy_cleanup(easy_);
+  pool_.Give(easy_);
   curl_slist_free_all(request_headers_);
   curl_slist_free_all(resolve_);
 }

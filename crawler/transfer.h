@@ -18,11 +18,32 @@
 
 namespace meetleak {
 
+// Easy handles kept for the next transfer: curl_easy_reset() clears the
+// options but keeps a handle's buffers, so a crawl allocates them once rather
+// than per request (libcurl's advice for many transfers). Single-threaded, like
+// the fetcher that owns it; it must outlive the transfers taken from it.
+class EasyHandlePool {
+ public:
+  EasyHandlePool() = default;
+  ~EasyHandlePool();
+  EasyHandlePool(const EasyHandlePool&) = delete;
+  EasyHandlePool& operator=(const EasyHandlePool&) = delete;
+
+  CURL* Take();            // a handle in its initial state; null when libcurl has no memory
+  void Give(CURL* easy);   // back for reuse (kept up to kMaxSpare), removed from any multi
+
+  static constexpr std::size_t kMaxSpare = 256;
+
+ private:
+  std::vector<CURL*> spare_;
+};
+
 class Transfer {
  public:
-  // `pin` is a CURLOPT_RESOLVE entry ("host:port:addr,addr") or empty.
-  Transfer(const FetcherOptions& options, const std::string& url, const std::string& pin,
-           const std::string& etag, const std::string& last_modified);
+  // `pin` is a CURLOPT_RESOLVE entry ("host:port:addr,addr") or empty. The
+  // easy handle comes from `pool` and goes back to it.
+  Transfer(EasyHandlePool& pool, const FetcherOptions& options, const std::string& url,
+           const std::string& pin, const std::string& etag, const std::string& last_modified);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
@@ -43,6 +64,7 @@ class Transfer {
   static size_t OnBody(char* data, size_t size, size_t count, void* userp);
   static size_t OnHeader(char* data, size_t size, size_t count, void* userp);
 
+  EasyHandlePool& pool_;
   CURL* easy_;
   curl_slist* request_headers_ = nullptr;
   curl_slist* resolve_ = nullptr;

@@ -229,6 +229,40 @@ TEST_F(FetcherPolicyTest, ConditionalGetGivesNotModified) {
   EXPECT_EQ(server_.Requests()[1].Header("if-none-match"), "\"v7\"");
 }
 
+// Easy handles are reused: nothing of one request (validators, a big
+// body's cap, a failure) may reach the next one on the same handle.
+TEST_F(FetcherPolicyTest, AReusedHandleCarriesNothingOver) {
+  server_.Route("/page", [](const testing::RecordedRequest& req) {
+    if (!req.Header("if-none-match").empty()) return Reply{.status = 304};
+    return Reply{.body = "fresh", .headers = {{"ETag", "\"e1\""}}};
+  });
+  server_.Route("/big", [](const testing::RecordedRequest&) {
+    return Reply{.body = std::string(4096, 'x')};
+  });
+  FetcherOptions options = TestOptions();
+  options.concurrency = 1;  // one transfer at a time: each takes the handle just given back
+  auto fetcher = Make(options);
+  for (int round = 0; round < 3; ++round) {
+    FetchRequest conditional = Trusted(server_.Url("/page"));
+    conditional.etag = "\"e1\"";
+    FetchResponse not_modified = FetchOne(io_, *fetcher, conditional);
+    ASSERT_TRUE(not_modified.ok()) << not_modified.error_message;
+    EXPECT_TRUE(not_modified.not_modified);
+    FetchResponse plain = FetchOne(io_, *fetcher, Trusted(server_.Url("/page")));
+    ASSERT_TRUE(plain.ok()) << plain.error_message;
+    EXPECT_FALSE(plain.not_modified);
+    EXPECT_EQ(plain.body, "fresh");
+    FetchResponse big = FetchOne(io_, *fetcher, Trusted(server_.Url("/big")));
+    ASSERT_TRUE(big.ok()) << big.error_message;
+    EXPECT_EQ(big.body.size(), 4096u);
+  }
+  std::vector<testing::RecordedRequest> requests = server_.Requests();
+  int conditional = 0;
+  for (const testing::RecordedRequest& r : requests)
+    conditional += !r.Header("if-none-match").empty();
+  EXPECT_EQ(conditional, 3);  // only the requests that asked for it
+}
+
 TEST_F(FetcherPolicyTest, HttpErrorsAreClassified) {
   auto fetcher = Make();
   FetchResponse r = FetchOne(io_, *fetcher, Trusted(server_.Url("/missing")));
