@@ -2,12 +2,15 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <latch>
+#include <memory>
 #include <thread>
 
 #include "crawler/asio.h"
@@ -23,6 +26,25 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
                 s.sources_done, s.sources_total, s.documents, w.new_leaks, s.company_refs,
                 s.errors, secs > 0 ? s.documents / secs : 0.0);
   return buf;
+}
+
+// Worker threads run at this niceness, the lowest: they take the CPU the
+// fetching thread leaves, so transfers never wait on parsing. (Measured on
+// the 2-core bench box: nice 19 beat 10 and 0 on scripts/bench-crawl
+// --mode full; see README, Performance.)
+constexpr int kWorkerNice = 19;
+
+void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
+  // Each job holds its thread until every thread has one. Shared: a waiter
+  // may still be inside wait() after this function has returned.
+  auto arrived = std::make_shared<std::latch>(threads);
+  for (unsigned i = 0; i < threads; ++i) {
+    boost::asio::post(pool, [arrived] {
+      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWorkerNice);
+      arrived->arrive_and_wait();
+    });
+  }
+  arrived->wait();
 }
 
 }  // namespace
@@ -81,9 +103,11 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(
       io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); });
   Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency);
-  // Parsing and matching run on worker threads while this thread keeps the
-  // transfers and the DB writes going.
-  boost::asio::thread_pool workers(std::max(1u, std::thread::hardware_concurrency()));
+  // Parsing and matching run on worker threads, at a lower priority than
+  // this one, which keeps the transfers and the DB writes going.
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  boost::asio::thread_pool workers(threads);
+  LowerPriority(workers, threads);
   auto work_guard = std::make_shared<decltype(boost::asio::make_work_guard(io))>(
       boost::asio::make_work_guard(io));
   crawler.set_offload([&](std::function<void()> work, std::function<void()> then) {
