@@ -131,8 +131,8 @@ Status DocumentWriter::Write() {
 Status DocumentWriter::UpsertFetchState() {
   static constexpr std::string_view kInsert =
       "INSERT INTO document (url, page_url, source_url, etag, last_modified, body_hash, "
-      "last_fetched, last_status, last_error, non_company_refs) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (url) DO UPDATE SET ";
+      "last_fetched, last_status, last_error, non_company_refs, still_linked) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1 <> ?3) ON CONFLICT (url) DO UPDATE SET ";
   static const std::string kReplace =
       std::string(kInsert) +
       "page_url = ?2, source_url = ?3, etag = ?4, last_modified = ?5, body_hash = ?6, "
@@ -366,12 +366,15 @@ Status SqliteLeakStore::WriteSourceResult(const SourceResult& r) {
   }
   if (!r.failed) {
     // Which of the source's documents its links still reach, through the
-    // links of each document's last fetched body.
+    // links of each document's last fetched body. Only rows that change are
+    // written (still_linked is 0 or 1, so the change is a flip): a new
+    // document starts linked (only its source's links, never the watch list,
+    // reach a document not yet stored).
     Result<Query> q = conn_->Prepare(
         "WITH RECURSIVE reach (url) AS (SELECT ?1 UNION SELECT l.to_url FROM reach r "
         "JOIN document d ON d.url = r.url AND d.source_url = ?1 JOIN link l ON l.from_id = d.id) "
-        "UPDATE document SET still_linked = (url <> ?1 AND url IN (SELECT url FROM reach)) "
-        "WHERE source_url = ?1");
+        "UPDATE document SET still_linked = NOT still_linked WHERE source_url = ?1 "
+        "AND still_linked IS NOT (url <> ?1 AND url IN (SELECT url FROM reach))");
     if (!q.ok()) return q.status();
     q->Bind(1, r.url);
     MEETLEAK_RETURN_IF_ERROR(q->Run());
