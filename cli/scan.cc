@@ -132,8 +132,8 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     if (!body.ok()) return body.status();
     Matcher matcher;
     // A document in hand follows no link, so a page is not parsed for any.
-    CrawledDocument doc = ScanDocument(matcher, *inventory, std::move(*body), "", url, url, "auto", nullptr,
-                                       ParseOptions{.html_structure = false});
+    CrawledDocument doc = ScanDocument(matcher, *inventory, std::move(*body), "", url, url,
+                                       "auto", nullptr, ParseOptions{.html_structure = false});
     sink.OnSourceDone(std::move(doc));
   }
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());
