@@ -104,10 +104,26 @@ std::string Replace(std::string_view raw, std::size_t b, std::size_t e, const Sp
   return out;
 }
 
+// RE2 matches no byte of invalid UTF-8, so a secret value would stop at one
+// that an escape decoded to ("-84" in a Proofpoint URL), and a second pass,
+// which no longer sees the wrapper, would read the rest as the value. Such
+// bytes stand as one opaque non-space byte: same length, same offset map.
+void MaskInvalidUtf8(std::string* text) {
+  for (std::size_t i = 0; i < text->size();) {
+    std::size_t n = Utf8Length(*text, i);
+    if (n == 0) {
+      (*text)[i++] = '\x1A';
+    } else {
+      i += n;
+    }
+  }
+}
+
 }  // namespace
 
 Spans SecretSpans(std::string_view raw) {
   Decoded d = DecodeRange(raw, 0, raw.size());
+  MaskInvalidUtf8(&d.text);
   Spans spans;
   const SecretPatterns& p = Patterns();
   for (const RE2* pattern : {&p.query, &p.label, &p.one_tap, &p.sip, &p.recording})

@@ -88,6 +88,10 @@ std::vector<RedactRow> Rows() {
        "https://zoom.us/rec/play/XyZ-12345678" + R, "SeCrEt"},
       {"recording_encoded", "u=https%3A%2F%2Fzoom.us%2Frec%2Fshare%2FAbCdEfGhIjKlMnOpSeCrEt&x",
        "u=https%3A%2F%2Fzoom.us%2Frec%2Fshare%2FAbCdEfGhIjKl" + R + "&x", "SeCrEt"},
+      // "-84" decodes to a lone byte that is no UTF-8: the value runs on through it.
+      {"passcode_through_undecodable_byte",
+       "Passcode: https://urldefense.proofpoint.com/v2/url?u=https-3A__x.example_a-84bTaIl&d=x",
+       "Passcode: " + R, "TaIl"},
       {"nothing_secret", "https://zoom.us/j/85512345678 Meeting ID: 855 1234 5678",
        "https://zoom.us/j/85512345678 Meeting ID: 855 1234 5678", "\x01"},
   };
