@@ -163,10 +163,21 @@ std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t le
 
 namespace meetleak {
 
+// One pass decodes each escape in its context. Once a wrapper is redacted,
+// the next pass reads what followed it without that context ("-0A" is a line
+// break only inside a Proofpoint URL) and may find more of a value. So the
+// redaction is the fixpoint: text no further pass changes.
 std::string RedactSecrets(std::string_view text) {
-  auto spans = matchers_internal::SecretSpans(text);
-  if (spans.empty()) return std::string(text);
-  return matchers_internal::Replace(text, 0, text.size(), spans);
+  constexpr int kMaxPasses = 8;  // each pass that changes the text removes a wrapper's worth
+  std::string out(text);
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    auto spans = matchers_internal::SecretSpans(out);
+    if (spans.empty()) return out;
+    std::string next = matchers_internal::Replace(out, 0, out.size(), spans);
+    if (next == out) return out;
+    out = std::move(next);
+  }
+  return out;
 }
 
 }  // namespace meetleak

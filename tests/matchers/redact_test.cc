@@ -92,6 +92,10 @@ std::vector<RedactRow> Rows() {
       {"passcode_through_undecodable_byte",
        "Passcode: https://urldefense.proofpoint.com/v2/url?u=https-3A__x.example_a-84bTaIl&d=x",
        "Passcode: " + R, "TaIl"},
+      // "-0A" is a line break inside the wrapper only: the whole value goes.
+      {"passcode_through_wrapper_line_break",
+       "Passcode: https://urldefense.proofpoint.com/v2/url?u=https-3A__x.example_a-0AbTaIl&d=x",
+       "Passcode: " + R, "TaIl"},
       {"nothing_secret", "https://zoom.us/j/85512345678 Meeting ID: 855 1234 5678",
        "https://zoom.us/j/85512345678 Meeting ID: 855 1234 5678", "\x01"},
   };
