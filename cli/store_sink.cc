@@ -6,15 +6,18 @@ StoreSink::StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
                      std::map<std::string, int> intervals, bool collect)
     : store_(store), allow_(allow), intervals_(std::move(intervals)), collect_(collect) {}
 
-std::optional<StoredValidators> StoreSink::Validators(const std::string& url) {
-  if (store_ == nullptr) return std::nullopt;
-  Result<std::optional<LeakStore::FetchState>> s = store_->GetFetchState(url);
-  if (!s.ok()) {
-    Fail(s.status());
-    return std::nullopt;
+std::vector<std::optional<StoredValidators>> StoreSink::Validators(
+    const std::vector<std::string>& urls) {
+  std::vector<std::optional<StoredValidators>> out(urls.size());
+  if (store_ == nullptr) return out;
+  Result<std::vector<std::optional<LeakStore::FetchState>>> states = store_->GetFetchStates(urls);
+  if (!states.ok()) {
+    Fail(states.status());
+    return out;
   }
-  if (!s->has_value()) return std::nullopt;
-  return StoredValidators{(*s)->etag, (*s)->last_modified};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (const auto& s = (*states)[i]) out[i] = StoredValidators{s->etag, s->last_modified};
+  return out;
 }
 
 std::vector<std::string> StoreSink::WatchList(const std::string& source_url) {

@@ -27,7 +27,8 @@ class StoreSink : public CrawlSink {
   StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
             std::map<std::string, int> intervals, bool collect);
 
-  std::optional<StoredValidators> Validators(const std::string& url) override;
+  std::vector<std::optional<StoredValidators>> Validators(
+      const std::vector<std::string>& urls) override;
   std::vector<std::string> WatchList(const std::string& source_url) override;
   void OnDocument(CrawledDocument doc) override;
   void OnSourceDone(CrawledDocument source_doc) override;

@@ -22,6 +22,8 @@ struct Crawler::Job {
   int entry_hops = 0;         // > 0: a feed/sitemap here may have its URLs followed
   int depth = 0;              // same-host page hops left
   bool sitemap_child = false; // a sitemap named by a sitemap index
+  bool validators_read = false;
+  std::optional<StoredValidators> validators = std::nullopt;  // for a conditional request
 };
 
 namespace {
@@ -61,9 +63,9 @@ std::string_view ForcedContentType(std::string_view kind, std::string_view conte
 }  // namespace
 
 Crawler::Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory,
-                 CrawlSink& sink, int max_outstanding)
+                 CrawlSink& sink, int max_fetching)
     : fetcher_(fetcher), matcher_(matcher), inventory_(inventory), sink_(sink),
-      max_outstanding_(max_outstanding) {}
+      max_fetching_(max_fetching) {}
 
 Crawler::~Crawler() = default;
 
@@ -76,8 +78,11 @@ void Crawler::Start(std::vector<CrawlTarget> targets) {
       ++stats_.sources_done;
       continue;
     }
-    Job job{run, run->target.url, true, run->target.follow_entries ? 1 : 0, run->target.depth};
-    queue_.push_back(std::move(job));
+    queue_.push_back(Job{.run = run,
+                         .url = run->target.url,
+                         .is_source = true,
+                         .entry_hops = run->target.follow_entries ? 1 : 0,
+                         .depth = run->target.depth});
   }
   Pump();
 }
@@ -96,26 +101,50 @@ void Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry
   }
   if (!seen_.insert(url).second) return;
   ++run->pending;
-  queue_.push_back(Job{std::move(run), std::move(url), false, entry_hops, depth, sitemap_child});
+  queue_.push_back(Job{.run = std::move(run),
+                       .url = std::move(url),
+                       .entry_hops = entry_hops,
+                       .depth = depth,
+                       .sitemap_child = sitemap_child});
 }
 
 void Crawler::Pump() {
-  while (!stopping_ && outstanding_ < max_outstanding_ && !queue_.empty()) {
+  // Scanning is slower than fetching at times (a burst of large pages, or a
+  // busy machine): the backlog it may build is bounded in count and bytes.
+  while (!stopping_ && fetching_ < max_fetching_ && !queue_.empty() &&
+         fetching_ + scanning_ < kHeldFactor * max_fetching_ && scan_bytes_ < kScanBacklogBytes) {
+    if (!queue_.front().validators_read) ReadValidators();
     Job job = std::move(queue_.front());
     queue_.pop_front();
     FetchRequest req;
     req.url = job.url;
     req.trusted = job.is_source;
     req.allow_private_addresses = job.run->target.allow_private_addresses;
-    if (job.run->target.conditional) {
-      if (auto v = sink_.Validators(job.url)) {
-        req.etag = v->etag;
-        req.last_modified = v->last_modified;
-      }
+    if (job.validators) {
+      req.etag = std::move(job.validators->etag);
+      req.last_modified = std::move(job.validators->last_modified);
     }
-    ++outstanding_;
+    ++fetching_;
     fetcher_.Fetch(std::move(req), [this, job](FetchResponse r) { OnFetched(job, std::move(r)); });
   }
+}
+
+// One sink call for the validators of the queue's next conditional jobs.
+void Crawler::ReadValidators() {
+  std::vector<Job*> jobs;
+  std::vector<std::string> urls;
+  for (Job& job : queue_) {
+    if (jobs.size() == kValidatorBatch) break;
+    if (job.validators_read) continue;
+    job.validators_read = true;
+    if (!job.run->target.conditional) continue;
+    jobs.push_back(&job);
+    urls.push_back(job.url);
+  }
+  if (urls.empty()) return;
+  std::vector<std::optional<StoredValidators>> found = sink_.Validators(urls);
+  for (std::size_t i = 0; i < jobs.size() && i < found.size(); ++i)
+    jobs[i]->validators = std::move(found[i]);
 }
 
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
@@ -181,16 +210,19 @@ void Crawler::Scan(const std::string& url, const std::string& source_url, std::s
 }
 
 void Crawler::OnFetched(const Job& job, FetchResponse r) {
+  --fetching_;
   if (r.error == FetchError::kCancelled) {
     // Never read: not a document. Its source is left unfinished, so its own
     // state is not committed and the next pass reads everything again.
-    --outstanding_;
     job.run->incomplete = true;
     if (!job.is_source) --job.run->pending;
     if (progress_) progress_(stats_);
     return Pump();
   }
   auto scanned = std::make_shared<Scanned>();
+  const std::size_t bytes = r.body.size();
+  ++scanning_;
+  scan_bytes_ += bytes;
   scanned->response = std::move(r);
   std::string kind = job.is_source ? job.run->target.kind : "auto";
   // A page's links are read only when they lead somewhere (same-host depth).
@@ -198,12 +230,16 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
   auto work = [this, scanned, url = job.url, source = job.run->target.url, kind, options] {
     Scan(url, source, kind, options, scanned.get());
   };
-  auto then = [this, job, scanned] {
-    --outstanding_;
+  auto then = [this, job, scanned, bytes] {
+    --scanning_;
+    scan_bytes_ -= bytes;
     OnScanned(job, std::move(*scanned));
     Pump();
   };
-  if (offload_) return offload_(std::move(work), std::move(then));
+  if (offload_) {
+    offload_(std::move(work), std::move(then));
+    return Pump();  // the fetch slot is free while the body is scanned
+  }
   work();
   then();
 }

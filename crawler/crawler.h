@@ -73,7 +73,10 @@ struct StoredValidators {
 class CrawlSink {
  public:
   virtual ~CrawlSink() = default;
-  virtual std::optional<StoredValidators> Validators(const std::string& url) = 0;
+  // The stored validators of each URL, element i for urls[i] (nullopt where
+  // none): asked for a batch of queued URLs at once, before their fetches.
+  virtual std::vector<std::optional<StoredValidators>> Validators(
+      const std::vector<std::string>& urls) = 0;
   virtual std::vector<std::string> WatchList(const std::string& source_url) = 0;
   virtual void OnDocument(CrawledDocument doc) = 0;
   virtual void OnSourceDone(CrawledDocument source_doc) = 0;
@@ -112,8 +115,13 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
 
 class Crawler {
  public:
+  // `max_fetching`: documents handed to the fetcher at once (the fetcher
+  // applies its own per-host limits within them). A fetched document waiting
+  // to be parsed and matched holds no fetch slot; new fetches pause while
+  // kHeldFactor × max_fetching documents are in hand (fetching or waiting
+  // for their scan) or the waiting bodies hold kScanBacklogBytes.
   Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory, CrawlSink& sink,
-          int max_outstanding = 64);
+          int max_fetching = 64);
   ~Crawler();
   Crawler(const Crawler&) = delete;
   Crawler& operator=(const Crawler&) = delete;
@@ -122,7 +130,14 @@ class Crawler {
   void Stop();
   bool stopping() const { return stopping_; }
   // Nothing in flight and nothing more will start: the pass is over.
-  bool idle() const { return outstanding_ == 0 && (queue_.empty() || stopping_); }
+  bool idle() const {
+    return fetching_ == 0 && scanning_ == 0 && (queue_.empty() || stopping_);
+  }
+
+  static constexpr int kHeldFactor = 4;
+  static constexpr std::size_t kScanBacklogBytes = 64u << 20;
+  // Queued URLs whose validators are read from the sink at once.
+  static constexpr std::size_t kValidatorBatch = 256;
   const CrawlStats& stats() const { return stats_; }
   void set_progress(std::function<void(const CrawlStats&)> f) { progress_ = std::move(f); }
 
@@ -140,6 +155,7 @@ class Crawler {
   void Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
                bool sitemap_child);
   void Pump();
+  void ReadValidators();
   void OnFetched(const Job& job, FetchResponse response);
   void Scan(const std::string& url, const std::string& source_url, std::string_view kind,
             const ParseOptions& options, Scanned* scanned) const;
@@ -151,8 +167,11 @@ class Crawler {
   const Matcher& matcher_;
   const Inventory& inventory_;
   CrawlSink& sink_;
-  int max_outstanding_;
-  int outstanding_ = 0;
+  int max_fetching_;
+  int fetching_ = 0;             // handed to the fetcher, not yet answered
+  int scanning_ = 0;             // answered, not yet parsed, matched and delivered
+  std::size_t scan_bytes_ = 0;   // bodies held by those
+
   bool stopping_ = false;
   std::deque<Job> queue_;
   std::unordered_set<std::string> seen_;

@@ -47,6 +47,8 @@ class SqliteLeakStore : public LeakStore {
   Result<std::vector<SourceRow>> ListSources() override;
   Result<std::vector<SourceRow>> DueSources() override;
   Result<std::optional<FetchState>> GetFetchState(std::string_view url) override;
+  Result<std::vector<std::optional<FetchState>>> GetFetchStates(
+      const std::vector<std::string>& urls) override;
   Result<std::vector<std::string>> WatchList(std::string_view source_url) override;
 
   Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) override;

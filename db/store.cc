@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 
 #include "db/schema.h"
 #include "db/sqlite_store.h"
@@ -187,28 +188,77 @@ Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::DueSources() {
       true);
 }
 
+namespace {
+
+constexpr std::string_view kFetchStateColumns =
+    "SELECT url, page_url, etag, last_modified, body_hash, last_fetched, last_status, "
+    "last_error, source_url, still_linked, non_company_refs FROM document ";
+
+LeakStore::FetchState ReadFetchState(const Query& q) {
+  LeakStore::FetchState f;
+  f.url = q.Text(0);
+  f.page_url = q.Text(1);
+  f.etag = q.Text(2);
+  f.last_modified = q.Text(3);
+  f.body_hash = q.Text(4);
+  f.last_fetched = FromUnix(q.OptInt(5));
+  f.last_status = static_cast<int>(q.Int(6));
+  f.last_error = q.Text(7);
+  f.source_url = q.Text(8);
+  f.still_linked = q.Int(9) != 0;
+  f.non_company_refs = q.Int(10);
+  return f;
+}
+
+// "WHERE url IN (?1, …, ?N)": one prepared statement serves every batch
+// (unused parameters stay NULL, which equals no URL).
+constexpr int kFetchStateBatch = 128;
+
+const std::string& FetchStatesSql() {
+  static const std::string sql = [] {
+    std::string s = std::string(kFetchStateColumns) + "WHERE url IN (";
+    for (int i = 1; i <= kFetchStateBatch; ++i) s += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    return s + ")";
+  }();
+  return sql;
+}
+
+}  // namespace
+
 Result<std::optional<LeakStore::FetchState>> SqliteLeakStore::GetFetchState(std::string_view url) {
-  Result<Query> q = conn_->Prepare(
-      "SELECT url, page_url, etag, last_modified, body_hash, last_fetched, last_status, "
-      "last_error, source_url, still_linked, non_company_refs FROM document WHERE url = ?");
+  Result<Query> q = conn_->Prepare(std::string(kFetchStateColumns) + "WHERE url = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, url);
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<FetchState>();
-  FetchState f;
-  f.url = q->Text(0);
-  f.page_url = q->Text(1);
-  f.etag = q->Text(2);
-  f.last_modified = q->Text(3);
-  f.body_hash = q->Text(4);
-  f.last_fetched = FromUnix(q->OptInt(5));
-  f.last_status = static_cast<int>(q->Int(6));
-  f.last_error = q->Text(7);
-  f.source_url = q->Text(8);
-  f.still_linked = q->Int(9) != 0;
-  f.non_company_refs = q->Int(10);
-  return std::optional<FetchState>(std::move(f));
+  return std::optional<FetchState>(ReadFetchState(*q));
+}
+
+Result<std::vector<std::optional<LeakStore::FetchState>>> SqliteLeakStore::GetFetchStates(
+    const std::vector<std::string>& urls) {
+  std::vector<std::optional<FetchState>> out(urls.size());
+  // Each distinct URL is asked once; a URL given twice gets the same answer.
+  std::unordered_map<std::string_view, std::size_t> first;
+  std::vector<std::size_t> distinct;
+  for (std::size_t i = 0; i < urls.size(); ++i)
+    if (first.emplace(urls[i], i).second) distinct.push_back(i);
+  for (std::size_t begin = 0; begin < distinct.size(); begin += kFetchStateBatch) {
+    const std::size_t end = std::min(distinct.size(), begin + kFetchStateBatch);
+    Result<Query> q = conn_->Prepare(FetchStatesSql());
+    if (!q.ok()) return q.status();
+    for (std::size_t i = begin; i < end; ++i)
+      q->Bind(static_cast<int>(i - begin + 1), urls[distinct[i]]);
+    Result<bool> row = q->Step();
+    for (; row.ok() && *row; row = q->Step()) {
+      FetchState f = ReadFetchState(*q);
+      if (auto it = first.find(f.url); it != first.end()) out[it->second] = std::move(f);
+    }
+    if (!row.ok()) return row.status();
+  }
+  for (std::size_t i = 0; i < urls.size(); ++i)
+    if (std::size_t j = first[urls[i]]; j != i) out[i] = out[j];
+  return out;
 }
 
 Result<std::vector<std::string>> SqliteLeakStore::WatchList(std::string_view source_url) {

@@ -130,6 +130,10 @@ class LeakStore {
     std::int64_t non_company_refs = 0;  // in its last fetched body
   };
   virtual Result<std::optional<FetchState>> GetFetchState(std::string_view url) = 0;
+  // The fetch states of many URLs in one read (a crawler asks for a queue's
+  // worth at once): element i is urls[i]'s, nullopt where none is stored.
+  virtual Result<std::vector<std::optional<FetchState>>> GetFetchStates(
+      const std::vector<std::string>& urls) = 0;
   // Documents reached from `source_url` (the source's own document excluded)
   // that it still links or that hold a leak that is not gone, by URL.
   virtual Result<std::vector<std::string>> WatchList(std::string_view source_url) = 0;

@@ -68,10 +68,17 @@ class RecordingSink : public CrawlSink {
   std::map<std::string, StoredValidators> validators;
   std::vector<std::string> watch;
 
-  std::optional<StoredValidators> Validators(const std::string& url) override {
-    auto it = validators.find(url);
-    if (it == validators.end()) return std::nullopt;
-    return it->second;
+  int validator_calls = 0;
+  std::vector<std::optional<StoredValidators>> Validators(
+      const std::vector<std::string>& urls) override {
+    ++validator_calls;
+    std::vector<std::optional<StoredValidators>> out;
+    for (const std::string& url : urls) {
+      auto it = validators.find(url);
+      out.push_back(it == validators.end() ? std::nullopt
+                                           : std::optional<StoredValidators>(it->second));
+    }
+    return out;
   }
   std::vector<std::string> WatchList(const std::string&) override { return watch; }
   void OnDocument(CrawledDocument doc) override {
@@ -174,7 +181,7 @@ TEST_F(CrawlerPipelineTest, StopLeavesTheSourceUncommittedAndDropsCancelledDocum
   fetcher_.Page("https://site.example/feed.xml", kFeed, "application/rss+xml");
   fetcher_.Page("https://site.example/e1", "x");
   fetcher_.Page("https://site.example/e2", "y");
-  Crawler crawler(fetcher_, matcher_, inventory_, sink_, /*max_outstanding=*/8);
+  Crawler crawler(fetcher_, matcher_, inventory_, sink_, /*max_fetching=*/8);
   crawler.Start({CrawlTarget{.url = "https://site.example/feed.xml"}});
   fetcher_.CompleteOne();  // the feed: e1 and e2 are now in flight
   crawler.Stop();
@@ -197,6 +204,80 @@ TEST_F(CrawlerPipelineTest, FailedAndGoneDocuments) {
   EXPECT_EQ(sink_.Doc("https://site.example/e1")->outcome, DocumentOutcome::kFailed);
   EXPECT_EQ(sink_.Doc("https://site.example/e2")->outcome, DocumentOutcome::kGone);
   EXPECT_EQ(crawler.stats().errors, 1);
+}
+
+
+// A sitemap of `n` pages on one host.
+std::string Sitemap(int n) {
+  std::string xml = R"(<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">)";
+  for (int i = 0; i < n; ++i) xml += "<url><loc>https://site.example/p" + std::to_string(i) + "</loc></url>";
+  return xml + "</urlset>";
+}
+
+TEST_F(CrawlerPipelineTest, ValidatorsAreReadInBatchesAndEachRequestCarriesItsOwn) {
+  fetcher_.Page("https://site.example/sitemap.xml", Sitemap(600), "application/xml");
+  for (int i = 0; i < 600; i += 7)
+    sink_.validators["https://site.example/p" + std::to_string(i)] = {"\"" + std::to_string(i) + "\"", ""};
+  Crawler crawler(fetcher_, matcher_, inventory_, sink_, /*max_fetching=*/8);
+  crawler.Start({CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = "sitemap"}});
+  fetcher_.CompleteAll();
+  ASSERT_EQ(fetcher_.requests.size(), 601u);
+  for (const FetchRequest& r : fetcher_.requests) {
+    auto it = sink_.validators.find(r.url);
+    EXPECT_EQ(r.etag, it == sink_.validators.end() ? "" : it->second.etag) << r.url;
+  }
+  // The sitemap, then its 600 pages in batches.
+  EXPECT_EQ(sink_.validator_calls, 1 + (600 + static_cast<int>(Crawler::kValidatorBatch) - 1) /
+                                           static_cast<int>(Crawler::kValidatorBatch));
+}
+
+TEST_F(CrawlerPipelineTest, AScanAsksForNoValidators) {
+  fetcher_.Page("https://site.example/", "<p>page</p>");
+  sink_.validators["https://site.example/"] = {"\"1\"", ""};
+  Crawler crawler(fetcher_, matcher_, inventory_, sink_);
+  crawler.Start({CrawlTarget{.url = "https://site.example/", .conditional = false}});
+  fetcher_.CompleteAll();
+  ASSERT_EQ(fetcher_.requests.size(), 1u);
+  EXPECT_EQ(fetcher_.requests[0].etag, "");
+  EXPECT_EQ(sink_.validator_calls, 0);
+}
+
+TEST_F(CrawlerPipelineTest, DocumentsWaitingForTheirScanDoNotHoldFetchSlots) {
+  fetcher_.Page("https://site.example/sitemap.xml", Sitemap(100), "application/xml");
+  for (int i = 0; i < 100; ++i) fetcher_.Page("https://site.example/p" + std::to_string(i), "page");
+  std::deque<std::pair<std::function<void()>, std::function<void()>>> scans;  // held by the test
+  auto run_scan = [&] {
+    auto [work, then] = std::move(scans.front());
+    scans.pop_front();
+    work();
+    then();
+  };
+  Crawler crawler(fetcher_, matcher_, inventory_, sink_, /*max_fetching=*/4);
+  crawler.set_offload([&](std::function<void()> work, std::function<void()> then) {
+    scans.emplace_back(std::move(work), std::move(then));
+  });
+  crawler.Start({CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = "sitemap"}});
+  fetcher_.CompleteOne();
+  run_scan();  // the sitemap: its 100 pages are queued
+  EXPECT_EQ(fetcher_.in_flight.size(), 4u);
+  // Pages answered but not yet scanned: each answer frees its fetch slot ...
+  for (int i = 0; i < 8; ++i) fetcher_.CompleteOne();
+  EXPECT_EQ(scans.size(), 8u);
+  EXPECT_EQ(fetcher_.in_flight.size(), 4u);
+  // ... until 4 × 4 documents are in hand: fetching pauses.
+  while (!fetcher_.in_flight.empty()) fetcher_.CompleteOne();
+  EXPECT_EQ(scans.size(), static_cast<size_t>(Crawler::kHeldFactor * 4));
+  EXPECT_EQ(fetcher_.requests.size(), 1u + Crawler::kHeldFactor * 4);
+  run_scan();  // one scanned: one more fetch
+  EXPECT_EQ(fetcher_.in_flight.size(), 1u);
+  while (!scans.empty() || !fetcher_.in_flight.empty()) {
+    if (!fetcher_.in_flight.empty()) fetcher_.CompleteOne();
+    else run_scan();
+  }
+  EXPECT_EQ(fetcher_.requests.size(), 101u);
+  EXPECT_EQ(sink_.calls.size(), 101u);
+  EXPECT_EQ(sink_.calls.back(), "source https://site.example/sitemap.xml");
+  EXPECT_TRUE(crawler.idle());
 }
 
 }  // namespace

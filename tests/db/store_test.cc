@@ -141,6 +141,38 @@ TEST_F(StoreTest, FetchStateKeepsValidatorsAcrossNotModified) {
   EXPECT_FALSE(f->has_value());
 }
 
+TEST_F(StoreTest, FetchStatesAnswerEachUrlOfABatchInOrder) {
+  // More URLs than one statement binds, stored ones among absent ones, and
+  // one URL asked twice.
+  std::vector<LeakStore::DocumentWrite> stored;
+  std::vector<std::string> urls;
+  for (int i = 0; i < 300; ++i) {
+    const std::string url = "https://example.org/p" + std::to_string(i);
+    urls.push_back(url);
+    if (i % 3 != 0) continue;
+    LeakStore::DocumentWrite d = Fetched(url, {});
+    d.etag = "\"e" + std::to_string(i) + "\"";
+    stored.push_back(d);
+  }
+  Write(stored);
+  urls.push_back("https://example.org/p3");
+  Result<std::vector<std::optional<LeakStore::FetchState>>> states = store_->GetFetchStates(urls);
+  ASSERT_OK(states);
+  ASSERT_EQ(states->size(), urls.size());
+  for (int i = 0; i < 300; ++i) {
+    const std::optional<LeakStore::FetchState>& f = (*states)[i];
+    ASSERT_EQ(f.has_value(), i % 3 == 0) << urls[i];
+    if (!f) continue;
+    EXPECT_EQ(f->url, urls[i]);
+    EXPECT_EQ(f->etag, "\"e" + std::to_string(i) + "\"");
+  }
+  ASSERT_TRUE(states->back().has_value());
+  EXPECT_EQ(states->back()->etag, "\"e3\"");
+  Result<std::vector<std::optional<LeakStore::FetchState>>> none = store_->GetFetchStates({});
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
   ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}}));
   const std::string a = "https://example.org/a", b = "https://example.org/b",
