@@ -132,7 +132,8 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     if (!body.ok()) return body.status();
     Matcher matcher;
     // A document in hand follows no link, so a page is not parsed for any.
-    CrawledDocument doc = ScanDocument(matcher, *inventory, std::move(*body), "", url, url,
+    CrawledDocument doc = ScanDocument(matcher, *inventory, std::move(*body), "", url,
+                                       RedactSecrets(url),
                                        "auto", nullptr, ParseOptions{.html_structure = false});
     sink.OnSourceDone(std::move(doc));
   }

@@ -9,6 +9,7 @@ namespace meetleak {
 
 struct Crawler::SourceRun {
   CrawlTarget target;
+  std::string redacted_url;   // the target's URL as documents record it
   int pending = 0;            // documents reached from the source, not yet delivered
   bool own_done = false;
   bool incomplete = false;    // a document of it was cancelled: never finished
@@ -74,6 +75,7 @@ void Crawler::Start(std::vector<CrawlTarget> targets) {
   for (CrawlTarget& t : targets) {
     auto run = std::make_shared<SourceRun>();
     run->target = std::move(t);
+    run->redacted_url = RedactSecrets(run->target.url);
     if (!seen_.insert(run->target.url).second) {  // the same URL twice: one fetch
       ++stats_.sources_done;
       continue;
@@ -149,13 +151,13 @@ void Crawler::ReadValidators() {
 
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
                              std::string body, std::string_view content_type,
-                             const std::string& url, const std::string& source_url,
+                             const std::string& url, const std::string& redacted_source_url,
                              std::string_view kind, Document* parsed,
                              const ParseOptions& options) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = RedactSecrets(url);
-  doc.source_url = RedactSecrets(source_url);
+  doc.source_url = redacted_source_url;
   doc.outcome = DocumentOutcome::kFetched;
   doc.body_hash = BodyHashHex(body);
   Document local;
@@ -182,18 +184,18 @@ struct Crawler::Scanned {
 };
 
 // Parsing and matching: pure, so it may run on another thread.
-void Crawler::Scan(const std::string& url, const std::string& source_url, std::string_view kind,
-                   const ParseOptions& options, Scanned* s) const {
+void Crawler::Scan(const std::string& url, const std::string& redacted_source_url,
+                   std::string_view kind, const ParseOptions& options, Scanned* s) const {
   const FetchResponse& r = s->response;
   CrawledDocument& doc = s->doc;
   if (r.ok() && !r.not_modified) {
     doc = ScanDocument(matcher_, inventory_, std::move(s->response.body), r.content_type,
-                       r.final_url.empty() ? r.url : r.final_url, source_url, kind, &s->parsed,
-                       options);
+                       r.final_url.empty() ? r.url : r.final_url, redacted_source_url, kind,
+                       &s->parsed, options);
     s->have_body = true;
   } else {
     doc.page_url = RedactSecrets(r.final_url.empty() ? url : r.final_url);
-    doc.source_url = RedactSecrets(source_url);
+    doc.source_url = redacted_source_url;
     if (r.not_modified) doc.outcome = DocumentOutcome::kNotModified;
     else if (r.status == 404 || r.status == 410) doc.outcome = DocumentOutcome::kGone;
     else doc.outcome = DocumentOutcome::kFailed;
@@ -227,7 +229,7 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
   std::string kind = job.is_source ? job.run->target.kind : "auto";
   // A page's links are read only when they lead somewhere (same-host depth).
   ParseOptions options{.html_structure = job.depth > 0};
-  auto work = [this, scanned, url = job.url, source = job.run->target.url, kind, options] {
+  auto work = [this, scanned, url = job.url, source = job.run->redacted_url, kind, options] {
     Scan(url, source, kind, options, scanned.get());
   };
   auto then = [this, job, scanned, bytes] {

@@ -99,8 +99,9 @@ struct CrawlStats {
 };
 
 // Parses and matches a document already in hand (a file, stdin, a fetched
-// body, taken over): outcome kFetched, `url` as page_url (redacted), every reference
-// merged per key and classified. `kind` "page" forces HTML. When `parsed` is
+// body, taken over): outcome kFetched, `url` as page_url (redacted),
+// `redacted_source_url` as source_url (redacted by the caller: one source
+// leads to many documents), every reference merged per key and classified. `kind` "page" forces HTML. When `parsed` is
 // given it receives the parsed document (for its links); `options` say
 // whether a page's links are wanted at all. No I/O.
 //
@@ -109,7 +110,7 @@ struct CrawlStats {
 // reference found in an entry carries that entry's URL.
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
                              std::string body, std::string_view content_type,
-                             const std::string& url, const std::string& source_url,
+                             const std::string& url, const std::string& redacted_source_url,
                              std::string_view kind = "auto", Document* parsed = nullptr,
                              const ParseOptions& options = {});
 
@@ -157,7 +158,7 @@ class Crawler {
   void Pump();
   void ReadValidators();
   void OnFetched(const Job& job, FetchResponse response);
-  void Scan(const std::string& url, const std::string& source_url, std::string_view kind,
+  void Scan(const std::string& url, const std::string& redacted_source_url, std::string_view kind,
             const ParseOptions& options, Scanned* scanned) const;
   void OnScanned(const Job& job, Scanned scanned);
   void FollowLinks(const Job& job, const Document& parsed, CrawledDocument* doc);

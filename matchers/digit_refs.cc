@@ -222,7 +222,7 @@ bool EscapeEndsAt(std::string_view raw, std::size_t p) {
 
 std::optional<DigitRun> ParseIdDigits(std::string_view raw, std::size_t p) {
   std::size_t first = DigitsAt(raw, p);
-  if (first != 3 && (first < 9 || first > 11)) return std::nullopt;
+  if (first != 3 && (first < 9 || first > 11)) return std::nullopt;  // Matcher::Find relies on it
   if (!LeftBoundaryOk(raw, p)) return std::nullopt;
   DigitRun run;
   run.begin = p;

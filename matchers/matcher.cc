@@ -138,13 +138,18 @@ struct Scan {
     window_end = e;
   }
   // A number starts at a run's first digit, or just after an escape that
-  // ends in digits ("%20855 1234 5678").
+  // ends in digits ("%20855 1234 5678"). Its first group has 3 or 9–11
+  // digits (ParseIdDigits' first test, here before any call): the prices,
+  // dates and counts of ordinary text cost nothing more.
   void AtDigitRun(std::size_t r) {
     std::size_t run_end = r;
     while (run_end < text.size() && IsDigit(text[run_end])) ++run_end;
-    for (std::size_t p = r; p < run_end && p <= r + 2; ++p)
-      if (run_end - p >= 3 && (p == r || matchers_internal::EscapeEndsAt(text, p)))
+    for (std::size_t p = r; p < run_end && p <= r + 2; ++p) {
+      const std::size_t first = run_end - p;
+      if (first != 3 && (first < 9 || first > 11)) continue;
+      if (p == r || matchers_internal::EscapeEndsAt(text, p))
         AddDigitRef(text, p, inventory, &numbers);
+    }
   }
 };
 
