@@ -56,7 +56,10 @@ class CurlAsio {
     std::int64_t completed = 0;        // messages drained from curl_multi_info_read
   };
 
-  explicit CurlAsio(boost::asio::io_context& io);
+  // `max_connections`: idle connections kept for reuse (CURLMOPT_MAXCONNECTS);
+  // 0 leaves libcurl's default, four per handle currently added, which
+  // closes connections whenever fewer transfers happen to be running.
+  explicit CurlAsio(boost::asio::io_context& io, long max_connections = 0);
   ~CurlAsio();
   CurlAsio(const CurlAsio&) = delete;
   CurlAsio& operator=(const CurlAsio&) = delete;

@@ -56,7 +56,9 @@ class CurlFetcher : public Fetcher {
         resolver_(resolver ? resolver : own_resolver_.get()),
         clock_(clock ? clock : SystemClock()),
         product_token_(ProductToken(options_.user_agent)),
-        driver_(io),
+        // A connection per transfer that may run at once stays open between
+        // them: a pass reuses its connections to the end.
+        driver_(io, options_.concurrency),
         limiter_(io, options_.concurrency, options_.per_host, milliseconds(options_.delay_ms),
                  [this](HostLimiter::Id id, const std::string& host) { StartTransfer(id, host); }) {
   }

@@ -159,6 +159,35 @@ TEST(CurlAsioTest, RemovedSocketIsReAddedWhenTheConnectionIsReused) {
   EXPECT_EQ(driver.stats().sockets_opened, 1);
 }
 
+// Runs `n` transfers of `url` at once to the end.
+void RunBatch(boost::asio::io_context& io, CurlAsio& driver, const std::string& url, int n) {
+  std::vector<std::unique_ptr<Easy>> easies;
+  for (int i = 0; i < n; ++i) {
+    easies.push_back(std::make_unique<Easy>(url));
+    Start(driver, *easies.back());
+  }
+  RunUntil(io, [&] {
+    return std::all_of(easies.begin(), easies.end(), [](auto& e) { return e->result.has_value(); });
+  });
+  for (auto& e : easies) EXPECT_EQ(e->result.value_or(CURLE_COULDNT_CONNECT), CURLE_OK);
+}
+
+TEST(CurlAsioTest, KeepsAConnectionPerTransferThatMayRunWhenFewerRun) {
+  // libcurl's default keeps four connections per handle added at the time:
+  // as a batch ends with few handles left, it closes the others, and the
+  // next batch connects again.
+  TestServer server;
+  server.Route("/", Reply{.body = "page", .delay = milliseconds(50)});
+  boost::asio::io_context io;
+  CurlAsio driver(io, /*max_connections=*/8);
+  for (int round = 0; round < 3; ++round) {
+    RunBatch(io, driver, server.Url("/"), 8);
+    RunBatch(io, driver, server.Url("/"), 1);
+  }
+  EXPECT_EQ(server.connections(), 8);
+  EXPECT_EQ(driver.stats().sockets_opened, 8);
+}
+
 TEST(CurlAsioTest, DrainsEveryCompletionOfOneAction) {
   TestServer server;
   server.Route("/hold", Reply{.body = "late", .hold = "never"});

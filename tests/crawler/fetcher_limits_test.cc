@@ -125,6 +125,20 @@ TEST_F(FetcherLimitsTest, GlobalConcurrencyIsNeverExceeded) {
   EXPECT_LE(server_.max_in_flight(), 3);
 }
 
+TEST_F(FetcherLimitsTest, ConnectionsAreKeptForTheWholeFetchWindow) {
+  // Batches of a full window, then a lone fetch: a pass's ebb and flow.
+  server_.Route("/slow", Reply{.body = "s", .delay = milliseconds(50)});
+  FetcherOptions options = TestOptions();
+  options.concurrency = 8;
+  options.per_host = 8;
+  std::unique_ptr<Fetcher> fetcher = Make(options);
+  for (int round = 0; round < 3; ++round) {
+    for (const FetchResponse& r : FetchAll(io_, *fetcher, Many("/slow", 8))) EXPECT_TRUE(r.ok());
+    EXPECT_TRUE(FetchOne(io_, *fetcher, Trusted(server_.Url("/slow"))).ok());
+  }
+  EXPECT_EQ(server_.connections(), 8) << "connections were closed and opened again";
+}
+
 void ExpectGapsAtLeast(const std::vector<testing::RecordedRequest>& reqs, milliseconds least) {
   for (std::size_t i = 1; i < reqs.size(); ++i) {
     EXPECT_GE(reqs[i].arrival - reqs[i - 1].arrival, least)
