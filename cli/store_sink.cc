@@ -4,13 +4,16 @@ namespace meetleak::cli {
 
 StoreSink::StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
                      std::map<std::string, int> intervals, bool collect)
-    : store_(store), allow_(allow), intervals_(std::move(intervals)), collect_(collect) {}
+    : store_(store), allow_(allow), intervals_(std::move(intervals)), collect_(collect) {
+  if (store_ != nullptr) writer_ = std::make_unique<StoreWriter>(store_);
+}
 
 std::vector<std::optional<StoredValidators>> StoreSink::Validators(
     const std::vector<std::string>& urls) {
   std::vector<std::optional<StoredValidators>> out(urls.size());
   if (store_ == nullptr) return out;
-  Result<std::vector<std::optional<LeakStore::FetchState>>> states = store_->GetFetchStates(urls);
+  Result<std::vector<std::optional<LeakStore::FetchState>>> states =
+      writer_->WithStore([&](LeakStore& store) { return store.GetFetchStates(urls); });
   if (!states.ok()) {
     Fail(states.status());
     return out;
@@ -24,7 +27,8 @@ std::vector<std::string> StoreSink::WatchList(const std::string& source_url) {
   if (store_ == nullptr) return {};
   // The watch list is read after the documents before it are committed.
   if (Status s = Flush(); !s.ok()) return {};
-  Result<std::vector<std::string>> w = store_->WatchList(source_url);
+  Result<std::vector<std::string>> w =
+      writer_->WithStore([&](LeakStore& store) { return store.WatchList(source_url); });
   if (!w.ok()) {
     Fail(w.status());
     return {};
@@ -75,9 +79,9 @@ void StoreSink::OnDocument(CrawledDocument doc) {
     if (doc.outcome == DocumentOutcome::kFailed) warn_(doc.error);
   }
   for (const PageRef& ref : doc.refs) non_company_[doc.source_url] += !ref.classification.company;
-  if (store_ != nullptr && error_.ok()) {
+  if (store_ != nullptr && CheckWriter()) {
     buffer_.push_back(ToWrite(doc));
-    if (buffer_.size() >= kGroup) Flush();
+    if (buffer_.size() >= kGroup) Submit();
   }
   if (collect_) collected_.push_back(std::move(doc));
 }
@@ -89,12 +93,14 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
                       doc.outcome == DocumentOutcome::kGone;
   if (failed) failed_sources_.push_back(doc);
   else ++sources_ok_;
-  if (store_ != nullptr && error_.ok()) {
+  if (store_ != nullptr && CheckWriter()) {
     // The source's own findings and fetch state go in the same group as the
-    // rest, then its source state — strictly after everything reached from it.
+    // rest, then its source state — strictly after everything reached from it
+    // (the writer skips it when a write before it failed).
     bool configured = intervals_.count(doc.url) > 0;
     buffer_.push_back(ToWrite(doc));
-    if (Flush().ok() && configured) {
+    Submit();
+    if (configured) {
       LeakStore::SourceResult r;
       r.url = doc.url;
       r.status = doc.status;
@@ -103,25 +109,42 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
       r.retry_after = doc.retry_at;
       r.non_company_refs = non_company_[doc.source_url];
       for (const PageRef& ref : doc.refs) r.non_company_refs += !ref.classification.company;
-      if (Status s = store_->WriteSourceResult(r); !s.ok()) Fail(s);
+      writer_->Submit([r = std::move(r)](LeakStore& store) { return store.WriteSourceResult(r); });
     }
   }
   if (collect_) collected_.push_back(std::move(doc));
 }
 
-Status StoreSink::Flush() {
-  if (store_ == nullptr || buffer_.empty() || !error_.ok()) return error_;
-  Result<LeakStore::WriteResult> r = store_->WriteDocuments(buffer_);
+void StoreSink::Submit() {
+  if (buffer_.empty()) return;
+  writer_->Submit([this, docs = std::move(buffer_)](LeakStore& store) -> Status {
+    Result<LeakStore::WriteResult> r = store.WriteDocuments(docs);
+    if (!r.ok()) return r.status();
+    std::lock_guard<std::mutex> lock(totals_mu_);
+    totals_.new_leaks += r->new_leaks;
+    totals_.reopened += r->reopened;
+    totals_.gone += r->gone;
+    totals_.sightings += r->sightings;
+    return Status::OK();
+  });
   buffer_.clear();
-  if (!r.ok()) {
-    Fail(r.status());
-    return error_;
-  }
-  totals_.new_leaks += r->new_leaks;
-  totals_.reopened += r->reopened;
-  totals_.gone += r->gone;
-  totals_.sightings += r->sightings;
-  return Status::OK();
+}
+
+bool StoreSink::CheckWriter() {
+  if (error_.ok() && writer_ != nullptr && writer_->failed()) Fail(writer_->Wait());
+  return error_.ok();
+}
+
+Status StoreSink::Flush() {
+  if (store_ == nullptr || !CheckWriter()) return error_;
+  Submit();
+  if (Status s = writer_->Wait(); !s.ok()) Fail(std::move(s));
+  return error_;
+}
+
+LeakStore::WriteResult StoreSink::totals() const {
+  std::lock_guard<std::mutex> lock(totals_mu_);
+  return totals_;
 }
 
 void StoreSink::Fail(Status s) {

@@ -1,18 +1,23 @@
 // StoreSink: the crawler's sink, written to the LeakStore (the adapter the
 // design puts in cli/). Documents are grouped into one transaction of up to
 // kGroup documents (group commit); a source's own state is written only after
-// the documents reached from it are committed. Also collects what the scan
-// command prints, and the figures of the run summary.
+// the documents reached from it are committed. The transactions run in that
+// order on a StoreWriter thread: the crawler's calls only hand them over.
+// Also collects what the scan command prints, and the figures of the run
+// summary. Every method is called on the crawler's thread.
 #ifndef MEETLEAK_CLI_STORE_SINK_H_
 #define MEETLEAK_CLI_STORE_SINK_H_
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/store_writer.h"
 #include "crawler/crawler.h"
 #include "db/store.h"
 
@@ -33,9 +38,12 @@ class StoreSink : public CrawlSink {
   void OnDocument(CrawledDocument doc) override;
   void OnSourceDone(CrawledDocument source_doc) override;
 
-  // Commits what is buffered. Called at the end of a pass.
+  // Commits what is buffered and waits until everything handed over is
+  // committed. Called at the end of a pass.
   Status Flush();
-  // The first storage error, if any (the run stops on it: exit 4).
+  // The first storage error seen on this thread, if any (the run stops on
+  // it: exit 4). A write that fails on the writer's thread is seen at the
+  // next call, and by Flush().
   const Status& error() const { return error_; }
   void set_on_error(std::function<void()> f) { on_error_ = std::move(f); }
   void set_on_warning(std::function<void(const std::string&)> f) { warn_ = std::move(f); }
@@ -45,12 +53,16 @@ class StoreSink : public CrawlSink {
   // Source documents that failed, by URL.
   const std::vector<CrawledDocument>& failed_sources() const { return failed_sources_; }
   int sources_ok() const { return sources_ok_; }
-  const LeakStore::WriteResult& totals() const { return totals_; }
+  LeakStore::WriteResult totals() const;
   // Whether `key`/`page_url` is covered by an [[allow]] entry now.
   bool Allowed(const PageRef& ref, const std::string& page_url, std::string* reason) const;
 
  private:
   LeakStore::DocumentWrite ToWrite(const CrawledDocument& doc) const;
+  // Hands the buffered documents to the writer as one transaction.
+  void Submit();
+  // Takes up a failure of the writer's thread.
+  bool CheckWriter();
   void Fail(Status s);
 
   LeakStore* store_;
@@ -62,7 +74,9 @@ class StoreSink : public CrawlSink {
   std::vector<CrawledDocument> failed_sources_;
   std::map<std::string, std::int64_t> non_company_;  // per source, this pass
   int sources_ok_ = 0;
+  mutable std::mutex totals_mu_;  // the writer adds to totals_
   LeakStore::WriteResult totals_;
+  std::unique_ptr<StoreWriter> writer_;  // null without a store; last: its thread uses the above
   Status error_;
   std::function<void()> on_error_;
   std::function<void(const std::string&)> warn_;

@@ -1,0 +1,56 @@
+#include "cli/store_writer.h"
+
+namespace meetleak::cli {
+
+StoreWriter::StoreWriter(LeakStore* store) : store_(store), thread_([this] { Loop(); }) {}
+
+StoreWriter::~StoreWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    quit_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void StoreWriter::Submit(Task task) {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
+  queue_.push_back(std::move(task));
+  changed_.notify_all();
+}
+
+Status StoreWriter::Wait() {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [this] { return queue_.empty() && !running_; });
+  return error_;
+}
+
+void StoreWriter::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [this] { return quit_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // quit, with nothing left to write
+    Task task = std::move(queue_.front());
+    queue_.pop_front();
+    running_ = true;
+    const bool skip = !error_.ok();
+    changed_.notify_all();  // room in the queue
+    lock.unlock();
+    Status s;
+    if (!skip) {
+      std::lock_guard<std::mutex> hold(store_mu_);
+      s = task(*store_);
+    }
+    task = nullptr;  // what it captured is freed off the caller's thread
+    lock.lock();
+    running_ = false;
+    if (!s.ok() && error_.ok()) {
+      error_ = std::move(s);
+      failed_.store(true, std::memory_order_release);
+    }
+    changed_.notify_all();
+  }
+}
+
+}  // namespace meetleak::cli

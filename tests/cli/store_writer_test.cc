@@ -1,0 +1,145 @@
+// StoreWriter (writes in order on a thread of their own) and StoreSink on
+// top of it, against a real SQLite file.
+#include "cli/store_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "cli/store_sink.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/temp_dir.h"
+
+namespace meetleak::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+class StoreWriterTest : public ::testing::Test {
+ protected:
+  StoreWriterTest() {
+    Result<std::unique_ptr<LeakStore>> s =
+        LeakStore::Open((dir_.path() / "meetleak.db").string(), SystemClock());
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+  }
+  // A task that waits for `gate` before it returns.
+  static StoreWriter::Task Gated(std::shared_future<void> gate) {
+    return [gate](LeakStore&) {
+      gate.wait();
+      return Status::OK();
+    };
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<LeakStore> store_;
+};
+
+TEST_F(StoreWriterTest, RunsTasksInOrderOffTheCallersThread) {
+  StoreWriter writer(store_.get());
+  std::vector<int> order;
+  std::vector<std::thread::id> threads;
+  for (int i = 0; i < 20; ++i) {
+    writer.Submit([&, i](LeakStore&) {
+      order.push_back(i);
+      threads.push_back(std::this_thread::get_id());
+      return Status::OK();
+    });
+  }
+  ASSERT_OK(writer.Wait());
+  ASSERT_EQ(order.size(), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(order[i], i);
+  for (std::thread::id t : threads) EXPECT_NE(t, std::this_thread::get_id());
+}
+
+TEST_F(StoreWriterTest, AFailedTaskSkipsTheRestAndIsReported) {
+  StoreWriter writer(store_.get());
+  int ran_after = 0;
+  writer.Submit([](LeakStore&) { return Status::IOError("disk full"); });
+  writer.Submit([&](LeakStore&) {
+    ++ran_after;
+    return Status::OK();
+  });
+  Status s = writer.Wait();
+  EXPECT_EQ(s.code(), Status::Code::kIOError);
+  EXPECT_EQ(s.message(), "disk full");
+  EXPECT_TRUE(writer.failed());
+  EXPECT_EQ(ran_after, 0) << "a write after a failed one would break the commit order";
+}
+
+TEST_F(StoreWriterTest, SubmitWaitsWhenTheQueueIsFull) {
+  StoreWriter writer(store_.get());
+  std::promise<void> open;
+  std::shared_future<void> gate = open.get_future().share();
+  writer.Submit(Gated(gate));  // taken by the writer, then held
+  std::this_thread::sleep_for(milliseconds(50));
+  for (std::size_t i = 0; i < StoreWriter::kMaxQueued; ++i) writer.Submit(Gated(gate));
+  auto extra = std::async(std::launch::async, [&] { writer.Submit(Gated(gate)); });
+  EXPECT_EQ(extra.wait_for(milliseconds(200)), std::future_status::timeout);
+  open.set_value();
+  EXPECT_EQ(extra.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  ASSERT_OK(writer.Wait());
+}
+
+TEST_F(StoreWriterTest, WithStoreWaitsForTheTaskUsingTheStore) {
+  StoreWriter writer(store_.get());
+  std::promise<void> open;
+  std::atomic<bool> task_done{false};
+  std::shared_future<void> gate = open.get_future().share();
+  writer.Submit([&](LeakStore&) {
+    gate.wait();
+    task_done = true;
+    return Status::OK();
+  });
+  std::this_thread::sleep_for(milliseconds(50));
+  auto reader = std::async(std::launch::async, [&] {
+    return writer.WithStore([&](LeakStore& s) {
+      EXPECT_TRUE(task_done.load()) << "the store was shared with a running task";
+      return s.ListSources().ok();
+    });
+  });
+  EXPECT_EQ(reader.wait_for(milliseconds(200)), std::future_status::timeout);
+  open.set_value();
+  EXPECT_TRUE(reader.get());
+  ASSERT_OK(writer.Wait());
+}
+
+TEST_F(StoreWriterTest, SinkCommitsEverythingByFlushAndReportsAWriteFailureOnItsThread) {
+  StoreSink sink(store_.get(), {}, {}, /*collect=*/false);
+  int errors_reported = 0;
+  std::thread::id reported_on;
+  sink.set_on_error([&] {
+    ++errors_reported;
+    reported_on = std::this_thread::get_id();
+  });
+  for (int i = 0; i < 3 * static_cast<int>(StoreSink::kGroup); ++i) {
+    CrawledDocument doc;
+    doc.url = doc.page_url = "https://example.org/p" + std::to_string(i);
+    doc.source_url = "https://example.org/";
+    doc.outcome = DocumentOutcome::kFetched;
+    doc.status = 200;
+    doc.etag = "\"" + std::to_string(i) + "\"";
+    sink.OnDocument(std::move(doc));
+  }
+  ASSERT_OK(sink.Flush());
+  std::vector<std::optional<StoredValidators>> v =
+      sink.Validators({"https://example.org/p0", "https://example.org/p767", "https://x.example/"});
+  ASSERT_EQ(v.size(), 3u);
+  ASSERT_TRUE(v[0] && v[1]);
+  EXPECT_EQ(v[1]->etag, "\"767\"");
+  EXPECT_FALSE(v[2]);
+
+  CrawledDocument bad;  // no URL: the store refuses the group
+  bad.outcome = DocumentOutcome::kFetched;
+  sink.OnDocument(std::move(bad));
+  Status s = sink.Flush();
+  EXPECT_EQ(s.code(), Status::Code::kInvalidInput) << s.message();
+  EXPECT_EQ(sink.error().code(), Status::Code::kInvalidInput);
+  EXPECT_EQ(errors_reported, 1);
+  EXPECT_EQ(reported_on, std::this_thread::get_id()) << "the crawler is stopped from its thread";
+}
+
+}  // namespace
+}  // namespace meetleak::cli
