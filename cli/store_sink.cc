@@ -38,8 +38,8 @@ std::vector<std::string> StoreSink::WatchList(const std::string& source_url) {
 
 bool StoreSink::Allowed(const PageRef& ref, const std::string& page_url,
                         std::string* reason) const {
-  const AllowEntry* a = FindAllow(allow_, ToString(ref.key_kind), ref.key, page_url,
-                                  SystemClock()->Now());
+  const AllowEntry* a =
+      FindAllow(allow_, ToString(ref.key_kind), ref.key, page_url, SystemClock()->Now());
   if (a != nullptr && reason != nullptr) *reason = a->reason;
   return a != nullptr;
 }
@@ -50,10 +50,18 @@ LeakStore::DocumentWrite StoreSink::ToWrite(const CrawledDocument& doc) const {
   w.page_url = doc.page_url;
   w.source_url = doc.source_url;
   switch (doc.outcome) {
-    case DocumentOutcome::kFetched: w.outcome = LeakStore::Outcome::kFetched; break;
-    case DocumentOutcome::kNotModified: w.outcome = LeakStore::Outcome::kNotModified; break;
-    case DocumentOutcome::kGone: w.outcome = LeakStore::Outcome::kGone; break;
-    case DocumentOutcome::kFailed: w.outcome = LeakStore::Outcome::kFailed; break;
+    case DocumentOutcome::kFetched:
+      w.outcome = LeakStore::Outcome::kFetched;
+      break;
+    case DocumentOutcome::kNotModified:
+      w.outcome = LeakStore::Outcome::kNotModified;
+      break;
+    case DocumentOutcome::kGone:
+      w.outcome = LeakStore::Outcome::kGone;
+      break;
+    case DocumentOutcome::kFailed:
+      w.outcome = LeakStore::Outcome::kFailed;
+      break;
   }
   w.status = doc.status;
   w.etag = doc.etag;
@@ -89,10 +97,12 @@ void StoreSink::OnDocument(CrawledDocument doc) {
 void StoreSink::OnSourceDone(CrawledDocument doc) {
   if (warn_)
     for (const std::string& w : doc.warnings) warn_(doc.page_url + ": " + w);
-  const bool failed = doc.outcome == DocumentOutcome::kFailed ||
-                      doc.outcome == DocumentOutcome::kGone;
-  if (failed) failed_sources_.push_back(doc);
-  else ++sources_ok_;
+  const bool failed =
+      doc.outcome == DocumentOutcome::kFailed || doc.outcome == DocumentOutcome::kGone;
+  if (failed)
+    failed_sources_.push_back(doc);
+  else
+    ++sources_ok_;
   if (store_ != nullptr && CheckWriter()) {
     // The source's own findings and fetch state go in the same group as the
     // rest, then its source state — strictly after everything reached from it

@@ -101,9 +101,10 @@ struct CrawlStats {
 // Parses and matches a document already in hand (a file, stdin, a fetched
 // body, taken over): outcome kFetched, `url` as page_url (redacted),
 // `redacted_source_url` as source_url (redacted by the caller: one source
-// leads to many documents), every reference merged per key and classified. `kind` "page" forces HTML. When `parsed` is
-// given it receives the parsed document (for its links); `options` say
-// whether a page's links are wanted at all. No I/O.
+// leads to many documents), every reference merged per key and classified.
+// `kind` "page" forces HTML. When `parsed` is given it receives the parsed
+// document (for its links); `options` say whether a page's links are wanted
+// at all. No I/O.
 //
 // The matcher reads the whole decoded body (segments[0]): detection never
 // depends on the parse. A feed's entry segments are matched too, so each

@@ -270,8 +270,7 @@ struct CurlAsio::Impl {
   }
 };
 
-CurlAsio::CurlAsio(asio::io_context& io, long max_connections)
-    : impl_(std::make_unique<Impl>(io)) {
+CurlAsio::CurlAsio(asio::io_context& io, long max_connections) : impl_(std::make_unique<Impl>(io)) {
   CURLM* m = impl_->multi;
   if (max_connections > 0) curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, max_connections);
   curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);

@@ -1,12 +1,12 @@
 // The poll pipeline (Crawler) with a fake fetcher and a recording sink: what
 // it follows, what it never fetches, the order of sink calls that makes a
 // crash safe, and how Stop() leaves unfinished sources uncommitted.
-#include "crawler/crawler.h"
-
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <map>
+
+#include "crawler/crawler.h"
 
 namespace meetleak {
 namespace {
@@ -40,7 +40,8 @@ class FakeFetcher : public Fetcher {
       r.error = FetchError::kHttp;
     } else {
       r = it->second;
-      if (!req.etag.empty() && req.etag == r.etag) r.not_modified = true, r.body.clear(), r.status = 304;
+      if (!req.etag.empty() && req.etag == r.etag)
+        r.not_modified = true, r.body.clear(), r.status = 304;
     }
     r.url = req.url;
     if (r.final_url.empty()) r.final_url = req.url;
@@ -106,7 +107,8 @@ const char kFeed[] = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>
 class CrawlerPipelineTest : public ::testing::Test {
  protected:
   CrawlerPipelineTest() {
-    inventory_ = Inventory::FromRows({{"85512345679", "ben@acme.example", "w", MeetingKind::kWebinar}}, {});
+    inventory_ =
+        Inventory::FromRows({{"85512345679", "ben@acme.example", "w", MeetingKind::kWebinar}}, {});
     inventory_.set_company_domains({"acme-corp.zoom.us"});
   }
   Matcher matcher_;
@@ -117,8 +119,9 @@ class CrawlerPipelineTest : public ::testing::Test {
 
 TEST_F(CrawlerPipelineTest, FeedEntriesOneHopSourceCommittedLastNeverAMeetingUrl) {
   fetcher_.Page("https://site.example/feed.xml", kFeed, "application/rss+xml");
-  fetcher_.Page("https://site.example/e1", "<a href='https://acme-corp.zoom.us/j/85512345679'>x</a>"
-                                           "<a href='https://site.example/deeper'>d</a>");
+  fetcher_.Page("https://site.example/e1",
+                "<a href='https://acme-corp.zoom.us/j/85512345679'>x</a>"
+                "<a href='https://site.example/deeper'>d</a>");
   fetcher_.Page("https://site.example/e2", "nothing");
   Crawler crawler(fetcher_, matcher_, inventory_, sink_);
   crawler.Start({CrawlTarget{.url = "https://site.example/feed.xml"}});
@@ -167,7 +170,8 @@ TEST_F(CrawlerPipelineTest, ConditionalRequestsAndWatchList) {
 }
 
 TEST_F(CrawlerPipelineTest, DepthFollowsSameHostLinksOnly) {
-  fetcher_.Page("https://site.example/", "<a href='/a'>a</a><a href='https://other.example/b'>b</a>");
+  fetcher_.Page("https://site.example/",
+                "<a href='/a'>a</a><a href='https://other.example/b'>b</a>");
   fetcher_.Page("https://site.example/a", "<a href='/c'>c</a>");
   Crawler crawler(fetcher_, matcher_, inventory_, sink_);
   crawler.Start({CrawlTarget{.url = "https://site.example/", .depth = 1}});
@@ -186,8 +190,8 @@ TEST_F(CrawlerPipelineTest, StopLeavesTheSourceUncommittedAndDropsCancelledDocum
   fetcher_.CompleteOne();  // the feed: e1 and e2 are now in flight
   crawler.Stop();
   EXPECT_EQ(fetcher_.cancel_waiting_calls, 1);
-  fetcher_.CompleteOne();                          // e1 finishes normally
-  fetcher_.CompleteOne(FetchError::kCancelled);    // e2 was cancelled while waiting
+  fetcher_.CompleteOne();                        // e1 finishes normally
+  fetcher_.CompleteOne(FetchError::kCancelled);  // e2 was cancelled while waiting
   EXPECT_EQ(sink_.calls, std::vector<std::string>{"doc https://site.example/e1"});
   EXPECT_TRUE(crawler.idle());
 }
@@ -206,18 +210,20 @@ TEST_F(CrawlerPipelineTest, FailedAndGoneDocuments) {
   EXPECT_EQ(crawler.stats().errors, 1);
 }
 
-
 // A sitemap of `n` pages on one host.
 std::string Sitemap(int n) {
-  std::string xml = R"(<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">)";
-  for (int i = 0; i < n; ++i) xml += "<url><loc>https://site.example/p" + std::to_string(i) + "</loc></url>";
+  std::string xml =
+      R"(<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">)";
+  for (int i = 0; i < n; ++i)
+    xml += "<url><loc>https://site.example/p" + std::to_string(i) + "</loc></url>";
   return xml + "</urlset>";
 }
 
 TEST_F(CrawlerPipelineTest, ValidatorsAreReadInBatchesAndEachRequestCarriesItsOwn) {
   fetcher_.Page("https://site.example/sitemap.xml", Sitemap(600), "application/xml");
   for (int i = 0; i < 600; i += 7)
-    sink_.validators["https://site.example/p" + std::to_string(i)] = {"\"" + std::to_string(i) + "\"", ""};
+    sink_.validators["https://site.example/p" + std::to_string(i)] = {
+        "\"" + std::to_string(i) + "\"", ""};
   Crawler crawler(fetcher_, matcher_, inventory_, sink_, /*max_fetching=*/8);
   crawler.Start({CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = "sitemap"}});
   fetcher_.CompleteAll();
@@ -271,8 +277,10 @@ TEST_F(CrawlerPipelineTest, DocumentsWaitingForTheirScanDoNotHoldFetchSlots) {
   run_scan();  // one scanned: one more fetch
   EXPECT_EQ(fetcher_.in_flight.size(), 1u);
   while (!scans.empty() || !fetcher_.in_flight.empty()) {
-    if (!fetcher_.in_flight.empty()) fetcher_.CompleteOne();
-    else run_scan();
+    if (!fetcher_.in_flight.empty())
+      fetcher_.CompleteOne();
+    else
+      run_scan();
   }
   EXPECT_EQ(fetcher_.requests.size(), 101u);
   EXPECT_EQ(sink_.calls.size(), 101u);
