@@ -95,19 +95,20 @@ void Crawler::Stop() {
   fetcher_.CancelWaiting();  // what has not started will not be; transfers finish
 }
 
-void Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
+bool Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
                       bool sitemap_child) {
   if (matcher_.IsMeetingUrl(url)) {  // never fetch a meeting: it would hand over the room
     ++stats_.skipped_meeting_urls;
-    return;
+    return false;
   }
-  if (!seen_.insert(url).second) return;
+  if (!seen_.insert(url).second) return true;
   ++run->pending;
   queue_.push_back(Job{.run = std::move(run),
                        .url = std::move(url),
                        .entry_hops = entry_hops,
                        .depth = depth,
                        .sitemap_child = sitemap_child});
+  return true;
 }
 
 void Crawler::Pump() {
@@ -294,8 +295,7 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
       follow = true, depth = job.depth - 1;
     }
     if (!follow) continue;
-    if (!matcher_.IsMeetingUrl(link.url)) doc->linked_urls.push_back(link.url);
-    Enqueue(job.run, link.url, hops, depth, child_sitemap);
+    if (Enqueue(job.run, link.url, hops, depth, child_sitemap)) doc->linked_urls.push_back(link.url);
   }
 }
 

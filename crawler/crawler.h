@@ -154,7 +154,8 @@ class Crawler {
   struct SourceRun;
   struct Job;
   struct Scanned;
-  void Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
+  // Queues `url` unless already seen; false (and not queued) for a meeting URL.
+  bool Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry_hops, int depth,
                bool sitemap_child);
   void Pump();
   void ReadValidators();

@@ -208,6 +208,32 @@ TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
   EXPECT_TRUE(watch->empty());
 }
 
+TEST_F(StoreTest, StillLinkedFollowsOnlyTheSourcesOwnDocumentsThroughCycles) {
+  const std::string other = "https://other.example/feed";
+  ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}, {other, "feed", 900}}));
+  const std::string a = "https://example.org/a", b = "https://example.org/b",
+                    c = "https://example.org/c", x = "https://other.example/x";
+  LeakStore::DocumentWrite feed = Fetched(kSource, {}, kSource);
+  feed.linked_urls = {a};
+  LeakStore::DocumentWrite page_a = Fetched(a, {}, kSource);
+  page_a.linked_urls = {b};
+  LeakStore::DocumentWrite page_b = Fetched(b, {}, kSource);
+  page_b.linked_urls = {a};  // a cycle
+  // x belongs to the other source: its link to c is not the source's.
+  LeakStore::DocumentWrite page_x = Fetched(x, {}, other);
+  page_x.linked_urls = {c};
+  Write({feed, page_a, page_b, page_x, Fetched(c, {}, kSource)});
+  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, {}, 0}));
+  EXPECT_EQ(*store_->WatchList(kSource), (std::vector<std::string>{a, b}));
+  for (const auto& [url, linked] : std::vector<std::pair<std::string, bool>>{
+           {kSource, false}, {a, true}, {b, true}, {c, false}}) {
+    Result<std::optional<LeakStore::FetchState>> f = store_->GetFetchState(url);
+    ASSERT_OK(f);
+    ASSERT_TRUE(f->has_value()) << url;
+    EXPECT_EQ((*f)->still_linked, linked) << url;
+  }
+}
+
 TEST_F(StoreTest, RedirectedPageLeaksAreJudgedByTheRequestedUrl) {
   LeakStore::DocumentWrite d = Fetched("https://example.org/short", {CompanySighting("111111111")});
   d.page_url = "https://example.org/events/7";
