@@ -23,16 +23,10 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "sources %d/%d  pages %d  leaks new %d/seen %d  errors %d  %.1f pages/s",
-                s.sources_done, s.sources_total, s.documents, w.new_leaks, s.company_refs,
-                s.errors, secs > 0 ? s.documents / secs : 0.0);
+                s.sources_done, s.sources_total, s.documents, w.new_leaks, s.company_refs, s.errors,
+                secs > 0 ? s.documents / secs : 0.0);
   return buf;
 }
-
-// Worker threads run at this niceness, the lowest: they take the CPU the
-// fetching thread leaves, so transfers never wait on parsing. (Measured on
-// the 2-core bench box: nice 19 beat 10 and 0 on scripts/bench-crawl
-// --mode full; see README, Performance.)
-constexpr int kWorkerNice = 19;
 
 void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
   // Each job holds its thread until every thread has one. Shared: a waiter
@@ -40,7 +34,7 @@ void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
   auto arrived = std::make_shared<std::latch>(threads);
   for (unsigned i = 0; i < threads; ++i) {
     boost::asio::post(pool, [arrived] {
-      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWorkerNice);
+      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice);
       arrived->arrive_and_wait();
     });
   }
@@ -130,13 +124,14 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
 
   const bool tty = options.progress && !ctx.options().quiet && isatty(2);
   boost::asio::steady_timer ticker(io);
-  std::function<void(const boost::system::error_code&)> tick = [&](const boost::system::error_code& ec) {
-    if (ec) return;
-    std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K"
-              << std::flush;
-    ticker.expires_after(std::chrono::milliseconds(250));
-    ticker.async_wait(tick);
-  };
+  std::function<void(const boost::system::error_code&)> tick =
+      [&](const boost::system::error_code& ec) {
+        if (ec) return;
+        std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K"
+                  << std::flush;
+        ticker.expires_after(std::chrono::milliseconds(250));
+        ticker.async_wait(tick);
+      };
   if (tty) tick({});
   int sources_logged = 0;
   auto stop_when_idle = [&] {
@@ -157,7 +152,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   stop_when_idle();
   io.run();
   signals.Clear();
-  if (tty) std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K\n";
+  if (tty)
+    std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K\n";
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());
   MEETLEAK_RETURN_IF_ERROR(sink.error());
   summary.stats = crawler.stats();

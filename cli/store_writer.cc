@@ -1,8 +1,12 @@
 #include "cli/store_writer.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace meetleak::cli {
 
-StoreWriter::StoreWriter(LeakStore* store) : store_(store), thread_([this] { Loop(); }) {}
+StoreWriter::StoreWriter(LeakStore* store, int nice)
+    : store_(store), nice_(nice), thread_([this] { Loop(); }) {}
 
 StoreWriter::~StoreWriter() {
   {
@@ -27,6 +31,7 @@ Status StoreWriter::Wait() {
 }
 
 void StoreWriter::Loop() {
+  if (nice_ != 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     changed_.wait(lock, [this] { return quit_ || !queue_.empty(); });
