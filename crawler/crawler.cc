@@ -208,8 +208,11 @@ void Crawler::Scan(const std::string& url, const std::string& redacted_source_ur
   doc.last_modified = r.last_modified;
   doc.fetch_error = r.error;
   doc.retry_at = r.retry_at;
-  s->response.body.clear();
-  s->response.body.shrink_to_fit();
+  // Only the links go back to the fetching thread: the body (segments[0])
+  // and the text are freed here, not there.
+  s->response.body = std::string();
+  s->parsed.segments = std::vector<Segment>();
+  s->parsed.entries = std::vector<FeedEntry>();
 }
 
 void Crawler::OnFetched(const Job& job, FetchResponse r) {
