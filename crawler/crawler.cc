@@ -23,8 +23,7 @@ struct Crawler::Job {
   int entry_hops = 0;         // > 0: a feed/sitemap here may have its URLs followed
   int depth = 0;              // same-host page hops left
   bool sitemap_child = false; // a sitemap named by a sitemap index
-  bool validators_read = false;
-  std::optional<StoredValidators> validators = std::nullopt;  // for a conditional request
+  bool validators_read = false;  // those found wait in validators_ until it is fetched
 };
 
 namespace {
@@ -123,9 +122,10 @@ void Crawler::Pump() {
     req.url = job.url;
     req.trusted = job.is_source;
     req.allow_private_addresses = job.run->target.allow_private_addresses;
-    if (job.validators) {
-      req.etag = std::move(job.validators->etag);
-      req.last_modified = std::move(job.validators->last_modified);
+    if (auto v = validators_.find(job.url); v != validators_.end()) {
+      req.etag = std::move(v->second.etag);
+      req.last_modified = std::move(v->second.last_modified);
+      validators_.erase(v);
     }
     ++fetching_;
     fetcher_.Fetch(std::move(req), [this, job](FetchResponse r) { OnFetched(job, std::move(r)); });
@@ -134,20 +134,17 @@ void Crawler::Pump() {
 
 // One sink call for the validators of the queue's next conditional jobs.
 void Crawler::ReadValidators() {
-  std::vector<Job*> jobs;
   std::vector<std::string> urls;
   for (Job& job : queue_) {
-    if (jobs.size() == kValidatorBatch) break;
+    if (urls.size() == kValidatorBatch) break;
     if (job.validators_read) continue;
     job.validators_read = true;
-    if (!job.run->target.conditional) continue;
-    jobs.push_back(&job);
-    urls.push_back(job.url);
+    if (job.run->target.conditional) urls.push_back(job.url);
   }
   if (urls.empty()) return;
   std::vector<std::optional<StoredValidators>> found = sink_.Validators(urls);
-  for (std::size_t i = 0; i < jobs.size() && i < found.size(); ++i)
-    jobs[i]->validators = std::move(found[i]);
+  for (std::size_t i = 0; i < urls.size() && i < found.size(); ++i)
+    if (found[i]) validators_.emplace(std::move(urls[i]), std::move(*found[i]));
 }
 
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,

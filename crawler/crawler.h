@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -178,6 +179,8 @@ class Crawler {
   bool stopping_ = false;
   std::deque<Job> queue_;
   std::unordered_set<std::string> seen_;
+  // Validators read for queued URLs (kValidatorBatch at most), by URL.
+  std::unordered_map<std::string, StoredValidators> validators_;
   CrawlStats stats_;
   std::function<void(const CrawlStats&)> progress_;
   Offload offload_;
