@@ -1,12 +1,24 @@
 #include "cli/store_writer.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 namespace meetleak::cli {
 
-StoreWriter::StoreWriter(LeakStore* store, int nice)
-    : store_(store), nice_(nice), thread_([this] { Loop(); }) {}
+StoreWriter::StoreWriter(LeakStore* store, int nice) : store_(store), nice_(nice) {
+  // SIGINT and SIGTERM are the command's (StopSignals waits for them): the
+  // thread starts with them blocked, whenever it is created, so the kernel
+  // never picks it to take one (the default action would end the process).
+  sigset_t stop, old;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, &old);
+  thread_ = std::thread([this] { Loop(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
 
 StoreWriter::~StoreWriter() {
   {

@@ -41,7 +41,8 @@ class StoreWriter {
   static constexpr std::size_t kMaxQueued = 4;
 
   // `store` is borrowed: it must outlive the writer. The writer's thread
-  // runs at niceness `nice` (0: the caller's).
+  // runs at niceness `nice` (0: the caller's), with SIGINT and SIGTERM
+  // blocked (they are the command's to handle).
   explicit StoreWriter(LeakStore* store, int nice = 0);
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;

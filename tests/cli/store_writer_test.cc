@@ -3,6 +3,8 @@
 #include "cli/store_writer.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <chrono>
 #include <future>
@@ -52,6 +54,26 @@ TEST_F(StoreWriterTest, RunsTasksInOrderOffTheCallersThread) {
   ASSERT_EQ(order.size(), 20u);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(order[i], i);
   for (std::thread::id t : threads) EXPECT_NE(t, std::this_thread::get_id());
+}
+
+TEST_F(StoreWriterTest, TheThreadNeverTakesTheStopSignals) {
+  // Created before StopSignals blocks them (scan does): a Ctrl-C the kernel
+  // gave this thread would end the process instead of stopping the pass.
+  sigset_t none;
+  sigemptyset(&none);
+  sigset_t before;
+  pthread_sigmask(SIG_SETMASK, &none, &before);
+  StoreWriter writer(store_.get());
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  sigset_t seen;
+  sigemptyset(&seen);
+  writer.Submit([&](LeakStore&) {
+    pthread_sigmask(SIG_BLOCK, nullptr, &seen);
+    return Status::OK();
+  });
+  ASSERT_OK(writer.Wait());
+  EXPECT_TRUE(sigismember(&seen, SIGINT));
+  EXPECT_TRUE(sigismember(&seen, SIGTERM));
 }
 
 TEST_F(StoreWriterTest, AFailedTaskSkipsTheRestAndIsReported) {
