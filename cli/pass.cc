@@ -28,13 +28,20 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
   return buf;
 }
 
+// Worker threads run at this niceness, the lowest: they take the CPU the
+// fetching thread leaves, so transfers never wait on parsing. (Measured on
+// the 2-core bench box: nice 19 beat 10 and 0 on scripts/bench-crawl
+// --mode full; see README, Performance.) Nothing waits on a worker: a
+// backlog of scans only pauses new fetches (Crawler::kHeldFactor).
+constexpr int kWorkerNice = 19;
+
 void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
   // Each job holds its thread until every thread has one. Shared: a waiter
   // may still be inside wait() after this function has returned.
   auto arrived = std::make_shared<std::latch>(threads);
   for (unsigned i = 0; i < threads; ++i) {
     boost::asio::post(pool, [arrived] {
-      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackgroundNice);
+      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWorkerNice);
       arrived->arrive_and_wait();
     });
   }

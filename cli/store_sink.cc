@@ -5,7 +5,7 @@ namespace meetleak::cli {
 StoreSink::StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
                      std::map<std::string, int> intervals, bool collect)
     : store_(store), allow_(allow), intervals_(std::move(intervals)), collect_(collect) {
-  if (store_ != nullptr) writer_ = std::make_unique<StoreWriter>(store_, kBackgroundNice);
+  if (store_ != nullptr) writer_ = std::make_unique<StoreWriter>(store_);
 }
 
 std::vector<std::optional<StoredValidators>> StoreSink::Validators(

@@ -2,12 +2,10 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace meetleak::cli {
 
-StoreWriter::StoreWriter(LeakStore* store, int nice) : store_(store), nice_(nice) {
+StoreWriter::StoreWriter(LeakStore* store) : store_(store) {
   // SIGINT and SIGTERM are the command's (StopSignals waits for them): the
   // thread starts with them blocked, whenever it is created, so the kernel
   // never picks it to take one (the default action would end the process).
@@ -43,7 +41,6 @@ Status StoreWriter::Wait() {
 }
 
 void StoreWriter::Loop() {
-  if (nice_ != 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_);
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     changed_.wait(lock, [this] { return quit_ || !queue_.empty(); });

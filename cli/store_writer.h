@@ -28,22 +28,17 @@
 
 namespace meetleak::cli {
 
-// The niceness of a pass's background threads (parsing and matching, store
-// writes): the lowest, so they take the CPU the fetching thread and the
-// servers it talks to leave, and transfers never wait on them. (Measured on
-// the 2-core bench box with scripts/bench-crawl --mode full: nice 19 beat 10
-// and 0 for the workers; see README, Performance.)
-constexpr int kBackgroundNice = 19;
-
 class StoreWriter {
  public:
   using Task = std::function<Status(LeakStore&)>;
   static constexpr std::size_t kMaxQueued = 4;
 
   // `store` is borrowed: it must outlive the writer. The writer's thread
-  // runs at niceness `nice` (0: the caller's), with SIGINT and SIGTERM
-  // blocked (they are the command's to handle).
-  explicit StoreWriter(LeakStore* store, int nice = 0);
+  // has SIGINT and SIGTERM blocked (they are the command's to handle) and
+  // runs at the caller's priority, not below it: the caller waits on it (a
+  // full queue, a read through WithStore), and a starved writer would stall
+  // the caller with it.
+  explicit StoreWriter(LeakStore* store);
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
@@ -63,7 +58,6 @@ class StoreWriter {
   void Loop();
 
   LeakStore* store_;
-  int nice_;
   std::mutex store_mu_;  // held while a task or a WithStore() call uses the store
   std::mutex mu_;        // guards the fields below
   std::condition_variable changed_;
