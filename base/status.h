@@ -73,7 +73,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok());
   }
@@ -93,10 +93,10 @@ class Result {
   std::optional<T> value_;
 };
 
-#define MEETLEAK_RETURN_IF_ERROR(expr)      \
-  do {                                      \
-    ::meetleak::Status _st = (expr);        \
-    if (!_st.ok()) return _st;              \
+#define MEETLEAK_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::meetleak::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)
 
 }  // namespace meetleak

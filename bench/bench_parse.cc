@@ -35,7 +35,8 @@ std::vector<File> ReadTree(const std::filesystem::path& root, std::vector<std::s
     std::ifstream in(e.path(), std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
-    files.push_back({"http://corpus.test/" + std::filesystem::relative(e.path(), root).string(), ss.str()});
+    files.push_back(
+        {"http://corpus.test/" + std::filesystem::relative(e.path(), root).string(), ss.str()});
   }
   return files;
 }
@@ -62,8 +63,9 @@ void CorpusThroughput(const char* name, const std::vector<File>& files, int repe
       for (const meetleak::Link& l : doc.links) anchors += l.rel == meetleak::Link::Rel::kAnchor;
     }
   });
-  std::printf("meetleak %-6s %5zu files %7.2f MB %8.1f ms %7.1f MB/s  (entries %zu, anchor links %zu)\n",
-              name, files.size(), bytes / 1e6, seconds * 1e3, bytes / 1e6 / seconds, entries, anchors);
+  std::printf(
+      "meetleak %-6s %5zu files %7.2f MB %8.1f ms %7.1f MB/s  (entries %zu, anchor links %zu)\n",
+      name, files.size(), bytes / 1e6, seconds * 1e3, bytes / 1e6 / seconds, entries, anchors);
 }
 
 std::string Repeat(const std::string& unit, size_t bytes) {
@@ -83,19 +85,32 @@ void HostileLinearity(size_t small, int repeats) {
   const std::vector<Shape> shapes = {
       {"single line", "text/html", [](size_t n) { return "<p>" + std::string(n, 'x') + "</p>"; }},
       {"NUL bytes", "text/html", [](size_t n) { return Repeat(std::string("<a\0b>\0", 6), n); }},
-      {"invalid UTF-8", "text/html; charset=utf-8", [](size_t n) { return Repeat("\xFF\xC3(\xED\xA0\x80", n); }},
-      {"HTML nesting", "text/html", [](size_t n) { return Repeat("<div>", n / 2) + Repeat("</div>", n / 2); }},
+      {"invalid UTF-8", "text/html; charset=utf-8",
+       [](size_t n) { return Repeat("\xFF\xC3(\xED\xA0\x80", n); }},
+      {"HTML nesting", "text/html",
+       [](size_t n) { return Repeat("<div>", n / 2) + Repeat("</div>", n / 2); }},
       {"XML nesting", "application/rss+xml",
-       [](size_t n) { return "<rss><channel><item>" + Repeat("<x>", n / 2) + Repeat("</x>", n / 2); }},
+       [](size_t n) {
+         return "<rss><channel><item>" + Repeat("<x>", n / 2) + Repeat("</x>", n / 2);
+       }},
       {"attributes", "text/html", [](size_t n) { return "<p" + Repeat(" a=1", n) + ">"; }},
       {"entities", "text/html", [](size_t n) { return "<p>" + Repeat("&amp;&#x26;&notit;", n); }},
       {"XML entities", "application/rss+xml",
-       [](size_t n) { return "<rss><channel><item><title>" + Repeat("&amp;&#38;", n) + "</title></item></channel></rss>"; }},
+       [](size_t n) {
+         return "<rss><channel><item><title>" + Repeat("&amp;&#38;", n) +
+                "</title></item></channel></rss>";
+       }},
       {"comments", "text/html", [](size_t n) { return Repeat("<!---->", n); }},
       {"feed entries", "application/rss+xml",
-       [](size_t n) { return "<rss><channel>" + Repeat("<item><link>http://e/</link></item>", n) + "</channel></rss>"; }},
+       [](size_t n) {
+         return "<rss><channel>" + Repeat("<item><link>http://e/</link></item>", n) +
+                "</channel></rss>";
+       }},
       {"JSON nesting", "application/feed+json",
-       [](size_t n) { return "{\"version\":\"https://jsonfeed.org/version/1\",\"items\":" + Repeat("[", n / 2) + Repeat("]", n / 2) + "}"; }},
+       [](size_t n) {
+         return "{\"version\":\"https://jsonfeed.org/version/1\",\"items\":" + Repeat("[", n / 2) +
+                Repeat("]", n / 2) + "}";
+       }},
   };
   std::printf("\nhostile shapes: time per MB at %zu MB and %zu MB (linear when the two agree)\n",
               small >> 20, (4 * small) >> 20);
@@ -104,7 +119,8 @@ void HostileLinearity(size_t small, int repeats) {
     for (int k = 0; k < 2; ++k) {
       std::string body = shape.make(k == 0 ? small : 4 * small);
       double seconds = BestSeconds(repeats, [&] {
-        meetleak::Document doc = meetleak::ParseDocument(body, shape.content_type, "https://h.example/");
+        meetleak::Document doc =
+            meetleak::ParseDocument(body, shape.content_type, "https://h.example/");
         if (doc.segments.empty()) std::abort();
       });
       per_mb[k] = seconds * 1e3 / (body.size() / 1048576.0);
@@ -124,7 +140,8 @@ int main(int argc, char** argv) {
   std::filesystem::path corpus = argv[1];
   int repeats = argc > 2 ? std::atoi(argv[2]) : 3;
   CorpusThroughput("pages", ReadTree(corpus / "pages", {".html", ".htm"}), repeats);
-  CorpusThroughput("feeds", ReadTree(corpus / "feeds", {".xml", ".rss", ".atom", ".json", ".rdf"}), repeats);
+  CorpusThroughput("feeds", ReadTree(corpus / "feeds", {".xml", ".rss", ".atom", ".json", ".rdf"}),
+                   repeats);
   HostileLinearity(8u << 20, repeats);
   return 0;
 }

@@ -9,14 +9,18 @@ namespace meetleak::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case Status::Code::kOk: return 0;
+    case Status::Code::kOk:
+      return 0;
     case Status::Code::kInvalidInput:
     case Status::Code::kBusy:
     case Status::Code::kTooNew:
-    case Status::Code::kNotFound: return 2;
+    case Status::Code::kNotFound:
+      return 2;
     case Status::Code::kUnavailable:
-    case Status::Code::kRefused: return 3;
-    default: return 4;
+    case Status::Code::kRefused:
+      return 3;
+    default:
+      return 4;
   }
 }
 

@@ -1,11 +1,12 @@
 #include "cli/config.h"
 
+#include <toml++/toml.h>
+
 #include <cctype>
 #include <ctime>
 #include <iomanip>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace meetleak::cli {
 namespace {
@@ -37,8 +38,10 @@ class ConfigReader {
               std::string* out) {
     const toml::node* n = t.get(key);
     if (n == nullptr) return;
-    if (auto v = n->value<std::string>()) *out = *v;
-    else Error(n->source(), Join(prefix, key), "must be a string");
+    if (auto v = n->value<std::string>())
+      *out = *v;
+    else
+      Error(n->source(), Join(prefix, key), "must be a string");
   }
 
   void Path(const toml::table& t, std::string_view prefix, std::string_view key, fs::path* out) {
@@ -50,8 +53,10 @@ class ConfigReader {
   void Bool(const toml::table& t, std::string_view prefix, std::string_view key, bool* out) {
     const toml::node* n = t.get(key);
     if (n == nullptr) return;
-    if (auto v = n->value<bool>()) *out = *v;
-    else Error(n->source(), Join(prefix, key), "must be true or false");
+    if (auto v = n->value<bool>())
+      *out = *v;
+    else
+      Error(n->source(), Join(prefix, key), "must be true or false");
   }
 
   template <typename Int>
@@ -110,14 +115,15 @@ void ReadCompany(ConfigReader& r, const toml::table& t, Config* c) {
   r.Path(t, "company", "personal_links", &c->personal_links);
   r.String(t, "company", "security_contact", &c->security_contact);
   if (!c->security_contact.empty() && !LooksLikeEmail(c->security_contact))
-    r.Error(t.get("security_contact")->source(), "company.security_contact", "not an e-mail address");
+    r.Error(t.get("security_contact")->source(), "company.security_contact",
+            "not an e-mail address");
 }
 
 void ReadCrawler(ConfigReader& r, const toml::table& t, FetcherOptions* o) {
-  r.CheckKeys(t, "crawler", {"concurrency", "per_host", "delay_ms", "timeout_s",
-                             "low_speed_bytes", "low_speed_s", "max_body_bytes", "max_redirects",
-                             "max_retries", "respect_robots", "verify_tls", "ca_bundle", "proxy",
-                             "user_agent"});
+  r.CheckKeys(t, "crawler",
+              {"concurrency", "per_host", "delay_ms", "timeout_s", "low_speed_bytes", "low_speed_s",
+               "max_body_bytes", "max_redirects", "max_retries", "respect_robots", "verify_tls",
+               "ca_bundle", "proxy", "user_agent"});
   r.Integer(t, "crawler", "concurrency", &o->concurrency, 1, 10000);
   r.Integer(t, "crawler", "per_host", &o->per_host, 1, 1000);
   r.Integer(t, "crawler", "delay_ms", &o->delay_ms, 0, 3600000);
@@ -137,8 +143,8 @@ void ReadCrawler(ConfigReader& r, const toml::table& t, FetcherOptions* o) {
 }
 
 void ReadSource(ConfigReader& r, const toml::table& t, std::set<std::string>* seen, Config* c) {
-  r.CheckKeys(t, "source", {"url", "interval", "kind", "follow_entries", "depth",
-                            "allow_private_addresses"});
+  r.CheckKeys(t, "source",
+              {"url", "interval", "kind", "follow_entries", "depth", "allow_private_addresses"});
   SourceSpec s;
   s.line = t.source().begin.line;
   r.String(t, "source", "url", &s.url);
@@ -150,8 +156,10 @@ void ReadSource(ConfigReader& r, const toml::table& t, std::set<std::string>* se
   if (const toml::node* n = t.get("interval")) {
     auto v = n->value<std::string>();
     auto secs = v ? ParseInterval(*v) : std::nullopt;
-    if (!secs) r.Error(n->source(), "source.interval", "must look like 90s, 15m, 6h or 1d");
-    else s.interval_s = *secs;
+    if (!secs)
+      r.Error(n->source(), "source.interval", "must look like 90s, 15m, 6h or 1d");
+    else
+      s.interval_s = *secs;
   }
   r.String(t, "source", "kind", &s.kind);
   if (s.kind != "auto" && s.kind != "page" && s.kind != "feed" && s.kind != "sitemap")
@@ -172,14 +180,17 @@ void ReadAllow(ConfigReader& r, const toml::table& t, Config* c) {
   r.String(t, "allow", "reason", &a.reason);
   std::string digits;
   for (char ch : a.meeting_id)
-    if (std::isdigit(static_cast<unsigned char>(ch))) digits += ch;
-    else if (ch != ' ' && ch != '-') digits = "x";
+    if (std::isdigit(static_cast<unsigned char>(ch)))
+      digits += ch;
+    else if (ch != ' ' && ch != '-')
+      digits = "x";
   if (!a.meeting_id.empty() && (digits.size() < 9 || digits.size() > 11))
     r.Error(t.get("meeting_id")->source(), "allow.meeting_id", "must be 9-11 digits");
   a.meeting_id = digits;
   for (char& ch : a.vanity) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   int keys = !a.meeting_id.empty() + !a.vanity.empty() + !a.url_prefix.empty();
-  if (keys != 1) r.Error(t.source(), "allow", "needs exactly one of meeting_id, vanity, url_prefix");
+  if (keys != 1)
+    r.Error(t.source(), "allow", "needs exactly one of meeting_id, vanity, url_prefix");
   if (a.reason.empty()) r.Error(t.source(), "allow.reason", "required: say why it may be public");
   if (const toml::node* n = t.get("expires")) {
     std::string e;
@@ -190,8 +201,10 @@ void ReadAllow(ConfigReader& r, const toml::table& t, Config* c) {
     } else if (auto v = n->value<std::string>()) {
       e = *v;
     }
-    if (!ValidDate(e)) r.Error(n->source(), "allow.expires", "must be a date like 2027-03-31");
-    else a.expires = e;
+    if (!ValidDate(e))
+      r.Error(n->source(), "allow.expires", "must be a date like 2027-03-31");
+    else
+      a.expires = e;
   }
   c->allow.push_back(std::move(a));
 }
@@ -219,8 +232,10 @@ void ForTables(ConfigReader& r, const toml::table& root, std::string_view key, b
   const toml::node* n = root.get(key);
   if (n == nullptr) return;
   if (!many) {
-    if (const toml::table* t = n->as_table()) read(*t);
-    else r.Error(n->source(), key, "must be a table [" + std::string(key) + "]");
+    if (const toml::table* t = n->as_table())
+      read(*t);
+    else
+      r.Error(n->source(), key, "must be a table [" + std::string(key) + "]");
     return;
   }
   const toml::array* arr = n->as_array();
@@ -242,7 +257,8 @@ std::optional<int> ParseInterval(std::string_view text) {
   }
   static constexpr std::pair<char, int> kUnits[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
   for (auto [unit, secs] : kUnits)
-    if (text.back() == unit && n > 0 && n * secs <= 366LL * 86400) return static_cast<int>(n * secs);
+    if (text.back() == unit && n > 0 && n * secs <= 366LL * 86400)
+      return static_cast<int>(n * secs);
   return std::nullopt;
 }
 
@@ -261,11 +277,14 @@ Result<Config> LoadConfig(const fs::path& file) {
   r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify"});
   r.Path(root, "", "database", &config.database);
   ForTables(r, root, "company", false, [&](const toml::table& t) { ReadCompany(r, t, &config); });
-  ForTables(r, root, "crawler", false, [&](const toml::table& t) { ReadCrawler(r, t, &config.crawler); });
+  ForTables(r, root, "crawler", false,
+            [&](const toml::table& t) { ReadCrawler(r, t, &config.crawler); });
   std::set<std::string> seen;
-  ForTables(r, root, "source", true, [&](const toml::table& t) { ReadSource(r, t, &seen, &config); });
+  ForTables(r, root, "source", true,
+            [&](const toml::table& t) { ReadSource(r, t, &seen, &config); });
   ForTables(r, root, "allow", true, [&](const toml::table& t) { ReadAllow(r, t, &config); });
-  ForTables(r, root, "notify", false, [&](const toml::table& t) { ReadNotify(r, t, &config.notify); });
+  ForTables(r, root, "notify", false,
+            [&](const toml::table& t) { ReadNotify(r, t, &config.notify); });
   if (!r.errors().empty()) {
     std::string m;
     for (const std::string& e : r.errors()) m += (m.empty() ? "" : "\n") + e;
@@ -275,8 +294,7 @@ Result<Config> LoadConfig(const fs::path& file) {
 }
 
 const AllowEntry* FindAllow(const std::vector<AllowEntry>& allow, std::string_view key_kind,
-                            std::string_view key, std::string_view page_url,
-                            Clock::TimePoint now) {
+                            std::string_view key, std::string_view page_url, Clock::TimePoint now) {
   std::string today = FormatIso8601(now).substr(0, 10);
   for (const AllowEntry& a : allow) {
     if (a.expires && *a.expires < today) continue;

@@ -22,19 +22,19 @@ namespace meetleak::cli {
 
 struct SourceSpec {
   std::string url;
-  int interval_s = 3600;       // "1h"
-  std::string kind = "auto";   // auto | page | feed | sitemap
+  int interval_s = 3600;      // "1h"
+  std::string kind = "auto";  // auto | page | feed | sitemap
   bool follow_entries = true;
   int depth = 0;
   bool allow_private_addresses = false;
-  int line = 0;                // where it was declared, for messages
+  int line = 0;  // where it was declared, for messages
 };
 
 struct AllowEntry {
-  std::string meeting_id;  // digits; or
-  std::string vanity;      // lower-case; or
-  std::string url_prefix;  // a prefix of page_url
-  std::string reason;      // required
+  std::string meeting_id;              // digits; or
+  std::string vanity;                  // lower-case; or
+  std::string url_prefix;              // a prefix of page_url
+  std::string reason;                  // required
   std::optional<std::string> expires;  // "YYYY-MM-DD": allowed through that day (UTC)
   int line = 0;
 };
@@ -44,11 +44,11 @@ struct NotifySettings {
 };
 
 struct Config {
-  std::filesystem::path file;       // "" when no config file was used
-  std::filesystem::path database;   // "" = not set
+  std::filesystem::path file;      // "" when no config file was used
+  std::filesystem::path database;  // "" = not set
   std::vector<std::string> zoom_domains;
-  std::filesystem::path inventory;        // "" = none configured
-  std::filesystem::path personal_links;   // "" = none configured
+  std::filesystem::path inventory;       // "" = none configured
+  std::filesystem::path personal_links;  // "" = none configured
   std::string security_contact;
   FetcherOptions crawler;
   std::vector<SourceSpec> sources;
@@ -63,8 +63,7 @@ std::optional<int> ParseInterval(std::string_view text);
 
 // The [[allow]] entry that makes (key, page_url) allowed at `now`, or null.
 const AllowEntry* FindAllow(const std::vector<AllowEntry>& allow, std::string_view key_kind,
-                            std::string_view key, std::string_view page_url,
-                            Clock::TimePoint now);
+                            std::string_view key, std::string_view page_url, Clock::TimePoint now);
 
 }  // namespace meetleak::cli
 

@@ -104,9 +104,12 @@ Status Context::LoadConfig() {
     if (!c.ok()) return c.status();
     config_ = std::move(*c);
   }
-  if (!options_.db.empty()) db_path_ = options_.db;
-  else if (!config_.database.empty()) db_path_ = config_.database;
-  else db_path_ = "meetleak.db";
+  if (!options_.db.empty())
+    db_path_ = options_.db;
+  else if (!config_.database.empty())
+    db_path_ = config_.database;
+  else
+    db_path_ = "meetleak.db";
   return Status::OK();
 }
 
@@ -149,8 +152,10 @@ Status Context::SyncConfiguredInventory() {
     hashes.emplace_back(meta_key, hash);
     return Status::OK();
   };
-  MEETLEAK_RETURN_IF_ERROR(check(config_.inventory, "inventory_hash", Inventory::ParseMeetingsCsv, meetings));
-  MEETLEAK_RETURN_IF_ERROR(check(config_.personal_links, "personal_links_hash", Inventory::ParseLinksCsv, links));
+  MEETLEAK_RETURN_IF_ERROR(
+      check(config_.inventory, "inventory_hash", Inventory::ParseMeetingsCsv, meetings));
+  MEETLEAK_RETURN_IF_ERROR(
+      check(config_.personal_links, "personal_links_hash", Inventory::ParseLinksCsv, links));
   if (!errors.empty()) return Status::InvalidInput(errors);
   if (!meetings && !links) return Status::OK();
   MEETLEAK_RETURN_IF_ERROR(store_->ReplaceInventory(std::move(meetings), std::move(links)));

@@ -10,8 +10,8 @@ Result<std::vector<Finding>> StoredFindings(Context& ctx, const std::string& sta
 
 namespace {
 
-const std::vector<std::string> kStatuses = {"open", "acknowledged", "resolved", "false_positive",
-                                            "allowed", "gone", "all"};
+const std::vector<std::string> kStatuses = {"open",    "acknowledged", "resolved", "false_positive",
+                                            "allowed", "gone",         "all"};
 
 struct ListArgs {
   std::string status = "open";
@@ -84,9 +84,8 @@ void AddReportCommands(CLI::App& app, Command& command) {
   auto args = std::make_shared<ListArgs>();
   CLI::App* report = app.add_subcommand("report", "the leak report, by owner");
   AddListOptions(report, args.get(), true);
-  report->callback([&command, args] {
-    command = [args](Context& ctx) { return ListLeaks(ctx, *args, true); };
-  });
+  report->callback(
+      [&command, args] { command = [args](Context& ctx) { return ListLeaks(ctx, *args, true); }; });
   AddNotifyCommand(app, command);
 }
 

@@ -41,8 +41,10 @@ Result<int> ListInventory(Context& ctx, const std::string& format) {
   if (format == "json") {
     ordered_json j{{"meetings", ordered_json::array()}, {"personal_links", ordered_json::array()}};
     for (const InventoryMeeting& m : inv->meetings())
-      j["meetings"].push_back({{"meeting_id", m.meeting_id}, {"owner_email", m.owner_email},
-                               {"topic", m.topic}, {"kind", ToString(m.kind)}});
+      j["meetings"].push_back({{"meeting_id", m.meeting_id},
+                               {"owner_email", m.owner_email},
+                               {"topic", m.topic},
+                               {"kind", ToString(m.kind)}});
     for (const PersonalLink& l : inv->personal_links())
       j["personal_links"].push_back({{"vanity", l.vanity}, {"owner_email", l.owner_email}});
     std::cout << j.dump(2) << "\n";
@@ -66,8 +68,8 @@ Result<int> CheckConfig(Context& ctx) {
   if (!files.ok()) return files.status();
   std::cout << c.file.string() << ": OK\n"
             << "database: " << ctx.db_path().string() << "\n"
-            << "company domains: " << c.zoom_domains.size() << ", allow entries: "
-            << c.allow.size() << "\n"
+            << "company domains: " << c.zoom_domains.size() << ", allow entries: " << c.allow.size()
+            << "\n"
             << c.sources.size() << " sources:\n";
   for (const SourceSpec& s : c.sources)
     std::cout << "  " << s.url << "  every " << s.interval_s << "s  kind " << s.kind
@@ -91,12 +93,18 @@ Result<int> ListSources(Context& ctx, const std::string& format) {
       return t ? ordered_json(FormatIso8601(*t)) : ordered_json(nullptr);
     };
     for (const auto& s : *rows)
-      j.push_back({{"url", s.url}, {"kind", s.kind}, {"interval_s", s.interval_s},
-                   {"active", s.active}, {"last_fetched", opt(s.last_fetched)},
-                   {"next_due", opt(s.next_due)}, {"retry_after", opt(s.retry_after)},
-                   {"last_status", s.last_status}, {"last_error", s.last_error},
+      j.push_back({{"url", s.url},
+                   {"kind", s.kind},
+                   {"interval_s", s.interval_s},
+                   {"active", s.active},
+                   {"last_fetched", opt(s.last_fetched)},
+                   {"next_due", opt(s.next_due)},
+                   {"retry_after", opt(s.retry_after)},
+                   {"last_status", s.last_status},
+                   {"last_error", s.last_error},
                    {"consecutive_failures", s.consecutive_failures},
-                   {"open_leaks", s.open_leaks}, {"non_company_refs", s.non_company_refs}});
+                   {"open_leaks", s.open_leaks},
+                   {"non_company_refs", s.non_company_refs}});
     std::cout << ordered_json{{"sources", j}}.dump(2) << "\n";
     return 0;
   }
@@ -135,14 +143,16 @@ void AddInventoryCommands(CLI::App& app, Command& command) {
   import->add_option("MEETINGS.csv", *meetings)->required();
   import->add_option("--personal-links", *links);
   import->callback([&command, meetings, links] {
-    command = [meetings, links](Context& ctx) { return ImportInventory(ctx, *meetings, *links); };
-  });
-  auto* list = inv->add_subcommand("list", "print the inventory");
-  auto format = std::make_shared<std::string>("text");
-  list->add_option("--format", *format);
-  list->callback([&command, format] {
-    command = [format](Context& ctx) { return ListInventory(ctx, *format); };
-  });
+    command = [meetings, links](Context& ctx) { return ImportInventory(ctx, *meetings, *links);
+};
+}  // namespace meetleak::cli
+);
+auto* list = inv->add_subcommand("list", "print the inventory");
+auto format = std::make_shared<std::string>("text");
+list->add_option("--format", *format);
+list->callback([&command, format] {
+  command = [format](Context& ctx) { return ListInventory(ctx, *format); };
+});
 }
 
 void AddConfigCommands(CLI::App& app, Command& command) {

@@ -1,9 +1,10 @@
 // notify: owner digests of leaks new, reopened or escalated since their last notice.
+#include "report/notify.h"
+
 #include <cstdlib>
 #include <iostream>
 
 #include "cli/subcommands.h"
-#include "report/notify.h"
 
 namespace meetleak::cli {
 
@@ -26,8 +27,8 @@ Status NotifyOwners(Context& ctx, bool dry_run) {
   options.ca_bundle = c.crawler.ca_bundle;
   options.tool_version = MEETLEAK_VERSION;
   if (Status s = CheckNotifyOptions(options); !s.ok())
-    return Status::InvalidInput((c.file.empty() ? "config" : c.file.string()) + ": [notify]: " +
-                                s.message());
+    return Status::InvalidInput((c.file.empty() ? "config" : c.file.string()) +
+                                ": [notify]: " + s.message());
 
   Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().LeaksToNotify();
   if (!rows.ok()) return rows.status();

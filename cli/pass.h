@@ -48,7 +48,7 @@ class StopSignals {
 
 struct PassOptions {
   FetcherOptions fetcher;
-  bool progress = true;   // progress line / per-source log lines
+  bool progress = true;  // progress line / per-source log lines
 };
 
 struct PassSummary {
@@ -60,7 +60,6 @@ struct PassSummary {
 Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory& inventory,
                             std::vector<CrawlTarget> targets, const PassOptions& options,
                             StoreSink& sink);
-
 
 }  // namespace meetleak::cli
 

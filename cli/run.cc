@@ -44,8 +44,8 @@ Result<std::vector<ScheduledSource>> Schedule(LeakStore& store) {
     std::optional<Clock::TimePoint> last = r.last_fetched;
     if (!last && r.consecutive_failures > 0 && r.next_due)
       last = *r.next_due - std::chrono::seconds(r.interval_s);
-    sources.push_back({r.url, std::chrono::seconds(r.interval_s), last, r.consecutive_failures,
-                       r.retry_after});
+    sources.push_back(
+        {r.url, std::chrono::seconds(r.interval_s), last, r.consecutive_failures, r.retry_after});
   }
   return sources;
 }
@@ -73,7 +73,8 @@ void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
 }
 
 Result<int> Run(Context& ctx, const RunArgs& args) {
-  if (!ctx.has_config()) return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
+  if (!ctx.has_config())
+    return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
   if (ctx.config().sources.empty())
     return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
   StopSignals signals;  // first: before any thread starts
@@ -91,7 +92,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   bool saw_open = false, any_pass_read = false, any_pass = false;
   std::optional<Clock::TimePoint> next_due;
   for (bool first = true; first || (!args.once && !signals.stop_requested()); first = false) {
-    if (!first) SleepUntil(signals, next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
+    if (!first)
+      SleepUntil(signals, next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
     if (signals.stop_requested()) break;
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
@@ -148,9 +150,7 @@ void AddRunCommand(CLI::App& app, Command& command) {
   run->add_flag("--all", args->all, "treat every source as due");
   run->add_flag("--notify", args->notify, "send owner digests after each pass");
   run->add_flag("--allow-private-addresses", args->allow_private);
-  run->callback([&command, args] {
-    command = [args](Context& ctx) { return Run(ctx, *args); };
-  });
+  run->callback([&command, args] { command = [args](Context& ctx) { return Run(ctx, *args); }; });
 }
 
 }  // namespace meetleak::cli

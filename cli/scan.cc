@@ -132,9 +132,9 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     if (!body.ok()) return body.status();
     Matcher matcher;
     // A document in hand follows no link, so a page is not parsed for any.
-    CrawledDocument doc = ScanDocument(matcher, *inventory, std::move(*body), "", url,
-                                       RedactSecrets(url),
-                                       "auto", nullptr, ParseOptions{.html_structure = false});
+    CrawledDocument doc =
+        ScanDocument(matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), "auto",
+                     nullptr, ParseOptions{.html_structure = false});
     sink.OnSourceDone(std::move(doc));
   }
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());
@@ -167,9 +167,7 @@ void AddScanCommand(CLI::App& app, Command& command) {
   scan->add_flag("--allow-private-addresses", args->allow_private);
   scan->add_flag("--ignore-robots", args->ignore_robots);
   scan->add_flag("--no-store", args->no_store, "do not read or write leaks");
-  scan->callback([&command, args] {
-    command = [args](Context& ctx) { return Scan(ctx, *args); };
-  });
+  scan->callback([&command, args] { command = [args](Context& ctx) { return Scan(ctx, *args); }; });
 }
 
 }  // namespace meetleak::cli

@@ -1,28 +1,28 @@
 #include "crawler/crawler.h"
 
+#include <xxhash.h>
+
 #include <cstdio>
 #include <functional>
-
-#include <xxhash.h>
 
 namespace meetleak {
 
 struct Crawler::SourceRun {
   CrawlTarget target;
-  std::string redacted_url;   // the target's URL as documents record it
-  int pending = 0;            // documents reached from the source, not yet delivered
+  std::string redacted_url;  // the target's URL as documents record it
+  int pending = 0;           // documents reached from the source, not yet delivered
   bool own_done = false;
-  bool incomplete = false;    // a document of it was cancelled: never finished
-  CrawledDocument own;        // held back until pending == 0
+  bool incomplete = false;  // a document of it was cancelled: never finished
+  CrawledDocument own;      // held back until pending == 0
 };
 
 struct Crawler::Job {
   std::shared_ptr<SourceRun> run;
   std::string url;
   bool is_source = false;
-  int entry_hops = 0;         // > 0: a feed/sitemap here may have its URLs followed
-  int depth = 0;              // same-host page hops left
-  bool sitemap_child = false; // a sitemap named by a sitemap index
+  int entry_hops = 0;            // > 0: a feed/sitemap here may have its URLs followed
+  int depth = 0;                 // same-host page hops left
+  bool sitemap_child = false;    // a sitemap named by a sitemap index
   bool validators_read = false;  // those found wait in validators_ until it is fetched
 };
 
@@ -64,7 +64,10 @@ std::string_view ForcedContentType(std::string_view kind, std::string_view conte
 
 Crawler::Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory,
                  CrawlSink& sink, int max_fetching)
-    : fetcher_(fetcher), matcher_(matcher), inventory_(inventory), sink_(sink),
+    : fetcher_(fetcher),
+      matcher_(matcher),
+      inventory_(inventory),
+      sink_(sink),
       max_fetching_(max_fetching) {}
 
 Crawler::~Crawler() = default;
@@ -147,11 +150,10 @@ void Crawler::ReadValidators() {
     if (found[i]) validators_.emplace(std::move(urls[i]), std::move(*found[i]));
 }
 
-CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
-                             std::string body, std::string_view content_type,
-                             const std::string& url, const std::string& redacted_source_url,
-                             std::string_view kind, Document* parsed,
-                             const ParseOptions& options) {
+CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
+                             std::string_view content_type, const std::string& url,
+                             const std::string& redacted_source_url, std::string_view kind,
+                             Document* parsed, const ParseOptions& options) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = RedactSecrets(url);
@@ -194,9 +196,12 @@ void Crawler::Scan(const std::string& url, const std::string& redacted_source_ur
   } else {
     doc.page_url = RedactSecrets(r.final_url.empty() ? url : r.final_url);
     doc.source_url = redacted_source_url;
-    if (r.not_modified) doc.outcome = DocumentOutcome::kNotModified;
-    else if (r.status == 404 || r.status == 410) doc.outcome = DocumentOutcome::kGone;
-    else doc.outcome = DocumentOutcome::kFailed;
+    if (r.not_modified)
+      doc.outcome = DocumentOutcome::kNotModified;
+    else if (r.status == 404 || r.status == 410)
+      doc.outcome = DocumentOutcome::kGone;
+    else
+      doc.outcome = DocumentOutcome::kFailed;
     doc.error = RedactSecrets(r.error_message);
   }
   doc.url = url;
@@ -295,7 +300,8 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
       follow = true, depth = job.depth - 1;
     }
     if (!follow) continue;
-    if (Enqueue(job.run, link.url, hops, depth, child_sitemap)) doc->linked_urls.push_back(link.url);
+    if (Enqueue(job.run, link.url, hops, depth, child_sitemap))
+      doc->linked_urls.push_back(link.url);
   }
 }
 

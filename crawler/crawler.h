@@ -55,16 +55,16 @@ struct CrawledDocument {
   std::string page_url;    // final URL, fragment removed, secrets redacted
   std::string source_url;  // the target that led here
   DocumentOutcome outcome = DocumentOutcome::kFailed;
-  int status = 0;          // HTTP status, 0 for files and network errors
+  int status = 0;  // HTTP status, 0 for files and network errors
   std::string etag, last_modified;
-  std::string body_hash;   // hex, of the raw body; "" unless kFetched
-  std::string kind;        // "html", "rss", … ("" unless kFetched)
-  std::string error;       // one line, when kFailed
+  std::string body_hash;  // hex, of the raw body; "" unless kFetched
+  std::string kind;       // "html", "rss", … ("" unless kFetched)
+  std::string error;      // one line, when kFailed
   FetchError fetch_error = FetchError::kNone;
   std::optional<std::chrono::system_clock::time_point> retry_at;
-  std::vector<PageRef> refs;              // every reference, company or not
-  std::vector<std::string> linked_urls;   // documents it led to in this pass
-  std::vector<std::string> warnings;      // parse warnings, one line each
+  std::vector<PageRef> refs;             // every reference, company or not
+  std::vector<std::string> linked_urls;  // documents it led to in this pass
+  std::vector<std::string> warnings;     // parse warnings, one line each
 };
 
 struct StoredValidators {
@@ -85,12 +85,12 @@ class CrawlSink {
 
 struct CrawlTarget {
   std::string url;
-  std::string kind = "auto";      // auto | page | feed | sitemap
-  bool follow_entries = true;     // feeds and sitemaps: fetch their URLs one hop
-  int depth = 0;                  // pages: same-host links this many hops
+  std::string kind = "auto";   // auto | page | feed | sitemap
+  bool follow_entries = true;  // feeds and sitemaps: fetch their URLs one hop
+  int depth = 0;               // pages: same-host links this many hops
   bool allow_private_addresses = false;
-  bool conditional = true;        // use the sink's validators (run); false for scan
-  bool watch_list = true;         // re-fetch the sink's watch list (run)
+  bool conditional = true;  // use the sink's validators (run); false for scan
+  bool watch_list = true;   // re-fetch the sink's watch list (run)
 };
 
 struct CrawlStats {
@@ -110,11 +110,10 @@ struct CrawlStats {
 // The matcher reads the whole decoded body (segments[0]): detection never
 // depends on the parse. A feed's entry segments are matched too, so each
 // reference found in an entry carries that entry's URL.
-CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
-                             std::string body, std::string_view content_type,
-                             const std::string& url, const std::string& redacted_source_url,
-                             std::string_view kind = "auto", Document* parsed = nullptr,
-                             const ParseOptions& options = {});
+CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
+                             std::string_view content_type, const std::string& url,
+                             const std::string& redacted_source_url, std::string_view kind = "auto",
+                             Document* parsed = nullptr, const ParseOptions& options = {});
 
 class Crawler {
  public:
@@ -133,9 +132,7 @@ class Crawler {
   void Stop();
   bool stopping() const { return stopping_; }
   // Nothing in flight and nothing more will start: the pass is over.
-  bool idle() const {
-    return fetching_ == 0 && scanning_ == 0 && (queue_.empty() || stopping_);
-  }
+  bool idle() const { return fetching_ == 0 && scanning_ == 0 && (queue_.empty() || stopping_); }
 
   static constexpr int kHeldFactor = 4;
   static constexpr std::size_t kScanBacklogBytes = 64u << 20;
@@ -172,9 +169,9 @@ class Crawler {
   const Inventory& inventory_;
   CrawlSink& sink_;
   int max_fetching_;
-  int fetching_ = 0;             // handed to the fetcher, not yet answered
-  int scanning_ = 0;             // answered, not yet parsed, matched and delivered
-  std::size_t scan_bytes_ = 0;   // bodies held by those
+  int fetching_ = 0;            // handed to the fetcher, not yet answered
+  int scanning_ = 0;            // answered, not yet parsed, matched and delivered
+  std::size_t scan_bytes_ = 0;  // bodies held by those
 
   bool stopping_ = false;
   std::deque<Job> queue_;

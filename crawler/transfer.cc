@@ -28,8 +28,10 @@ CURL* EasyHandlePool::Take() {
 
 void EasyHandlePool::Give(CURL* easy) {
   if (easy == nullptr) return;
-  if (spare_.size() < kMaxSpare) spare_.push_back(easy);
-  else curl_easy_cleanup(easy);
+  if (spare_.size() < kMaxSpare)
+    spare_.push_back(easy);
+  else
+    curl_easy_cleanup(easy);
 }
 
 Transfer::Transfer(EasyHandlePool& pool, const FetcherOptions& o, const std::string& url,

@@ -29,8 +29,8 @@ class EasyHandlePool {
   EasyHandlePool(const EasyHandlePool&) = delete;
   EasyHandlePool& operator=(const EasyHandlePool&) = delete;
 
-  CURL* Take();            // a handle in its initial state; null when libcurl has no memory
-  void Give(CURL* easy);   // back for reuse (kept up to kMaxSpare), removed from any multi
+  CURL* Take();           // a handle in its initial state; null when libcurl has no memory
+  void Give(CURL* easy);  // back for reuse (kept up to kMaxSpare), removed from any multi
 
   static constexpr std::size_t kMaxSpare = 256;
 

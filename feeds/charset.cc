@@ -82,13 +82,27 @@ size_t ValidSequenceLength(std::string_view text, size_t i) {
 std::string CanonicalCharset(std::string_view label) {
   std::string l = Lowered(Trimmed(label));
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kAliases = {{
-      {"utf8", "utf-8"},           {"unicode-1-1-utf-8", "utf-8"}, {"iso-8859-1", "windows-1252"},
-      {"iso8859-1", "windows-1252"}, {"latin1", "windows-1252"},   {"l1", "windows-1252"},
-      {"us-ascii", "windows-1252"}, {"ascii", "windows-1252"},    {"cp1252", "windows-1252"},
-      {"x-cp1252", "windows-1252"}, {"iso_8859-1", "windows-1252"}, {"gb2312", "gb18030"},
-      {"gbk", "gb18030"},           {"x-gbk", "gb18030"},         {"euc-kr", "cp949"},
-      {"ks_c_5601-1987", "cp949"},  {"big5", "big5-hkscs"},       {"x-sjis", "shift_jis"},
-      {"sjis", "shift_jis"},        {"iso-8859-9", "windows-1254"}, {"tis-620", "windows-874"},
+      {"utf8", "utf-8"},
+      {"unicode-1-1-utf-8", "utf-8"},
+      {"iso-8859-1", "windows-1252"},
+      {"iso8859-1", "windows-1252"},
+      {"latin1", "windows-1252"},
+      {"l1", "windows-1252"},
+      {"us-ascii", "windows-1252"},
+      {"ascii", "windows-1252"},
+      {"cp1252", "windows-1252"},
+      {"x-cp1252", "windows-1252"},
+      {"iso_8859-1", "windows-1252"},
+      {"gb2312", "gb18030"},
+      {"gbk", "gb18030"},
+      {"x-gbk", "gb18030"},
+      {"euc-kr", "cp949"},
+      {"ks_c_5601-1987", "cp949"},
+      {"big5", "big5-hkscs"},
+      {"x-sjis", "shift_jis"},
+      {"sjis", "shift_jis"},
+      {"iso-8859-9", "windows-1254"},
+      {"tis-620", "windows-874"},
       {"unicode", "utf-16le"},
   }};
   for (const auto& [alias, name] : kAliases) {
@@ -117,11 +131,12 @@ constexpr std::array<Bom, 5> kBoms = {{{std::string_view("\xFF\xFE\x00\x00", 4),
 
 // XML 1.0 Appendix F: the first four bytes of "<?xm" without a BOM.
 std::string CharsetFromXmlStart(std::string_view body) {
-  static constexpr std::array<Bom, 5> kStarts = {{{std::string_view("\x00\x00\x00\x3C", 4), "utf-32be"},
-                                                  {std::string_view("\x3C\x00\x00\x00", 4), "utf-32le"},
-                                                  {std::string_view("\x00\x3C\x00\x3F", 4), "utf-16be"},
-                                                  {std::string_view("\x3C\x00\x3F\x00", 4), "utf-16le"},
-                                                  {"\x4C\x6F\xA7\x94", "cp037"}}};
+  static constexpr std::array<Bom, 5> kStarts = {
+      {{std::string_view("\x00\x00\x00\x3C", 4), "utf-32be"},
+       {std::string_view("\x3C\x00\x00\x00", 4), "utf-32le"},
+       {std::string_view("\x00\x3C\x00\x3F", 4), "utf-16be"},
+       {std::string_view("\x3C\x00\x3F\x00", 4), "utf-16le"},
+       {"\x4C\x6F\xA7\x94", "cp037"}}};
   for (const Bom& s : kStarts) {
     if (body.starts_with(s.bytes)) return std::string(s.charset);
   }

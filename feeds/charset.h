@@ -10,7 +10,7 @@ namespace meetleak::feeds_internal {
 
 struct DecodedBody {
   std::string utf8;
-  std::string charset;  // canonical lower-case name decoded from ("utf-8", "windows-1252", …)
+  std::string charset;    // canonical lower-case name decoded from ("utf-8", "windows-1252", …)
   size_t bom_length = 0;  // bytes of BOM skipped
 };
 

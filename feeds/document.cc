@@ -24,10 +24,9 @@ void ParseHtml(std::string_view utf8, std::string_view url, Document* doc) {
   size_t dropped = extraction.dropped_attributes;
   feeds_internal::AddHtmlToDocument(std::move(extraction), url, "", doc);
   if (dropped > 0) {
-    doc->warnings.push_back(std::to_string(dropped) +
-                            " attribute(s) past the per-element limit of " +
-                            std::to_string(feeds_internal::HtmlTokenizer::kMaxAttributes) +
-                            " ignored");
+    doc->warnings.push_back(
+        std::to_string(dropped) + " attribute(s) past the per-element limit of " +
+        std::to_string(feeds_internal::HtmlTokenizer::kMaxAttributes) + " ignored");
   }
 }
 
@@ -46,14 +45,22 @@ void DeduplicateLinks(std::vector<Link>* links) {
 
 std::string_view ToString(DocumentKind kind) {
   switch (kind) {
-    case DocumentKind::kHtml: return "html";
-    case DocumentKind::kRss: return "rss";
-    case DocumentKind::kRdf: return "rdf";
-    case DocumentKind::kAtom: return "atom";
-    case DocumentKind::kJsonFeed: return "json_feed";
-    case DocumentKind::kSitemap: return "sitemap";
-    case DocumentKind::kSitemapIndex: return "sitemap_index";
-    case DocumentKind::kText: return "text";
+    case DocumentKind::kHtml:
+      return "html";
+    case DocumentKind::kRss:
+      return "rss";
+    case DocumentKind::kRdf:
+      return "rdf";
+    case DocumentKind::kAtom:
+      return "atom";
+    case DocumentKind::kJsonFeed:
+      return "json_feed";
+    case DocumentKind::kSitemap:
+      return "sitemap";
+    case DocumentKind::kSitemapIndex:
+      return "sitemap_index";
+    case DocumentKind::kText:
+      return "text";
   }
   return "text";
 }
@@ -82,8 +89,10 @@ Document ParseDocument(std::string&& body, std::string_view content_type, std::s
       if (!feeds_internal::ParseJsonFeed(text, url, &doc)) doc.kind = DocumentKind::kText;
       break;
     case ParserChoice::kHtml:
-      if (options.html_structure) ParseHtml(text, url, &doc);
-      else doc.kind = DocumentKind::kHtml;
+      if (options.html_structure)
+        ParseHtml(text, url, &doc);
+      else
+        doc.kind = DocumentKind::kHtml;
       break;
     case ParserChoice::kText:
       doc.kind = DocumentKind::kText;

@@ -30,7 +30,7 @@ struct Segment {
     kText,       // visible text (HTML text, feed title/summary/content as text)
     kAttribute,  // title, alt, data-*, meta content, href values
     kComment,
-    kScript,     // inline <script>, JSON-LD
+    kScript,  // inline <script>, JSON-LD
   };
   Origin origin = Origin::kBody;
   std::string text;       // UTF-8
@@ -52,7 +52,7 @@ struct Link {
 
 struct FeedEntry {
   std::string title;
-  std::string link;  // the entry's primary link, absolute; "" if none
+  std::string link;                // the entry's primary link, absolute; "" if none
   std::vector<std::string> links;  // every link of the entry, absolute
   std::string id;
   std::string published;  // as written in the feed
@@ -64,7 +64,7 @@ struct Document {
   std::string charset;  // the charset the body was decoded from ("utf-8", …)
   std::vector<Segment> segments;
   std::vector<Link> links;
-  std::vector<FeedEntry> entries;  // feeds only
+  std::vector<FeedEntry> entries;     // feeds only
   std::vector<std::string> warnings;  // one line each, e.g. "line 12: mismatched tag"
 };
 
@@ -86,8 +86,8 @@ Document ParseDocument(std::string_view body, std::string_view content_type, std
 // The same, taking the body over: a UTF-8 body becomes segments[0] uncopied.
 Document ParseDocument(std::string&& body, std::string_view content_type, std::string_view url,
                        const ParseOptions& options = {});
-inline Document ParseDocument(const char* body, std::string_view content_type,
-                              std::string_view url, const ParseOptions& options = {}) {
+inline Document ParseDocument(const char* body, std::string_view content_type, std::string_view url,
+                              const ParseOptions& options = {}) {
   return ParseDocument(std::string_view(body), content_type, url, options);
 }
 

@@ -73,16 +73,26 @@ void AppendLine(std::string* to, std::string_view text) {
 void AppendEscaped(std::string_view text, std::string* out) {
   for (char c : text) {
     switch (c) {
-      case '&': out->append("&amp;"); break;
-      case '<': out->append("&lt;"); break;
-      case '>': out->append("&gt;"); break;
-      case '"': out->append("&quot;"); break;
-      default: out->push_back(c);
+      case '&':
+        out->append("&amp;");
+        break;
+      case '<':
+        out->append("&lt;");
+        break;
+      case '>':
+        out->append("&gt;");
+        break;
+      case '"':
+        out->append("&quot;");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
 
-std::string_view AttributeValue(const std::vector<XmlAttribute>& attributes, std::string_view name) {
+std::string_view AttributeValue(const std::vector<XmlAttribute>& attributes,
+                                std::string_view name) {
   for (const XmlAttribute& a : attributes) {
     if (a.name == name) return a.value;
   }
@@ -194,10 +204,11 @@ struct FeedBuilder::State {
   }
 
   void AtomLink(const std::vector<XmlAttribute>& attributes) {
-    std::string_view rel = HasAttribute(attributes, "rel") ? AttributeValue(attributes, "rel")
-                                                            : "alternate";
+    std::string_view rel =
+        HasAttribute(attributes, "rel") ? AttributeValue(attributes, "rel") : "alternate";
     std::string_view type = AttributeValue(attributes, "type");
-    if (!HasAttribute(attributes, "type")) type = rel == "self" ? "application/atom+xml" : "text/html";
+    if (!HasAttribute(attributes, "type"))
+      type = rel == "self" ? "application/atom+xml" : "text/html";
     if (type == "html") type = "text/html";
     if (type == "xhtml") type = "application/xhtml+xml";
     std::string href = ResolveUrl(bases.back(), AttributeValue(attributes, "href"));
@@ -213,7 +224,7 @@ struct FeedBuilder::State {
     bool plain = ns == Ns::kNone || ns == Ns::kAtom || ns == Ns::kRss10;
     if (local == "title" && (plain || ns == Ns::kDc)) {
       return ns == Ns::kAtom && AtomContentField(attributes) == Field::kHtml ? Field::kHtml
-                                                                            : Field::kTitle;
+                                                                             : Field::kTitle;
     }
     if (local == "link" && plain) {
       if (HasAttribute(attributes, "href")) {
@@ -253,7 +264,8 @@ struct FeedBuilder::State {
 
   Field FeedLevelField(std::string_view local, Ns ns, const std::vector<XmlAttribute>& attributes) {
     if (doc->kind == DocumentKind::kSitemap || doc->kind == DocumentKind::kSitemapIndex) {
-      bool in_url = !stack.empty() && (stack.back().local == "url" || stack.back().local == "sitemap");
+      bool in_url =
+          !stack.empty() && (stack.back().local == "url" || stack.back().local == "sitemap");
       return local == "loc" && in_url ? Field::kLoc : Field::kNone;
     }
     if ((local == "subtitle" || local == "tagline" || local == "info") && ns == Ns::kAtom) {
@@ -368,7 +380,8 @@ FeedBuilder::FeedBuilder(std::string_view url, Document* doc, bool lenient) : st
 
 FeedBuilder::~FeedBuilder() = default;
 
-void FeedBuilder::StartElement(std::string_view qname, const std::vector<XmlAttribute>& attributes) {
+void FeedBuilder::StartElement(std::string_view qname,
+                               const std::vector<XmlAttribute>& attributes) {
   State& s = *state_;
   if (s.root_seen && !s.recognized) return;
   if (s.stack.size() >= kMaxDepth) {
@@ -380,8 +393,8 @@ void FeedBuilder::StartElement(std::string_view qname, const std::vector<XmlAttr
     }
     return;
   }
-  bool plain_text_capture = s.capture != Field::kNone && s.capture != Field::kHtml &&
-                            s.capture != Field::kXhtml;
+  bool plain_text_capture =
+      s.capture != Field::kNone && s.capture != Field::kHtml && s.capture != Field::kXhtml;
   if (s.lenient && plain_text_capture) {
     while (s.stack.size() > s.capture_depth) EndElement();
   }
@@ -394,7 +407,8 @@ void FeedBuilder::StartElement(std::string_view qname, const std::vector<XmlAttr
   element.ns = s.Resolve(prefix);
   // feedparser also takes a bare base="…" (CDF) for xml:base.
   std::string_view base_attribute = "xml:base";
-  if (!HasAttribute(attributes, base_attribute)) base_attribute = HasAttribute(attributes, "BASE") ? "BASE" : "base";
+  if (!HasAttribute(attributes, base_attribute))
+    base_attribute = HasAttribute(attributes, "BASE") ? "BASE" : "base";
   if (HasAttribute(attributes, base_attribute)) {
     std::string base = ResolveUrl(s.bases.back(), AttributeValue(attributes, base_attribute));
     s.bases.push_back(base.empty() ? s.bases.back() : base);
@@ -413,7 +427,8 @@ void FeedBuilder::StartElement(std::string_view qname, const std::vector<XmlAttr
     Field field = Field::kNone;
     if (!s.root_seen) s.SetRoot(name);
     if (!s.recognized) return;
-    bool entry_kind = s.doc->kind != DocumentKind::kSitemap && s.doc->kind != DocumentKind::kSitemapIndex;
+    bool entry_kind =
+        s.doc->kind != DocumentKind::kSitemap && s.doc->kind != DocumentKind::kSitemapIndex;
     if (!s.in_entry && entry_kind && (name == "item" || name == "entry")) {
       s.BeginEntry(attributes);
     } else if (s.in_entry && s.stack.size() == s.entry_depth + 1) {

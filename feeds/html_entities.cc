@@ -19,8 +19,8 @@ constexpr NamedReference kNamedReferences[] = {
 #include "feeds/html_entities_table.inc"
 };
 
-constexpr size_t kLongestName = 32;        // "CounterClockwiseContourIntegral;"
-constexpr size_t kLongestLegacyName = 6;   // names valid without ';' ("middot", "frac34")
+constexpr size_t kLongestName = 32;       // "CounterClockwiseContourIntegral;"
+constexpr size_t kLongestLegacyName = 6;  // names valid without ';' ("middot", "frac34")
 
 // WHATWG "numeric character reference end state": C1 controls remapped as
 // windows-1252 (index = code point - 0x80; 0 = keep as is).
@@ -42,7 +42,7 @@ const NamedReference* FindNamed(std::string_view name) {
 }
 
 size_t DecodeNumeric(std::string_view text, std::string* out) {
-  // text = "&#..." 
+  // text = "&#..."
   size_t i = 2;
   bool hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
   if (hex) ++i;

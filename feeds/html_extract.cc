@@ -10,10 +10,10 @@ namespace {
 
 bool IsBlockBoundary(std::string_view tag) {
   static constexpr std::array<std::string_view, 34> kBlocks = {
-      "address", "article", "aside", "blockquote", "body",    "br",     "dd",     "div",  "dl",
-      "dt",      "footer",  "form",  "h1",         "h2",      "h3",     "h4",     "h5",   "h6",
-      "head",    "header",  "hr",    "html",       "li",      "nav",    "ol",     "option", "p",
-      "pre",     "section", "table", "td",         "th",      "title",  "tr"};
+      "address", "article", "aside", "blockquote", "body", "br",    "dd", "div",    "dl",
+      "dt",      "footer",  "form",  "h1",         "h2",   "h3",    "h4", "h5",     "h6",
+      "head",    "header",  "hr",    "html",       "li",   "nav",   "ol", "option", "p",
+      "pre",     "section", "table", "td",         "th",   "title", "tr"};
   for (std::string_view b : kBlocks) {
     if (b == tag) return true;
   }
@@ -23,8 +23,8 @@ bool IsBlockBoundary(std::string_view tag) {
 // Attributes whose values are scanned as text: where invitations hide.
 bool IsTextAttribute(std::string_view name) {
   static constexpr std::array<std::string_view, 13> kNames = {
-      "href",  "src",   "title",   "alt",    "aria-label", "placeholder", "value",
-      "label", "content", "action", "formaction", "poster", "cite"};
+      "href",  "src",     "title",  "alt",        "aria-label", "placeholder", "value",
+      "label", "content", "action", "formaction", "poster",     "cite"};
   for (std::string_view n : kNames) {
     if (n == name) return true;
   }

@@ -19,12 +19,13 @@ struct RawLink {
 };
 
 struct HtmlExtraction {
-  std::string text;        // visible text; "\n" at block boundaries, nothing at inline tags
-  std::string attributes;  // href, src, title, alt, aria-label, data-*, content, value…, "\n"-joined
-  std::string comments;    // "\n"-joined
-  std::string scripts;     // inline <script> bodies (JSON-LD included), "\n"-joined
+  std::string text;  // visible text; "\n" at block boundaries, nothing at inline tags
+  std::string
+      attributes;  // href, src, title, alt, aria-label, data-*, content, value…, "\n"-joined
+  std::string comments;        // "\n"-joined
+  std::string scripts;         // inline <script> bodies (JSON-LD included), "\n"-joined
   std::vector<RawLink> links;  // document order
-  std::string base_href;   // the first <base href>, raw; "" if none
+  std::string base_href;       // the first <base href>, raw; "" if none
   bool has_base = false;
   size_t dropped_attributes = 0;  // past HtmlTokenizer::kMaxAttributes on one tag
 };

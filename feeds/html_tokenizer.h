@@ -40,8 +40,8 @@ struct HtmlToken {
   std::string name;  // tags: the tag name (lower-case in HTML mode)
   std::vector<HtmlAttribute> attributes;
   bool self_closing = false;
-  std::string text;   // kText (decoded unless raw), kComment, kDoctype
-  bool raw = false;   // kText from a raw-text element (script, style, …) or CDATA
+  std::string text;    // kText (decoded unless raw), kComment, kDoctype
+  bool raw = false;    // kText from a raw-text element (script, style, …) or CDATA
   bool cdata = false;  // kText from <![CDATA[…]]> (XML mode)
 
   const std::string* Attribute(std::string_view name) const;  // nullptr if absent
@@ -80,7 +80,7 @@ class HtmlTokenizer {
   size_t pos_ = 0;
   RawKind raw_kind_ = RawKind::kNone;
   std::string raw_end_name_;  // the element whose end tag closes the raw text
-  int foreign_depth_ = 0;  // open <svg>/<math> elements: no raw-text states inside
+  int foreign_depth_ = 0;     // open <svg>/<math> elements: no raw-text states inside
   size_t dropped_attributes_ = 0;
 };
 

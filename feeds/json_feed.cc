@@ -1,9 +1,8 @@
 // JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1) with nlohmann::json.
 // The nesting depth is measured first, in one pass, so a hostile document
 // never reaches the parser's own stack.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 

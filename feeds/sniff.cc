@@ -42,9 +42,9 @@ std::string FirstElementName(std::string_view text) {
     ++p;
   }
   size_t end = p + 1;
-  while (end < head.size() && (IsAlpha(head[end]) || (head[end] >= '0' && head[end] <= '9') ||
-                               head[end] == ':' || head[end] == '-' || head[end] == '_' ||
-                               head[end] == '.')) {
+  while (end < head.size() &&
+         (IsAlpha(head[end]) || (head[end] >= '0' && head[end] <= '9') || head[end] == ':' ||
+          head[end] == '-' || head[end] == '_' || head[end] == '.')) {
     ++end;
   }
   std::string name = Lowered(head.substr(p + 1, end - p - 1));

@@ -85,7 +85,8 @@ bool IsValidHostAndPort(std::string_view host_port) {
     }
     if (host.empty()) return false;
     for (char c : host) {
-      if (static_cast<unsigned char>(c) <= 0x20 || std::string_view("#/:<>?@[\\]^|").find(c) != std::string_view::npos) {
+      if (static_cast<unsigned char>(c) <= 0x20 ||
+          std::string_view("#/:<>?@[\\]^|").find(c) != std::string_view::npos) {
         return false;
       }
     }
@@ -177,15 +178,16 @@ std::string ResolveUrl(std::string_view base_text, std::string_view ref_text) {
   std::string base_clean = CleanReference(base_text);
   UrlParts base;
   base.scheme = SchemeOf(base_clean);
-  if (IsHttp(base.scheme)) ParseHierarchical(std::string_view(base_clean).substr(base.scheme.size() + 1), &base);
+  if (IsHttp(base.scheme))
+    ParseHierarchical(std::string_view(base_clean).substr(base.scheme.size() + 1), &base);
 
   std::string scheme = SchemeOf(ref);
   std::string_view rest = ref;
   if (!scheme.empty()) {
     if (!IsHttp(scheme)) return "";
     rest.remove_prefix(scheme.size() + 1);
-    bool relative_to_base = scheme == base.scheme && !rest.starts_with("/") &&
-                            !rest.starts_with("\\");
+    bool relative_to_base =
+        scheme == base.scheme && !rest.starts_with("/") && !rest.starts_with("\\");
     if (!relative_to_base) {  // "http:foo" with an http base is relative (WHATWG)
       UrlParts parts;
       parts.scheme = scheme;

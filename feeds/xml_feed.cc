@@ -3,7 +3,6 @@
 // a DOCTYPE's internal subset is skipped, never interpreted), then an
 // iterative walk feeds the FeedBuilder.
 #include <pugixml.hpp>
-
 #include <string>
 #include <vector>
 

@@ -50,7 +50,8 @@ class Matcher {
   std::vector<MeetingRef> Find(std::string_view text, const Inventory* inventory = nullptr) const;
 
   // Same answer as Find(), without the pre-filter (for tests and benches).
-  std::vector<MeetingRef> FindSlow(std::string_view text, const Inventory* inventory = nullptr) const;
+  std::vector<MeetingRef> FindSlow(std::string_view text,
+                                   const Inventory* inventory = nullptr) const;
 
   // True when fetching `url` would hand over a meeting: the URL's host is a
   // Zoom host, or the URL (decoded, wrappers unwrapped) holds a reference.

@@ -21,23 +21,35 @@ std::optional<E> ValueOf(const std::array<std::pair<E, std::string_view>, N>& ta
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<RefForm, std::string_view>, 4> kForms{{
-    {RefForm::kUrl, "url"}, {RefForm::kAppLink, "app_link"},
-    {RefForm::kIdText, "id_text"}, {RefForm::kDialIn, "dial_in"}}};
-constexpr std::array<std::pair<LinkType, std::string_view>, 7> kLinkTypes{{
-    {LinkType::kNone, ""}, {LinkType::kJoin, "join"}, {LinkType::kWebinar, "webinar"},
-    {LinkType::kStart, "start"}, {LinkType::kPersonal, "personal"},
-    {LinkType::kRegister, "register"}, {LinkType::kRecording, "recording"}}};
-constexpr std::array<std::pair<KeyKind, std::string_view>, 3> kKeyKinds{{
-    {KeyKind::kMeetingId, "meeting_id"}, {KeyKind::kVanity, "vanity"},
-    {KeyKind::kToken, "token"}}};
-constexpr std::array<std::pair<Severity, std::string_view>, 5> kSeverities{{
-    {Severity::kInfo, "info"}, {Severity::kLow, "low"}, {Severity::kMedium, "medium"},
-    {Severity::kHigh, "high"}, {Severity::kCritical, "critical"}}};
-constexpr std::array<std::pair<MeetingKind, std::string_view>, 5> kMeetingKinds{{
-    {MeetingKind::kUnknown, ""}, {MeetingKind::kScheduled, "scheduled"},
-    {MeetingKind::kRecurring, "recurring"}, {MeetingKind::kPmi, "pmi"},
-    {MeetingKind::kWebinar, "webinar"}}};
+constexpr std::array<std::pair<RefForm, std::string_view>, 4> kForms{
+    {{RefForm::kUrl, "url"},
+     {RefForm::kAppLink, "app_link"},
+     {RefForm::kIdText, "id_text"},
+     {RefForm::kDialIn, "dial_in"}}};
+constexpr std::array<std::pair<LinkType, std::string_view>, 7> kLinkTypes{
+    {{LinkType::kNone, ""},
+     {LinkType::kJoin, "join"},
+     {LinkType::kWebinar, "webinar"},
+     {LinkType::kStart, "start"},
+     {LinkType::kPersonal, "personal"},
+     {LinkType::kRegister, "register"},
+     {LinkType::kRecording, "recording"}}};
+constexpr std::array<std::pair<KeyKind, std::string_view>, 3> kKeyKinds{
+    {{KeyKind::kMeetingId, "meeting_id"},
+     {KeyKind::kVanity, "vanity"},
+     {KeyKind::kToken, "token"}}};
+constexpr std::array<std::pair<Severity, std::string_view>, 5> kSeverities{
+    {{Severity::kInfo, "info"},
+     {Severity::kLow, "low"},
+     {Severity::kMedium, "medium"},
+     {Severity::kHigh, "high"},
+     {Severity::kCritical, "critical"}}};
+constexpr std::array<std::pair<MeetingKind, std::string_view>, 5> kMeetingKinds{
+    {{MeetingKind::kUnknown, ""},
+     {MeetingKind::kScheduled, "scheduled"},
+     {MeetingKind::kRecurring, "recurring"},
+     {MeetingKind::kPmi, "pmi"},
+     {MeetingKind::kWebinar, "webinar"}}};
 
 }  // namespace
 
@@ -50,6 +62,8 @@ std::optional<RefForm> ParseRefForm(std::string_view s) { return ValueOf(kForms,
 std::optional<LinkType> ParseLinkType(std::string_view s) { return ValueOf(kLinkTypes, s); }
 std::optional<KeyKind> ParseKeyKind(std::string_view s) { return ValueOf(kKeyKinds, s); }
 std::optional<Severity> ParseSeverity(std::string_view s) { return ValueOf(kSeverities, s); }
-std::optional<MeetingKind> ParseMeetingKind(std::string_view s) { return ValueOf(kMeetingKinds, s); }
+std::optional<MeetingKind> ParseMeetingKind(std::string_view s) {
+  return ValueOf(kMeetingKinds, s);
+}
 
 }  // namespace meetleak

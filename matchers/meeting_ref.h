@@ -31,12 +31,12 @@ struct MeetingRef {
   std::size_t length = 0;  // bytes of the scanned text it spans
   RefForm form = RefForm::kUrl;
   LinkType link_type = LinkType::kNone;
-  std::string host;        // lower-case Zoom host for kUrl/kAppLink, else empty
+  std::string host;  // lower-case Zoom host for kUrl/kAppLink, else empty
   KeyKind key_kind = KeyKind::kMeetingId;
-  std::string key;         // digits only | lower-case vanity | first 12 chars of token
+  std::string key;               // digits only | lower-case vanity | first 12 chars of token
   bool has_passcode = false;     // pwd=, one-tap *PASSCODE#, passcode line of the invitation
   bool has_start_token = false;  // zak= / tk= / a /s/ start link
-  std::string context;     // ~120 bytes around the reference, UTF-8, secrets redacted
+  std::string context;           // ~120 bytes around the reference, UTF-8, secrets redacted
 };
 
 // Lower-case names used in JSON, CSV, SARIF and the DB ("url", "app_link",

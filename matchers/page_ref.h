@@ -20,7 +20,7 @@ struct PageRef {
   RefForm form = RefForm::kUrl;
   LinkType link_type = LinkType::kNone;
   std::string host;
-  bool has_passcode = false;   // any occurrence carried it
+  bool has_passcode = false;  // any occurrence carried it
   bool has_start_token = false;
   Classification classification;  // severity: the highest of the occurrences
   std::string context;            // redacted

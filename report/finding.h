@@ -20,23 +20,23 @@ namespace meetleak {
 struct Finding {
   std::optional<std::int64_t> leak_id;  // null unless stored
   KeyKind key_kind = KeyKind::kMeetingId;
-  std::string key;                      // rendered as meeting_id | vanity | token
-  std::string host;                     // "" -> null
+  std::string key;   // rendered as meeting_id | vanity | token
+  std::string host;  // "" -> null
   RefForm form = RefForm::kUrl;
-  LinkType link_type = LinkType::kNone; // kNone -> null
+  LinkType link_type = LinkType::kNone;  // kNone -> null
   bool has_passcode = false;
   bool company = false;
-  std::string owner;                    // "" -> null
+  std::string owner;                                 // "" -> null
   MeetingKind meeting_kind = MeetingKind::kUnknown;  // kUnknown -> null
   Severity severity = Severity::kInfo;
-  std::optional<std::string> status;    // "open", … ; null unless stored
+  std::optional<std::string> status;  // "open", … ; null unless stored
   std::string page_url;
-  std::string entry_url;                // "" -> null
+  std::string entry_url;  // "" -> null
   std::string source_url;
   std::string context;
   std::optional<std::string> first_seen;  // ISO 8601 UTC "2026-11-26T10:00:00Z"
   std::optional<std::string> last_seen;
-  std::string topic;                    // from the inventory, for reports ("" if none)
+  std::string topic;  // from the inventory, for reports ("" if none)
 };
 
 // A finding for `ref` seen on `page_url` via `source_url`, not stored:

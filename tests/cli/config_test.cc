@@ -111,20 +111,26 @@ TEST_F(ConfigTest, AllowEntriesMatchByKeyOrPrefixUntilTheyExpire) {
   EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "85512345678", "x", day("2027-01-01")), nullptr);
   EXPECT_NE(cli::FindAllow(allow, "vanity", "carla.acme", "x", day("2030-01-01")), nullptr);
   EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "carla.acme", "x", day("2030-01-01")), nullptr);
-  EXPECT_NE(cli::FindAllow(allow, "meeting_id", "1", "https://example.org/public/a", day("2030-01-01")),
-            nullptr);
-  EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "1", "https://example.org/private", day("2030-01-01")),
-            nullptr);
+  EXPECT_NE(
+      cli::FindAllow(allow, "meeting_id", "1", "https://example.org/public/a", day("2030-01-01")),
+      nullptr);
+  EXPECT_EQ(
+      cli::FindAllow(allow, "meeting_id", "1", "https://example.org/private", day("2030-01-01")),
+      nullptr);
 }
 
 TEST_F(ConfigTest, ConfigCheckAndBadConfigExitCodes) {
-  dir_.Write("meetings.csv", "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,pmi\n");
-  dir_.Write("meetleak.toml", "[company]\ninventory = \"meetings.csv\"\n[[source]]\nurl = \"https://example.org/\"\n");
+  dir_.Write("meetings.csv",
+             "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,pmi\n");
+  dir_.Write(
+      "meetleak.toml",
+      "[company]\ninventory = \"meetings.csv\"\n[[source]]\nurl = \"https://example.org/\"\n");
   ProgramResult ok = Meetleak({"config", "check"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("https://example.org/"), std::string::npos);
 
-  dir_.Write("meetings.csv", "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,daily\n");
+  dir_.Write("meetings.csv",
+             "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,daily\n");
   ProgramResult bad_csv = Meetleak({"config", "check"});
   EXPECT_EQ(bad_csv.exit_code, 2);
   EXPECT_NE(bad_csv.err.find("meetings.csv:2"), std::string::npos) << bad_csv.err;

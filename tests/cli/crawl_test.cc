@@ -72,7 +72,8 @@ class CrawlTest : public CliTest {
         "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\ninventory = \"meetings.csv\"\n"
         "security_contact = \"secops@acme.example\"\n"
         "[crawler]\ndelay_ms = 0\nper_host = 8\ntimeout_s = 10\nrespect_robots = true\n"
-        "concurrency = " + std::to_string(concurrency) + "\n";
+        "concurrency = " +
+        std::to_string(concurrency) + "\n";
     for (const std::string& s : sources)
       toml += "[[source]]\nurl = \"" + s + "\"\nallow_private_addresses = true\n";
     dir_.Write("meetleak.toml", toml + extra);
@@ -94,7 +95,8 @@ std::string Feed(const TestServer& s, const std::vector<std::string>& entries) {
 }
 
 TEST_F(CrawlTest, ScanUrlOfAPage) {
-  site_.Put("/page", Html("<a href=\"https://acme-corp.zoom.us/j/85512345678?pwd=PaSsWoRd99\">x</a>"));
+  site_.Put("/page",
+            Html("<a href=\"https://acme-corp.zoom.us/j/85512345678?pwd=PaSsWoRd99\">x</a>"));
   ProgramResult r = Meetleak({"scan", server_.Url("/page"), "--inventory", "meetings.csv",
                               "--format", "json", "--no-store"});
   ASSERT_EQ(r.exit_code, 1) << r.err;
@@ -105,12 +107,14 @@ TEST_F(CrawlTest, ScanUrlOfAPage) {
   EXPECT_EQ(j["findings"][0]["severity"], "critical");
   EXPECT_EQ(r.out.find("PaSsWoRd99"), std::string::npos);
   // meetleak never fetched the Zoom link itself.
-  for (const RecordedRequest& req : server_.Requests()) EXPECT_EQ(req.target.find("/j/"), std::string::npos);
+  for (const RecordedRequest& req : server_.Requests())
+    EXPECT_EQ(req.target.find("/j/"), std::string::npos);
 }
 
 TEST_F(CrawlTest, FeedEntriesAreFetchedOneHopAndCarryEntryUrl) {
   site_.Put("/feed.xml", Feed(server_, {"/e1", "/e2"}), "application/rss+xml");
-  site_.Put("/e1", Html("Join https://acme-corp.zoom.us/j/85512345678 <a href=\"/deeper\">more</a>"));
+  site_.Put("/e1",
+            Html("Join https://acme-corp.zoom.us/j/85512345678 <a href=\"/deeper\">more</a>"));
   site_.Put("/e2", Html("nothing here"));
   site_.Put("/deeper", Html("https://acme-corp.zoom.us/j/85512345678"));
   ProgramResult r = Meetleak({"scan", server_.Url("/feed.xml"), "--inventory", "meetings.csv",
@@ -125,7 +129,8 @@ TEST_F(CrawlTest, FeedEntriesAreFetchedOneHopAndCarryEntryUrl) {
   auto text = FindingsFor(j, "85512345679");
   ASSERT_EQ(text.size(), 1u) << r.out;
   EXPECT_EQ(text[0]["page_url"], server_.Url("/feed.xml"));
-  EXPECT_TRUE(text[0]["entry_url"] == server_.Url("/e1") || text[0]["entry_url"] == server_.Url("/e2"))
+  EXPECT_TRUE(text[0]["entry_url"] == server_.Url("/e1") ||
+              text[0]["entry_url"] == server_.Url("/e2"))
       << text[0];
   EXPECT_EQ(server_.RequestsFor("/e2").size(), 1u);
   EXPECT_TRUE(server_.RequestsFor("/deeper").empty()) << "entries are one hop";
@@ -144,7 +149,8 @@ TEST_F(CrawlTest, DiscoveredLoopbackLinksAreRefusedWithoutTheFlag) {
 TEST_F(CrawlTest, SitemapUrlsAreFetched) {
   site_.Put("/sitemap.xml",
             "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-            "<url><loc>" + server_.Url("/a") + "</loc></url><url><loc>" + server_.Url("/b") +
+            "<url><loc>" +
+                server_.Url("/a") + "</loc></url><url><loc>" + server_.Url("/b") +
                 "</loc></url></urlset>",
             "application/xml");
   site_.Put("/a", Html("Meeting ID: 855 1234 5678"));
@@ -267,8 +273,8 @@ TEST_F(CrawlTest, SigtermFinishesInFlightAndNextRunCompletes) {
   EXPECT_EQ(stopped.term_signal, 0) << "exited by itself after SIGTERM";
   EXPECT_EQ(stopped.exit_code, 1) << "exits by what it saw: /e1 holds an open leak";
   EXPECT_TRUE(server_.RequestsFor("/e2").empty()) << "no new document after the signal";
-  ProgramResult check = RunProgram({"/usr/bin/sqlite3", (dir_.path() / "meetleak.db").string(),
-                                    "PRAGMA integrity_check;"});
+  ProgramResult check = RunProgram(
+      {"/usr/bin/sqlite3", (dir_.path() / "meetleak.db").string(), "PRAGMA integrity_check;"});
   EXPECT_EQ(check.out, "ok\n") << check.err;
   EXPECT_EQ(FindingsFor(Leaks(), "85512345678").size(), 1u) << "the in-flight document was kept";
   site_.Put("/e1", Html("https://acme-corp.zoom.us/j/85512345678"));
@@ -282,8 +288,8 @@ TEST_F(CrawlTest, SigtermFinishesInFlightAndNextRunCompletes) {
 TEST_F(CrawlTest, DaemonPollsOnTheIntervalUntilSignalled) {
   site_.Put("/page", Html("https://acme-corp.zoom.us/j/85512345678"));
   WriteConfig({});
-  dir_.Write("meetleak.toml", ReadFile(dir_.path() / "meetleak.toml") +
-                                  "[[source]]\nurl = \"" + server_.Url("/page") +
+  dir_.Write("meetleak.toml", ReadFile(dir_.path() / "meetleak.toml") + "[[source]]\nurl = \"" +
+                                  server_.Url("/page") +
                                   "\"\ninterval = \"1s\"\nallow_private_addresses = true\n");
   int pid = StartProgram({MeetleakBinary(), "run"}, dir_.path(), dir_.path() / "run.out",
                          dir_.path() / "run.err");

@@ -20,7 +20,8 @@ class NotifyTest : public CliTest {
     dir_.Write("meetleak.toml",
                "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\ninventory = \"meetings.csv\"\n"
                "security_contact = \"secops@acme.example\"\n"
-               "[notify]\nwebhook_url = \"" + hook_.Url("/hook") + "\"\n");
+               "[notify]\nwebhook_url = \"" +
+                   hook_.Url("/hook") + "\"\n");
     hook_.Route("/hook", [this](const RecordedRequest&) {
       Reply r;
       r.status = status_.load();
@@ -31,7 +32,8 @@ class NotifyTest : public CliTest {
   // Posts received so far, parsed.
   std::vector<nlohmann::json> Posts() {
     std::vector<nlohmann::json> out;
-    for (const RecordedRequest& r : hook_.RequestsFor("/hook")) out.push_back(nlohmann::json::parse(r.body));
+    for (const RecordedRequest& r : hook_.RequestsFor("/hook"))
+      out.push_back(nlohmann::json::parse(r.body));
     return out;
   }
   ProgramResult ScanText(const std::string& text) {
@@ -56,7 +58,9 @@ std::set<std::string> Recipients(const std::vector<nlohmann::json>& posts) {
 
 TEST_F(NotifyTest, OneDigestPerOwnerAndTheSecurityContactThenNoResend) {
   ASSERT_EQ(ScanText("https://acme-corp.zoom.us/j/85512345678 and Webinar ID: 855 1234 5679 and "
-                     "https://acme-corp.zoom.us/j/91234567890").exit_code, 1);
+                     "https://acme-corp.zoom.us/j/91234567890")
+                .exit_code,
+            1);
   ProgramResult dry = Meetleak({"notify", "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_TRUE(Posts().empty()) << "--dry-run sends nothing";
@@ -64,8 +68,8 @@ TEST_F(NotifyTest, OneDigestPerOwnerAndTheSecurityContactThenNoResend) {
   ProgramResult sent = Meetleak({"notify"});
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
   std::vector<nlohmann::json> posts = Posts();
-  EXPECT_EQ(Recipients(posts), (std::set<std::string>{"ana@acme.example", "ben@acme.example",
-                                                      "secops@acme.example"}));
+  EXPECT_EQ(Recipients(posts),
+            (std::set<std::string>{"ana@acme.example", "ben@acme.example", "secops@acme.example"}));
   ASSERT_EQ(posts.size(), 3u);
   for (const auto& p : posts) {
     EXPECT_TRUE(p["text"].is_string());

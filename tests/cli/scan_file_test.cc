@@ -47,8 +47,8 @@ user@zoom.us.evil.example 93333333333 (a bare number)</p>
 </body></html>
 )";
 
-const char* kSecrets[] = {"SECRETpw1", "eyJzakSECRET", "778899", "445566", "WRAPSECRET",
-                          "SECRETTAIL"};
+const char* kSecrets[] = {"SECRETpw1", "eyJzakSECRET", "778899",
+                          "445566",    "WRAPSECRET",   "SECRETTAIL"};
 
 class ScanFileTest : public CliTest {
  protected:
@@ -58,9 +58,9 @@ class ScanFileTest : public CliTest {
     page_ = dir_.Write("page.html", kPage);
   }
   ProgramResult ScanJson(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"scan", page_.string(), "--inventory", "meetings.csv",
-                                     "--personal-links", "links.csv", "--company-domain",
-                                     "acme-corp.zoom.us", "--format", "json"};
+    std::vector<std::string> args = {
+        "scan",      page_.string(),     "--inventory",       "meetings.csv", "--personal-links",
+        "links.csv", "--company-domain", "acme-corp.zoom.us", "--format",     "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Meetleak(args);
   }
@@ -112,8 +112,10 @@ TEST_F(ScanFileTest, FindsEveryFormWithTheDesignedFields) {
     ASSERT_EQ(found.size(), 1u) << r.out;
     const nlohmann::json& f = found[0];
     EXPECT_EQ(f["form"], e.form);
-    if (*e.link_type) EXPECT_EQ(f["link_type"], e.link_type);
-    else EXPECT_TRUE(f["link_type"].is_null());
+    if (*e.link_type)
+      EXPECT_EQ(f["link_type"], e.link_type);
+    else
+      EXPECT_TRUE(f["link_type"].is_null());
     EXPECT_EQ(f["company"], e.company);
     EXPECT_EQ(f["severity"], e.severity);
     EXPECT_EQ(f["has_passcode"], e.has_passcode);
@@ -133,7 +135,8 @@ TEST_F(ScanFileTest, NeverPrintsOrStoresASecret) {
   ProgramResult json = ScanJson();
   ProgramResult text = Meetleak({"scan", page_.string(), "--inventory", "meetings.csv"});
   ProgramResult list = Meetleak({"leaks", "list", "--status", "all", "--format", "csv"});
-  std::string db = ReadFile(dir_.path() / "meetleak.db") + ReadFile(dir_.path() / "meetleak.db-wal");
+  std::string db =
+      ReadFile(dir_.path() / "meetleak.db") + ReadFile(dir_.path() / "meetleak.db-wal");
   for (const char* secret : kSecrets) {
     EXPECT_EQ(json.out.find(secret), std::string::npos) << secret;
     EXPECT_EQ(json.err.find(secret), std::string::npos) << secret;
@@ -147,7 +150,7 @@ TEST_F(ScanFileTest, NeverPrintsOrStoresASecret) {
 TEST_F(ScanFileTest, StoresCompanyFindingsOnceAndKeepsTheirIds) {
   ProgramResult first = ScanJson();
   ASSERT_EQ(first.exit_code, 1) << first.err;
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat((dir_.path() / "meetleak.db").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   nlohmann::json a = Json(first);
@@ -169,8 +172,8 @@ TEST_F(ScanFileTest, OwnerDecisionsChangeTheExitCode) {
   // Mark every company leak a false positive: the next scan exits 0.
   for (const auto& f : j["findings"]) {
     if (!f["company"].get<bool>()) continue;
-    ProgramResult r = Meetleak({"leaks", "false-positive", std::to_string(f["leak_id"].get<long>()),
-                                "--note", "test"});
+    ProgramResult r = Meetleak(
+        {"leaks", "false-positive", std::to_string(f["leak_id"].get<long>()), "--note", "test"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   EXPECT_EQ(ScanJson().exit_code, 0);
@@ -183,9 +186,9 @@ TEST_F(ScanFileTest, OwnerDecisionsChangeTheExitCode) {
 }
 
 TEST_F(ScanFileTest, ReadsStdin) {
-  ProgramResult r = Meetleak({"scan", "-", "--company-domain", "acme-corp.zoom.us", "--format",
-                              "json", "--no-store"},
-                             "see https://acme-corp.zoom.us/j/85512345678 now");
+  ProgramResult r = Meetleak(
+      {"scan", "-", "--company-domain", "acme-corp.zoom.us", "--format", "json", "--no-store"},
+      "see https://acme-corp.zoom.us/j/85512345678 now");
   ASSERT_EQ(r.exit_code, 1) << r.err;
   nlohmann::json j = Json(r);
   ASSERT_EQ(j["findings"].size(), 1u);
@@ -202,8 +205,8 @@ TEST_F(ScanFileTest, ALocalFeedIsParsedByKindAndCarriesEntryUrls) {
 <entry><title>two</title><id>urn:2</id><link href="https://events.example/2"/>
 <summary>Meeting ID: 855 1234 5680</summary></entry>
 </feed>)");
-  ProgramResult r = Meetleak({"scan", feed.string(), "--inventory", "meetings.csv", "--format",
-                              "json", "--no-store"});
+  ProgramResult r = Meetleak(
+      {"scan", feed.string(), "--inventory", "meetings.csv", "--format", "json", "--no-store"});
   ASSERT_EQ(r.exit_code, 1) << r.err;
   nlohmann::json j = Json(r);
   ASSERT_EQ(FindingsFor(j, "85512345678").size(), 1u) << r.out;
@@ -239,8 +242,9 @@ TEST_F(ScanFileTest, BadInventoryStopsTheScanNamingEveryBadLine) {
 }
 
 TEST_F(ScanFileTest, InventoryImportIsAllOrNothing) {
-  ASSERT_EQ(Meetleak({"inventory", "import", "meetings.csv", "--personal-links", "links.csv"})
-                .exit_code, 0);
+  ASSERT_EQ(
+      Meetleak({"inventory", "import", "meetings.csv", "--personal-links", "links.csv"}).exit_code,
+      0);
   nlohmann::json inv = Json(Meetleak({"inventory", "list", "--format", "json"}));
   EXPECT_EQ(inv["meetings"].size(), 4u);
   EXPECT_EQ(inv["personal_links"].size(), 1u);
@@ -253,8 +257,8 @@ TEST_F(ScanFileTest, InventoryImportIsAllOrNothing) {
   nlohmann::json after = Json(Meetleak({"inventory", "list", "--format", "json"}));
   EXPECT_EQ(after, inv);  // nothing imported
   // The stored inventory is used by a later scan.
-  ProgramResult r = Meetleak({"scan", "-", "--format", "json", "--no-store"},
-                             "Meeting ID: 855 1234 5678");
+  ProgramResult r =
+      Meetleak({"scan", "-", "--format", "json", "--no-store"}, "Meeting ID: 855 1234 5678");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(Json(r)["findings"][0]["severity"], "high");  // recurring, no passcode
 }

@@ -31,7 +31,8 @@ using testing::RunProgram;
 using testing::SharedDir;
 
 nlohmann::json RunOracle(const std::string& mode, const std::filesystem::path& dir) {
-  testing::ProgramResult r = RunProgram({MEETLEAK_PYTHON, MEETLEAK_FEEDS_ORACLE, mode, dir.string()});
+  testing::ProgramResult r =
+      RunProgram({MEETLEAK_PYTHON, MEETLEAK_FEEDS_ORACLE, mode, dir.string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return nlohmann::json::parse(r.out);
 }

@@ -52,12 +52,14 @@ TEST(KindTest, ContentTypeThenContent) {
   EXPECT_EQ(ParseDocument("<!doctype html><title>t</title>", "", "http://x/").kind,
             DocumentKind::kHtml);
   // Servers mislabel feeds as text/html and pages as XML: the content wins.
-  EXPECT_EQ(ParseDocument("<?xml version='1.0'?><rss><channel/></rss>", "text/html", "http://x/").kind,
-            DocumentKind::kRss);
+  EXPECT_EQ(
+      ParseDocument("<?xml version='1.0'?><rss><channel/></rss>", "text/html", "http://x/").kind,
+      DocumentKind::kRss);
   EXPECT_EQ(ParseDocument("<html><body>x</body></html>", "application/rss+xml", "http://x/").kind,
             DocumentKind::kHtml);
   EXPECT_EQ(ParseDocument("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[]}", "",
-                          "http://x/").kind,
+                          "http://x/")
+                .kind,
             DocumentKind::kJsonFeed);
   EXPECT_EQ(ParseDocument("{\"a\":1}", "application/json", "http://x/").kind, DocumentKind::kText);
 }
@@ -87,9 +89,10 @@ TEST(CharsetTest, FromContentTypeMetaXmlDeclarationAndBom) {
   EXPECT_EQ(c.charset, "shift_jis");
   EXPECT_NE(c.segments[0].text.find("\xE3\x83\x86"), std::string::npos);  // テ
 
-  Document d = ParseDocument("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel>"
-                             "<title>caf\xE9</title></channel></rss>",
-                             "", "http://x/");
+  Document d = ParseDocument(
+      "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel>"
+      "<title>caf\xE9</title></channel></rss>",
+      "", "http://x/");
   EXPECT_EQ(d.kind, DocumentKind::kRss);
   EXPECT_NE(d.segments[0].text.find("caf\xC3\xA9"), std::string::npos);
 
@@ -178,8 +181,8 @@ TEST(HtmlTest, SegmentsCarryTextAttributesCommentsAndScripts) {
   EXPECT_NE(text.find("Caf\xC3\xA9 & zoom"), std::string::npos);
   EXPECT_EQ(text.find("color:red"), std::string::npos);
   std::string attributes = SegmentsOf(doc, Segment::Origin::kAttribute);
-  for (const char* want : {"Meeting ID: 855 1234 5678", "zoom.us/j/111222333", "https://zoom.us/j/999",
-                           "https://zoom.us/j/123456789?pwd=abc"}) {
+  for (const char* want : {"Meeting ID: 855 1234 5678", "zoom.us/j/111222333",
+                           "https://zoom.us/j/999", "https://zoom.us/j/123456789?pwd=abc"}) {
     EXPECT_NE(attributes.find(want), std::string::npos) << want;
   }
   EXPECT_NE(SegmentsOf(doc, Segment::Origin::kComment).find("Passcode: 4321"), std::string::npos);
@@ -188,7 +191,8 @@ TEST(HtmlTest, SegmentsCarryTextAttributesCommentsAndScripts) {
 }
 
 TEST(HtmlTest, BlockTagsSeparateTextLines) {
-  Document doc = ParseDocument("<div>Meeting ID</div><div>855</div>x<br>y", "text/html", "http://x/");
+  Document doc =
+      ParseDocument("<div>Meeting ID</div><div>855</div>x<br>y", "text/html", "http://x/");
   EXPECT_EQ(SegmentsOf(doc, Segment::Origin::kText), "Meeting ID\n855\nx\ny|");
 }
 

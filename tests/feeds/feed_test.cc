@@ -87,7 +87,7 @@ TEST(RssTest, EscapedHtmlIsTokenizedAgainWithEntryProvenance) {
             "https://example.org/events/7");
   EXPECT_EQ(EntryUrlOf(doc, "Webinar ID 999 8888 7777"), "https://example.org/events/8");
   EXPECT_EQ(EntryUrlOf(doc, "plain"), "tag:example.org,9");  // no link: the entry's id
-  EXPECT_EQ(EntryUrlOf(doc, "Upcoming events"), "");        // channel text: no entry
+  EXPECT_EQ(EntryUrlOf(doc, "Upcoming events"), "");         // channel text: no entry
 }
 
 TEST(AtomTest, AlternateLinkXmlBaseAndContentTypes) {
@@ -112,12 +112,13 @@ TEST(AtomTest, AlternateLinkXmlBaseAndContentTypes) {
   ASSERT_EQ(doc.entries.size(), 2u);
   const FeedEntry& e = doc.entries[0];
   EXPECT_EQ(e.link, "https://blog.example/posts/1.html");
-  EXPECT_EQ(e.links, (Strings{"https://blog.example/posts/1.atom", "https://blog.example/posts/1.html",
-                              "https://cdn.example/1.mp4"}));
+  EXPECT_EQ(e.links, (Strings{"https://blog.example/posts/1.atom",
+                              "https://blog.example/posts/1.html", "https://cdn.example/1.mp4"}));
   EXPECT_EQ(e.id, "urn:uuid:1");
   EXPECT_EQ(e.published, "2026-11-26T10:00:00Z");
   EXPECT_EQ(e.updated, "2026-11-26T11:00:00Z");
-  EXPECT_EQ(doc.entries[1].link, "https://blog.example/only-id");  // id as permalink, like feedparser
+  EXPECT_EQ(doc.entries[1].link,
+            "https://blog.example/only-id");  // id as permalink, like feedparser
   EXPECT_EQ(LinksOf(doc, Link::Rel::kAnchor),
             (Strings{"https://blog.example/posts/join.html", "https://blog.example/h"}));
   EXPECT_EQ(EntryUrlOf(doc, "https://zoom.us/j/123456789"), "https://blog.example/posts/1.html");
@@ -134,7 +135,8 @@ TEST(RdfTest, Rss10ItemsOutsideTheChannel) {
     </rdf:RDF>)",
                                "application/rdf+xml", "https://r.example/index.rdf");
   EXPECT_EQ(doc.kind, DocumentKind::kRdf);
-  EXPECT_EQ(LinksOf(doc, Link::Rel::kEntry), (Strings{"https://r.example/1", "https://r.example/2"}));
+  EXPECT_EQ(LinksOf(doc, Link::Rel::kEntry),
+            (Strings{"https://r.example/1", "https://r.example/2"}));
   EXPECT_EQ(LinksOf(doc, Link::Rel::kAnchor), (Strings{"https://r.example/in"}));
 }
 
@@ -149,7 +151,8 @@ TEST(SitemapTest, UrlsetAndIndex) {
                                "application/xml", "https://s.example/sitemap.xml");
   EXPECT_EQ(set.kind, DocumentKind::kSitemap);
   EXPECT_TRUE(set.entries.empty());
-  EXPECT_EQ(LinksOf(set, Link::Rel::kSitemapUrl), (Strings{"https://s.example/a", "https://s.example/b"}));
+  EXPECT_EQ(LinksOf(set, Link::Rel::kSitemapUrl),
+            (Strings{"https://s.example/a", "https://s.example/b"}));
   Document index = ParseDocument(
       "<sitemapindex><sitemap><loc>https://s.example/s1.xml</loc></sitemap></sitemapindex>", "",
       "https://s.example/");
@@ -206,9 +209,10 @@ TEST(LenientTest, BrokenXmlStillYieldsItsEntries) {
 }
 
 TEST(FeedTest, XmlThatIsNoFeedIsReadAsMarkup) {
-  Document doc = ParseDocument("<?xml version=\"1.0\"?><catalog><a href=\"https://c.example/\">c</a>"
-                               "<note>Meeting ID 855 1234 5678</note></catalog>",
-                               "application/xml", "https://c.example/x.xml");
+  Document doc = ParseDocument(
+      "<?xml version=\"1.0\"?><catalog><a href=\"https://c.example/\">c</a>"
+      "<note>Meeting ID 855 1234 5678</note></catalog>",
+      "application/xml", "https://c.example/x.xml");
   EXPECT_EQ(doc.kind, DocumentKind::kHtml);
   EXPECT_TRUE(doc.entries.empty());
   EXPECT_EQ(LinksOf(doc, Link::Rel::kAnchor), (Strings{"https://c.example/"}));

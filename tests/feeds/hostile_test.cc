@@ -3,9 +3,8 @@
 // input (checked by the growth of the peak RSS, and by bounded outputs), and
 // a warning where a limit trips. Timing is measured by scripts/bench-parse,
 // never asserted here.
-#include <sys/resource.h>
-
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <string>
@@ -57,7 +56,8 @@ constexpr size_t kSanitizerSlack = 0;
 // Parses `body` and checks the invariants every hostile input must keep.
 // `growth` bounds the segments' total size as a multiple of the input (an
 // invalid byte becomes the 3 bytes of U+FFFD, in the body and again in text).
-Document ParseBounded(const std::string& body, std::string_view content_type, size_t growth_factor = 4) {
+Document ParseBounded(const std::string& body, std::string_view content_type,
+                      size_t growth_factor = 4) {
   size_t before = PeakRssBytes();
   Document doc = ParseDocument(body, content_type, "https://h.example/");
   size_t growth = PeakRssBytes() - before;
@@ -99,8 +99,8 @@ TEST(HostileTest, InvalidUtf8IsRepairedNeverFatal) {
 
 TEST(HostileTest, TwoHundredThousandLevelsOfNesting) {
   const size_t depth = 200000;
-  std::string html = Repeat("<div>", depth) + "<a href=\"https://d.example/\">x</a>" +
-                     Repeat("</div>", depth);
+  std::string html =
+      Repeat("<div>", depth) + "<a href=\"https://d.example/\">x</a>" + Repeat("</div>", depth);
   Document page = ParseBounded(html, "text/html");
   ASSERT_EQ(page.links.size(), 1u);
 
@@ -111,7 +111,8 @@ TEST(HostileTest, TwoHundredThousandLevelsOfNesting) {
   EXPECT_EQ(feed.entries[0].link, "https://d.example/1");
   EXPECT_TRUE(HasWarningContaining(feed, "nested deeper"));
 
-  std::string broken = "<rss><channel><item><link>https://d.example/2</link>" + Repeat("<x>", depth);
+  std::string broken =
+      "<rss><channel><item><link>https://d.example/2</link>" + Repeat("<x>", depth);
   Document lenient = ParseBounded(broken, "application/rss+xml");
   ASSERT_EQ(lenient.entries.size(), 1u);
   EXPECT_TRUE(HasWarningContaining(lenient, "nested deeper"));
@@ -151,8 +152,9 @@ TEST(HostileTest, BillionLaughsIsNeverExpanded) {
     xml += "<!ENTITY " + name + " \"" + Repeat("&" + previous + ";", 10) + "\">";
     previous = name;
   }
-  xml += "]><rss><channel><item><title>&lol9;</title><link>https://l.example/</link></item>"
-         "</channel></rss>";
+  xml +=
+      "]><rss><channel><item><title>&lol9;</title><link>https://l.example/</link></item>"
+      "</channel></rss>";
   Document doc = ParseBounded(xml, "application/rss+xml");
   EXPECT_TRUE(HasWarningContaining(doc, "never expanded"));
   EXPECT_LT(TotalSegmentBytes(doc), 4 * xml.size());
@@ -163,7 +165,8 @@ TEST(HostileTest, BillionLaughsIsNeverExpanded) {
 TEST(HostileTest, ExternalEntitiesAreNeverLoaded) {
   std::string xml =
       "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-      "<rss><channel><item><title>&xxe;</title><link>https://x.example/</link></item></channel></rss>";
+      "<rss><channel><item><title>&xxe;</title><link>https://x.example/</link></item></channel></"
+      "rss>";
   Document doc = ParseBounded(xml, "application/rss+xml");
   for (const Segment& s : doc.segments) EXPECT_EQ(s.text.find("root:"), std::string::npos);
   EXPECT_TRUE(HasWarningContaining(doc, "never expanded"));
@@ -172,7 +175,8 @@ TEST(HostileTest, ExternalEntitiesAreNeverLoaded) {
 }
 
 TEST(HostileTest, ManyTinyCommentsAndEntriesStayBounded) {
-  Document comments = ParseBounded(Repeat("<!---->", 1000000) + Repeat("<!--x-->", 500000), "text/html");
+  Document comments =
+      ParseBounded(Repeat("<!---->", 1000000) + Repeat("<!--x-->", 500000), "text/html");
   EXPECT_LE(comments.segments.size(), 8u);  // joined per kind, not one per comment
   Document entries = ParseBounded(
       "<rss><channel>" + Repeat("<item><link>https://e.example/</link></item>", 100000) +

@@ -33,10 +33,18 @@ std::vector<std::string> Tokens(std::string_view html,
         out.push_back(s);
         break;
       }
-      case HtmlToken::Type::kEndTag: out.push_back("E:" + token.name); break;
-      case HtmlToken::Type::kText: out.push_back("T:" + token.text); break;
-      case HtmlToken::Type::kComment: out.push_back("C:" + token.text); break;
-      case HtmlToken::Type::kDoctype: out.push_back("D:" + token.text); break;
+      case HtmlToken::Type::kEndTag:
+        out.push_back("E:" + token.name);
+        break;
+      case HtmlToken::Type::kText:
+        out.push_back("T:" + token.text);
+        break;
+      case HtmlToken::Type::kComment:
+        out.push_back("C:" + token.text);
+        break;
+      case HtmlToken::Type::kDoctype:
+        out.push_back("D:" + token.text);
+        break;
     }
   }
   return out;
@@ -111,9 +119,9 @@ TEST(HtmlTokenizerTest, RawTextElementsHideMarkup) {
 
 TEST(HtmlTokenizerTest, ScriptEscapeStatesFollowWhatwg) {
   // Inside "<!--", a "<script>" makes the next "</script>" part of the script.
-  EXPECT_EQ(Tokens("<script><!--document.write('<script>x</script>');--></script><b>"),
-            (Expected{"S:script", "T:<!--document.write('<script>x</script>');-->", "E:script",
-                      "S:b"}));
+  EXPECT_EQ(
+      Tokens("<script><!--document.write('<script>x</script>');--></script><b>"),
+      (Expected{"S:script", "T:<!--document.write('<script>x</script>');-->", "E:script", "S:b"}));
   EXPECT_EQ(Tokens("<script><!-- a --></script><b>"),
             (Expected{"S:script", "T:<!-- a -->", "E:script", "S:b"}));
 }
@@ -142,8 +150,8 @@ TEST(HtmlTokenizerTest, AttributesPastTheLimitAreCountedAndDropped) {
 TEST(HtmlTokenizerTest, XmlModeKeepsCaseAndReadsCdata) {
   EXPECT_EQ(Tokens("<?xml version='1.0'?><pubDate>x</pubDate><d><![CDATA[<a href=1>]]></d>",
                    HtmlTokenizer::Mode::kXml),
-            (Expected{"C:xml version='1.0'", "S:pubDate", "T:x", "E:pubDate", "S:d",
-                      "T:<a href=1>", "E:d"}));
+            (Expected{"C:xml version='1.0'", "S:pubDate", "T:x", "E:pubDate", "S:d", "T:<a href=1>",
+                      "E:d"}));
   EXPECT_EQ(Tokens("<title>x</title><script>a</script>", HtmlTokenizer::Mode::kXml),
             (Expected{"S:title", "T:x", "E:title", "S:script", "T:a", "E:script"}));
 }

@@ -32,8 +32,9 @@ std::string Describe(const std::vector<MeetingRef>& refs) {
   if (with_refs != nullptr) *with_refs += !fast.empty();
   std::string a = Describe(fast), b = Describe(m.FindSlow(text, inv));
   if (a == b) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "text: " << ::testing::PrintToString(text)
-                                       << "\nFind:\n" << a << "FindSlow:\n" << b;
+  return ::testing::AssertionFailure() << "text: " << ::testing::PrintToString(text) << "\nFind:\n"
+                                       << a << "FindSlow:\n"
+                                       << b;
 }
 
 void ExpectSameAnswer(const Matcher& m, const std::string& text, const Inventory* inv) {

@@ -15,10 +15,10 @@ inline bool HaveShared() { return std::filesystem::exists(SharedDir() / "corpus"
 
 }  // namespace meetleak::testing
 
-#define MEETLEAK_REQUIRE_SHARED()                                                  \
-  do {                                                                             \
-    if (!::meetleak::testing::HaveShared())                                        \
-      GTEST_SKIP() << "../shared/corpus is absent beside the checkout ("           \
+#define MEETLEAK_REQUIRE_SHARED()                                                   \
+  do {                                                                              \
+    if (!::meetleak::testing::HaveShared())                                         \
+      GTEST_SKIP() << "../shared/corpus is absent beside the checkout ("            \
                    << ::meetleak::testing::SharedDir() << "): corpus test skipped"; \
   } while (0)
 

@@ -17,17 +17,17 @@ const Status& GetStatus(const Result<T>& r) {
 
 }  // namespace meetleak::testing
 
-#define ASSERT_OK(expr)                                                      \
-  do {                                                                       \
-    const auto& _r = (expr);                                                 \
-    ASSERT_TRUE(::meetleak::testing::GetStatus(_r).ok())                     \
-        << ::meetleak::testing::GetStatus(_r).ToString();                    \
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    const auto& _r = (expr);                              \
+    ASSERT_TRUE(::meetleak::testing::GetStatus(_r).ok())  \
+        << ::meetleak::testing::GetStatus(_r).ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                                      \
-  do {                                                                       \
-    const auto& _r = (expr);                                                 \
-    EXPECT_TRUE(::meetleak::testing::GetStatus(_r).ok())                     \
-        << ::meetleak::testing::GetStatus(_r).ToString();                    \
+#define EXPECT_OK(expr)                                   \
+  do {                                                    \
+    const auto& _r = (expr);                              \
+    EXPECT_TRUE(::meetleak::testing::GetStatus(_r).ok())  \
+        << ::meetleak::testing::GetStatus(_r).ToString(); \
   } while (0)
 
 #endif  // MEETLEAK_TESTS_SUPPORT_STATUS_MATCHERS_H_
