@@ -35,6 +35,9 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
 // backlog of scans only pauses new fetches (Crawler::kHeldFactor).
 constexpr int kWorkerNice = 19;
 
+// How long documents in flight may still be matched after a stop signal.
+constexpr std::chrono::milliseconds kScanGrace{800};
+
 void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
   // Each job holds its thread until every thread has one. Shared: a waiter
   // may still be inside wait() after this function has returned.
@@ -75,6 +78,7 @@ void StopSignals::WaitLoop() {
     static const char kMsg[] =
         "\nmeetleak: stopping: finishing the documents in flight (signal again to exit at once)\n";
     (void)!write(2, kMsg, sizeof kMsg - 1);
+    stop_token_.Cancel();
     std::lock_guard<std::mutex> lock(mu_);
     if (io_ != nullptr && stop_) {
       boost::asio::post(*io_, [stop = stop_] {
@@ -123,9 +127,17 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
 
+  // A stop finishes the documents in flight, but a scan still matching
+  // kScanGrace after the signal (a huge page) is abandoned: the signal is
+  // honoured within about a second whatever the pages hold.
+  boost::asio::steady_timer scan_grace(io);
   signals.OnStop(&io, [&] {
     summary.interrupted = true;
     crawler.Stop();
+    scan_grace.expires_after(kScanGrace);
+    scan_grace.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) crawler.CancelScans();
+    });
   });
   sink.set_on_error([&] { crawler.Stop(); });
 
@@ -145,6 +157,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
     if (!crawler.idle()) return;
     work_guard->reset();
     ticker.cancel();
+    scan_grace.cancel();
   };
   crawler.set_progress([&](const CrawlStats& s) {
     signals.set_exit_code(s.company_refs > 0 ? 1 : 0);

@@ -36,6 +36,9 @@ class StopSignals {
   void Clear() { OnStop(nullptr, nullptr); }
   void set_exit_code(int code) { exit_code_ = code; }
   bool stop_requested() const { return signals_seen_ > 0; }
+  // Cancelled by the first signal: work that runs outside any io_context (a
+  // local document's matching) polls it.
+  const CancelToken& stop_token() const { return stop_token_; }
 
  private:
   void WaitLoop();
@@ -44,6 +47,7 @@ class StopSignals {
   std::shared_ptr<std::function<void()>> stop_;
   std::atomic<int> signals_seen_{0};
   std::atomic<int> exit_code_{0};
+  CancelToken stop_token_;
 };
 
 struct PassOptions {

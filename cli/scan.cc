@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <optional>
 
 #include "cli/pass.h"
 #include "cli/subcommands.h"
@@ -128,14 +129,26 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     MEETLEAK_RETURN_IF_ERROR(RunPass(ctx, signals, *inventory, {target}, options, sink).status());
   } else {
     std::string url;
+    // Stdin is read before the signals are taken: a read that waits on an
+    // open pipe stays interruptible. A file's reading ends by itself.
+    std::optional<StopSignals> signals;
+    if (args.target != "-") signals.emplace();
     Result<std::string> body = ReadTarget(args.target, &url);
     if (!body.ok()) return body.status();
+    if (!signals) signals.emplace();
     Matcher matcher;
     // A document in hand follows no link, so a page is not parsed for any.
     CrawledDocument doc =
         ScanDocument(matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), "auto",
-                     nullptr, ParseOptions{.html_structure = false});
-    sink.OnSourceDone(std::move(doc));
+                     nullptr, ParseOptions{.html_structure = false}, &signals->stop_token());
+    if (signals->stop_token().cancelled()) {
+      // Like a stopped run, the scan exits by what it saw: a document not
+      // read to its end is no sighting (nor stored).
+      ctx.Warn("stopped by a signal before " + RedactSecrets(url) +
+               " was read to its end: nothing of it is reported");
+    } else {
+      sink.OnSourceDone(std::move(doc));
+    }
   }
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());
   std::vector<Finding> findings = ScanFindings(ctx, sink, store);

@@ -153,7 +153,8 @@ void Crawler::ReadValidators() {
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
                              const std::string& redacted_source_url, std::string_view kind,
-                             Document* parsed, const ParseOptions& options) {
+                             Document* parsed, const ParseOptions& options,
+                             const CancelToken* cancel) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = RedactSecrets(url);
@@ -170,7 +171,7 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   // body alone is matched, so each occurrence counts once.
   const std::size_t matched = d.kind == DocumentKind::kHtml ? 1 : d.segments.size();
   for (std::size_t i = 0; i < matched; ++i)
-    for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory))
+    for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory, {.cancel = cancel}))
       occurrences.push_back({std::move(ref), RedactSecrets(d.segments[i].entry_url)});
   doc.refs = MergeOnPage(occurrences, inventory);
   return doc;
@@ -181,6 +182,7 @@ struct Crawler::Scanned {
   CrawledDocument doc;
   Document parsed;
   bool have_body = false;
+  bool cancelled = false;  // CancelScans() stopped its matching
 };
 
 // Parsing and matching: pure, so it may run on another thread.
@@ -191,8 +193,9 @@ void Crawler::Scan(const std::string& url, const std::string& redacted_source_ur
   if (r.ok() && !r.not_modified) {
     doc = ScanDocument(matcher_, inventory_, std::move(s->response.body), r.content_type,
                        r.final_url.empty() ? r.url : r.final_url, redacted_source_url, kind,
-                       &s->parsed, options);
+                       &s->parsed, options, &cancel_scans_);
     s->have_body = true;
+    s->cancelled = cancel_scans_.cancelled();
   } else {
     doc.page_url = RedactSecrets(r.final_url.empty() ? url : r.final_url);
     doc.source_url = redacted_source_url;
@@ -253,6 +256,12 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
 }
 
 void Crawler::OnScanned(const Job& job, Scanned scanned) {
+  if (scanned.cancelled) {  // as a cancelled fetch: never read
+    job.run->incomplete = true;
+    if (!job.is_source) --job.run->pending;
+    if (progress_) progress_(stats_);
+    return;
+  }
   CrawledDocument doc = std::move(scanned.doc);
   const Document& parsed = scanned.parsed;
   const bool have_body = scanned.have_body;
@@ -287,9 +296,9 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
     bool follow = false;
     int hops = 0, depth = 0;
     bool child_sitemap = false;
-    if (job.entry_hops > 0 && feed && link.rel == Link::Rel::kEntry) {
-      follow = true;
-    } else if (job.entry_hops > 0 && sitemap && link.rel == Link::Rel::kSitemapUrl) {
+    const bool entry =
+        (feed && link.rel == Link::Rel::kEntry) || (sitemap && link.rel == Link::Rel::kSitemapUrl);
+    if (job.entry_hops > 0 && entry) {
       follow = true;
     } else if (job.entry_hops > 0 && index && !job.sitemap_child &&
                link.rel == Link::Rel::kSitemapUrl) {

@@ -105,7 +105,9 @@ struct CrawlStats {
 // leads to many documents), every reference merged per key and classified.
 // `kind` "page" forces HTML. When `parsed` is given it receives the parsed
 // document (for its links); `options` say whether a page's links are wanted
-// at all. No I/O.
+// at all. No I/O. When `cancel` is cancelled, matching stops early (within
+// 64 KiB) and the document's references are incomplete: the caller, which
+// owns the token, discards it.
 //
 // The matcher reads the whole decoded body (segments[0]): detection never
 // depends on the parse. A feed's entry segments are matched too, so each
@@ -113,7 +115,8 @@ struct CrawlStats {
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
                              const std::string& redacted_source_url, std::string_view kind = "auto",
-                             Document* parsed = nullptr, const ParseOptions& options = {});
+                             Document* parsed = nullptr, const ParseOptions& options = {},
+                             const CancelToken* cancel = nullptr);
 
 class Crawler {
  public:
@@ -130,6 +133,10 @@ class Crawler {
 
   void Start(std::vector<CrawlTarget> targets);  // call on the fetcher's thread
   void Stop();
+  // Scans in progress stop within 64 KiB of text, and documents answered
+  // from now on are not scanned: each counts as never read (its source is
+  // left unfinished, so the next pass reads it again). Any thread.
+  void CancelScans() { cancel_scans_.Cancel(); }
   bool stopping() const { return stopping_; }
   // Nothing in flight and nothing more will start: the pass is over.
   bool idle() const { return fetching_ == 0 && scanning_ == 0 && (queue_.empty() || stopping_); }
@@ -174,6 +181,7 @@ class Crawler {
   std::size_t scan_bytes_ = 0;  // bodies held by those
 
   bool stopping_ = false;
+  CancelToken cancel_scans_;
   std::deque<Job> queue_;
   std::unordered_set<std::string> seen_;
   // Validators read for queued URLs (kValidatorBatch at most), by URL.

@@ -337,16 +337,17 @@ std::size_t SpacedDotEndingAt(std::string_view raw, std::size_t end) {
   return 0;
 }
 
-std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::size_t p) {
+std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::size_t p,
+                                                  std::size_t lo) {
   std::size_t b = p;
-  while (b > 0 && p - b < kMaxLeft) {
+  while (b > lo && p - b < kMaxLeft) {
     unsigned char c = static_cast<unsigned char>(raw[b - 1]);
     if (!IsDelimiter(c)) {
       --b;
       continue;
     }
     std::size_t n = c == ' ' ? SpacedDotEndingAt(raw, b) : 0;
-    if (n == 0) break;
+    if (n == 0 || b - lo < n) break;
     b -= n;
   }
   std::size_t e = p;
@@ -364,12 +365,14 @@ std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::siz
 }
 
 Decoded DecodeRange(std::string_view raw, std::size_t begin, std::size_t end) {
+  CountDecoded(end - begin);
   Output level;
   level.text.reserve(end - begin);
   level.src.reserve(end - begin + 1);
   bool changed = DecodeLevel(raw, begin, end, /*first=*/true, &level);
   for (int depth = 1; changed && depth < 3; ++depth) {
     Output next;
+    CountDecoded(level.text.size());
     next.text.reserve(level.text.size());
     next.src.reserve(level.text.size() + 1);
     changed = DecodeLevel(level.text, 0, level.text.size(), /*first=*/false, &next);

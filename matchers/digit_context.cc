@@ -104,17 +104,21 @@ bool MayHoldLabel(std::string_view raw, std::size_t s) {
     if (std::string_view(" \t\r\n:#=.\"-").find(static_cast<char>(c)) != std::string_view::npos) {
       --k;
     } else if (c == '>' || c == ';') {
-      std::size_t open = raw.rfind(c == '>' ? '<' : '&', k - 1);
-      if (open == std::string_view::npos || k - open > (c == '>' ? 200 : 12)) break;
-      k = open;
+      // The tag or entity this ends, looked for no further than it may be
+      // long (an unbounded search made every number after '>' cost the
+      // whole text before it).
+      const std::size_t reach = c == '>' ? 200 : 12;
+      const std::size_t lo = k > reach ? k - reach : 0;
+      std::string_view before = raw.substr(lo, k - 1 - lo);
+      std::size_t open = before.rfind(c == '>' ? '<' : '&');
+      if (open == std::string_view::npos) break;
+      k = lo + open;
     } else if (k >= 3 && raw[k - 3] == '%' && Hex(raw[k - 2]) && Hex(raw[k - 1])) {
       k -= 3;
     } else if (k >= 6 && raw[k - 6] == '\\') {
       k -= 6;
-    } else if (c >= 0x80) {
-      break;  // NBSP, fullwidth colon or label text: the scan below sees it
     } else {
-      break;
+      break;  // label text, or NBSP and fullwidth colon (c >= 0x80): the scan below sees it
     }
   }
   std::size_t lo = k > 48 ? k - 48 : 0;
@@ -169,9 +173,11 @@ bool LabelBefore(std::string_view raw, std::size_t s) {
 bool PasscodeLineAfter(std::string_view raw, std::size_t e) {
   Decoded d = DecodeAfter(raw, e, 320);
   re2::StringPiece text(d.text), next_label;
+  CountSearched(text.size());
   if (Patterns().next_id_label.Match(text, 0, text.size(), RE2::UNANCHORED, &next_label, 1))
     text = re2::StringPiece(d.text.data(),
                             static_cast<std::size_t>(next_label.data() - d.text.data()));
+  CountSearched(text.size());
   return RE2::PartialMatch(text, Patterns().passcode_line);
 }
 
@@ -222,17 +228,22 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
   ref.offset = run.begin;
   ref.length = run.end - run.begin;
   ref.key = run.digits;
-  if (MayBeOneTap(raw, run.begin) &&
-      RE2::PartialMatch(DecodeBefore(raw, run.begin, 48).text, Patterns().one_tap_before)) {
-    Decoded after = DecodeAfter(raw, run.end, 64);
-    if (!after.text.empty() && after.text[0] == '#') {
-      ref.form = RefForm::kDialIn;
-      ref.has_passcode = RE2::PartialMatch(after.text, Patterns().one_tap_passcode);
-      return ref;
+  if (MayBeOneTap(raw, run.begin)) {
+    Decoded before = DecodeBefore(raw, run.begin, 48);
+    CountSearched(before.text.size());
+    if (RE2::PartialMatch(before.text, Patterns().one_tap_before)) {
+      Decoded after = DecodeAfter(raw, run.end, 64);
+      if (!after.text.empty() && after.text[0] == '#') {
+        CountSearched(after.text.size());
+        ref.form = RefForm::kDialIn;
+        ref.has_passcode = RE2::PartialMatch(after.text, Patterns().one_tap_passcode);
+        return ref;
+      }
     }
   }
   if (MayBeSip(raw, run.end)) {
     Decoded after = DecodeAfter(raw, run.end, 48);
+    CountSearched(2 * after.text.size());
     if (RE2::PartialMatch(after.text, Patterns().sip_after)) {
       ref.form = RefForm::kDialIn;
       ref.has_passcode = RE2::PartialMatch(after.text, Patterns().sip_passcode);

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "matchers/matcher.h"
 #include "matchers/meeting_ref.h"
 
 namespace meetleak {
@@ -25,6 +26,19 @@ namespace meetleak {
 class Inventory;
 
 namespace matchers_internal {
+
+// ---- work counting (matcher.cc) ---------------------------------------------
+
+// The MatchStats of the Find() running on this thread, or null (FindSlow,
+// or a Find() that counts nothing). Every decoder call and RE2 search adds
+// what it read, so tests can hold Find() to linear work.
+MatchStats* CurrentStats();
+inline void CountDecoded(std::size_t n) {
+  if (MatchStats* s = CurrentStats()) s->bytes_decoded += n;
+}
+inline void CountSearched(std::size_t n) {
+  if (MatchStats* s = CurrentStats()) s->bytes_searched += n;
+}
 
 // ---- decode.cc -------------------------------------------------------------
 
@@ -54,8 +68,9 @@ std::size_t SpacedDotAt(std::string_view raw, std::size_t i);
 std::size_t SpacedDotEndingAt(std::string_view raw, std::size_t end);
 
 // The segment [begin, end) around raw position p bounded by delimiters
-// (capped at kMaxLeft / kMaxRight bytes).
-std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::size_t p);
+// (capped at kMaxLeft / kMaxRight bytes), beginning at `lo` or after.
+std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::size_t p,
+                                                  std::size_t lo = 0);
 inline constexpr std::size_t kMaxLeft = 8192;
 inline constexpr std::size_t kMaxRight = 16384;
 
@@ -98,12 +113,23 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
 
 // ---- redact.cc -------------------------------------------------------------
 
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
 // Raw spans [begin, end) of every secret in `raw` (sorted, disjoint).
-std::vector<std::pair<std::size_t, std::size_t>> SecretSpans(std::string_view raw);
+Spans SecretSpans(std::string_view raw);
+
+// The raw region whose secrets the context of a reference at
+// raw[offset, offset+length) depends on (a margin either side of the
+// snippet, whatever the reference's length).
+std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::size_t offset,
+                                                  std::size_t length);
 
 // The context snippet of a reference at raw[offset, offset+length): about
-// 120 bytes, valid UTF-8, one line, secrets redacted.
-std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length);
+// 120 bytes, valid UTF-8, one line, secrets redacted. `spans`: the secrets
+// (raw offsets, sorted, disjoint) of a region that covers its ContextRegion;
+// nearby references share one SecretSpans pass.
+std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length,
+                        const Spans& spans);
 
 // Regex text of every passcode label (English and Zoom's localized ones).
 const std::string& PasscodeLabelPattern();

@@ -17,6 +17,13 @@
 
 namespace meetleak {
 
+namespace matchers_internal {
+namespace {
+thread_local MatchStats* t_stats = nullptr;
+}  // namespace
+MatchStats* CurrentStats() { return t_stats; }
+}  // namespace matchers_internal
+
 using matchers_internal::Decoded;
 using matchers_internal::DecodeRange;
 using matchers_internal::DigitRun;
@@ -64,7 +71,8 @@ BlockMasks Masks64(const char* p) {
   const __m128i lower_bit = _mm_set1_epi8(0x20);
   const __m128i z = _mm_set1_epi8('z');
   for (int k = 0; k < 4; ++k) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + static_cast<std::ptrdiff_t>(16 * k)));
     __m128i d = _mm_sub_epi8(v, zero_char);
     __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
     __m128i is_z = _mm_cmpeq_epi8(_mm_or_si128(v, lower_bit), z);
@@ -82,35 +90,79 @@ BlockMasks Masks64(const char* p) {
   return m;
 }
 
+// `covered_end`: how far the links found before p reach; a number that
+// ends inside one is dropped by Combine anyway, so it is not classified.
 void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventory,
-                 std::vector<MeetingRef>* out) {
+                 std::vector<MeetingRef>* out, std::size_t covered_end = 0) {
   std::optional<DigitRun> run = matchers_internal::ParseIdDigits(text, p);
-  if (!run) return;
+  if (!run || run->end <= covered_end) return;
   std::optional<MeetingRef> ref = matchers_internal::ClassifyDigits(text, *run, inventory);
   if (ref) out->push_back(std::move(*ref));
 }
 
+bool Cancelled(const CancelToken* cancel) { return cancel != nullptr && cancel->cancelled(); }
+
+// Nearby references share one SecretSpans pass over the union of their
+// context regions, up to this many bytes (the token is polled between).
+constexpr std::size_t kContextPassBytes = std::size_t{64} * 1024;
+
+// The redacted context of every reference (ordered by offset). False when
+// cancelled.
+bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const CancelToken* cancel) {
+  using matchers_internal::ContextRegion;
+  std::vector<MeetingRef>& r = *refs;
+  for (std::size_t i = 0; i < r.size();) {
+    if (Cancelled(cancel)) return false;
+    auto [begin, end] = ContextRegion(text, r[i].offset, r[i].length);
+    std::size_t j = i + 1;
+    for (; j < r.size(); ++j) {
+      auto [b, e] = ContextRegion(text, r[j].offset, r[j].length);
+      if (b > end || std::max(end, e) - begin > kContextPassBytes) break;
+      end = std::max(end, e);
+    }
+    matchers_internal::Spans spans =
+        matchers_internal::SecretSpans(text.substr(begin, end - begin));
+    for (auto& [sb, se] : spans) sb += begin, se += begin;
+    for (; i < j; ++i) {
+      auto [b, e] = ContextRegion(text, r[i].offset, r[i].length);
+      // Spans are disjoint and sorted, so their ends are sorted too.
+      auto first = std::upper_bound(spans.begin(), spans.end(), b,
+                                    [](std::size_t v, const auto& s) { return v < s.second; });
+      auto last = std::lower_bound(first, spans.end(), e,
+                                   [](const auto& s, std::size_t v) { return s.first < v; });
+      r[i].context = matchers_internal::MakeContext(text, r[i].offset, r[i].length,
+                                                    matchers_internal::Spans(first, last));
+    }
+  }
+  return true;
+}
+
 // Link references win over the numbers inside them; the result is ordered
-// by offset and every reference gets its redacted context.
-std::vector<MeetingRef> Combine(std::string_view text, std::vector<MeetingRef> links,
-                                std::vector<MeetingRef> numbers) {
+// by offset and every reference gets its redacted context. False when
+// cancelled.
+bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<MeetingRef> numbers,
+             const CancelToken* cancel, std::vector<MeetingRef>* result) {
   std::sort(links.begin(), links.end(),
             [](const MeetingRef& a, const MeetingRef& b) { return a.offset < b.offset; });
+  // furthest_end[k]: the furthest end of links[0..k], so a number's test
+  // against every link before it is one lookup.
+  std::vector<std::size_t> furthest_end(links.size());
+  for (std::size_t k = 0; k < links.size(); ++k)
+    furthest_end[k] = std::max(k > 0 ? furthest_end[k - 1] : 0, links[k].offset + links[k].length);
   std::vector<MeetingRef> out = std::move(links);
-  std::size_t link_count = out.size();
+  const std::size_t link_count = out.size();
   for (MeetingRef& ref : numbers) {
     auto it = std::upper_bound(out.begin(), out.begin() + static_cast<long>(link_count), ref.offset,
                                [](std::size_t off, const MeetingRef& l) { return off < l.offset; });
-    bool inside = false;
-    for (auto k = out.begin(); k != it && !inside; ++k)
-      inside = ref.offset + ref.length <= k->offset + k->length;
+    const std::size_t before = static_cast<std::size_t>(it - out.begin());
+    const bool inside = before > 0 && ref.offset + ref.length <= furthest_end[before - 1];
     if (!inside) out.push_back(std::move(ref));
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const MeetingRef& a, const MeetingRef& b) { return a.offset < b.offset; });
-  for (MeetingRef& ref : out)
-    ref.context = matchers_internal::MakeContext(text, ref.offset, ref.length);
-  return out;
+  if (!AddContexts(text, &out, cancel)) return false;
+  *result = std::move(out);
+  return true;
 }
 
 }  // namespace
@@ -130,10 +182,21 @@ struct Scan {
   const Inventory* inventory;
   std::vector<MeetingRef> links, numbers;
   std::size_t window_end = 0;
+  std::size_t link_cursor = 0, links_end = 0;  // links[0, link_cursor) reach links_end
 
+  // How far the links starting at or before p reach (p never decreases;
+  // links are found in offset order: windows never overlap).
+  std::size_t LinksEndAt(std::size_t p) {
+    for (; link_cursor < links.size() && links[link_cursor].offset <= p; ++link_cursor)
+      links_end = std::max(links_end, links[link_cursor].offset + links[link_cursor].length);
+    return links_end;
+  }
+
+  // Windows never overlap: one starts where the last ended at the earliest
+  // (a window ends at a delimiter unless its cap cut a longer run).
   void AtZ(std::size_t i) {
     if (i < window_end || !IsZoomTriggerAt(text, i)) return;
-    auto [b, e] = matchers_internal::SegmentAround(text, i);
+    auto [b, e] = matchers_internal::SegmentAround(text, i, window_end);
     matchers_internal::FindLinkRefs(DecodeRange(text, b, e), &links);
     window_end = e;
   }
@@ -148,17 +211,44 @@ struct Scan {
       const std::size_t first = run_end - p;
       if (first != 3 && (first < 9 || first > 11)) continue;
       if (p == r || matchers_internal::EscapeEndsAt(text, p))
-        AddDigitRef(text, p, inventory, &numbers);
+        AddDigitRef(text, p, inventory, &numbers, LinksEndAt(p));
     }
   }
 };
 
-std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* inventory) const {
+namespace {
+
+// Counts into `stats` what this thread's matcher code does while in scope.
+class StatsScope {
+ public:
+  explicit StatsScope(MatchStats* stats) : saved_(matchers_internal::t_stats) {
+    matchers_internal::t_stats = stats;
+  }
+  ~StatsScope() { matchers_internal::t_stats = saved_; }
+  StatsScope(const StatsScope&) = delete;
+  StatsScope& operator=(const StatsScope&) = delete;
+
+ private:
+  MatchStats* saved_;
+};
+
+constexpr std::size_t kCancelCheckMask = std::size_t{64} * 1024 - 1;  // poll every 64 KiB
+
+}  // namespace
+
+std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* inventory,
+                                      const FindOptions& options) const {
+  StatsScope counting(options.stats);
+  auto stop = [&options] {
+    if (options.stats != nullptr) options.stats->cancelled = true;
+    return std::vector<MeetingRef>();
+  };
   Scan scan{text, inventory, {}, {}, 0};
   const char* p = text.data();
   std::size_t n = text.size(), i = 0;
   bool prev_digit = false;
   for (; i + 64 <= n; i += 64) {
+    if ((i & kCancelCheckMask) == 0 && Cancelled(options.cancel)) return stop();
     BlockMasks m = Masks64(p + i);
     if ((m.digit | m.z) == 0) {
       prev_digit = false;
@@ -187,15 +277,20 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
       scan.AtDigitRun(i);
     prev_digit = IsDigit(p[i]);
   }
-  return Combine(text, std::move(scan.links), std::move(scan.numbers));
+  std::vector<MeetingRef> out;
+  if (!Combine(text, std::move(scan.links), std::move(scan.numbers), options.cancel, &out))
+    return stop();
+  return out;
 }
 
 std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory* inventory) const {
-  std::vector<MeetingRef> links, numbers;
+  StatsScope not_counted(nullptr);
+  std::vector<MeetingRef> links, numbers, out;
   matchers_internal::FindLinkRefs(DecodeRange(text, 0, text.size()), &links);
   for (std::size_t p = 0; p < text.size(); ++p)
     if (IsDigit(text[p])) AddDigitRef(text, p, inventory, &numbers);
-  return Combine(text, std::move(links), std::move(numbers));
+  Combine(text, std::move(links), std::move(numbers), nullptr, &out);
+  return out;
 }
 
 bool Matcher::IsMeetingUrl(std::string_view url) const {

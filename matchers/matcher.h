@@ -23,9 +23,17 @@
 // Decoding never turns an escape into an ASCII letter or digit ("&#122;oom"
 // stays as written): real pages and wrappers never escape those, and it is
 // what lets a literal pre-filter be exact. Texts must be under 4 GiB.
+//
+// Find() is linear in the text whatever it holds: no byte is decoded or
+// searched more than a fixed number of times (link windows never overlap,
+// each candidate reads a bounded window, contexts of nearby references share
+// one redaction pass). MatchStats counts that work so tests can hold it to a
+// fixed multiple of the input; a CancelToken stops a long Find() early.
 #ifndef MEETLEAK_MATCHERS_MATCHER_H_
 #define MEETLEAK_MATCHERS_MATCHER_H_
 
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +45,30 @@ namespace meetleak {
 
 class Inventory;
 
+// A request to stop, set from any thread (a signal's waiting thread) and
+// polled by Find() at least every 64 KiB of text.
+class CancelToken {
+ public:
+  void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+};
+
+// The work one Find() did, in bytes: what the decoder read (every level)
+// and what RE2 patterns were run over. For tests and benches.
+struct MatchStats {
+  std::size_t bytes_decoded = 0;
+  std::size_t bytes_searched = 0;
+  bool cancelled = false;  // the token stopped it: no answer
+};
+
+struct FindOptions {
+  const CancelToken* cancel = nullptr;  // null: never cancelled
+  MatchStats* stats = nullptr;          // null: not counted
+};
+
 class Matcher {
  public:
   Matcher();
@@ -46,10 +78,14 @@ class Matcher {
 
   // Every reference in `text`. With an inventory, a bare 9–11 digit run in
   // Zoom's groupings equal to an inventory ID is a reference too (form
-  // kIdText); `inventory` may be null. Never throws.
-  std::vector<MeetingRef> Find(std::string_view text, const Inventory* inventory = nullptr) const;
+  // kIdText); `inventory` may be null. Never throws. When options.cancel is
+  // cancelled, Find() stops early and returns no reference (the document was
+  // not read to its end; options.stats->cancelled says so).
+  std::vector<MeetingRef> Find(std::string_view text, const Inventory* inventory = nullptr,
+                               const FindOptions& options = {}) const;
 
-  // Same answer as Find(), without the pre-filter (for tests and benches).
+  // Same answer as Find(), without the pre-filter (for tests and benches
+  // only: it is not linear on adversarial text).
   std::vector<MeetingRef> FindSlow(std::string_view text,
                                    const Inventory* inventory = nullptr) const;
 

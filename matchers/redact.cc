@@ -29,16 +29,18 @@ const SecretPatterns& Patterns() {
   return *patterns;
 }
 
-using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
-
 void Collect(const Decoded& d, const RE2& pattern, Spans* spans) {
   int groups = pattern.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> m(static_cast<std::size_t>(groups) + 1);
   re2::StringPiece text(d.text);
   std::size_t pos = 0;
-  while (pos <= d.text.size() &&
-         pattern.Match(text, pos, d.text.size(), RE2::UNANCHORED, m.data(), groups + 1)) {
+  while (pos <= d.text.size()) {
+    if (!pattern.Match(text, pos, d.text.size(), RE2::UNANCHORED, m.data(), groups + 1)) {
+      CountSearched(d.text.size() - pos);
+      break;
+    }
     std::size_t end = static_cast<std::size_t>(m[0].data() - d.text.data()) + m[0].size();
+    CountSearched(end > pos ? end - pos : 1);
     for (int g = 1; g <= groups; ++g) {
       if (m[g].data() == nullptr || m[g].empty()) continue;
       std::size_t b = static_cast<std::size_t>(m[g].data() - d.text.data());
@@ -140,13 +142,21 @@ Spans SecretSpans(std::string_view raw) {
   return merged;
 }
 
-std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length) {
-  constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 240;
-  std::size_t region_begin = offset > kMargin ? offset - kMargin : 0;
-  std::size_t region_end = std::min(raw.size(), offset + length + kMargin);
-  Spans spans = SecretSpans(raw.substr(region_begin, region_end - region_begin));
-  for (auto& [b, e] : spans) b += region_begin, e += region_begin;
+namespace {
+constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 240;
+}  // namespace
 
+std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::size_t offset,
+                                                  std::size_t length) {
+  // The snippet ends by offset + kMax - kBefore (or at a secret that
+  // crosses it): the rest of a long reference is not needed.
+  std::size_t begin = offset > kMargin ? offset - kMargin : 0;
+  std::size_t end = std::min(raw.size(), offset + std::min(length, kMax) + kMargin);
+  return {begin, end};
+}
+
+std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length,
+                        const Spans& spans) {
   std::size_t b = offset > kBefore ? offset - kBefore : 0;
   std::size_t e = std::min(raw.size(), std::max(offset + length + kBefore, b + kSize));
   e = std::min(e, b + kMax);

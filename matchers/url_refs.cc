@@ -11,11 +11,13 @@ namespace meetleak::matchers_internal {
 namespace {
 
 struct LinkPatterns {
-  // 1: host; 2: path and query. The scheme is optional ("zoom.us/j/…").
+  // 1: host. The scheme is optional ("zoom.us/j/…"). The match ends at the
+  // path's first '/': the path and query, which run to the next delimiter,
+  // are read in C++ (ReadPathAndQuery), so a search never re-reads them.
   // The URL character classes exclude exactly the raw delimiters
   // (IsDelimiter), so no match crosses a window edge.
   RE2 url{
-      R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?(/[^\t\n\v\f\r "'<>`]*))"};
+      R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?/)"};
   RE2 app{R"((?i)(?:zoommtg|zoomus)://[^\t\n\v\f\r "'<>`]*)"};
   RE2 intent{R"((?i)intent://[^\t\n\v\f\r "'<>`#]*#intent;[^\t\n\v\f\r "'<>`]*)"};
 };
@@ -117,7 +119,8 @@ bool ReadPath(std::string_view path, MeetingRef* ref) {
     ref->link_type = first == "j"   ? LinkType::kJoin
                      : first == "w" ? LinkType::kWebinar
                                     : LinkType::kStart;
-  } else if (first == "wc" && SegIs(segs, 1, "join")) {
+  } else if ((first == "wc" && SegIs(segs, 1, "join")) ||
+             (first == "launch" && SegIs(segs, 1, "jc"))) {
     id = LeadingMeetingId(Seg(segs, 2));
     ref->link_type = LinkType::kJoin;
   } else if (first == "wc") {
@@ -125,9 +128,6 @@ bool ReadPath(std::string_view path, MeetingRef* ref) {
     std::string action = LowerAscii(LeadingRun(Seg(segs, 2), ""));
     if (action != "join" && action != "start") return false;
     ref->link_type = action == "join" ? LinkType::kJoin : LinkType::kStart;
-  } else if (first == "launch" && SegIs(segs, 1, "jc")) {
-    id = LeadingMeetingId(Seg(segs, 2));
-    ref->link_type = LinkType::kJoin;
   } else if (first == "my") {
     std::string_view name = LeadingRun(Seg(segs, 1), "._-");
     while (!name.empty() && name.back() == '.') name.remove_suffix(1);
@@ -171,26 +171,40 @@ bool BadHostPrefix(const std::string& text, std::size_t host_start) {
          c == '@';
 }
 
+// The end of the path and query starting at text[from]: the next raw
+// delimiter (what the old pattern's [^\t\n\v\f\r "'<>`]* stopped at).
+std::size_t PathEnd(const std::string& text, std::size_t from) {
+  std::size_t k = from;
+  while (k < text.size() && !IsDelimiter(static_cast<unsigned char>(text[k]))) ++k;
+  return k;
+}
+
 void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
   const RE2& pattern = Patterns().url;
   re2::StringPiece text(w.text);
-  re2::StringPiece m[3];
+  re2::StringPiece m[2];
   const char* base = w.text.data();
   std::size_t pos = 0;
-  while (pos < text.size() && pattern.Match(text, pos, text.size(), RE2::UNANCHORED, m, 3)) {
+  while (pos < text.size()) {
+    if (!pattern.Match(text, pos, text.size(), RE2::UNANCHORED, m, 2)) {
+      CountSearched(text.size() - pos);
+      break;
+    }
     std::size_t start = static_cast<std::size_t>(m[0].data() - base);
-    std::size_t end = start + m[0].size();
+    std::size_t slash = start + m[0].size() - 1;
     std::size_t host_start = static_cast<std::size_t>(m[1].data() - base);
-    pos = end;
+    CountSearched(slash + 1 - pos);
     if (start == host_start && BadHostPrefix(w.text, host_start)) {
       pos = host_start + m[1].size();  // "notzoom.us": look past this host
       continue;
     }
+    std::size_t end = PathEnd(w.text, slash);
+    pos = end;
     MeetingRef ref;
     ref.form = RefForm::kUrl;
     ref.host = LowerAscii(std::string_view(m[1].data(), m[1].size()));
     std::string_view path, query;
-    SplitPathQuery(std::string_view(m[2].data(), m[2].size()), &path, &query);
+    SplitPathQuery(std::string_view(w.text).substr(slash, end - slash), &path, &query);
     if (!ReadPath(path, &ref)) continue;
     Query q = ParseQuery(query);
     ref.has_passcode = q.passcode;
@@ -233,9 +247,13 @@ void FindAppLinks(const Decoded& w, const RE2& pattern, bool intent, std::vector
   re2::StringPiece input(w.text);
   while (!input.empty()) {
     re2::StringPiece m;
-    if (!pattern.Match(input, 0, input.size(), RE2::UNANCHORED, &m, 1)) break;
+    if (!pattern.Match(input, 0, input.size(), RE2::UNANCHORED, &m, 1)) {
+      CountSearched(input.size());
+      break;
+    }
     std::size_t start = static_cast<std::size_t>(m.data() - base);
     std::size_t end = start + m.size();
+    CountSearched(end - static_cast<std::size_t>(input.data() - base));
     std::string_view text(m.data(), m.size());
     std::size_t sep = text.find("://");
     std::string_view after = text.substr(sep + 3);

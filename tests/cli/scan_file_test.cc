@@ -1,7 +1,11 @@
 // End-to-end: `meetleak scan FILE|-` on fixtures of our own, checking the
 // JSON contract, exit codes, storage and that no secret is ever printed or
 // stored.
+#include <signal.h>
 #include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
 
 #include "tests/cli/cli_fixture.h"
 
@@ -261,6 +265,31 @@ TEST_F(ScanFileTest, InventoryImportIsAllOrNothing) {
       Meetleak({"scan", "-", "--format", "json", "--no-store"}, "Meeting ID: 855 1234 5678");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(Json(r)["findings"][0]["severity"], "high");  // recurring, no passcode
+}
+
+// A document too large to match at once (several seconds of dense meeting
+// links): SIGTERM stops the matching within 64 KiB, and the scan exits by
+// itself, saying the document was not read to its end.
+TEST_F(ScanFileTest, ScanFileHonoursSigtermInsideLargeDocument) {
+  std::string big;
+  const std::string unit = "https://zoom.us/j/123456789?pwd=abc ";
+  big.reserve(48u << 20);
+  while (big.size() < (48u << 20)) big += unit;
+  std::filesystem::path file = dir_.Write("big.txt", big);
+  big = std::string();
+  int pid = StartProgram({MeetleakBinary(), "scan", file.string(), "--no-store"}, dir_.path(),
+                         dir_.path() / "scan.out", dir_.path() / "scan.err");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // reading, then matching
+  kill(pid, SIGTERM);
+  const auto signalled = std::chrono::steady_clock::now();
+  ProgramResult r = WaitProgram(pid);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_LT(seconds, 2.0) << "the signal waited for the matching";
+  EXPECT_EQ(r.term_signal, 0) << "exited by itself after SIGTERM";
+  EXPECT_EQ(r.exit_code, 0) << "exits by what it saw: nothing of a document not read to its end";
+  EXPECT_NE(ReadFile(dir_.path() / "scan.err").find("read to its end"), std::string::npos)
+      << ReadFile(dir_.path() / "scan.err");
 }
 
 TEST_F(ScanFileTest, VersionAndUsage) {
