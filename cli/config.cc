@@ -2,11 +2,13 @@
 
 #include <toml++/toml.h>
 
-#include <cctype>
 #include <ctime>
 #include <iomanip>
 #include <set>
 #include <sstream>
+
+#include "base/ascii.h"
+#include "base/email.h"
 
 namespace meetleak::cli {
 namespace {
@@ -85,12 +87,6 @@ class ConfigReader {
   std::vector<std::string> errors_;
 };
 
-bool LooksLikeEmail(std::string_view s) {
-  auto at = s.find('@');
-  return at != std::string_view::npos && at > 0 && s.find('.', at) != std::string_view::npos &&
-         s.find_first_of(" \t<>,") == std::string_view::npos && s.back() != '.';
-}
-
 bool ValidDate(const std::string& s) {
   std::tm tm{};
   std::istringstream in(s);
@@ -114,7 +110,7 @@ void ReadCompany(ConfigReader& r, const toml::table& t, Config* c) {
   r.Path(t, "company", "inventory", &c->inventory);
   r.Path(t, "company", "personal_links", &c->personal_links);
   r.String(t, "company", "security_contact", &c->security_contact);
-  if (!c->security_contact.empty() && !LooksLikeEmail(c->security_contact))
+  if (!c->security_contact.empty() && !IsEmailAddress(c->security_contact))
     r.Error(t.get("security_contact")->source(), "company.security_contact",
             "not an e-mail address");
 }
@@ -180,14 +176,14 @@ void ReadAllow(ConfigReader& r, const toml::table& t, Config* c) {
   r.String(t, "allow", "reason", &a.reason);
   std::string digits;
   for (char ch : a.meeting_id)
-    if (std::isdigit(static_cast<unsigned char>(ch)))
+    if (ascii::IsDigit(ch))
       digits += ch;
     else if (ch != ' ' && ch != '-')
       digits = "x";
   if (!a.meeting_id.empty() && (digits.size() < 9 || digits.size() > 11))
     r.Error(t.get("meeting_id")->source(), "allow.meeting_id", "must be 9-11 digits");
   a.meeting_id = digits;
-  for (char& ch : a.vanity) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  a.vanity = ascii::Lower(a.vanity);
   int keys = !a.meeting_id.empty() + !a.vanity.empty() + !a.url_prefix.empty();
   if (keys != 1)
     r.Error(t.source(), "allow", "needs exactly one of meeting_id, vanity, url_prefix");
@@ -219,7 +215,7 @@ void ReadNotify(ConfigReader& r, const toml::table& t, NotifySettings* n) {
   if (!n->smtp_url.empty() && n->smtp_url.rfind("smtp://", 0) != 0 &&
       n->smtp_url.rfind("smtps://", 0) != 0)
     r.Error(t.get("smtp_url")->source(), "notify.smtp_url", "must be smtp:// or smtps://");
-  if (!n->smtp_url.empty() && !LooksLikeEmail(n->from))
+  if (!n->smtp_url.empty() && !IsEmailAddress(n->from))
     r.Error(t.source(), "notify.from", "required with smtp_url: an e-mail address");
   if (!n->webhook_url.empty() && n->webhook_url.rfind("https://", 0) != 0 &&
       n->webhook_url.rfind("http://", 0) != 0)
@@ -252,7 +248,7 @@ std::optional<int> ParseInterval(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   long long n = 0;
   for (char ch : text.substr(0, text.size() - 1)) {
-    if (!std::isdigit(static_cast<unsigned char>(ch)) || n > 100000000) return std::nullopt;
+    if (!ascii::IsDigit(ch) || n > 100000000) return std::nullopt;
     n = n * 10 + (ch - '0');
   }
   static constexpr std::pair<char, int> kUnits[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};

@@ -3,9 +3,10 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <string>
+
+#include "base/ascii.h"
 
 namespace meetleak {
 
@@ -22,12 +23,9 @@ std::chrono::milliseconds BackoffDelay(int attempt, std::string_view host) {
 
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          Clock::TimePoint now) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
-    value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
-    value.remove_suffix(1);
+  value = ascii::Trim(value);
   if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (std::all_of(value.begin(), value.end(), ascii::IsDigit)) {
     if (value.size() > 9) return std::chrono::milliseconds(std::chrono::hours(24 * 365));
     return std::chrono::seconds(std::stoll(std::string(value)));
   }

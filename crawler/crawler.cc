@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "base/url.h"
+
 namespace meetleak {
 
 struct Crawler::SourceRun {
@@ -39,15 +41,12 @@ std::string BodyHashHex(std::string_view bytes) {
   return buf;
 }
 
-std::string HostOf(std::string_view url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  auto start = scheme + 3;
-  auto end = url.find_first_of("/?#", start);
-  std::string host(url.substr(start, end == std::string_view::npos ? url.npos : end - start));
-  if (auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return host;
+// True when `url` is on the host of `page` (a page that does not parse has
+// no same-host links).
+bool IsOnHostOf(const Result<Url>& page, std::string_view url) {
+  if (!page.ok()) return false;
+  Result<Url> other = Url::Parse(url);
+  return other.ok() && page->SameHost(*other);
 }
 
 bool IsFeed(DocumentKind k) {
@@ -290,7 +289,7 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
   const bool feed = IsFeed(parsed.kind);
   const bool sitemap = parsed.kind == DocumentKind::kSitemap;
   const bool index = parsed.kind == DocumentKind::kSitemapIndex;
-  const std::string host = HostOf(doc->page_url);
+  const Result<Url> page = Url::Parse(doc->page_url);
   for (const Link& link : parsed.links) {
     if (link.url.rfind("http://", 0) != 0 && link.url.rfind("https://", 0) != 0) continue;
     bool follow = false;
@@ -305,7 +304,7 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
       follow = true, hops = job.entry_hops, child_sitemap = true;
     } else if (job.depth > 0 && parsed.kind == DocumentKind::kHtml &&
                (link.rel == Link::Rel::kAnchor || link.rel == Link::Rel::kFrame) &&
-               HostOf(link.url) == host) {
+               IsOnHostOf(page, link.url)) {
       follow = true, depth = job.depth - 1;
     }
     if (!follow) continue;

@@ -4,12 +4,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/url.h"
 #include "crawler/backoff.h"
 #include "crawler/curl_asio.h"
 #include "crawler/host_limiter.h"
 #include "crawler/robots.h"
 #include "crawler/transfer.h"
-#include "crawler/url.h"
 #include "crawler/zoom_rule.h"
 
 namespace meetleak {
@@ -19,7 +19,7 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr long long kRobotsMaxBytes = 500 * 1024;  // RFC 9309 2.5
+constexpr long long kRobotsMaxBytes = 500LL * 1024;  // RFC 9309 2.5
 
 // One Fetch() call (or an internal robots.txt fetch) through all its hops.
 struct Job {
@@ -28,7 +28,7 @@ struct Job {
   Fetcher::Handler done;
   FetchResponse response;
   std::string url;  // the hop being admitted or fetched
-  ParsedUrl hop;    // the last admitted hop
+  Url hop;          // the last admitted hop
   bool hop_trusted = false;
   std::string pin;                   // CURLOPT_RESOLVE entry of the hop, "" if none
   std::vector<std::string> visited;  // hops so far, to name redirect loops
@@ -117,23 +117,24 @@ class CurlFetcher : public Fetcher {
   // --- admission of one hop ---
 
   void Admit(Job& job) {
-    Result<ParsedUrl> parsed = ParseUrl(job.url);
+    Result<Url> parsed = Url::Parse(job.url);
     if (!parsed.ok()) return Fail(job, FetchError::kBadUrl, "not a valid absolute URL");
-    if (parsed->scheme != "http" && parsed->scheme != "https") {
-      return Fail(job, FetchError::kBadUrl, "scheme '" + parsed->scheme + "' is not http or https");
+    if (parsed->scheme() != "http" && parsed->scheme() != "https") {
+      return Fail(job, FetchError::kBadUrl,
+                  "scheme '" + parsed->scheme() + "' is not http or https");
     }
-    if (IsZoomUrlHost(parsed->host) || (is_meeting_url_ && is_meeting_url_(job.url))) {
+    if (IsZoomUrlHost(parsed->host()) || (is_meeting_url_ && is_meeting_url_(job.url))) {
       // The message names the host only: the URL may carry a passcode or token.
       job.response.error = FetchError::kRefusedZoom;
-      job.response.error_message = "refused: a URL on " + parsed->host +
+      job.response.error_message = "refused: a URL on " + parsed->host() +
                                    " is a Zoom meeting link or holds a meeting reference; "
                                    "meetleak never fetches those";
       return Finish(job);
     }
-    if (std::find(job.visited.begin(), job.visited.end(), parsed->url) != job.visited.end()) {
+    if (std::find(job.visited.begin(), job.visited.end(), parsed->spec()) != job.visited.end()) {
       return Fail(job, FetchError::kTooManyRedirects, "redirect loop");
     }
-    job.visited.push_back(parsed->url);
+    job.visited.push_back(parsed->spec());
     job.hop = std::move(*parsed);
     job.pin.clear();
     Guard(job);
@@ -143,13 +144,13 @@ class CurlFetcher : public Fetcher {
     bool lifted =
         job.hop_trusted || options_.allow_private_addresses || job.request.allow_private_addresses;
     if (lifted) return CheckRobots(job);
-    if (IsIpLiteral(job.hop.host)) {
-      Status s = CheckAddresses(job.hop.host, {job.hop.host});
+    if (IsIpLiteral(job.hop.host())) {
+      Status s = CheckAddresses(job.hop.host(), {job.hop.host()});
       if (!s.ok()) return Fail(job, FetchError::kRefusedGuard, s.message());
       return CheckRobots(job);
     }
-    resolver_->Resolve(job.hop.host, [this, id = job.id, alive = std::weak_ptr<bool>(alive_)](
-                                         Result<std::vector<std::string>> addresses) {
+    resolver_->Resolve(job.hop.host(), [this, id = job.id, alive = std::weak_ptr<bool>(alive_)](
+                                           const Result<std::vector<std::string>>& addresses) {
       if (alive.expired()) return;
       Job* job = Find(id);
       if (!job) return;
@@ -164,9 +165,9 @@ class CurlFetcher : public Fetcher {
       if (proxied) return CheckRobots(job);
       return Fail(job, FetchError::kDns, addresses.status().message());
     }
-    Status s = CheckAddresses(job.hop.host, *addresses);
+    Status s = CheckAddresses(job.hop.host(), *addresses);
     if (!s.ok()) return Fail(job, FetchError::kRefusedGuard, s.message());
-    if (!proxied) job.pin = CurlResolveEntry(job.hop.host, job.hop.port, *addresses);
+    if (!proxied) job.pin = CurlResolveEntry(job.hop.host(), job.hop.port(), *addresses);
     CheckRobots(job);
   }
 
@@ -174,17 +175,17 @@ class CurlFetcher : public Fetcher {
 
   void CheckRobots(Job& job) {
     if (!options_.respect_robots || job.is_robots) return Enqueue(job);
-    if (const RobotsRules* rules = robots_.Find(job.hop.origin, clock_->Now())) {
+    if (const RobotsRules* rules = robots_.Find(job.hop.origin(), clock_->Now())) {
       return ApplyRobots(job, *rules);
     }
-    std::vector<std::uint64_t>& waiters = robots_waiters_[job.hop.origin];
+    std::vector<std::uint64_t>& waiters = robots_waiters_[job.hop.origin()];
     waiters.push_back(job.id);
     if (waiters.size() == 1) StartRobotsFetch(job);
   }
 
   void ApplyRobots(Job& job, const RobotsRules& rules) {
-    if (!rules.IsAllowed(job.hop.path)) {
-      return Fail(job, FetchError::kRobots, "disallowed by " + job.hop.origin + "/robots.txt");
+    if (!rules.IsAllowed(job.hop.path_and_query())) {
+      return Fail(job, FetchError::kRobots, "disallowed by " + job.hop.origin() + "/robots.txt");
     }
     job.crawl_delay = rules.crawl_delay().value_or(milliseconds(0));
     Enqueue(job);
@@ -196,15 +197,15 @@ class CurlFetcher : public Fetcher {
     auto job = std::make_unique<Job>();
     job->id = next_id_++;
     job->is_robots = true;
-    job->url = parent.hop.scheme + "://" + parent.hop.host_for_url + ":" +
-               std::to_string(parent.hop.port) + "/robots.txt";
-    job->request.url = parent.hop.origin;  // the cache key
+    job->url = parent.hop.scheme() + "://" + parent.hop.host_for_url() + ":" +
+               std::to_string(parent.hop.port()) + "/robots.txt";
+    job->request.url = parent.hop.origin();  // the cache key
     job->request.allow_private_addresses = parent.request.allow_private_addresses;
     job->hop_trusted = parent.hop_trusted;
-    Result<ParsedUrl> hop = ParseUrl(job->url);
+    Result<Url> hop = Url::Parse(job->url);
     if (!hop.ok()) return;  // cannot happen: built from a parsed URL
     job->hop = std::move(*hop);
-    job->visited.push_back(job->hop.url);
+    job->visited.push_back(job->hop.spec());
     job->pin = parent.pin;
     Job& ref = *job;
     jobs_[ref.id] = std::move(job);
@@ -230,11 +231,11 @@ class CurlFetcher : public Fetcher {
 
   // --- transfers ---
 
-  void Enqueue(Job& job) { limiter_.Enqueue(job.hop.host, job.id, job.crawl_delay); }
+  void Enqueue(Job& job) { limiter_.Enqueue(job.hop.host(), job.id, job.crawl_delay); }
 
   // A host whose Retry-After was not waited for is not asked again before it.
   bool FailIfHostBlocked(Job& job) {
-    auto blocked = blocked_until_.find(job.hop.host);
+    auto blocked = blocked_until_.find(job.hop.host());
     if (blocked == blocked_until_.end() || job.is_robots) return false;
     if (blocked->second <= clock_->Now()) {
       blocked_until_.erase(blocked);
@@ -243,8 +244,8 @@ class CurlFetcher : public Fetcher {
     job.response.status = 429;
     job.response.retry_at = blocked->second;
     Fail(job, FetchError::kHttp,
-         "not fetched: " + job.hop.host + " asked to wait until " + FormatIso8601(blocked->second) +
-             " (Retry-After)");
+         "not fetched: " + job.hop.host() + " asked to wait until " +
+             FormatIso8601(blocked->second) + " (Retry-After)");
     return true;
   }
 
@@ -259,9 +260,10 @@ class CurlFetcher : public Fetcher {
     if (job->is_robots) {
       FetcherOptions options = options_;
       options.max_body_bytes = std::min(options.max_body_bytes, kRobotsMaxBytes);
-      job->transfer = std::make_unique<Transfer>(handles_, options, job->hop.url, job->pin, "", "");
+      job->transfer =
+          std::make_unique<Transfer>(handles_, options, job->hop.spec(), job->pin, "", "");
     } else {
-      job->transfer = std::make_unique<Transfer>(handles_, options_, job->hop.url, job->pin,
+      job->transfer = std::make_unique<Transfer>(handles_, options_, job->hop.spec(), job->pin,
                                                  req.etag, req.last_modified);
     }
     Status s =
@@ -297,7 +299,7 @@ class CurlFetcher : public Fetcher {
 
   void OnTransferFailed(Job& job, FetchError error, const std::string& what) {
     bool transient = error == FetchError::kConnect || error == FetchError::kNetwork;
-    milliseconds wait = BackoffDelay(job.response.attempts, job.hop.host);
+    milliseconds wait = BackoffDelay(job.response.attempts, job.hop.host());
     if (transient && job.response.attempts <= options_.max_retries && !job.is_robots) {
       return Retry(job, wait);
     }
@@ -313,7 +315,7 @@ class CurlFetcher : public Fetcher {
       return Fail(job, FetchError::kTooManyRedirects,
                   "more than " + std::to_string(options_.max_redirects) + " redirects");
     }
-    Result<std::string> next = ResolveLocation(job.hop.url, location);
+    Result<std::string> next = job.hop.Resolve(location);
     if (!next.ok()) return Fail(job, FetchError::kBadUrl, "redirect to an unparseable location");
     job.transfer.reset();
     job.url = std::move(*next);
@@ -327,19 +329,19 @@ class CurlFetcher : public Fetcher {
     std::optional<milliseconds> retry_after =
         ParseRetryAfter(job.transfer->Header("retry-after"), now);
     milliseconds wait =
-        retry_after ? *retry_after : BackoffDelay(job.response.attempts, job.hop.host);
+        retry_after ? *retry_after : BackoffDelay(job.response.attempts, job.hop.host());
     bool may_wait = job.response.attempts <= options_.max_retries && wait <= kMaxRetryWait &&
                     (options_.wait_for_retry_after || !retry_after) && !job.is_robots;
     if (may_wait) return Retry(job, wait);
     job.response.retry_at = now + wait;
-    if (retry_after) blocked_until_[job.hop.host] = now + wait;
+    if (retry_after) blocked_until_[job.hop.host()] = now + wait;
     (void)status;
     Complete(job);
   }
 
   void Retry(Job& job, milliseconds wait) {
     job.transfer.reset();
-    limiter_.HoldHost(job.hop.host, SteadyClock::now() + wait);
+    limiter_.HoldHost(job.hop.host(), SteadyClock::now() + wait);
     Enqueue(job);
   }
 
@@ -355,7 +357,7 @@ class CurlFetcher : public Fetcher {
     if (!r.not_modified) r.body = std::move(t.body());
     if (r.status >= 400) {
       r.error = FetchError::kHttp;
-      r.error_message = SafeUrl(job.hop.url) + ": HTTP " + std::to_string(r.status);
+      r.error_message = SafeUrl(job.hop.spec()) + ": HTTP " + std::to_string(r.status);
     }
     Finish(job);
   }
@@ -370,7 +372,7 @@ class CurlFetcher : public Fetcher {
   void Finish(Job& job) {
     job.response.url = job.request.url;
     // The last admitted hop: a refused hop (maybe a meeting link) is never named.
-    job.response.final_url = job.hop.url.empty() ? job.request.url : job.hop.url;
+    job.response.final_url = job.hop.spec().empty() ? job.request.url : job.hop.spec();
     job.response.total_time =
         std::chrono::duration_cast<milliseconds>(SteadyClock::now() - job.started);
     auto it = jobs_.find(job.id);

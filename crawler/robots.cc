@@ -1,19 +1,14 @@
 #include "crawler/robots.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "base/ascii.h"
 
 namespace meetleak {
 namespace {
 
-constexpr std::size_t kMaxParsedBytes = 500 * 1024;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+constexpr std::size_t kMaxParsedBytes = std::size_t{500} * 1024;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -22,14 +17,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return ascii::IsAlnum(static_cast<char>(c)) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 // RFC 9309 2.2.2: decode percent-encoded unreserved octets, encode octets
@@ -40,10 +28,10 @@ std::string NormalizePath(std::string_view path) {
   out.reserve(path.size());
   for (std::size_t i = 0; i < path.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(path[i]);
-    if (c == '%' && i + 2 < path.size() && HexValue(path[i + 1]) >= 0 &&
-        HexValue(path[i + 2]) >= 0) {
-      unsigned char decoded =
-          static_cast<unsigned char>(HexValue(path[i + 1]) * 16 + HexValue(path[i + 2]));
+    if (c == '%' && i + 2 < path.size() && ascii::HexValue(path[i + 1]) >= 0 &&
+        ascii::HexValue(path[i + 2]) >= 0) {
+      unsigned char decoded = static_cast<unsigned char>(ascii::HexValue(path[i + 1]) * 16 +
+                                                         ascii::HexValue(path[i + 2]));
       if (IsUnreserved(decoded)) {
         out.push_back(static_cast<char>(decoded));
       } else {
@@ -89,7 +77,7 @@ bool AgentMatches(std::string_view line_value, std::string_view token) {
   std::string_view v = Trim(line_value);
   std::size_t end = v.find_first_of(" \t/");
   if (end != std::string_view::npos) v = v.substr(0, end);
-  return !token.empty() && Lower(v) == Lower(token);
+  return !token.empty() && ascii::Lower(v) == ascii::Lower(token);
 }
 
 std::optional<std::chrono::milliseconds> ParseDelay(std::string_view v) {
@@ -119,7 +107,7 @@ std::vector<Line> SplitLines(std::string_view body) {
       line = line.substr(0, hash);
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    lines.push_back({Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1))});
+    lines.push_back({ascii::Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1))});
   }
   return lines;
 }
@@ -197,7 +185,7 @@ bool RobotsRules::IsAllowed(std::string_view path) const {
 
 std::string ProductToken(std::string_view user_agent) {
   std::size_t end = user_agent.find_first_of(" /\t");
-  return Lower(user_agent.substr(0, end));
+  return ascii::Lower(user_agent.substr(0, end));
 }
 
 RobotsRules RobotsFromFetch(int status, std::string_view body, std::string_view product_token) {

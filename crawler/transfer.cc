@@ -1,19 +1,10 @@
 #include "crawler/transfer.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "base/ascii.h"
 
 namespace meetleak {
-namespace {
-
-std::string_view TrimLine(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 EasyHandlePool::~EasyHandlePool() {
   for (CURL* e : spare_) curl_easy_cleanup(e);
 }
@@ -100,7 +91,7 @@ size_t Transfer::OnBody(char* data, size_t size, size_t count, void* userp) {
     if (length > 0)
       self->body_.reserve(static_cast<size_t>(std::min<curl_off_t>(length, self->body_cap_)));
   }
-  if (static_cast<long long>(self->body_.size() + n) > self->body_cap_) {
+  if (static_cast<long long>(self->body_.size()) + static_cast<long long>(n) > self->body_cap_) {
     self->too_large_ = true;
     return 0;  // aborts with CURLE_WRITE_ERROR
   }
@@ -117,11 +108,9 @@ size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* userp) {
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
-  std::string name(TrimLine(line.substr(0, colon)));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string name = ascii::Lower(ascii::Trim(line.substr(0, colon)));
   if (self->headers_.size() < 500) {
-    self->headers_.emplace_back(std::move(name), std::string(TrimLine(line.substr(colon + 1))));
+    self->headers_.emplace_back(std::move(name), std::string(ascii::Trim(line.substr(colon + 1))));
   }
   return size * count;
 }

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/url.h"
 #include "crawler/address_guard.h"
-#include "crawler/url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -16,11 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view location = split == std::string_view::npos ? "" : input.substr(split + 1);
   meetleak::IsForbiddenAddress(base);
   meetleak::IsIpLiteral(base);
-  meetleak::Result<meetleak::ParsedUrl> parsed = meetleak::ParseUrl(base);
+  meetleak::Result<meetleak::Url> parsed = meetleak::Url::Parse(base);
   if (parsed.ok()) {
-    meetleak::IsIpLiteral(parsed->host);
-    meetleak::Result<std::string> next = meetleak::ResolveLocation(parsed->url, location);
-    if (next.ok()) meetleak::ParseUrl(*next);
+    meetleak::IsIpLiteral(parsed->host());
+    meetleak::Result<std::string> next = parsed->Resolve(location);
+    if (next.ok()) meetleak::Url::Parse(*next);
   }
   return 0;
 }

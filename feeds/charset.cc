@@ -8,20 +8,13 @@
 #include <cstring>
 #include <utility>
 
+#include "base/ascii.h"
 #include "feeds/html_tokenizer.h"
 
 namespace meetleak::feeds_internal {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string Trimmed(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n\f\"'");
@@ -80,7 +73,7 @@ size_t ValidSequenceLength(std::string_view text, size_t i) {
 // Maps a charset label to the name iconv knows, following the WHATWG
 // Encoding standard's label table where it differs (latin1 → windows-1252…).
 std::string CanonicalCharset(std::string_view label) {
-  std::string l = Lowered(Trimmed(label));
+  std::string l = ascii::Lower(Trimmed(label));
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kAliases = {{
       {"utf8", "utf-8"},
       {"unicode-1-1-utf-8", "utf-8"},
@@ -166,7 +159,7 @@ std::string CharsetFromMeta(std::string_view body) {
     if (const std::string* charset = token.Attribute("charset")) return Trimmed(*charset);
     const std::string* equiv = token.Attribute("http-equiv");
     const std::string* content = token.Attribute("content");
-    if (equiv != nullptr && content != nullptr && Lowered(*equiv) == "content-type") {
+    if (equiv != nullptr && content != nullptr && ascii::Lower(*equiv) == "content-type") {
       std::string found = CharsetFromContentType(*content);
       if (!found.empty()) return found;
     }
@@ -197,8 +190,8 @@ std::string GuessCharset(std::string_view body, bool* valid) {
 bool IsPlausibleLabel(std::string_view label) {
   if (label.empty() || label.size() > 40) return false;
   for (char c : label) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.' || c == ':';
+    bool ok =
+        ascii::IsLower(c) || ascii::IsDigit(c) || c == '-' || c == '_' || c == '.' || c == ':';
     if (!ok) return false;
   }
   return true;
@@ -206,7 +199,8 @@ bool IsPlausibleLabel(std::string_view label) {
 
 bool ConvertWithIconv(std::string_view in, const std::string& charset, std::string* out) {
   iconv_t cd = iconv_open("UTF-8", charset.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  // (iconv_t)-1 is iconv_open's documented failure value.
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;  // NOLINT(performance-no-int-to-ptr)
   const size_t unit = UnitSize(charset);
   char* in_ptr = const_cast<char*>(in.data());
   size_t in_left = in.size();
@@ -236,7 +230,7 @@ bool ConvertWithIconv(std::string_view in, const std::string& charset, std::stri
 }  // namespace
 
 std::string CharsetFromContentType(std::string_view content_type) {
-  std::string lowered = Lowered(content_type);
+  std::string lowered = ascii::Lower(content_type);
   size_t p = lowered.find("charset");
   while (p != std::string::npos) {
     size_t eq = lowered.find_first_not_of(" \t", p + 7);

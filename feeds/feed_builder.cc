@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "base/ascii.h"
 #include "feeds/html_extract.h"
 
 namespace meetleak::feeds_internal {
@@ -36,25 +37,6 @@ Ns NamespaceOfUndeclaredPrefix(std::string_view prefix) {
   if (prefix == "xhtml") return Ns::kXhtml;
   if (prefix == "rdf") return Ns::kRdf;
   return Ns::kOther;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -174,7 +156,7 @@ struct FeedBuilder::State {
     entry_html.clear();
     entry_html_base = bases.back();
     for (const XmlAttribute& a : attributes) {  // CDF: <ITEM HREF="…">
-      if (Lowered(a.name) != "href") continue;
+      if (ascii::Lower(a.name) != "href") continue;
       entry.link = ResolveUrl(bases.back(), a.value);
       entry_has_link = true;
       if (!entry.link.empty()) entry.links.push_back(entry.link);
@@ -336,15 +318,15 @@ struct FeedBuilder::State {
   void SetRoot(std::string_view local) {
     root_seen = true;
     recognized = true;
-    if (EqualsNoCase(local, "rss") || EqualsNoCase(local, "channel")) {
+    if (ascii::EqualsIgnoreCase(local, "rss") || ascii::EqualsIgnoreCase(local, "channel")) {
       doc->kind = DocumentKind::kRss;
-    } else if (EqualsNoCase(local, "rdf")) {
+    } else if (ascii::EqualsIgnoreCase(local, "rdf")) {
       doc->kind = DocumentKind::kRdf;
-    } else if (EqualsNoCase(local, "feed") || EqualsNoCase(local, "entry")) {
+    } else if (ascii::EqualsIgnoreCase(local, "feed") || ascii::EqualsIgnoreCase(local, "entry")) {
       doc->kind = DocumentKind::kAtom;
-    } else if (EqualsNoCase(local, "urlset")) {
+    } else if (ascii::EqualsIgnoreCase(local, "urlset")) {
       doc->kind = DocumentKind::kSitemap;
-    } else if (EqualsNoCase(local, "sitemapindex")) {
+    } else if (ascii::EqualsIgnoreCase(local, "sitemapindex")) {
       doc->kind = DocumentKind::kSitemapIndex;
     } else {
       recognized = false;
@@ -402,7 +384,8 @@ void FeedBuilder::StartElement(std::string_view qname,
   std::string_view prefix = colon == std::string_view::npos ? "" : qname.substr(0, colon);
   std::string_view local = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
   State::Element element;
-  element.local = Lowered(local);  // feedparser matches names case-insensitively (CDF, sloppy RSS)
+  element.local =
+      ascii::Lower(local);  // feedparser matches names case-insensitively (CDF, sloppy RSS)
   element.namespace_declarations = s.PushNamespaces(attributes);
   element.ns = s.Resolve(prefix);
   // feedparser also takes a bare base="…" (CDF) for xml:base.
@@ -473,7 +456,8 @@ void FeedBuilder::EndElementNamed(std::string_view qname) {
     return;
   }
   size_t colon = qname.find(':');
-  std::string local = Lowered(colon == std::string_view::npos ? qname : qname.substr(colon + 1));
+  std::string local =
+      ascii::Lower(colon == std::string_view::npos ? qname : qname.substr(colon + 1));
   constexpr size_t kSearch = 64;  // bounds the cost of a stray end tag
   for (size_t k = 0; k < s.stack.size() && k < kSearch; ++k) {
     if (s.stack[s.stack.size() - 1 - k].local == local) {

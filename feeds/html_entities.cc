@@ -4,6 +4,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "base/ascii.h"
+
 namespace meetleak::feeds_internal {
 namespace {
 
@@ -28,10 +30,6 @@ constexpr uint16_t kWindows1252C1[32] = {
     0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
     0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
-bool IsAsciiAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 const NamedReference* FindNamed(std::string_view name) {
   auto less = [](const NamedReference& r, std::string_view n) { return r.name < n; };
@@ -96,7 +94,7 @@ size_t DecodeCharacterReference(std::string_view text, bool in_attribute, std::s
   if (text.size() < 2 || text[0] != '&') return 0;
   if (text[1] == '#') return DecodeNumeric(text, out);
   size_t run = 0;
-  while (1 + run < text.size() && run < kLongestName && IsAsciiAlnum(text[1 + run])) ++run;
+  while (1 + run < text.size() && run < kLongestName && ascii::IsAlnum(text[1 + run])) ++run;
   if (run == 0) return 0;
   if (1 + run < text.size() && text[1 + run] == ';') {
     if (const NamedReference* r = FindNamed(text.substr(1, run + 1))) {
@@ -109,7 +107,7 @@ size_t DecodeCharacterReference(std::string_view text, bool in_attribute, std::s
     const NamedReference* r = FindNamed(text.substr(1, len));
     if (r == nullptr) continue;
     size_t next = 1 + len;
-    if (in_attribute && next < text.size() && (text[next] == '=' || IsAsciiAlnum(text[next]))) {
+    if (in_attribute && next < text.size() && (text[next] == '=' || ascii::IsAlnum(text[next]))) {
       return 0;
     }
     out->append(r->utf8);

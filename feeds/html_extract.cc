@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "base/ascii.h"
 #include "feeds/html_tokenizer.h"
 
 namespace meetleak::feeds_internal {
@@ -37,16 +38,8 @@ void AppendLine(std::string* to, std::string_view text) {
   to->append(text);
 }
 
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool HasToken(std::string_view list, std::string_view token) {
-  std::string lowered = Lowered(list);
+  std::string lowered = ascii::Lower(list);
   size_t p = 0;
   while (p < lowered.size()) {
     size_t start = lowered.find_first_not_of(" \t\n\f\r", p);
@@ -60,7 +53,7 @@ bool HasToken(std::string_view list, std::string_view token) {
 }
 
 bool IsFeedType(std::string_view type) {
-  std::string t = Lowered(type);
+  std::string t = ascii::Lower(type);
   return t.starts_with("application/rss+xml") || t.starts_with("application/atom+xml") ||
          t.starts_with("application/rdf+xml") || t.starts_with("application/feed+json") ||
          t.starts_with("application/json") || t.starts_with("text/xml") ||
@@ -75,7 +68,7 @@ std::string RefreshTarget(std::string_view content) {
   size_t start = rest.find_first_not_of(" \t\n\f\r");
   if (start == std::string_view::npos) return "";
   rest = rest.substr(start);
-  std::string lowered = Lowered(rest.substr(0, 3));
+  std::string lowered = ascii::Lower(rest.substr(0, 3));
   if (lowered == "url") {
     size_t eq = rest.find_first_not_of(" \t\n\f\r", 3);
     if (eq == std::string_view::npos || rest[eq] != '=') return "";
@@ -104,7 +97,7 @@ void AddLinksOf(const HtmlToken& tag, HtmlExtraction* out) {
   } else if (name == "meta") {
     const std::string* equiv = tag.Attribute("http-equiv");
     const std::string* content = tag.Attribute("content");
-    if (equiv != nullptr && content != nullptr && Lowered(*equiv) == "refresh") {
+    if (equiv != nullptr && content != nullptr && ascii::Lower(*equiv) == "refresh") {
       std::string target = RefreshTarget(*content);
       if (!target.empty()) out->links.push_back({Link::Rel::kRefresh, std::move(target)});
     }

@@ -1,28 +1,19 @@
 #include "feeds/html_tokenizer.h"
 
+#include "base/ascii.h"
 #include "feeds/html_entities.h"
 
 namespace meetleak::feeds_internal {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool StartsWithNoCase(std::string_view text, size_t at, std::string_view prefix) {
-  if (at > text.size() || text.size() - at < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(text[at + i]) != prefix[i]) return false;
-  }
-  return true;
-}
 
 // True when `text` at `at` is "</name" or "<name" (per `closing`) followed by
 // a character that ends a tag name.
 bool IsTagNamed(std::string_view text, size_t at, std::string_view name, bool closing) {
   size_t name_at = at + (closing ? 2 : 1);
-  if (!StartsWithNoCase(text, at, closing ? "</" : "<")) return false;
-  if (!StartsWithNoCase(text, name_at, name)) return false;
+  if (!ascii::HasAtIgnoreCase(text, at, closing ? "</" : "<")) return false;
+  if (!ascii::HasAtIgnoreCase(text, name_at, name)) return false;
   size_t after = name_at + name.size();
   return after < text.size() && (IsSpace(text[after]) || text[after] == '/' || text[after] == '>');
 }
@@ -69,7 +60,7 @@ void HtmlTokenizer::ReadText(HtmlToken* token) {
       break;
     }
     char next = input_[end + 1];
-    if (IsAlpha(next) || next == '/' || next == '!' || next == '?') break;
+    if (ascii::IsAlpha(next) || next == '/' || next == '!' || next == '?') break;
     ++end;
   }
   AppendDecoded(input_.substr(pos_, end - pos_), false, &token->text);
@@ -81,10 +72,10 @@ void HtmlTokenizer::ReadText(HtmlToken* token) {
 // off by the end of input) or is not markup at all (then it is text).
 bool HtmlTokenizer::ReadMarkup(HtmlToken* token) {
   char next = pos_ + 1 < input_.size() ? input_[pos_ + 1] : '\0';
-  if (IsAlpha(next)) return ReadTag(token, false);
+  if (ascii::IsAlpha(next)) return ReadTag(token, false);
   if (next == '/') {
     char after = pos_ + 2 < input_.size() ? input_[pos_ + 2] : '\0';
-    if (IsAlpha(after)) return ReadTag(token, true);
+    if (ascii::IsAlpha(after)) return ReadTag(token, true);
     if (after == '>') {
       pos_ += 3;
       return false;
@@ -100,7 +91,7 @@ bool HtmlTokenizer::ReadMarkup(HtmlToken* token) {
   if (next == '!') {
     if (input_.compare(pos_, 4, "<!--") == 0) {
       ReadComment(token);
-    } else if (StartsWithNoCase(input_, pos_, "<!doctype")) {
+    } else if (ascii::HasAtIgnoreCase(input_, pos_, "<!doctype")) {
       pos_ += 9;
       ReadUntil(token, HtmlToken::Type::kDoctype, ">");
     } else if (mode_ == Mode::kXml && input_.compare(pos_, 9, "<![CDATA[") == 0) {
@@ -164,7 +155,7 @@ bool HtmlTokenizer::ReadTag(HtmlToken* token, bool end_tag) {
   token->type = end_tag ? HtmlToken::Type::kEndTag : HtmlToken::Type::kStartTag;
   token->name.assign(input_.substr(name_start, p - name_start));
   if (mode_ == Mode::kHtml) {
-    for (char& c : token->name) c = Lower(c);
+    for (char& c : token->name) c = ascii::ToLower(c);
   }
   pos_ = p;
   if (!ReadAttributes(token)) return false;  // eof-in-tag: dropped, as WHATWG says
@@ -236,7 +227,7 @@ void HtmlTokenizer::AddAttribute(HtmlToken* token, std::string_view raw_name,
   }
   std::string name(raw_name);
   if (mode_ == Mode::kHtml) {
-    for (char& c : name) c = Lower(c);
+    for (char& c : name) c = ascii::ToLower(c);
   }
   for (const HtmlAttribute& a : token->attributes) {
     if (a.name == name) return;  // duplicate-attribute: the first one wins

@@ -3,21 +3,13 @@
 #include <array>
 #include <string>
 
+#include "base/ascii.h"
+
 namespace meetleak::feeds_internal {
 namespace {
 
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 std::string MediaType(std::string_view content_type) {
-  std::string lowered = Lowered(content_type.substr(0, content_type.find(';')));
+  std::string lowered = ascii::Lower(content_type.substr(0, content_type.find(';')));
   size_t b = lowered.find_first_not_of(" \t");
   size_t e = lowered.find_last_not_of(" \t");
   return b == std::string::npos ? "" : lowered.substr(b, e - b + 1);
@@ -38,16 +30,15 @@ std::string FirstElementName(std::string_view text) {
       p = end + 3;
       continue;
     }
-    if (IsAlpha(head[p + 1])) break;
+    if (ascii::IsAlpha(head[p + 1])) break;
     ++p;
   }
   size_t end = p + 1;
-  while (end < head.size() &&
-         (IsAlpha(head[end]) || (head[end] >= '0' && head[end] <= '9') || head[end] == ':' ||
-          head[end] == '-' || head[end] == '_' || head[end] == '.')) {
+  while (end < head.size() && (ascii::IsAlnum(head[end]) || head[end] == ':' || head[end] == '-' ||
+                               head[end] == '_' || head[end] == '.')) {
     ++end;
   }
-  std::string name = Lowered(head.substr(p + 1, end - p - 1));
+  std::string name = ascii::Lower(head.substr(p + 1, end - p - 1));
   size_t colon = name.rfind(':');
   return colon == std::string::npos ? name : name.substr(colon + 1);
 }
@@ -58,7 +49,7 @@ bool IsFeedRoot(std::string_view name) {
 }
 
 bool LooksLikeHtml(std::string_view text) {
-  std::string head = Lowered(text.substr(0, 4096));
+  std::string head = ascii::Lower(text.substr(0, 4096));
   static constexpr std::array<std::string_view, 10> kMarkers = {
       "<!doctype html", "<html", "<head", "<body", "<a ", "<div", "<p>", "<p ", "<script", "<br"};
   for (std::string_view m : kMarkers) {

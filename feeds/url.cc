@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.h"
 #include "feeds/document.h"
 
 namespace meetleak {
@@ -20,9 +21,6 @@ struct UrlParts {
   bool has_authority = false;
   bool valid = true;  // false: the host or port is not one a browser would accept
 };
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Trims C0 controls and spaces at both ends, removes tab/CR/LF, drops the
 // fragment.
@@ -42,15 +40,15 @@ std::string CleanReference(std::string_view ref) {
 
 // The scheme ("http") when `ref` starts with one, else "".
 std::string SchemeOf(std::string_view ref) {
-  if (ref.empty() || !IsAlpha(ref[0])) return "";
+  if (ref.empty() || !ascii::IsAlpha(ref[0])) return "";
   for (size_t i = 1; i < ref.size(); ++i) {
     char c = ref[i];
     if (c == ':') {
       std::string scheme(ref.substr(0, i));
-      for (char& s : scheme) s = Lower(s);
+      for (char& s : scheme) s = ascii::ToLower(s);
       return scheme;
     }
-    if (!IsAlpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return "";
+    if (!ascii::IsAlnum(c) && c != '+' && c != '-' && c != '.') return "";
   }
   return "";
 }
@@ -74,7 +72,7 @@ bool IsValidHostAndPort(std::string_view host_port) {
     host = host_port.substr(0, close + 1);
     port = host_port.substr(close + 1);
     for (char c : host.substr(1, host.size() - 2)) {
-      bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
+      bool hex = ascii::IsDigit(c) || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
       if (!hex) return false;
     }
   } else {
@@ -108,7 +106,8 @@ void ParseHierarchical(std::string_view rest, UrlParts* parts) {
   std::string authority(rest.substr(start, end - start));
   size_t at = authority.rfind('@');
   size_t host_start = at == std::string::npos ? 0 : at + 1;
-  for (size_t i = host_start; i < authority.size(); ++i) authority[i] = Lower(authority[i]);
+  for (size_t i = host_start; i < authority.size(); ++i)
+    authority[i] = ascii::ToLower(authority[i]);
   parts->valid = IsValidHostAndPort(std::string_view(authority).substr(host_start));
   parts->authority = std::move(authority);
   parts->has_authority = true;

@@ -2,13 +2,12 @@
 // physical line, and the two row parsers with the design's import rules.
 #include <map>
 
+#include "base/email.h"
 #include "matchers/internal.h"
 #include "matchers/inventory.h"
 
 namespace meetleak {
 namespace {
-
-using matchers_internal::LowerAscii;
 
 struct CsvRow {
   std::size_t line = 0;  // physical line where the row starts (1-based)
@@ -116,32 +115,6 @@ CsvText ReadCsv(std::string_view t) {
   return out;
 }
 
-bool IsEmail(std::string_view s) {
-  std::size_t at = s.find('@');
-  if (at == 0 || at == s.npos || s.find('@', at + 1) != s.npos) return false;
-  for (char c : s.substr(0, at))
-    if (static_cast<unsigned char>(c) <= ' ' || std::string_view("<>(),;:\"[]\\").find(c) != s.npos)
-      return false;
-  std::string_view domain = s.substr(at + 1);
-  std::size_t labels = 0;
-  std::string_view last;
-  while (true) {
-    std::size_t dot = domain.find('.');
-    std::string_view label = domain.substr(0, dot);
-    if (label.empty() || label.front() == '-' || label.back() == '-') return false;
-    for (char c : label)
-      if (!matchers_internal::IsAsciiAlnum(static_cast<unsigned char>(c)) && c != '-') return false;
-    ++labels;
-    last = label;
-    if (dot == domain.npos) break;
-    domain.remove_prefix(dot + 1);
-  }
-  if (labels < 2 || last.size() < 2) return false;
-  for (char c : last)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-  return true;
-}
-
 // Header name (lower-case) → column; empty when the file has no rows.
 struct Header {
   std::map<std::string, std::size_t> columns;
@@ -155,7 +128,7 @@ struct Header {
 Header ReadHeader(const CsvRow& row, std::initializer_list<const char*> required) {
   Header h;
   for (std::size_t c = 0; c < row.fields.size(); ++c)
-    h.columns.emplace(LowerAscii(row.fields[c]), c);
+    h.columns.emplace(ascii::Lower(row.fields[c]), c);
   for (const char* name : required)
     if (!h.columns.count(name))
       h.errors.push_back(std::to_string(row.line) + ": header has no '" + name + "' column");
@@ -185,9 +158,9 @@ struct Seen {
 bool FirstListing(std::map<std::string, Seen>* seen, const std::string& what,
                   const std::string& key, const std::string& owner, std::size_t line,
                   std::vector<std::string>* problems) {
-  auto [it, inserted] = seen->emplace(key, Seen{LowerAscii(owner), line});
+  auto [it, inserted] = seen->emplace(key, Seen{ascii::Lower(owner), line});
   if (inserted) return true;
-  if (it->second.owner != LowerAscii(owner))
+  if (it->second.owner != ascii::Lower(owner))
     problems->push_back(what + " " + key + " also listed on line " +
                         std::to_string(it->second.line) + " with another owner (" +
                         it->second.owner + ")");
@@ -233,14 +206,14 @@ Result<std::vector<InventoryMeeting>> Inventory::ParseMeetingsCsv(std::string_vi
     }
     if (owner == nullptr)
       problems.push_back("missing column 'owner_email'");
-    else if (!IsEmail(*owner))
+    else if (!IsEmailAddress(*owner))
       problems.push_back("bad owner_email '" + *owner + "'");
     else
       m.owner_email = *owner;
     if (kind == nullptr)
       problems.push_back("missing column 'kind'");
     else {
-      std::optional<MeetingKind> k = ParseMeetingKind(LowerAscii(*kind));
+      std::optional<MeetingKind> k = ParseMeetingKind(ascii::Lower(*kind));
       if (!k || *k == MeetingKind::kUnknown)
         problems.push_back("unknown kind '" + *kind + "' (scheduled|recurring|pmi|webinar)");
       else
@@ -280,20 +253,18 @@ Result<std::vector<PersonalLink>> Inventory::ParseLinksCsv(std::string_view csv,
     if (vanity == nullptr)
       problems.push_back("missing column 'vanity'");
     else {
-      std::string v = LowerAscii(*vanity);
+      std::string v = ascii::Lower(*vanity);
       std::size_t my = v.find("/my/");  // a whole personal link is accepted too
       if (my != std::string::npos) v = v.substr(my + 4);
       while (!v.empty() && (v.back() == '/' || v.back() == '.')) v.pop_back();
       bool ok = !v.empty() && v.size() <= 64;
-      for (char c : v)
-        ok = ok && (matchers_internal::IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '.' ||
-                    c == '_' || c == '-');
+      for (char c : v) ok = ok && (ascii::IsAlnum(c) || c == '.' || c == '_' || c == '-');
       if (!ok) problems.push_back("bad vanity '" + *vanity + "'");
       link.vanity = v;
     }
     if (owner == nullptr)
       problems.push_back("missing column 'owner_email'");
-    else if (!IsEmail(*owner))
+    else if (!IsEmailAddress(*owner))
       problems.push_back("bad owner_email '" + *owner + "'");
     else
       link.owner_email = *owner;

@@ -72,27 +72,13 @@ constexpr std::array<NamedEntity, 55> kEntities{{
     {"shy", "\xC2\xAD"},
 }};
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool StartsWithNoCase(std::string_view s, std::size_t i, std::string_view prefix) {
-  if (i > s.size() || s.size() - i < prefix.size()) return false;
-  for (std::size_t k = 0; k < prefix.size(); ++k)
-    if (ToLowerAscii(s[i + k]) != ToLowerAscii(prefix[k])) return false;
-  return true;
-}
-
 // UTF-8 of a code point, with the Unicode spaces and the fullwidth colon
 // folded to ASCII. Empty for code points we do not produce (NUL, surrogates,
 // out of range, ASCII letters and digits).
 std::string EncodeCodePoint(std::uint32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
   if (cp < 0x80) {
-    if (IsAsciiAlnum(static_cast<unsigned char>(cp))) return {};
+    if (ascii::IsAlnum(static_cast<char>(cp))) return {};
     return std::string(1, static_cast<char>(cp));
   }
   if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000)
@@ -126,7 +112,7 @@ Escape DecodeEntity(std::string_view t, std::size_t i, std::size_t end) {
     std::uint32_t cp = 0;
     std::size_t digits = 0;
     while (k < end && digits < 8) {
-      int v = hex ? HexValue(t[k]) : (t[k] >= '0' && t[k] <= '9' ? t[k] - '0' : -1);
+      int v = hex ? ascii::HexValue(t[k]) : (ascii::IsDigit(t[k]) ? t[k] - '0' : -1);
       if (v < 0) break;
       cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
       ++k;
@@ -152,7 +138,7 @@ Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end) {
   if ((c == 'u' || c == 'U') && i + 5 < end) {
     std::uint32_t cp = 0;
     for (std::size_t k = i + 2; k < i + 6; ++k) {
-      int v = HexValue(t[k]);
+      int v = ascii::HexValue(t[k]);
       if (v < 0) return {};
       cp = cp * 16 + static_cast<std::uint32_t>(v);
     }
@@ -161,10 +147,10 @@ Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end) {
     return {6, std::move(value)};
   }
   if (c == 'x' && i + 3 < end) {
-    int hi = HexValue(t[i + 2]), lo = HexValue(t[i + 3]);
+    int hi = ascii::HexValue(t[i + 2]), lo = ascii::HexValue(t[i + 3]);
     if (hi < 0 || lo < 0) return {};
     unsigned char b = static_cast<unsigned char>(hi * 16 + lo);
-    if (b == 0 || IsAsciiAlnum(b)) return {};
+    if (b == 0 || ascii::IsAlnum(static_cast<char>(b))) return {};
     return {4, std::string(1, static_cast<char>(b))};
   }
   return {};
@@ -173,10 +159,10 @@ Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end) {
 // %HH (and '-HH' inside a Proofpoint v2 u= parameter).
 Escape DecodeHexByte(std::string_view t, std::size_t i, std::size_t end) {
   if (i + 2 >= end) return {};
-  int hi = HexValue(t[i + 1]), lo = HexValue(t[i + 2]);
+  int hi = ascii::HexValue(t[i + 1]), lo = ascii::HexValue(t[i + 2]);
   if (hi < 0 || lo < 0) return {};
   unsigned char b = static_cast<unsigned char>(hi * 16 + lo);
-  if (b == 0 || IsAsciiAlnum(b)) return {};
+  if (b == 0 || ascii::IsAlnum(static_cast<char>(b))) return {};
   return {3, std::string(1, static_cast<char>(b))};
 }
 
@@ -201,7 +187,7 @@ constexpr std::array<std::string_view, 6> kBracketDots{"[.]",   "(.)",   "{.}",
 // zoom[.]us-style tokens (no spaces), and the defanged [:] and [/].
 Escape DecodeBracket(std::string_view t, std::size_t i, std::size_t end) {
   for (std::string_view tok : kBracketDots)
-    if (i + tok.size() <= end && StartsWithNoCase(t, i, tok)) return {tok.size(), "."};
+    if (i + tok.size() <= end && ascii::HasAtIgnoreCase(t, i, tok)) return {tok.size(), "."};
   if (i + 3 <= end && t.compare(i, 3, "[:]") == 0) return {3, ":"};
   if (i + 3 <= end && t.compare(i, 3, "[/]") == 0) return {3, "/"};
   return {};
@@ -226,8 +212,9 @@ struct FirstLevelRules {
   // A marker to copy as is (its length), or 0.
   std::size_t Marker(std::string_view t, std::size_t i, std::size_t end) {
     if (t[i] != '/') return 0;
-    if (i + 10 <= end && StartsWithNoCase(t, i, "/v2/url?u=")) return proofpoint_v2 = true, 10;
-    if (i + 6 <= end && StartsWithNoCase(t, i, "/v3/__")) return proofpoint_v3 = true, 6;
+    if (i + 10 <= end && ascii::HasAtIgnoreCase(t, i, "/v2/url?u="))
+      return proofpoint_v2 = true, 10;
+    if (i + 6 <= end && ascii::HasAtIgnoreCase(t, i, "/v3/__")) return proofpoint_v3 = true, 6;
     return 0;
   }
 
@@ -290,12 +277,6 @@ bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool fi
 
 }  // namespace
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
-}
-
 bool IsDelimiter(unsigned char c) {
   switch (c) {
     case ' ':
@@ -317,14 +298,14 @@ bool IsDelimiter(unsigned char c) {
 
 std::size_t SpacedDotAt(std::string_view raw, std::size_t i) {
   if (i == 0 || i >= raw.size() || raw[i] != ' ') return 0;
-  if (!IsAsciiAlnum(static_cast<unsigned char>(raw[i - 1]))) return 0;
+  if (!ascii::IsAlnum(raw[i - 1])) return 0;
   static constexpr std::array<std::string_view, 7> kCores{"dot",   "[.]",   "(.)",  "{.}",
                                                           "[dot]", "(dot)", "{dot}"};
   for (std::string_view core : kCores) {
     std::size_t after = i + 1 + core.size();
     if (after + 1 >= raw.size()) continue;
-    if (!StartsWithNoCase(raw, i + 1, core) || raw[after] != ' ') continue;
-    if (IsAsciiAlnum(static_cast<unsigned char>(raw[after + 1]))) return core.size() + 2;
+    if (!ascii::HasAtIgnoreCase(raw, i + 1, core) || raw[after] != ' ') continue;
+    if (ascii::IsAlnum(raw[after + 1])) return core.size() + 2;
   }
   return 0;
 }

@@ -90,10 +90,6 @@ Decoded DecodeAfter(std::string_view raw, std::size_t e, std::size_t span) {
   return DecodeRange(raw, e, std::min(raw.size(), e + span));
 }
 
-int Hex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 // Cheap raw test before decoding: walks back over what may stand between a
 // label and its number (spaces, colons, tags, entities, escapes), then looks
 // for "id" or non-ASCII text (every label holds one or the other).
@@ -113,7 +109,8 @@ bool MayHoldLabel(std::string_view raw, std::size_t s) {
       std::size_t open = before.rfind(c == '>' ? '<' : '&');
       if (open == std::string_view::npos) break;
       k = lo + open;
-    } else if (k >= 3 && raw[k - 3] == '%' && Hex(raw[k - 2]) && Hex(raw[k - 1])) {
+    } else if (k >= 3 && raw[k - 3] == '%' && ascii::IsHexDigit(raw[k - 2]) &&
+               ascii::IsHexDigit(raw[k - 1])) {
       k -= 3;
     } else if (k >= 6 && raw[k - 6] == '\\') {
       k -= 6;
@@ -162,7 +159,7 @@ bool LabelBefore(std::string_view raw, std::size_t s) {
       }
     }
     if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '\r') continue;
-    squeezed.push_back(ToLowerAscii(c));
+    squeezed.push_back(ascii::ToLower(c));
   }
   for (std::string_view label : kIdLabels)
     if (squeezed.ends_with(label)) return true;
@@ -196,7 +193,7 @@ bool MayBeSip(std::string_view raw, std::size_t e) {
   char c = raw[e];
   if (c == '.') {
     std::size_t k = e + 1;
-    while (k < raw.size() && raw[k] >= '0' && raw[k] <= '9') ++k;
+    while (k < raw.size() && ascii::IsDigit(raw[k])) ++k;
     return k > e + 1 && k < raw.size() && (raw[k] == '@' || raw[k] == '%' || raw[k] == '&');
   }
   return c == '@' || c == '%' || c == '&' || c == '\\';

@@ -12,15 +12,6 @@
 namespace meetleak::matchers_internal {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool EqualsNoCase(std::string_view raw, std::size_t i, std::string_view word) {
-  if (i > raw.size() || raw.size() - i < word.size()) return false;
-  for (std::size_t k = 0; k < word.size(); ++k)
-    if (ToLowerAscii(raw[i + k]) != ToLowerAscii(word[k])) return false;
-  return true;
-}
-
 // Spellings of a space between digit groups, raw or escaped.
 constexpr std::array<std::string_view, 9> kSpaceTokens{
     " ", "\t", "-", "\xC2\xA0", "\xE2\x80\xAF", "&nbsp;", "&#160;", "&#xa0;", "\\u00a0"};
@@ -39,7 +30,7 @@ std::size_t InlineTagAt(std::string_view raw, std::size_t i) {
   while (k < raw.size() && k - name_start < 8 &&
          ((raw[k] >= 'a' && raw[k] <= 'z') || (raw[k] >= 'A' && raw[k] <= 'Z')))
     ++k;
-  std::string name = LowerAscii(raw.substr(name_start, k - name_start));
+  std::string name = ascii::Lower(raw.substr(name_start, k - name_start));
   bool inline_name = false;
   for (std::string_view tag : kInlineTags) inline_name = inline_name || name == tag;
   if (!inline_name || k >= raw.size()) return 0;
@@ -73,9 +64,9 @@ Token SepTokenAt(std::string_view raw, std::size_t i) {
       return {};
   }
   for (std::string_view t : kSpaceTokens)
-    if (EqualsNoCase(raw, i, t)) return {t.size(), true};
+    if (ascii::HasAtIgnoreCase(raw, i, t)) return {t.size(), true};
   for (std::string_view t : kPercentSpaces)
-    if (EqualsNoCase(raw, i, t)) return {t.size(), true};
+    if (ascii::HasAtIgnoreCase(raw, i, t)) return {t.size(), true};
   std::size_t tag = InlineTagAt(raw, i);
   return {tag, false};
 }
@@ -96,9 +87,9 @@ Token SepTokenEndingAt(std::string_view raw, std::size_t end) {
       return {};
   }
   for (std::string_view t : kSpaceTokens)
-    if (end >= t.size() && EqualsNoCase(raw, end - t.size(), t)) return {t.size(), true};
+    if (end >= t.size() && ascii::HasAtIgnoreCase(raw, end - t.size(), t)) return {t.size(), true};
   for (std::string_view t : kPercentSpaces)
-    if (end >= t.size() && EqualsNoCase(raw, end - t.size(), t)) return {t.size(), true};
+    if (end >= t.size() && ascii::HasAtIgnoreCase(raw, end - t.size(), t)) return {t.size(), true};
   if (end > 0 && raw[end - 1] == '>') {
     std::size_t lo = end > 200 ? end - 200 : 0;
     for (std::size_t k = end - 1; k-- > lo;) {
@@ -139,76 +130,71 @@ std::size_t SepEndingAt(std::string_view raw, std::size_t end) {
   return end - k;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = ToLowerAscii(c);
-  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
 // The character before raw[p] as decoding would see it (%2C → ','), and
 // where it starts. Escapes that would give a letter or digit are not decoded.
 std::pair<char, std::size_t> PrevChar(std::string_view raw, std::size_t p) {
-  if (p >= 3 && raw[p - 3] == '%' && HexValue(raw[p - 2]) >= 0 && HexValue(raw[p - 1]) >= 0) {
-    char c = static_cast<char>(HexValue(raw[p - 2]) * 16 + HexValue(raw[p - 1]));
-    if (!IsAsciiAlnum(static_cast<unsigned char>(c))) return {c, p - 3};
+  if (p >= 3 && raw[p - 3] == '%' && ascii::HexValue(raw[p - 2]) >= 0 &&
+      ascii::HexValue(raw[p - 1]) >= 0) {
+    char c = static_cast<char>(ascii::HexValue(raw[p - 2]) * 16 + ascii::HexValue(raw[p - 1]));
+    if (!ascii::IsAlnum(c)) return {c, p - 3};
   }
   if (p >= 6 && raw[p - 6] == '\\' && raw[p - 5] == 'u' && raw[p - 4] == '0' && raw[p - 3] == '0' &&
-      HexValue(raw[p - 2]) >= 0 && HexValue(raw[p - 1]) >= 0) {
-    char c = static_cast<char>(HexValue(raw[p - 2]) * 16 + HexValue(raw[p - 1]));
-    if (!IsAsciiAlnum(static_cast<unsigned char>(c))) return {c, p - 6};
+      ascii::HexValue(raw[p - 2]) >= 0 && ascii::HexValue(raw[p - 1]) >= 0) {
+    char c = static_cast<char>(ascii::HexValue(raw[p - 2]) * 16 + ascii::HexValue(raw[p - 1]));
+    if (!ascii::IsAlnum(c)) return {c, p - 6};
   }
-  if (p >= 5 && EqualsNoCase(raw, p - 5, "&#44;")) return {',', p - 5};
-  if (p >= 7 && EqualsNoCase(raw, p - 7, "&comma;")) return {',', p - 7};
+  if (p >= 5 && ascii::HasAtIgnoreCase(raw, p - 5, "&#44;")) return {',', p - 5};
+  if (p >= 7 && ascii::HasAtIgnoreCase(raw, p - 7, "&comma;")) return {',', p - 7};
   return {p > 0 ? raw[p - 1] : ' ', p > 0 ? p - 1 : 0};
 }
 
 std::pair<char, std::size_t> NextChar(std::string_view raw, std::size_t p) {
-  if (p + 3 <= raw.size() && raw[p] == '%' && HexValue(raw[p + 1]) >= 0 &&
-      HexValue(raw[p + 2]) >= 0) {
-    char c = static_cast<char>(HexValue(raw[p + 1]) * 16 + HexValue(raw[p + 2]));
-    if (!IsAsciiAlnum(static_cast<unsigned char>(c))) return {c, p + 3};
+  if (p + 3 <= raw.size() && raw[p] == '%' && ascii::HexValue(raw[p + 1]) >= 0 &&
+      ascii::HexValue(raw[p + 2]) >= 0) {
+    char c = static_cast<char>(ascii::HexValue(raw[p + 1]) * 16 + ascii::HexValue(raw[p + 2]));
+    if (!ascii::IsAlnum(c)) return {c, p + 3};
   }
   if (p + 6 <= raw.size() && raw[p] == '\\' && raw[p + 1] == 'u' && raw[p + 2] == '0' &&
-      raw[p + 3] == '0' && HexValue(raw[p + 4]) >= 0 && HexValue(raw[p + 5]) >= 0) {
-    char c = static_cast<char>(HexValue(raw[p + 4]) * 16 + HexValue(raw[p + 5]));
-    if (!IsAsciiAlnum(static_cast<unsigned char>(c))) return {c, p + 6};
+      raw[p + 3] == '0' && ascii::HexValue(raw[p + 4]) >= 0 && ascii::HexValue(raw[p + 5]) >= 0) {
+    char c = static_cast<char>(ascii::HexValue(raw[p + 4]) * 16 + ascii::HexValue(raw[p + 5]));
+    if (!ascii::IsAlnum(c)) return {c, p + 6};
   }
   return {p < raw.size() ? raw[p] : ' ', p + 1};
 }
 
-bool IsWordChar(char c) { return IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsWordChar(char c) { return ascii::IsAlnum(c) || c == '_'; }
 
 bool LeftBoundaryOk(std::string_view raw, std::size_t p) {
   std::size_t sep = SepEndingAt(raw, p);
-  if (sep > 0) return p - sep == 0 || !IsDigit(raw[p - sep - 1]);
+  if (sep > 0) return p - sep == 0 || !ascii::IsDigit(raw[p - sep - 1]);
   auto [c, at] = PrevChar(raw, p);
   if (p == 0) return true;
   if (IsWordChar(c)) return false;
-  if (c == '.' || c == ',') return at == 0 || !IsDigit(PrevChar(raw, at).first);
+  if (c == '.' || c == ',') return at == 0 || !ascii::IsDigit(PrevChar(raw, at).first);
   return true;
 }
 
 // ".PASSCODE@zoomcrc.com" after a SIP meeting ID.
 bool SipPasscodeAt(std::string_view raw, std::size_t p) {
   std::size_t k = p + 1;
-  while (k < raw.size() && IsDigit(raw[k])) ++k;
-  return k > p + 1 && EqualsNoCase(raw, k, "@zoomcrc.");
+  while (k < raw.size() && ascii::IsDigit(raw[k])) ++k;
+  return k > p + 1 && ascii::HasAtIgnoreCase(raw, k, "@zoomcrc.");
 }
 
 bool RightBoundaryOk(std::string_view raw, std::size_t e) {
   std::size_t sep = SepAt(raw, e);
-  if (sep > 0) return e + sep >= raw.size() || !IsDigit(raw[e + sep]);
+  if (sep > 0) return e + sep >= raw.size() || !ascii::IsDigit(raw[e + sep]);
   if (e >= raw.size()) return true;
   auto [c, next] = NextChar(raw, e);
   if (IsWordChar(c)) return false;
   if (c == '.' && SipPasscodeAt(raw, e)) return true;
-  if (c == '.' || c == ',') return next >= raw.size() || !IsDigit(NextChar(raw, next).first);
+  if (c == '.' || c == ',') return next >= raw.size() || !ascii::IsDigit(NextChar(raw, next).first);
   return true;
 }
 
 std::size_t DigitsAt(std::string_view raw, std::size_t p) {
   std::size_t k = p;
-  while (k < raw.size() && IsDigit(raw[k])) ++k;
+  while (k < raw.size() && ascii::IsDigit(raw[k])) ++k;
   return k - p;
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/ascii.h"
 #include "matchers/matcher.h"
 #include "matchers/meeting_ref.h"
 
@@ -73,12 +74,6 @@ std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::siz
                                                   std::size_t lo = 0);
 inline constexpr std::size_t kMaxLeft = 8192;
 inline constexpr std::size_t kMaxRight = 16384;
-
-inline bool IsAsciiAlnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-inline char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-std::string LowerAscii(std::string_view s);
 
 // ---- url_refs.cc -----------------------------------------------------------
 

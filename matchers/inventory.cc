@@ -5,8 +5,6 @@
 
 namespace meetleak {
 
-using matchers_internal::LowerAscii;
-
 Result<Inventory> Inventory::Build(std::string_view meetings_csv, std::string_view meetings_name,
                                    std::string_view links_csv, std::string_view links_name) {
   Result<std::vector<InventoryMeeting>> meetings = ParseMeetingsCsv(meetings_csv, meetings_name);
@@ -31,7 +29,7 @@ Inventory Inventory::FromRows(std::vector<InventoryMeeting> meetings,
     inv.meeting_rows_.push_back(std::move(m));
   }
   for (PersonalLink& l : links) {
-    l.vanity = LowerAscii(l.vanity);
+    l.vanity = ascii::Lower(l.vanity);
     if (inv.links_.count(l.vanity)) continue;
     inv.links_.emplace(l.vanity, inv.link_rows_.size());
     inv.link_rows_.push_back(std::move(l));
@@ -42,7 +40,7 @@ Inventory Inventory::FromRows(std::vector<InventoryMeeting> meetings,
 void Inventory::set_company_domains(std::vector<std::string> hosts) {
   domains_.clear();
   for (const std::string& h : hosts) {
-    std::string lower = LowerAscii(h);
+    std::string lower = ascii::Lower(h);
     if (!lower.empty() && lower.back() == '.') lower.pop_back();
     domains_.insert(std::move(lower));
   }
@@ -57,12 +55,12 @@ const InventoryMeeting* Inventory::FindMeeting(std::string_view meeting_id) cons
 }
 
 const PersonalLink* Inventory::FindVanity(std::string_view vanity) const {
-  auto it = links_.find(LowerAscii(vanity));
+  auto it = links_.find(ascii::Lower(vanity));
   return it == links_.end() ? nullptr : &link_rows_[it->second];
 }
 
 bool Inventory::IsCompanyHost(std::string_view host) const {
-  std::string lower = LowerAscii(host);
+  std::string lower = ascii::Lower(host);
   if (!lower.empty() && lower.back() == '.') lower.pop_back();
   return !lower.empty() && domains_.count(lower) > 0;
 }

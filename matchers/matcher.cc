@@ -30,8 +30,6 @@ using matchers_internal::DigitRun;
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // "zoom" followed by what a link pattern can continue with: '.', an escape
 // or bracket that decodes to '.', " dot ", "gov", "mtg://", "us://" or
 // "us;" (intent scheme). "zoom:1" in CSS and "zoom-in" are no triggers.
@@ -83,7 +81,7 @@ BlockMasks Masks64(const char* p) {
   }
 #else
   for (int k = 0; k < 64; ++k) {
-    m.digit |= static_cast<std::uint64_t>(IsDigit(p[k])) << k;
+    m.digit |= static_cast<std::uint64_t>(ascii::IsDigit(p[k])) << k;
     m.z |= static_cast<std::uint64_t>((p[k] | 0x20) == 'z') << k;
   }
 #endif
@@ -206,7 +204,7 @@ struct Scan {
   // dates and counts of ordinary text cost nothing more.
   void AtDigitRun(std::size_t r) {
     std::size_t run_end = r;
-    while (run_end < text.size() && IsDigit(text[run_end])) ++run_end;
+    while (run_end < text.size() && ascii::IsDigit(text[run_end])) ++run_end;
     for (std::size_t p = r; p < run_end && p <= r + 2; ++p) {
       const std::size_t first = run_end - p;
       if (first != 3 && (first < 9 || first > 11)) continue;
@@ -264,7 +262,7 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
     while (hits != 0) {
       std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(hits));
       hits &= hits - 1;
-      if (IsDigit(p[at]))
+      if (ascii::IsDigit(p[at]))
         scan.AtDigitRun(at);
       else
         scan.AtZ(at);
@@ -273,9 +271,9 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
   for (; i < n; ++i) {
     if ((p[i] | 0x20) == 'z')
       scan.AtZ(i);
-    else if (IsDigit(p[i]) && !prev_digit)
+    else if (ascii::IsDigit(p[i]) && !prev_digit)
       scan.AtDigitRun(i);
-    prev_digit = IsDigit(p[i]);
+    prev_digit = ascii::IsDigit(p[i]);
   }
   std::vector<MeetingRef> out;
   if (!Combine(text, std::move(scan.links), std::move(scan.numbers), options.cancel, &out))
@@ -288,7 +286,7 @@ std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory
   std::vector<MeetingRef> links, numbers, out;
   matchers_internal::FindLinkRefs(DecodeRange(text, 0, text.size()), &links);
   for (std::size_t p = 0; p < text.size(); ++p)
-    if (IsDigit(text[p])) AddDigitRef(text, p, inventory, &numbers);
+    if (ascii::IsDigit(text[p])) AddDigitRef(text, p, inventory, &numbers);
   Combine(text, std::move(links), std::move(numbers), nullptr, &out);
   return out;
 }
@@ -306,7 +304,7 @@ bool Matcher::IsMeetingUrl(std::string_view url) const {
 }
 
 bool IsZoomHost(std::string_view host) {
-  std::string h = matchers_internal::LowerAscii(host);
+  std::string h = ascii::Lower(host);
   if (!h.empty() && h.back() == '.') h.pop_back();
   static constexpr std::array<std::string_view, 4> kBases{"zoom.us", "zoom.com", "zoomgov.com",
                                                           "zoom.com.cn"};
@@ -318,7 +316,7 @@ bool IsZoomHost(std::string_view host) {
     bool ok = true;
     char prev = '.';
     for (char c : labels) {
-      bool label_char = matchers_internal::IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '-';
+      bool label_char = ascii::IsAlnum(c) || c == '-';
       if (!(label_char || (c == '.' && prev != '.'))) ok = false;
       prev = c;
     }

@@ -27,22 +27,18 @@ const LinkPatterns& Patterns() {
   return *patterns;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // The 9–11 digits at the start of `s`, not followed by a letter or digit.
 std::string LeadingMeetingId(std::string_view s) {
   std::size_t n = 0;
-  while (n < s.size() && IsDigit(s[n])) ++n;
+  while (n < s.size() && ascii::IsDigit(s[n])) ++n;
   if (n < 9 || n > 11) return {};
-  if (n < s.size() && IsAsciiAlnum(static_cast<unsigned char>(s[n]))) return {};
+  if (n < s.size() && ascii::IsAlnum(s[n])) return {};
   return std::string(s.substr(0, n));
 }
 
 std::string_view LeadingRun(std::string_view s, std::string_view extra) {
   std::size_t n = 0;
-  while (n < s.size() &&
-         (IsAsciiAlnum(static_cast<unsigned char>(s[n])) || extra.find(s[n]) != extra.npos))
-    ++n;
+  while (n < s.size() && (ascii::IsAlnum(s[n]) || extra.find(s[n]) != extra.npos)) ++n;
   return s.substr(0, n);
 }
 
@@ -61,7 +57,7 @@ Query ParseQuery(std::string_view q) {
     q = amp == q.npos ? std::string_view() : q.substr(amp + 1);
     std::size_t eq = param.find('=');
     if (eq == param.npos) continue;
-    std::string key = LowerAscii(param.substr(0, eq));
+    std::string key = ascii::Lower(param.substr(0, eq));
     std::string_view value = param.substr(eq + 1);
     if (value.empty()) continue;
     if (key == "pwd")
@@ -69,7 +65,7 @@ Query ParseQuery(std::string_view q) {
     else if (key == "zak" || key == "tk")
       out.start_token = true;
     else if (key == "action")
-      out.action_start = LowerAscii(value).starts_with("start");
+      out.action_start = ascii::Lower(value).starts_with("start");
     else if (key == "confno")
       out.confno = LeadingMeetingId(value);
   }
@@ -91,7 +87,7 @@ std::vector<std::string_view> Split(std::string_view path) {
 }
 
 bool SegIs(const std::vector<std::string_view>& segs, std::size_t i, std::string_view word) {
-  return i < segs.size() && LowerAscii(segs[i]) == word;
+  return i < segs.size() && ascii::Lower(segs[i]) == word;
 }
 
 std::string_view Seg(const std::vector<std::string_view>& segs, std::size_t i) {
@@ -112,7 +108,7 @@ void SetToken(std::string_view token, MeetingRef* ref) {
 // meeting.
 bool ReadPath(std::string_view path, MeetingRef* ref) {
   std::vector<std::string_view> segs = Split(path);
-  std::string first = LowerAscii(Seg(segs, 0));
+  std::string first = ascii::Lower(Seg(segs, 0));
   std::string id;
   if (first == "j" || first == "w" || first == "s") {
     id = LeadingMeetingId(Seg(segs, 1));
@@ -125,7 +121,7 @@ bool ReadPath(std::string_view path, MeetingRef* ref) {
     ref->link_type = LinkType::kJoin;
   } else if (first == "wc") {
     id = LeadingMeetingId(Seg(segs, 1));
-    std::string action = LowerAscii(LeadingRun(Seg(segs, 2), ""));
+    std::string action = ascii::Lower(LeadingRun(Seg(segs, 2), ""));
     if (action != "join" && action != "start") return false;
     ref->link_type = action == "join" ? LinkType::kJoin : LinkType::kStart;
   } else if (first == "my") {
@@ -134,7 +130,7 @@ bool ReadPath(std::string_view path, MeetingRef* ref) {
     if (name.empty()) return false;
     ref->link_type = LinkType::kPersonal;
     ref->key_kind = KeyKind::kVanity;
-    ref->key = LowerAscii(name);
+    ref->key = ascii::Lower(name);
     return true;
   } else if ((first == "meeting" || first == "webinar") && SegIs(segs, 1, "register")) {
     std::string_view token = LeadingRun(Seg(segs, 2), "_-");
@@ -167,8 +163,7 @@ void SplitPathQuery(std::string_view rest, std::string_view* path, std::string_v
 bool BadHostPrefix(const std::string& text, std::size_t host_start) {
   if (host_start == 0) return false;
   char c = text[host_start - 1];
-  return IsAsciiAlnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-         c == '@';
+  return ascii::IsAlnum(c) || c == '-' || c == '_' || c == '.' || c == '@';
 }
 
 // The end of the path and query starting at text[from]: the next raw
@@ -202,7 +197,7 @@ void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
     pos = end;
     MeetingRef ref;
     ref.form = RefForm::kUrl;
-    ref.host = LowerAscii(std::string_view(m[1].data(), m[1].size()));
+    ref.host = ascii::Lower(std::string_view(m[1].data(), m[1].size()));
     std::string_view path, query;
     SplitPathQuery(std::string_view(w.text).substr(slash, end - slash), &path, &query);
     if (!ReadPath(path, &ref)) continue;
@@ -230,9 +225,9 @@ void ReadAppLink(const Decoded& w, std::size_t start, std::size_t end,
   if (query.confno.empty()) return;
   MeetingRef ref;
   ref.form = RefForm::kAppLink;
-  ref.host = IsZoomHost(host) ? LowerAscii(host) : std::string();
+  ref.host = IsZoomHost(host) ? ascii::Lower(host) : std::string();
   ref.key = query.confno;
-  bool start_path = LowerAscii(path).find("start") != std::string::npos;
+  bool start_path = ascii::Lower(path).find("start") != std::string::npos;
   bool starts = query.action_start || query.start_token || start_path;
   ref.link_type = starts ? LinkType::kStart : LinkType::kJoin;
   ref.has_passcode = query.passcode;
@@ -258,7 +253,7 @@ void FindAppLinks(const Decoded& w, const RE2& pattern, bool intent, std::vector
     std::size_t sep = text.find("://");
     std::string_view after = text.substr(sep + 3);
     if (intent) {
-      std::string lower = LowerAscii(text);
+      std::string lower = ascii::Lower(text);
       std::size_t frag = lower.find("#intent;");
       bool zoom_scheme = lower.find(";scheme=zoomus", frag) != std::string::npos ||
                          lower.find(";scheme=zoommtg", frag) != std::string::npos;

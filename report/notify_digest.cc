@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/url.h"
 #include "report/notify_internal.h"
 #include "report/render.h"
 #include "report/render_internal.h"
@@ -194,19 +195,10 @@ std::string NewMessageId(std::string_view from, Clock::TimePoint t) {
 }
 
 std::string UrlOrigin(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
-  if (!u ||
-      curl_url_set(u.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
-    return "(bad URL)";
-  const auto part = [&](CURLUPart which) {
-    char* value = nullptr;
-    std::string out;
-    if (curl_url_get(u.get(), which, &value, 0) == CURLUE_OK && value) out = value;
-    curl_free(value);
-    return out;
-  };
-  std::string origin = part(CURLUPART_SCHEME) + "://" + part(CURLUPART_HOST);
-  if (const std::string port = part(CURLUPART_PORT); !port.empty()) origin += ":" + port;
+  Result<Url> parsed = Url::Parse(url);
+  if (!parsed.ok()) return "(bad URL)";
+  std::string origin = parsed->scheme() + "://" + parsed->host_for_url();
+  if (parsed->port_written()) origin += ":" + std::to_string(parsed->port());
   return origin;
 }
 

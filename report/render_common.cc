@@ -1,10 +1,10 @@
 // Shared pieces of every rendering: the finding's JSON shape, grouping,
 // labels, remediation advice, UTF-8 hygiene.
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <map>
 
+#include "base/ascii.h"
 #include "matchers/matcher.h"
 #include "report/render_internal.h"
 
@@ -264,13 +264,8 @@ std::vector<std::string> Remediation(const Finding& f) {
 }
 
 bool IsHttpUrl(std::string_view url) {
-  const auto starts_with_ci = [&](std::string_view prefix) {
-    if (url.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
-    return true;
-  };
-  return starts_with_ci("http://") || starts_with_ci("https://");
+  return ascii::StartsWithIgnoreCase(url, "http://") ||
+         ascii::StartsWithIgnoreCase(url, "https://");
 }
 
 }  // namespace meetleak::report_internal

@@ -1,19 +1,13 @@
 // The text rendering: a plain list (scan, leaks list) or, with
 // RenderOptions::remediation, the owner report grouped by owner and meeting.
-#include <cctype>
 #include <map>
 #include <sstream>
 
+#include "base/ascii.h"
 #include "report/render_internal.h"
 
 namespace meetleak::report_internal {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // One line, terminal-safe, secrets scrubbed; line breaks and tabs of
 // crawled text become spaces.
@@ -32,8 +26,8 @@ std::string LinkSummary(const Finding& f) {
 }
 
 void WritePlainFinding(std::ostringstream& out, const Finding& f) {
-  out << "[" << Upper(ToString(f.severity)) << "] " << ToString(f.key_kind) << " " << Clean(f.key)
-      << "  " << LinkSummary(f) << "\n";
+  out << "[" << ascii::Upper(ToString(f.severity)) << "] " << ToString(f.key_kind) << " "
+      << Clean(f.key) << "  " << LinkSummary(f) << "\n";
   if (f.leak_id)
     out << "  leak:    #" << *f.leak_id << (f.status ? ", " + Clean(*f.status) : "") << "\n";
   out << "  company: " << (f.company ? "yes" : "no");
@@ -78,7 +72,7 @@ std::string CountsLine(const OwnerSummary& s) {
 }
 
 void WriteLeak(std::ostringstream& out, const Finding& f) {
-  out << "    - [" << Upper(ToString(f.severity)) << "] ";
+  out << "    - [" << ascii::Upper(ToString(f.severity)) << "] ";
   if (f.leak_id) out << "#" << *f.leak_id << " ";
   out << LinkSummary(f) << ", status " << Clean(f.status.value_or("not stored")) << "\n";
   out << "      page:       " << Clean(f.page_url) << "\n";

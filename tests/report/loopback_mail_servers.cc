@@ -4,9 +4,9 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cctype>
 #include <stdexcept>
 
+#include "base/ascii.h"
 #include "tests/support/temp_dir.h"
 
 namespace meetleak::testing {
@@ -63,8 +63,7 @@ void WriteLine(Stream& stream, const std::string& text) {
 
 std::string Verb(const std::string& line) {
   std::string verb = line.substr(0, line.find_first_of(" :"));
-  for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return verb;
+  return ascii::Upper(verb);
 }
 
 std::string Argument(const std::string& line) {

@@ -1,0 +1,74 @@
+// Url: the one URL type, parsed by libcurl's URL API (CURLU), so every host,
+// port and path meetleak reasons about is the one libcurl would connect to.
+//
+//   Result<Url> url = Url::Parse("HTTPS://Example.ORG:443/a?b=1#top");
+//   url->spec();    // "https://Example.ORG/a?b=1" (libcurl's form, no fragment)
+//   url->host();    // "example.org"
+//   url->origin();  // "https://example.org:443"
+//
+// Parsing accepts any scheme (the caller decides which it fetches) but needs
+// a host. Which query parameters are secrets is matchers/' rule (RedactSecrets);
+// a Url holds the URL as given, secrets included, so never print spec()
+// without redacting it. Values are plain data: copyable, thread-compatible.
+#ifndef MEETLEAK_BASE_URL_H_
+#define MEETLEAK_BASE_URL_H_
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace meetleak {
+
+class Url {
+ public:
+  // Parses an absolute URL. kInvalidInput when libcurl cannot parse it or it
+  // names no host.
+  static Result<Url> Parse(std::string_view text);
+
+  // `reference` (absolute or relative, as in a Location header) resolved
+  // against this URL by libcurl's rules, fragment removed. The result is not
+  // checked to have a host: parse it before use. kInvalidInput when libcurl
+  // cannot resolve it.
+  Result<std::string> Resolve(std::string_view reference) const;
+
+  // The URL as libcurl writes it back (scheme lower-cased, host as written,
+  // "/" for an empty path), fragment removed: the URL that is fetched.
+  const std::string& spec() const { return spec_; }
+  // Lower-case ("https").
+  const std::string& scheme() const { return scheme_; }
+  // Lower-case, as libcurl connects to it: an IPv6 address without its
+  // brackets (and without a zone id), a trailing dot kept.
+  const std::string& host() const { return host_; }
+  // The host as written in a URL ("[::1]" for IPv6).
+  const std::string& host_for_url() const { return host_for_url_; }
+  // Explicit, or the scheme's default (0 for a scheme libcurl has no default for).
+  int port() const { return port_; }
+  // True when the URL wrote its port ("https://h:8443/").
+  bool port_written() const { return port_written_; }
+  // Path and query, "/" at least ("/a?b=1").
+  const std::string& path_and_query() const { return path_and_query_; }
+  // "scheme://host:port", the port always written (IPv6 host in brackets).
+  const std::string& origin() const { return origin_; }
+
+  // True when both URLs name the same host: equal once lower-cased and a
+  // trailing dot dropped. Scheme and port do not matter: a host is one
+  // machine for politeness and for the same-host depth rule.
+  bool SameHost(const Url& other) const;
+
+ private:
+  std::string spec_, scheme_, host_, host_for_url_, path_and_query_, origin_;
+  int port_ = 0;
+  bool port_written_ = false;
+};
+
+// `host` lower-cased and without one trailing dot: the form two hosts are
+// compared in ("Example.org." → "example.org").
+std::string ComparableHost(std::string_view host);
+
+// Url::SameHost of two URL strings; false when either does not parse.
+bool SameHost(std::string_view a, std::string_view b);
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_BASE_URL_H_
