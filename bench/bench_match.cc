@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/planted.h"
 #include "matchers/inventory.h"
 #include "matchers/matcher.h"
 
@@ -36,14 +37,13 @@ namespace fs = std::filesystem;
 using meetleak::Inventory;
 using meetleak::Matcher;
 using meetleak::MeetingRef;
+using meetleak::bench::Grouped;
+using meetleak::bench::Id;
+using meetleak::bench::kPlanted;
+using meetleak::bench::kRgPattern;
+using meetleak::bench::Plant;
 
 namespace {
-
-// The pattern issue 2 gives for the peer.
-const char kRgPattern[] =
-    R"((?i)(?:https?://)?(?:[a-z0-9-]+\.)*zoom(?:gov)?\.(?:us|com)/(?:j|w|s|my|wc/join)/[0-9A-Za-z._-]+|meeting id:?\s*[0-9][0-9 -]{8,13})";
-
-constexpr int kPlanted = 1000;
 
 std::vector<fs::path> ListFiles(const fs::path& dir) {
   std::vector<fs::path> files;
@@ -132,55 +132,6 @@ std::vector<std::vector<MeetingRef>> ScanFiles(const Matcher& m, const Inventory
   return refs;
 }
 
-std::string Id(int k) { return std::to_string(81000000000LL + 7919LL * k); }  // 11 digits, unique
-std::string Grouped(const std::string& id) {
-  return id.substr(0, 3) + " " + id.substr(3, 4) + " " + id.substr(7);
-}
-
-// Planted reference k (mixed forms and wrappers) and the key it must yield.
-std::pair<std::string, std::string> Plant(int k) {
-  std::string id = Id(k);
-  std::string vanity = "person" + std::to_string(k);
-  std::string token = "tok" + std::to_string(100000000 + k) + "Xy";  // first 12 chars unique
-  switch (k % 17) {
-    case 0:
-      return {"Join: https://us02web.zoom.us/j/" + id + "?pwd=Sec" + std::to_string(k), id};
-    case 1:
-      return {"https://acme-corp.zoom.us/s/" + id + "?zak=eyJ" + std::to_string(k), id};
-    case 2:
-      return {"zoom.us/w/" + id, id};
-    case 3:
-      return {"https://zoom.us/my/" + vanity, vanity};
-    case 4:
-      return {"https://zoom.us/rec/share/" + token + "AbCdEf.1", token.substr(0, 12)};
-    case 5:
-      return {"https://zoom.us/webinar/register/" + token, token.substr(0, 12)};
-    case 6:
-      return {"zoommtg://zoom.us/join?action=join&confno=" + id + "&pwd=x", id};
-    case 7:
-      return {"intent://zoom.us/join?confno=" + id + "#Intent;scheme=zoomus;end", id};
-    case 8:
-      return {"Meeting ID: " + Grouped(id) + "<br>Passcode: 424242", id};
-    case 9:
-      return {"ID de r&eacute;union&nbsp;: " + Grouped(id), id};
-    case 10:
-      return {"+16699009128,," + id + "#,,,,*424242# US", id};
-    case 11:
-      return {"<a href=\"tel:+16699009128%2C%2C" + id + "%23\">tap</a>", id};
-    case 12:
-      return {id + "@zoomcrc.com", id};
-    case 13:
-      return {"https://www.google.com/url?q=https%3A%2F%2Fzoom.us%2Fj%2F" + id + "%3Fpwd%3Dx&sa=D",
-              id};
-    case 14:
-      return {"https:\\/\\/zoom.us\\/j\\/" + id, id};
-    case 15:
-      return {"zoom[.]us/j/" + id, id};
-    default:
-      return {"room " + Grouped(id) + " today", id};  // a bare inventory ID
-  }
-}
-
 // Copies the pages to `dir` with kPlanted references inserted after '>'
 // characters at random places. Returns, per file, the keys planted in it.
 std::vector<std::multiset<std::string>> PlantCopy(const std::vector<fs::path>& files,
@@ -263,6 +214,52 @@ int PlantedFound(const Matcher& matcher, const Inventory& inv, const std::vector
   return hits;
 }
 
+// Seconds per MB of Find() over `text` in memory (median of `reps`).
+double SecondsPerMb(const Matcher& matcher, const Inventory& inv, const std::string& text,
+                    int reps) {
+  std::vector<double> t;
+  for (int r = 0; r < reps; ++r) t.push_back(Seconds([&] { (void)matcher.Find(text, &inv); }));
+  return Median(t) / (static_cast<double>(text.size()) / 1e6);
+}
+
+// Issue 21's adversarial shapes at 1 MB and 8 MB beside ordinary pages, all
+// in memory: time per MB within 1.5x between the sizes and within 3x of
+// ordinary pages is the target. Returns the worst ratio to ordinary pages.
+double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
+                          const std::vector<fs::path>& files) {
+  std::string pages;
+  for (const fs::path& f : files) pages += ReadFile(f);
+  const double ordinary = SecondsPerMb(matcher, inv, pages, 5);
+  std::printf("ordinary pages (in memory): %.4f s/MB\n", ordinary);
+  const char* kShapes[] = {
+      "zoom.us/j/1",
+      "notzoom.us/j/123456789",
+      "Meeting ID:",
+      "Meeting ID: 123 456 789<br>Passcode: 42 ",
+      "1",
+      "123 456 789 ",
+      "https://www.google.com/url?q=https%253A%252F%252Fzoom.us%252Fj%252F1%26",
+      "%25",
+      "&amp;amp;amp;",
+      "zoom.us/j/123456789?pwd=",
+      "pwd="};
+  double worst = 0;
+  for (const char* unit : kShapes) {
+    double per_mb[2];
+    for (int i = 0; i < 2; ++i) {
+      std::string text;
+      const std::size_t size = (i == 0 ? 1u : 8u) << 20;
+      while (text.size() < size) text += unit;
+      per_mb[i] = SecondsPerMb(matcher, inv, text, 3);
+    }
+    worst = std::max(worst, std::max(per_mb[0], per_mb[1]) / ordinary);
+    std::printf("  %-44.44s 1 MB %.4f s/MB  8 MB %.4f s/MB  8/1 %.2f  vs pages %.2f\n", unit,
+                per_mb[0], per_mb[1], per_mb[1] / per_mb[0],
+                std::max(per_mb[0], per_mb[1]) / ordinary);
+  }
+  return worst;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -286,6 +283,7 @@ int main(int argc, char** argv) {
   double ratio = SideBySide(matcher, inv, pages, files, mb, reps);
   if (ratio < 0) return 1;
   int hits = PlantedFound(matcher, inv, files);
+  std::printf("adversarial worst vs pages: %.2f\n", AdversarialTimings(matcher, inv, files));
   std::printf("ratio %.2f\n", ratio);
   return hits == kPlanted ? 0 : 1;
 }

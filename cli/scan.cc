@@ -1,12 +1,13 @@
 // scan TARGET: one URL, file or stdin, now.
+#include <fcntl.h>
 #include <unistd.h>
 
-#include <iostream>
-#include <iterator>
+#include <cerrno>
+#include <cstring>
 #include <map>
-#include <optional>
 
 #include "cli/pass.h"
+#include "cli/read_input.h"
 #include "cli/subcommands.h"
 
 namespace meetleak::cli {
@@ -43,20 +44,22 @@ Result<Inventory> ScanInventory(Context& ctx, const ScanArgs& args, bool have_st
   return inv;
 }
 
-// Reads a local target: "-" is stdin.
-Result<std::string> ReadTarget(const std::string& target, std::string* url) {
+// Reads a local target: "-" is stdin. `stop` is polled while stdin waits.
+Result<std::string> ReadTarget(const std::string& target, std::string* url,
+                               const CancelToken& stop) {
   if (target == "-") {
     *url = "stdin:";
-    std::string body((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    return body;
+    return ReadDocument(STDIN_FILENO, "stdin", &stop);
   }
   std::error_code ec;
   fs::path abs = fs::absolute(target, ec);
   *url = "file://" + abs.string();
   if (!fs::is_regular_file(abs, ec))
     return Status::Unavailable(target + ": cannot read: no such file");
-  Result<std::string> body = ReadTextFile(abs);
-  if (!body.ok()) return Status::Unavailable(body.status().message());
+  int fd = open(abs.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Unavailable(target + ": cannot read: " + std::strerror(errno));
+  Result<std::string> body = ReadDocument(fd, target, &stop);
+  close(fd);
   return body;
 }
 
@@ -129,19 +132,15 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     MEETLEAK_RETURN_IF_ERROR(RunPass(ctx, signals, *inventory, {target}, options, sink).status());
   } else {
     std::string url;
-    // Stdin is read before the signals are taken: a read that waits on an
-    // open pipe stays interruptible. A file's reading ends by itself.
-    std::optional<StopSignals> signals;
-    if (args.target != "-") signals.emplace();
-    Result<std::string> body = ReadTarget(args.target, &url);
+    StopSignals signals;  // reading stdin and matching both poll its token
+    Result<std::string> body = ReadTarget(args.target, &url, signals.stop_token());
     if (!body.ok()) return body.status();
-    if (!signals) signals.emplace();
     Matcher matcher;
     // A document in hand follows no link, so a page is not parsed for any.
     CrawledDocument doc =
         ScanDocument(matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), "auto",
-                     nullptr, ParseOptions{.html_structure = false}, &signals->stop_token());
-    if (signals->stop_token().cancelled()) {
+                     nullptr, ParseOptions{.html_structure = false}, &signals.stop_token());
+    if (signals.stop_token().cancelled()) {
       // Like a stopped run, the scan exits by what it saw: a document not
       // read to its end is no sighting (nor stored).
       ctx.Warn("stopped by a signal before " + RedactSecrets(url) +

@@ -1,8 +1,10 @@
 // End-to-end: `meetleak scan FILE|-` on fixtures of our own, checking the
 // JSON contract, exit codes, storage and that no secret is ever printed or
 // stored.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -288,6 +290,54 @@ TEST_F(ScanFileTest, ScanFileHonoursSigtermInsideLargeDocument) {
   EXPECT_LT(seconds, 2.0) << "the signal waited for the matching";
   EXPECT_EQ(r.term_signal, 0) << "exited by itself after SIGTERM";
   EXPECT_EQ(r.exit_code, 0) << "exits by what it saw: nothing of a document not read to its end";
+  EXPECT_NE(ReadFile(dir_.path() / "scan.err").find("read to its end"), std::string::npos)
+      << ReadFile(dir_.path() / "scan.err");
+}
+
+// `scan -` of the same large document (stdin a file): the signal is
+// honoured inside the matching as for a file.
+TEST_F(ScanFileTest, ScanStdinHonoursSigtermInsideLargeDocument) {
+  std::string big;
+  const std::string unit = "https://zoom.us/j/123456789?pwd=abc ";
+  big.reserve(48u << 20);
+  while (big.size() < (48u << 20)) big += unit;
+  std::filesystem::path file = dir_.Write("big.txt", big);
+  big = std::string();
+  int pid =
+      StartProgram({"/bin/sh", "-c", "exec \"$0\" scan - --no-store < big.txt", MeetleakBinary()},
+                   dir_.path(), dir_.path() / "scan.out", dir_.path() / "scan.err");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGTERM);
+  const auto signalled = std::chrono::steady_clock::now();
+  ProgramResult r = WaitProgram(pid);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_LT(seconds, 2.0) << "the signal waited for the matching";
+  EXPECT_EQ(r.term_signal, 0) << "exited by itself after SIGTERM";
+  EXPECT_NE(ReadFile(dir_.path() / "scan.err").find("read to its end"), std::string::npos)
+      << ReadFile(dir_.path() / "scan.err");
+}
+
+// `scan -` on a pipe whose writer neither writes nor closes: the signal
+// ends the wait for input.
+TEST_F(ScanFileTest, ScanStdinHonoursSigtermWhileWaitingForInput) {
+  std::filesystem::path fifo = dir_.path() / "in.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  int pid =
+      StartProgram({"/bin/sh", "-c", "exec \"$0\" scan - --no-store < in.fifo", MeetleakBinary()},
+                   dir_.path(), dir_.path() / "scan.out", dir_.path() / "scan.err");
+  int writer = open(fifo.c_str(), O_WRONLY);  // waits for the scan to open it
+  ASSERT_GE(writer, 0);
+  ASSERT_EQ(write(writer, "zoom.us/j/123456789 ", 20), 20);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGTERM);
+  const auto signalled = std::chrono::steady_clock::now();
+  ProgramResult r = WaitProgram(pid);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  close(writer);
+  EXPECT_LT(seconds, 2.0);
+  EXPECT_EQ(r.term_signal, 0) << "exited by itself after SIGTERM";
   EXPECT_NE(ReadFile(dir_.path() / "scan.err").find("read to its end"), std::string::npos)
       << ReadFile(dir_.path() / "scan.err");
 }

@@ -1,0 +1,113 @@
+#include "cli/read_input.h"
+
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace meetleak::cli {
+namespace {
+
+constexpr std::size_t kFirstBlockBytes = std::size_t{1} << 20;
+constexpr std::size_t kMaxBlockBytes = std::size_t{64} << 20;
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr int kPollMs = 100;
+
+Status ReadError(const std::string& what) {
+  return Status::Unavailable(what + ": cannot read: " + std::strerror(errno));
+}
+
+Status TooLarge(const std::string& what) {
+  return Status::Unavailable(what + ": over 4 GiB, more than one document the matcher takes");
+}
+
+// Fills buf[0, size) from fd; the bytes read (fewer only at the end), or -1.
+// Waits for a pipe by poll(), so `stop` is seen within kPollMs.
+long long ReadFull(int fd, char* buf, std::size_t size, const CancelToken* stop) {
+  std::size_t got = 0;
+  while (got < size) {
+    if (stop != nullptr) {
+      if (stop->cancelled()) break;
+      pollfd p{fd, POLLIN, 0};
+      int ready = poll(&p, 1, kPollMs);
+      if (ready < 0 && errno != EINTR) return -1;
+      if (ready <= 0) continue;
+    }
+    ssize_t n = read(fd, buf + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  return static_cast<long long>(got);
+}
+
+// Asks for transparent huge pages under a large buffer before it is first
+// touched: faulting in 4 KiB pages, not copying, was most of the time spent
+// reading a large file (and more so in a VM). Advice only: ignored where the
+// kernel offers no huge pages.
+void AdviseHugePages(std::string* buffer) {
+  if (buffer->capacity() < 2 * kHugePage) return;
+  const auto begin = reinterpret_cast<std::uintptr_t>(buffer->data());
+  const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const std::uintptr_t last = (begin + buffer->capacity()) & ~(kHugePage - 1);
+  if (last > first)
+    (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // NOLINT
+}
+
+// A string of `size` bytes (their value unset), on huge pages when large.
+std::string Buffer(std::size_t size) {
+  std::string out;
+  out.reserve(size);
+  AdviseHugePages(&out);
+  out.resize(size);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> ReadDocument(int fd, const std::string& what, const CancelToken* stop) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return ReadError(what);
+  if (S_ISREG(st.st_mode)) {
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    std::size_t size = static_cast<std::size_t>(st.st_size - (at > 0 ? at : 0));
+    if (size > kMaxDocumentBytes) return TooLarge(what);
+    std::string out = Buffer(size);
+    long long n = ReadFull(fd, out.data(), size, nullptr);  // a file's read never waits
+    if (n < 0) return ReadError(what);
+    out.resize(static_cast<std::size_t>(n));
+    return out;  // what the file held when it was opened (a log still growing: that much)
+  }
+  // A pipe or terminal: blocks, joined once.
+  std::vector<std::string> blocks;
+  std::size_t total = 0;
+  for (;;) {
+    // Blocks grow with what was read: few of them, each large.
+    const std::size_t want = std::min(kMaxBlockBytes, std::max(kFirstBlockBytes, total));
+    std::string block = Buffer(want);
+    long long n = ReadFull(fd, block.data(), block.size(), stop);
+    if (n < 0) return ReadError(what);
+    block.resize(static_cast<std::size_t>(n));
+    total += block.size();
+    if (total > kMaxDocumentBytes) return TooLarge(what);
+    const bool last = block.size() < want;
+    if (!block.empty()) blocks.push_back(std::move(block));
+    if (last) break;
+  }
+  if (blocks.empty()) return std::string();
+  if (blocks.size() == 1) return std::move(blocks.front());
+  std::string out;
+  out.reserve(total);
+  AdviseHugePages(&out);
+  for (const std::string& b : blocks) out.append(b);
+  return out;
+}
+
+}  // namespace meetleak::cli
