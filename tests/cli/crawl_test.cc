@@ -285,6 +285,31 @@ TEST_F(CrawlTest, SigtermFinishesInFlightAndNextRunCompletes) {
   EXPECT_EQ(FindingsFor(Leaks(), "85512345679").size(), 2u);  // on the feed and on /e2
 }
 
+// A page that takes many seconds to match (40 MB of dense invitations,
+// under a raised body cap): a stop signal abandons its matching within the
+// grace the pass gives documents in flight, instead of waiting for it.
+TEST_F(CrawlTest, RunHonoursSigtermInsideHugePage) {
+  std::string huge;
+  const std::string unit = "Meeting ID: 123 456 789<br>Passcode: 42 ";
+  huge.reserve(40u << 20);
+  while (huge.size() < (40u << 20)) huge += unit;
+  site_.Put("/huge", "<html><body>" + huge + "</body></html>");
+  huge = std::string();
+  dir_.Write("meetleak.toml",
+             "[crawler]\ndelay_ms = 0\nmax_body_bytes = 100000000\n[[source]]\nurl = \"" +
+                 server_.Url("/huge") + "\"\nallow_private_addresses = true\n");
+  int pid = StartRun(dir_);
+  WaitForRequest(server_, "/huge");
+  std::this_thread::sleep_for(1500ms);  // fetched; matching
+  kill(pid, SIGTERM);
+  const auto signalled = std::chrono::steady_clock::now();
+  ProgramResult stopped = WaitProgram(pid);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_LT(seconds, 2.5) << "the signal waited for the matching";
+  EXPECT_EQ(stopped.term_signal, 0) << "exited by itself after SIGTERM";
+}
+
 TEST_F(CrawlTest, DaemonPollsOnTheIntervalUntilSignalled) {
   site_.Put("/page", Html("https://acme-corp.zoom.us/j/85512345678"));
   WriteConfig({});
