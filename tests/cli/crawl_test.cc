@@ -22,7 +22,7 @@ class Site {
  public:
   explicit Site(TestServer& server) : server_(server) {}
   void Put(const std::string& path, std::string body, std::string type = "text/html",
-           std::string hold = "") {
+           const std::string& hold = "") {
     {
       std::lock_guard<std::mutex> l(mu_);
       pages_[path] = {std::move(body), std::move(type), ++version_};
@@ -88,8 +88,13 @@ class CrawlTest : public CliTest {
 std::string Feed(const TestServer& s, const std::vector<std::string>& entries) {
   std::string items;
   for (const std::string& e : entries)
-    items += "<item><title>" + e + "</title><link>" + s.Url(e) + "</link><guid>" + e +
-             "</guid><description>Meeting ID: 855 1234 5679</description></item>";
+    items.append("<item><title>")
+        .append(e)
+        .append("</title><link>")
+        .append(s.Url(e))
+        .append("</link><guid>")
+        .append(e)
+        .append("</guid><description>Meeting ID: 855 1234 5679</description></item>");
   return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>" +
          s.Url("/") + "</link><description>d</description>" + items + "</channel></rss>";
 }
