@@ -1,6 +1,7 @@
 #include "base/url.h"
 
 #include <curl/curl.h>
+#include <idn2.h>
 
 #include <charconv>
 #include <memory>
@@ -43,6 +44,7 @@ Result<Url> Url::Parse(std::string_view text) {
     url.host_ = url.host_.substr(1, url.host_.find(']') - 1);  // also drops a zone id suffix
   }
   if (url.host_.empty()) return Status::InvalidInput("URL without host");
+  url.lookup_host_ = LookupHost(url.host_);
   std::string port = GetPart(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   std::from_chars(port.data(), port.data() + port.size(), url.port_);
   url.port_written_ = !GetPart(u.get(), CURLUPART_PORT).empty();
@@ -65,14 +67,30 @@ Result<std::string> Url::Resolve(std::string_view reference) const {
   return GetPart(u.get(), CURLUPART_URL);
 }
 
-std::string ComparableHost(std::string_view host) {
-  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return ascii::Lower(host);
+std::string LookupHost(std::string_view host) {
+  std::string out(host);
+  bool ascii_only = true;
+  for (char c : out) ascii_only = ascii_only && static_cast<unsigned char>(c) < 0x80;
+  if (!ascii_only) {
+    // libcurl's own conversion (CURLU_PUNYCODE, idn2_lookup_ul) reads the
+    // host in the C locale's charset and fails on UTF-8 unless the program
+    // called setlocale; idn2_lookup_u8 takes UTF-8 whatever the locale, with
+    // the flags libcurl uses (non-transitional, then transitional).
+    char* ace = nullptr;
+    int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(out.c_str()),
+                            reinterpret_cast<uint8_t**>(&ace), IDN2_NONTRANSITIONAL);
+    if (rc != IDN2_OK) {
+      rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(out.c_str()),
+                          reinterpret_cast<uint8_t**>(&ace), IDN2_TRANSITIONAL);
+    }
+    if (rc == IDN2_OK && ace != nullptr) out = ace;
+    idn2_free(ace);
+  }
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return ascii::Lower(out);
 }
 
-bool Url::SameHost(const Url& other) const {
-  return ComparableHost(host_) == ComparableHost(other.host_);
-}
+bool Url::SameHost(const Url& other) const { return lookup_host_ == other.lookup_host_; }
 
 bool SameHost(std::string_view a, std::string_view b) {
   Result<Url> ua = Url::Parse(a);

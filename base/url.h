@@ -40,6 +40,12 @@ class Url {
   // Lower-case, as libcurl connects to it: an IPv6 address without its
   // brackets (and without a zone id), a trailing dot kept.
   const std::string& host() const { return host_; }
+  // The host as a resolver is asked for it: percent-decoding undone (libcurl
+  // does that), IDNA (UTS #46) mapped and punycoded ("ｚｏｏｍ.us" →
+  // "zoom.us", "bücher.example" → "xn--bcher-kva.example"), lower-case,
+  // trailing dots dropped. Rules about hosts (the Zoom-host rule, same host)
+  // decide on this form, whatever spelling the URL used.
+  const std::string& lookup_host() const { return lookup_host_; }
   // The host as written in a URL ("[::1]" for IPv6).
   const std::string& host_for_url() const { return host_for_url_; }
   // Explicit, or the scheme's default (0 for a scheme libcurl has no default for).
@@ -57,14 +63,15 @@ class Url {
   bool SameHost(const Url& other) const;
 
  private:
-  std::string spec_, scheme_, host_, host_for_url_, path_and_query_, origin_;
+  std::string spec_, scheme_, host_, lookup_host_, host_for_url_, path_and_query_, origin_;
   int port_ = 0;
   bool port_written_ = false;
 };
 
-// `host` lower-cased and without one trailing dot: the form two hosts are
-// compared in ("Example.org." → "example.org").
-std::string ComparableHost(std::string_view host);
+// `host` (UTF-8 or ASCII) in the form Url::lookup_host() gives: IDNA
+// mapped and punycoded when it is not ASCII (left as it is when IDNA
+// refuses it), lower-case, trailing dots dropped.
+std::string LookupHost(std::string_view host);
 
 // Url::SameHost of two URL strings; false when either does not parse.
 bool SameHost(std::string_view a, std::string_view b);

@@ -123,7 +123,7 @@ class CurlFetcher : public Fetcher {
       return Fail(job, FetchError::kBadUrl,
                   "scheme '" + parsed->scheme() + "' is not http or https");
     }
-    if (IsZoomUrlHost(parsed->host()) || (is_meeting_url_ && is_meeting_url_(job.url))) {
+    if (IsZoomUrlHost(parsed->lookup_host()) || (is_meeting_url_ && is_meeting_url_(job.url))) {
       // The message names the host only: the URL may carry a passcode or token.
       job.response.error = FetchError::kRefusedZoom;
       job.response.error_message = "refused: a URL on " + parsed->host() +

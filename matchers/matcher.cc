@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "base/url.h"
 #include "matchers/internal.h"
 #include "matchers/inventory.h"
 
@@ -292,35 +293,53 @@ std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory
 }
 
 bool Matcher::IsMeetingUrl(std::string_view url) const {
-  std::string_view rest = url;
-  std::size_t scheme = rest.find("://");
-  if (scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  std::size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) authority.remove_prefix(at + 1);
-  std::string_view host = authority.substr(0, authority.find(':'));
-  if (IsZoomHost(host)) return true;
+  // The host libcurl would connect to decides; the hand split below is for
+  // what libcurl does not parse (a scheme-less "zoom.us/j/…").
+  if (Result<Url> parsed = Url::Parse(url); parsed.ok()) {
+    if (IsZoomHost(parsed->lookup_host())) return true;
+  } else {
+    std::string_view rest = url;
+    std::size_t scheme = rest.find("://");
+    if (scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    std::size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) authority.remove_prefix(at + 1);
+    if (IsZoomHost(authority.substr(0, authority.find(':')))) return true;
+  }
   return !Find(url).empty();
 }
 
+namespace {
+
+// `host` with %XX escapes decoded, as libcurl decodes a URL's host.
+std::string PercentDecodedHost(std::string_view host) {
+  std::string out;
+  out.reserve(host.size());
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    if (host[i] == '%' && i + 2 < host.size() && ascii::HexValue(host[i + 1]) >= 0 &&
+        ascii::HexValue(host[i + 2]) >= 0) {
+      out.push_back(
+          static_cast<char>(ascii::HexValue(host[i + 1]) * 16 + ascii::HexValue(host[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(host[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 bool IsZoomHost(std::string_view host) {
-  std::string h = ascii::Lower(host);
-  if (!h.empty() && h.back() == '.') h.pop_back();
+  const std::string h = LookupHost(PercentDecodedHost(host));
   static constexpr std::array<std::string_view, 4> kBases{"zoom.us", "zoom.com", "zoomgov.com",
                                                           "zoom.com.cn"};
   for (std::string_view base : kBases) {
     if (h == base) return true;
-    if (h.size() <= base.size() + 1 || !h.ends_with(base) || h[h.size() - base.size() - 1] != '.')
-      continue;
-    std::string_view labels(h.data(), h.size() - base.size() - 1);
-    bool ok = true;
-    char prev = '.';
-    for (char c : labels) {
-      bool label_char = ascii::IsAlnum(c) || c == '-';
-      if (!(label_char || (c == '.' && prev != '.'))) ok = false;
-      prev = c;
-    }
-    if (ok && labels.front() != '.' && labels.back() != '.') return true;
+    // Any name under a Zoom domain, whatever its labels hold: libcurl
+    // connects to "x_y.zoom.us" and a resolver may answer for it.
+    if (h.size() > base.size() && h.ends_with(base) && h[h.size() - base.size() - 1] == '.')
+      return true;
   }
   return false;
 }

@@ -99,8 +99,12 @@ class Matcher {
   std::unique_ptr<Impl> impl_;
 };
 
-// True for zoom.us, zoom.com, zoomgov.com, zoom.com.cn and their subdomains
-// (case-insensitive, trailing dot ignored); false for look-alikes.
+// True for zoom.us, zoom.com, zoomgov.com, zoom.com.cn and any name under
+// them, in every spelling libcurl would connect to: any case, trailing dots,
+// percent-encoding, IDNA forms (fullwidth letters, "。"), and labels with
+// characters DNS names do not use ("x_y.zoom.us", "a..zoom.us"): a name that
+// ends in ".zoom.us" is never fetched, valid or not. False for look-alikes
+// ("zoom.us.evil.example", "notzoom.us").
 bool IsZoomHost(std::string_view host);
 
 // `text` with every secret replaced by kRedacted: pwd/zak/tk query values

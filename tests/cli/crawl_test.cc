@@ -183,6 +183,32 @@ TEST_F(CrawlTest, UnreachableTargetExitsThree) {
   EXPECT_EQ(nf.exit_code, 3) << nf.err;
 }
 
+// libcurl connects to "x_y.zoom.us"; the Zoom-host rule used to let it
+// through, so the scan asked it for robots.txt and then the page, handing the
+// passcode to whoever answers. Every request goes through a loopback proxy
+// here: none may arrive.
+TEST_F(CrawlTest, ZoomHostWithUnderscoreIsRefusedBeforeFetch) {
+  dir_.Write("meetleak.toml", "[crawler]\nproxy = \"" + server_.Url("") + "\"\n");
+  ProgramResult r =
+      Meetleak({"scan", "http://x_y.zoom.us/j/85512345678?pwd=SeCrEt1", "--no-store"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("meetleak never fetches those"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("SeCrEt1"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("SeCrEt1"), std::string::npos) << r.out;
+  EXPECT_TRUE(server_.Requests().empty()) << "a request reached the proxy";
+
+  // A redirect from a loopback page to such a host is refused too.
+  TestServer origin;
+  origin.Route("/hop",
+               Reply{.status = 302,
+                     .headers = {{"Location", "http://X_Y.zoom.us./j/85512345678?pwd=SeCrEt1"}}});
+  dir_.Write("meetleak.toml", "");
+  ProgramResult hop = Meetleak({"scan", origin.Url("/hop"), "--no-store"});
+  EXPECT_EQ(hop.exit_code, 3) << hop.err;
+  EXPECT_NE(hop.err.find("meetleak never fetches those"), std::string::npos) << hop.err;
+  EXPECT_EQ(hop.err.find("SeCrEt1"), std::string::npos) << hop.err;
+}
+
 TEST_F(CrawlTest, SecondRunIsConditionalAndDuplicatesNothing) {
   site_.Put("/feed.xml", Feed(server_, {"/e1", "/e2"}), "application/rss+xml");
   site_.Put("/e1", Html("https://acme-corp.zoom.us/j/85512345678"));

@@ -29,8 +29,9 @@ class FetcherPolicyTest : public ::testing::Test {
  protected:
   std::unique_ptr<Fetcher> Make(FetcherOptions options = TestOptions()) {
     return NewCurlFetcher(
-        io_, options, [](std::string_view url) { return SharedMatcher().IsMeetingUrl(url); },
-        &resolver_, &clock_);
+        io_, std::move(options),
+        [](std::string_view url) { return SharedMatcher().IsMeetingUrl(url); }, &resolver_,
+        &clock_);
   }
   boost::asio::io_context io_;
   CountingResolver resolver_{io_};
@@ -185,6 +186,34 @@ TEST_F(FetcherPolicyTest, RedirectLoopsAndLongChainsStop) {
   EXPECT_EQ(results[1].error, FetchError::kTooManyRedirects);
   EXPECT_EQ(server_.RequestsFor("/c3").size(), 1u);
   EXPECT_TRUE(server_.RequestsFor("/c4").empty()) << "at most max_redirects hops are followed";
+}
+
+// libcurl connects to "x_y.zoom.us" (and to percent-encoded, dotted,
+// IDNA-mapped spellings); the rule refused only names it thought valid.
+TEST_F(FetcherPolicyTest, ZoomHostWithUnderscoreIsRefusedBeforeFetch) {
+  server_.Route("/to-underscore",
+                Reply{.status = 302,
+                      .headers = {{"Location", "http://x_y.zoom.us/j/85512345678?pwd=SeCrEt1"}}});
+  auto fetcher = Make();
+  std::vector<FetchRequest> requests;
+  for (const char* url :
+       {"http://x_y.zoom.us/j/85512345678?pwd=SeCrEt1", "https://A_B.Zoom.US./j/85512345678",
+        "http://zoom.us../j/85512345678?pwd=SeCrEt1", "http://%7Aoom.us/j/85512345678?pwd=SeCrEt1",
+        "http://acme%2Ezoom.us/j/85512345678?pwd=SeCrEt1",
+        "http://\xEF\xBD\x9A\xEF\xBD\x8F\xEF\xBD\x8F\xEF\xBD\x8D.us/j/85512345678?pwd=SeCrEt1",
+        "http://zoom\xE3\x80\x82us/j/85512345678?pwd=SeCrEt1"}) {
+    requests.push_back(Discovered(url));
+    requests.push_back(Trusted(url));
+  }
+  for (const FetchResponse& r : FetchAll(io_, *fetcher, requests)) {
+    EXPECT_EQ(r.error, FetchError::kRefusedZoom) << r.url;
+    EXPECT_EQ(r.error_message.find("SeCrEt1"), std::string::npos) << r.error_message;
+  }
+  EXPECT_EQ(resolver_.calls, 0);
+  auto redirected = FetchAll(io_, *fetcher, {Trusted(server_.Url("/to-underscore"))});
+  EXPECT_EQ(redirected[0].error, FetchError::kRefusedZoom);
+  EXPECT_EQ(resolver_.calls, 0) << "the redirect target was looked up";
+  EXPECT_EQ(server_.Requests().size(), 1u) << "only the loopback hop was fetched";
 }
 
 TEST_F(FetcherPolicyTest, RedirectsToZoomOrOtherSchemesAreRefused) {

@@ -1,11 +1,13 @@
 // Every written form of a Zoom reference, each wrapper, and the look-alikes
 // that must not match: one row per sample, gitleaks style.
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/url.h"
 #include "matchers/inventory.h"
 #include "matchers/matcher.h"
 
@@ -389,6 +391,7 @@ TEST(MatcherThreads, FindIsSafeFromManyThreads) {
             "?pwd=x Meeting ID: 855 1234 5678</p>";
   const std::vector<MeetingRef> want = TheMatcher().Find(text);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<int> ok(4, 0);
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
@@ -436,8 +439,60 @@ TEST(ZoomHost, RealHostsAndLookAlikes) {
                         "zoomgov.com", "x.zoomgov.com", "zoom.com.cn", "www.zoom.com.cn"})
     EXPECT_TRUE(IsZoomHost(h)) << h;
   for (const char* h : {"zoom.us.evil.example", "notzoom.us", "zoom.usx", "zoomus.com", "",
-                        ".zoom.us", "a..zoom.us", "evil.example", "zoom.com.cn.evil", "zoom_us"})
+                        "evil.example", "zoom.com.cn.evil", "zoom_us", "zoom%2eus.evil.example",
+                        "xn--zm-fmca.us" /* Cyrillic о: another name */})
     EXPECT_FALSE(IsZoomHost(h)) << h;
+}
+
+// Every spelling libcurl connects to as a Zoom host is one (a red-team pass
+// fetched http://x_y.zoom.us/j/…?pwd=…).
+TEST(ZoomHost, EverySpellingLibcurlConnectsToIsAZoomHost) {
+  for (const char* h : {"x_y.zoom.us", "X_Y.Zoom.Us", "zoom.us..", "a..zoom.us", ".zoom.us",
+                        "%7Aoom.us", "zo%6Fm.us", "zoom%2Eus", "acme%2ezoom.us",
+                        "\xEF\xBD\x9A\xEF\xBD\x8F\xEF\xBD\x8F\xEF\xBD\x8D.us",  // ｚｏｏｍ.us
+                        "zoom\xE3\x80\x82us",                                   // zoom。us
+                        "ZOOM\xEF\xBC\x8EUS"})                                  // ZOOM．US
+    EXPECT_TRUE(IsZoomHost(h)) << h;
+}
+
+// The rule is checked against libcurl's own parse: whatever host curl_url
+// takes out of the URL (the one libcurl would connect to) is a Zoom host, and
+// so is Url's lookup form; IsMeetingUrl refuses the whole URL.
+TEST(ZoomHost, SpellingsAgreeWithLibcurlsOwnParse) {
+  struct Row {
+    const char* url;
+    bool zoom;
+  };
+  const Row rows[] = {
+      {"http://x_y.zoom.us/j/85512345678?pwd=SeCrEt1", true},
+      {"HTTP://X_Y.ZOOM.US./j/1", true},
+      {"http://zoom.us../", true},
+      {"http://%7Aoom.us/j/1", true},
+      {"http://zo%6Fm.us/", true},
+      {"http://acme%2Ezoom.us/", true},
+      {"http://user@us02web.zoom.us:8443/", true},
+      {"http://\xEF\xBD\x9A\xEF\xBD\x8F\xEF\xBD\x8F\xEF\xBD\x8D.us/", true},
+      {"http://zoom\xE3\x80\x82us/", true},
+      {"http://zoom.us.evil.example/j/1", false},
+      {"http://notzoom.us/j/1", false},
+      {"http://evil.example/acme.zoom.us/j/1", false},
+      {"http://zoom.us@evil.example/", false},
+  };
+  for (const Row& row : rows) {
+    CURLU* u = curl_url();
+    ASSERT_EQ(curl_url_set(u, CURLUPART_URL, row.url, 0), CURLUE_OK) << row.url;
+    char* host = nullptr;
+    ASSERT_EQ(curl_url_get(u, CURLUPART_HOST, &host, 0), CURLUE_OK) << row.url;
+    EXPECT_EQ(IsZoomHost(host), row.zoom) << row.url << " curl host " << host;
+    curl_free(host);
+    curl_url_cleanup(u);
+    Result<::meetleak::Url> url = ::meetleak::Url::Parse(row.url);
+    ASSERT_TRUE(url.ok()) << row.url;
+    EXPECT_EQ(IsZoomHost(url->lookup_host()), row.zoom) << row.url << " " << url->lookup_host();
+    if (row.zoom) {
+      EXPECT_TRUE(TheMatcher().IsMeetingUrl(row.url)) << row.url;
+    }
+  }
 }
 
 TEST(IsMeetingUrl, RefusesZoomHostsAndWrappedMeetings) {
