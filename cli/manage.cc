@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/subcommands.h"
+#include "matchers/matcher.h"
 
 namespace meetleak::cli {
 namespace {
@@ -72,7 +73,7 @@ Result<int> CheckConfig(Context& ctx) {
             << "\n"
             << c.sources.size() << " sources:\n";
   for (const SourceSpec& s : c.sources)
-    std::cout << "  " << s.url << "  every " << s.interval_s << "s  kind " << s.kind
+    std::cout << "  " << RedactSecrets(s.url) << "  every " << s.interval_s << "s  kind " << s.kind
               << (s.follow_entries ? "" : "  no-entries")
               << (s.depth > 0 ? "  depth " + std::to_string(s.depth) : "") << "\n";
   return 0;
@@ -93,7 +94,7 @@ Result<int> ListSources(Context& ctx, const std::string& format) {
       return t ? ordered_json(FormatIso8601(*t)) : ordered_json(nullptr);
     };
     for (const auto& s : *rows)
-      j.push_back({{"url", s.url},
+      j.push_back({{"url", RedactSecrets(s.url)},
                    {"kind", s.kind},
                    {"interval_s", s.interval_s},
                    {"active", s.active},
@@ -109,7 +110,7 @@ Result<int> ListSources(Context& ctx, const std::string& format) {
     return 0;
   }
   for (const auto& s : *rows) {
-    std::cout << s.url << (s.active ? "" : "  (no longer configured)") << "\n"
+    std::cout << RedactSecrets(s.url) << (s.active ? "" : "  (no longer configured)") << "\n"
               << "  last fetched " << TimeOrDash(s.last_fetched) << "  status " << s.last_status
               << "  next due " << TimeOrDash(s.next_due) << "  open leaks " << s.open_leaks
               << "  non-company refs " << s.non_company_refs << "\n";

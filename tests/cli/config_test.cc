@@ -119,6 +119,21 @@ TEST_F(ConfigTest, AllowEntriesMatchByKeyOrPrefixUntilTheyExpire) {
       nullptr);
 }
 
+// A source URL may carry a token (tk=, pwd=, zak=); config check and
+// sources list printed it as written.
+TEST_F(ConfigTest, SourceUrlSecretsAreNotPrintedByConfigCheckOrSourcesList) {
+  dir_.Write("meetleak.toml",
+             "[[source]]\nurl = \"https://example.org/feed?tk=SeCrEt123&pwd=PaSs4567\"\n");
+  ProgramResult check = Meetleak({"config", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.out.find("https://example.org/feed?tk="), std::string::npos) << check.out;
+  for (const ProgramResult& r :
+       {check, Meetleak({"sources", "list"}), Meetleak({"sources", "list", "--format", "json"})}) {
+    EXPECT_EQ((r.out + r.err).find("SeCrEt123"), std::string::npos) << r.out << r.err;
+    EXPECT_EQ((r.out + r.err).find("PaSs4567"), std::string::npos) << r.out << r.err;
+  }
+}
+
 TEST_F(ConfigTest, ConfigCheckAndBadConfigExitCodes) {
   dir_.Write("meetings.csv",
              "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,pmi\n");
