@@ -74,11 +74,11 @@ constexpr std::array<NamedEntity, 55> kEntities{{
 
 // UTF-8 of a code point, with the Unicode spaces and the fullwidth colon
 // folded to ASCII. Empty for code points we do not produce (NUL, surrogates,
-// out of range, ASCII letters and digits).
-std::string EncodeCodePoint(std::uint32_t cp) {
+// out of range, and ASCII letters and digits unless `letters`).
+std::string EncodeCodePoint(std::uint32_t cp, bool letters) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
   if (cp < 0x80) {
-    if (ascii::IsAlnum(static_cast<char>(cp))) return {};
+    if (!letters && ascii::IsAlnum(static_cast<char>(cp))) return {};
     return std::string(1, static_cast<char>(cp));
   }
   if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000)
@@ -104,7 +104,7 @@ struct Escape {
   std::string value;
 };
 
-Escape DecodeEntity(std::string_view t, std::size_t i, std::size_t end) {
+Escape DecodeEntity(std::string_view t, std::size_t i, std::size_t end, bool letters) {
   // t[i] == '&'
   if (i + 2 < end && t[i + 1] == '#') {
     bool hex = t[i + 2] == 'x' || t[i + 2] == 'X';
@@ -119,7 +119,7 @@ Escape DecodeEntity(std::string_view t, std::size_t i, std::size_t end) {
       ++digits;
     }
     if (digits == 0 || k >= end || t[k] != ';') return {};
-    std::string value = EncodeCodePoint(cp);
+    std::string value = EncodeCodePoint(cp, letters);
     if (value.empty()) return {};
     return {k + 1 - i, std::move(value)};
   }
@@ -131,10 +131,16 @@ Escape DecodeEntity(std::string_view t, std::size_t i, std::size_t end) {
   return {};
 }
 
-Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end) {
+Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end, bool letters) {
   if (i + 1 >= end) return {};
   char c = t[i + 1];
   if (c == '/') return {2, "/"};
+  if (letters) {  // the string escapes around a label and its value
+    if (c == 'n') return {2, "\n"};
+    if (c == 'r') return {2, "\r"};
+    if (c == 't') return {2, "\t"};
+    if (c == '"' || c == '\'') return {2, std::string(1, c)};
+  }
   if ((c == 'u' || c == 'U') && i + 5 < end) {
     std::uint32_t cp = 0;
     for (std::size_t k = i + 2; k < i + 6; ++k) {
@@ -142,7 +148,7 @@ Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end) {
       if (v < 0) return {};
       cp = cp * 16 + static_cast<std::uint32_t>(v);
     }
-    std::string value = EncodeCodePoint(cp);
+    std::string value = EncodeCodePoint(cp, letters);
     if (value.empty()) return {};
     return {6, std::move(value)};
   }
@@ -150,19 +156,19 @@ Escape DecodeBackslash(std::string_view t, std::size_t i, std::size_t end) {
     int hi = ascii::HexValue(t[i + 2]), lo = ascii::HexValue(t[i + 3]);
     if (hi < 0 || lo < 0) return {};
     unsigned char b = static_cast<unsigned char>(hi * 16 + lo);
-    if (b == 0 || ascii::IsAlnum(static_cast<char>(b))) return {};
+    if (b == 0 || (!letters && ascii::IsAlnum(static_cast<char>(b)))) return {};
     return {4, std::string(1, static_cast<char>(b))};
   }
   return {};
 }
 
 // %HH (and '-HH' inside a Proofpoint v2 u= parameter).
-Escape DecodeHexByte(std::string_view t, std::size_t i, std::size_t end) {
+Escape DecodeHexByte(std::string_view t, std::size_t i, std::size_t end, bool letters = false) {
   if (i + 2 >= end) return {};
   int hi = ascii::HexValue(t[i + 1]), lo = ascii::HexValue(t[i + 2]);
   if (hi < 0 || lo < 0) return {};
   unsigned char b = static_cast<unsigned char>(hi * 16 + lo);
-  if (b == 0 || ascii::IsAlnum(static_cast<char>(b))) return {};
+  if (b == 0 || (!letters && ascii::IsAlnum(static_cast<char>(b)))) return {};
   return {3, std::string(1, static_cast<char>(b))};
 }
 
@@ -237,11 +243,11 @@ struct FirstLevelRules {
   }
 };
 
-Escape Unescape(std::string_view t, std::size_t i, std::size_t end) {
+Escape Unescape(std::string_view t, std::size_t i, std::size_t end, bool letters) {
   char c = t[i];
-  if (c == '&') return DecodeEntity(t, i, end);
-  if (c == '%') return DecodeHexByte(t, i, end);
-  if (c == '\\') return DecodeBackslash(t, i, end);
+  if (c == '&') return DecodeEntity(t, i, end, letters);
+  if (c == '%') return DecodeHexByte(t, i, end, letters);
+  if (c == '\\') return DecodeBackslash(t, i, end, letters);
   if (static_cast<unsigned char>(c) >= 0xC2) return FoldUnicode(t, i, end);
   return {};
 }
@@ -249,7 +255,8 @@ Escape Unescape(std::string_view t, std::size_t i, std::size_t end) {
 // One decoding level over t[begin, end). `first` enables the rules that
 // read raw context (obfuscation, Proofpoint); later levels only unescape.
 // Returns whether anything changed.
-bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool first, Output* out) {
+bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool first, bool letters,
+                 Output* out) {
   bool changed = false;
   FirstLevelRules rules;
   std::size_t i = begin;
@@ -260,7 +267,7 @@ bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool fi
       continue;
     }
     Escape esc = first ? rules.At(t, i, end) : Escape{};
-    if (esc.length == 0) esc = Unescape(t, i, end);
+    if (esc.length == 0) esc = Unescape(t, i, end, letters);
     if (esc.length == 0) {
       out->text.push_back(t[i]);
       out->src.push_back(static_cast<std::uint32_t>(i));
@@ -273,6 +280,39 @@ bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool fi
   }
   out->src.push_back(static_cast<std::uint32_t>(end));
   return changed;
+}
+
+// Length of an invisible character at s[i] that editors put inside words
+// (soft hyphen, zero-width space/joiners, word joiner, BOM), or 0.
+std::size_t InvisibleAt(std::string_view s, std::size_t i) {
+  unsigned char b0 = static_cast<unsigned char>(s[i]);
+  if (b0 == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xAD) return 2;
+  if (i + 2 >= s.size()) return 0;
+  unsigned char b1 = static_cast<unsigned char>(s[i + 1]);
+  unsigned char b2 = static_cast<unsigned char>(s[i + 2]);
+  if (b0 == 0xE2 && b1 == 0x80 && b2 >= 0x8B && b2 <= 0x8D) return 3;
+  if (b0 == 0xE2 && b1 == 0x81 && b2 == 0xA0) return 3;
+  if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) return 3;
+  return 0;
+}
+
+void DropInvisible(Output* o) {
+  Output out;
+  out.text.reserve(o->text.size());
+  out.src.reserve(o->src.size());
+  for (std::size_t i = 0; i < o->text.size();) {
+    unsigned char c = static_cast<unsigned char>(o->text[i]);
+    std::size_t n = (c == 0xC2 || c == 0xE2 || c == 0xEF) ? InvisibleAt(o->text, i) : 0;
+    if (n != 0) {
+      i += n;
+      continue;
+    }
+    out.text.push_back(o->text[i]);
+    out.src.push_back(o->src[i]);
+    ++i;
+  }
+  out.src.push_back(o->src.back());
+  *o = std::move(out);
 }
 
 }  // namespace
@@ -345,21 +385,23 @@ std::pair<std::size_t, std::size_t> SegmentAround(std::string_view raw, std::siz
   return {b, e};
 }
 
-Decoded DecodeRange(std::string_view raw, std::size_t begin, std::size_t end) {
+Decoded DecodeRange(std::string_view raw, std::size_t begin, std::size_t end, DecodeMode mode) {
   CountDecoded(end - begin);
+  const bool letters = mode == DecodeMode::kAll;
   Output level;
   level.text.reserve(end - begin);
   level.src.reserve(end - begin + 1);
-  bool changed = DecodeLevel(raw, begin, end, /*first=*/true, &level);
+  bool changed = DecodeLevel(raw, begin, end, /*first=*/true, letters, &level);
   for (int depth = 1; changed && depth < 3; ++depth) {
     Output next;
     CountDecoded(level.text.size());
     next.text.reserve(level.text.size());
     next.src.reserve(level.text.size() + 1);
-    changed = DecodeLevel(level.text, 0, level.text.size(), /*first=*/false, &next);
+    changed = DecodeLevel(level.text, 0, level.text.size(), /*first=*/false, letters, &next);
     for (std::uint32_t& s : next.src) s = level.src[s];
     level = std::move(next);
   }
+  if (letters) DropInvisible(&level);
   return Decoded{std::move(level.text), std::move(level.src)};
 }
 

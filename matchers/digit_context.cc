@@ -12,69 +12,11 @@
 namespace meetleak::matchers_internal {
 namespace {
 
-// Labels of Zoom invitations (and calendar tools that copy them), squeezed:
-// lower-case ASCII, without spaces, dashes and underscores. Compared as
-// suffixes of the squeezed text before the number, so a leading capital
-// that does not lower-case (Cyrillic) is simply left out. "Conference ID"
-// is not here: it is Microsoft Teams' dial-in label.
-constexpr std::array<std::string_view, 36> kIdLabels{{
-    "meetingid",
-    "webinarid",
-    "personalmeetingid",  // en
-    "besprechungsid",
-    "konferenzid",  // de (Meeting-ID above)
-    "idder\xC3\xA9union",
-    "idr\xC3\xA9union",
-    "idduwebinaire",
-    "iddewebinaire",  // fr
-    "iddereuni\xC3\xB3n",
-    "iddelareuni\xC3\xB3n",
-    "iddelseminarioweb",
-    "iddewebinar",  // es
-    "iddareuni\xC3\xA3o",
-    "iddowebinar",
-    "iddosemin\xC3\xA1rioweb",  // pt
-    "idriunione",
-    "iddellariunione",
-    "idmeeting",
-    "iddelwebinar",
-    "idwebinar",  // it
-    "vergaderingid",
-    "vergaderingsid",                                                              // nl
-    "\xE3\x83\x9F\xE3\x83\xBC\xE3\x83\x86\xE3\x82\xA3\xE3\x83\xB3\xE3\x82\xB0id",  // ja
-                                                                                   // ミーティングID
-    "\xE3\x82\xA6\xE3\x82\xA7\xE3\x83\x93\xE3\x83\x8A\xE3\x83\xBCid",  // ja ウェビナーID
-    "\xE4\xBC\x9A\xE8\xAD\xB0id",                                      // ja 会議ID
-    "\xE4\xBC\x9A\xE8\xAE\xAEid",
-    "\xE6\x9C\x83\xE8\xAD\xB0id",  // zh 会议ID 會議ID
-    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7",
-    "\xE6\x9C\x83\xE8\xAD\xB0\xE8\x99\x9F",                            // zh 会议号 會議號
-    "\xE4\xBC\x9A\xE8\xAE\xAE\xE5\x8F\xB7\xE7\xA0\x81",                // zh 会议号码
-    "\xE7\xBD\x91\xE7\xBB\x9C\xE7\xA0\x94\xE8\xAE\xA8\xE4\xBC\x9Aid",  // zh 网络研讨会ID
-    "\xED\x9A\x8C\xEC\x9D\x98id",                                      // ko 회의 ID
-    "\xEC\x9B\xA8\xEB\xB9\x84\xEB\x82\x98id",                          // ko 웨비나 ID
-    "\xD0\xB4\xD0\xB5\xD0\xBD\xD1\x82\xD0\xB8\xD1\x84\xD0\xB8\xD0\xBA\xD0\xB0\xD1\x82"
-    "\xD0\xBE\xD1\x80\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x84\xD0\xB5\xD1\x80\xD0\xB5\xD0\xBD"
-    "\xD1\x86\xD0\xB8\xD0\xB8",  // ru (И)дентификатор конференции
-    "zoomid",
-}};
-
 struct DigitPatterns {
   RE2 one_tap_before{R"([0-9],{2,}$)"};
-  RE2 one_tap_passcode{R"(^#,+(?:0#,+)?\*?[0-9]+#)"};
+  RE2 one_tap_passcode{R"(^#,+(?:0#,+)?(?:\*[0-9]+|[1-9][0-9]*|0[0-9]+)#)"};
   RE2 sip_after{R"((?i)^(?:\.[0-9]+)?@zoomcrc\.com)"};
   RE2 sip_passcode{R"(^\.[0-9]+@)"};
-  // The start of the next invitation: a passcode after it is not ours.
-  RE2 next_id_label{
-      "(?i)(?:meeting|webinar|conference|besprechungs|konferenz|vergadering)[ -]?id|"
-      "id (?:de |da |del |della |du |do )?(?:la )?(?:r\xC3\xA9union|reuni\xC3\xB3n|reuni\xC3\xA3o|"
-      "riunione|webinar)|\xE3\x83\x9F\xE3\x83\xBC\xE3\x83\x86\xE3\x82\xA3\xE3\x83\xB3\xE3\x82\xB0 "
-      "?id|"
-      "\xE4\xBC\x9A\xE8\xAE\xAE ?(?:id|\xE5\x8F\xB7)|\xE6\x9C\x83\xE8\xAD\xB0 ?(?:id|\xE8\x99\x9F)|"
-      "\xED\x9A\x8C\xEC\x9D\x98 ?id"};
-  RE2 passcode_line{
-      "(?i)(?:" + PasscodeLabelPattern() +
-      R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*[^\s<>"']|[0-9]))"};
 };
 
 const DigitPatterns& Patterns() {
@@ -82,8 +24,9 @@ const DigitPatterns& Patterns() {
   return *patterns;
 }
 
-Decoded DecodeBefore(std::string_view raw, std::size_t s, std::size_t span) {
-  return DecodeRange(raw, s > span ? s - span : 0, s);
+Decoded DecodeBefore(std::string_view raw, std::size_t s, std::size_t span,
+                     DecodeMode mode = DecodeMode::kKeepAlnumEscapes) {
+  return DecodeRange(raw, s > span ? s - span : 0, s, mode);
 }
 
 Decoded DecodeAfter(std::string_view raw, std::size_t e, std::size_t span) {
@@ -122,6 +65,12 @@ bool MayHoldLabel(std::string_view raw, std::size_t s) {
   for (std::size_t i = lo; i < k; ++i) {
     unsigned char c = static_cast<unsigned char>(raw[i]);
     if (c >= 0xC2) return true;
+    // An escaped label letter: %D0, %E4 … (UTF-8 lead bytes), \u04…, &#…;, &atilde;
+    if (i + 1 < k &&
+        ((c == '%' && std::string_view("CDEFcdef").find(raw[i + 1]) != std::string_view::npos) ||
+         (c == '\\' && (raw[i + 1] | 0x20) == 'u') ||
+         (c == '&' && (raw[i + 1] == '#' || ascii::IsAlnum(raw[i + 1])))))
+      return true;
     if ((c | 0x20) == 'i' && i + 1 < s && (raw[i + 1] | 0x20) == 'd') return true;
   }
   return false;
@@ -129,7 +78,7 @@ bool MayHoldLabel(std::string_view raw, std::size_t s) {
 
 bool LabelBefore(std::string_view raw, std::size_t s) {
   if (!MayHoldLabel(raw, s)) return false;
-  Decoded d = DecodeBefore(raw, s, 200);
+  Decoded d = DecodeBefore(raw, s, 200, DecodeMode::kAll);
   const std::string& t = d.text;
   std::size_t k = t.size();
   while (k > 0) {  // separators and tags between the label and the number
@@ -148,8 +97,8 @@ bool LabelBefore(std::string_view raw, std::size_t s) {
   }
   // Squeezed: without spaces, dashes, underscores and tags, so a label an
   // editor split ("<b>Meeting</b> <i>ID</i>") reads as one.
-  std::string squeezed;
-  for (std::size_t i = k > 96 ? k - 96 : 0; i < k; ++i) {
+  std::string without_tags;
+  for (std::size_t i = k > 160 ? k - 160 : 0; i < k; ++i) {
     char c = t[i];
     if (c == '<') {
       std::size_t gt = t.find('>', i);
@@ -158,24 +107,12 @@ bool LabelBefore(std::string_view raw, std::size_t s) {
         continue;
       }
     }
-    if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '\r') continue;
-    squeezed.push_back(ascii::ToLower(c));
+    without_tags.push_back(c);
   }
-  for (std::string_view label : kIdLabels)
+  const std::string squeezed = SqueezeLabelText(without_tags);
+  for (const std::string& label : SqueezedIdLabels())
     if (squeezed.ends_with(label)) return true;
   return false;
-}
-
-// A passcode line after the ID and before the next invitation's ID label.
-bool PasscodeLineAfter(std::string_view raw, std::size_t e) {
-  Decoded d = DecodeAfter(raw, e, 320);
-  re2::StringPiece text(d.text), next_label;
-  CountSearched(text.size());
-  if (Patterns().next_id_label.Match(text, 0, text.size(), RE2::UNANCHORED, &next_label, 1))
-    text = re2::StringPiece(d.text.data(),
-                            static_cast<std::size_t>(next_label.data() - d.text.data()));
-  CountSearched(text.size());
-  return RE2::PartialMatch(text, Patterns().passcode_line);
 }
 
 // A comma before the number: ',', %2C, \u002C, &#44; or &comma;.
@@ -201,22 +138,20 @@ bool MayBeSip(std::string_view raw, std::size_t e) {
 
 }  // namespace
 
-const std::string& PasscodeLabelPattern() {
-  static const std::string* pattern = new std::string(
-      "passcode|password|pass code|passwort|kenncode|code secret|mot de passe|"
-      "c\xC3\xB3"
-      "digo de acceso|codigo de acceso|contrase\xC3\xB1"
-      "a|senha|"
-      "c\xC3\xB3"
-      "digo de acesso|codice d'accesso|codice di accesso|toegangscode|"
-      "wachtwoord|\xE3\x83\x91\xE3\x82\xB9\xE3\x82\xB3\xE3\x83\xBC\xE3\x83\x89|"  // パスコード
-      "\xE3\x83\x91\xE3\x82\xB9\xE3\x83\xAF\xE3\x83\xBC\xE3\x83\x89|"             // パスワード
-      "\xE5\xAF\x86\xE7\xA0\x81|\xE5\xAF\x86\xE7\xA2\xBC|"                        // 密码 密碼
-      "\xEC\x95\x94\xED\x98\xB8|\xEB\xB9\x84\xEB\xB0\x80\xEB\xB2\x88\xED\x98\xB8|"  // 암호 비밀번호
-      "\xD0\xBA\xD0\xBE\xD0\xB4 \xD0\xB4\xD0\xBE\xD1\x81\xD1\x82\xD1\x83\xD0\xBF\xD0\xB0|"  // код
-                                                                                            // доступа
-      "\xD0\xBF\xD0\xB0\xD1\x80\xD0\xBE\xD0\xBB\xD1\x8C");  // пароль
-  return *pattern;
+// The digits of the dial number before a one-tap's commas ("+1 669-900-9128,,").
+std::string DialNumberBefore(const std::string& before) {
+  std::size_t k = before.size();
+  while (k > 0 && before[k - 1] == ',') --k;
+  std::string digits;
+  while (k > 0) {
+    char c = before[k - 1];
+    if (c >= '0' && c <= '9')
+      digits.insert(digits.begin(), c);
+    else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+      break;
+    --k;
+  }
+  return digits;
 }
 
 std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& run,
@@ -225,12 +160,16 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
   ref.offset = run.begin;
   ref.length = run.end - run.begin;
   ref.key = run.digits;
+  const bool in_inventory = inventory != nullptr && inventory->HasMeetingId(run.digits);
   if (MayBeOneTap(raw, run.begin)) {
     Decoded before = DecodeBefore(raw, run.begin, 48);
     CountSearched(before.text.size());
     if (RE2::PartialMatch(before.text, Patterns().one_tap_before)) {
       Decoded after = DecodeAfter(raw, run.end, 64);
       if (!after.text.empty() && after.text[0] == '#') {
+        if (!in_inventory &&
+            !IsZoomInvitation(raw, run.begin, run.end, DialNumberBefore(before.text)))
+          return std::nullopt;
         CountSearched(after.text.size());
         ref.form = RefForm::kDialIn;
         ref.has_passcode = RE2::PartialMatch(after.text, Patterns().one_tap_passcode);
@@ -247,11 +186,13 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
       return ref;
     }
   }
-  bool labelled = LabelBefore(raw, run.begin);
-  if (!labelled && !(inventory != nullptr && inventory->HasMeetingId(run.digits)))
+  // A labelled ID is Zoom's when its invitation is; an inventory ID is the
+  // company's anywhere. The passcode of its invitation is attached later
+  // (PasscodeOwners).
+  if (!in_inventory &&
+      !(LabelBefore(raw, run.begin) && IsZoomInvitation(raw, run.begin, run.end, {})))
     return std::nullopt;
   ref.form = RefForm::kIdText;
-  ref.has_passcode = PasscodeLineAfter(raw, run.end);
   return ref;
 }
 

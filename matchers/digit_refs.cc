@@ -143,6 +143,8 @@ std::pair<char, std::size_t> PrevChar(std::string_view raw, std::size_t p) {
     char c = static_cast<char>(ascii::HexValue(raw[p - 2]) * 16 + ascii::HexValue(raw[p - 1]));
     if (!ascii::IsAlnum(c)) return {c, p - 6};
   }
+  if (p >= 2 && raw[p - 2] == '\\' && (raw[p - 1] == 'n' || raw[p - 1] == 'r' || raw[p - 1] == 't'))
+    return {'\n', p - 2};  // a string escape: "…ID:\n855 1234 5678"
   if (p >= 5 && ascii::HasAtIgnoreCase(raw, p - 5, "&#44;")) return {',', p - 5};
   if (p >= 7 && ascii::HasAtIgnoreCase(raw, p - 7, "&comma;")) return {',', p - 7};
   return {p > 0 ? raw[p - 1] : ' ', p > 0 ? p - 1 : 0};
@@ -166,7 +168,14 @@ bool IsWordChar(char c) { return ascii::IsAlnum(c) || c == '_'; }
 
 bool LeftBoundaryOk(std::string_view raw, std::size_t p) {
   std::size_t sep = SepEndingAt(raw, p);
-  if (sep > 0) return p - sep == 0 || !ascii::IsDigit(raw[p - sep - 1]);
+  if (sep > 0) {
+    // The whole separator run, past the two visible ones a group may have:
+    // "\u00a0-\u00a0855" ends in a '0' that is no digit of a number.
+    std::size_t k = p - sep;
+    for (Token t = SepTokenEndingAt(raw, k); t.length != 0; t = SepTokenEndingAt(raw, k))
+      k -= t.length;
+    return k == 0 || !ascii::IsDigit(PrevChar(raw, k).first);  // "%B8%20855 …" ends in an escape
+  }
   auto [c, at] = PrevChar(raw, p);
   if (p == 0) return true;
   if (IsWordChar(c)) return false;

@@ -57,7 +57,15 @@ struct Decoded {
 // Proofpoint URL Defense v2 u= encoding and v3 wrapper end. Nested escapes
 // (%253A, &amp;#x2F;) are decoded up to three levels. `raw` is the whole
 // text: obfuscation rules look one byte outside the range.
-Decoded DecodeRange(std::string_view raw, std::size_t begin, std::size_t end);
+//
+// kKeepAlnumEscapes (what the link and digit grammars see) leaves an escape
+// that would give an ASCII letter or digit as written. kAll decodes those
+// too and drops the invisible characters editors put inside words (soft
+// hyphen, zero-width space and joiners, BOM): what labels and secrets are
+// read from ("Passc&#111;de", "Pass&shy;code", "\u0050asscode", "?%70wd=").
+enum class DecodeMode { kKeepAlnumEscapes, kAll };
+Decoded DecodeRange(std::string_view raw, std::size_t begin, std::size_t end,
+                    DecodeMode mode = DecodeMode::kKeepAlnumEscapes);
 
 // A raw delimiter: ASCII whitespace, quotes, backtick, '<', '>'. No escape
 // contains one, so decoding never crosses one.
@@ -110,6 +118,20 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
 
 using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 
+// One secret value at raw[begin, end); `passcode` for a meeting passcode
+// (label value, passcode field, pwd=, one-tap or SIP passcode), false for
+// start tokens (zak=, tk=) and recording-token tails.
+struct SecretSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool passcode = false;
+};
+
+// Every secret in `raw`, read after full decoding (DecodeMode::kAll), also
+// with tags removed; sorted by begin, possibly overlapping. This one function
+// is what redaction and has_passcode both rest on.
+std::vector<SecretSpan> FindSecrets(std::string_view raw);
+
 // Raw spans [begin, end) of every secret in `raw` (sorted, disjoint).
 Spans SecretSpans(std::string_view raw);
 
@@ -120,14 +142,59 @@ std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::siz
                                                   std::size_t length);
 
 // The context snippet of a reference at raw[offset, offset+length): about
-// 120 bytes, valid UTF-8, one line, secrets redacted. `spans`: the secrets
-// (raw offsets, sorted, disjoint) of a region that covers its ContextRegion;
-// nearby references share one SecretSpans pass.
+// 120 bytes, valid UTF-8, one line, secrets redacted. `secrets`: those of
+// a region that covers its ContextRegion (raw offsets, sorted by begin),
+// read far enough back that a label outside the snippet still marks its
+// value; nearby references share one FindSecrets pass.
 std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length,
-                        const Spans& spans);
+                        const std::vector<SecretSpan>& secrets);
 
-// Regex text of every passcode label (English and Zoom's localized ones).
+// ---- invitation.cc ---------------------------------------------------------
+
+// Sets has_passcode on the reference each passcode belongs to. `refs` are
+// sorted by offset. A passcode belongs to the nearest reference before it
+// (within 2 KiB, with no other invitation's ID label or another vendor's
+// marker between them), else to the nearest one after it (within 2 KiB,
+// with no other vendor's marker between). Each reference's surroundings are
+// read at most once, only up to its neighbours: linear work.
+class PasscodeOwners {
+ public:
+  PasscodeOwners(std::string_view raw, std::vector<MeetingRef>* refs);
+  void Attach(const SecretSpan& passcode);
+
+ private:
+  std::size_t BoundaryAfter(std::size_t k);
+  std::size_t MarkerBefore(std::size_t k);
+  std::string_view raw_;
+  std::vector<MeetingRef>* refs_;
+  std::vector<std::size_t> boundary_after_, marker_before_;  // kUnknown until read
+};
+
+// Whether the invitation around raw[begin, end) is Zoom's: the nearest
+// vendor marker before it (else after it) is Zoom's — a Zoom host or app
+// scheme, the word "Zoom", Zoom's invitation wording, one of Zoom's dial-in
+// numbers — or there is no vendor marker at all (a Zoom label alone is
+// Zoom's wording). `dial_number` is the number of a one-tap string (digits),
+// or empty: a known Zoom or other-vendor number decides by itself.
+bool IsZoomInvitation(std::string_view raw, std::size_t begin, std::size_t end,
+                      std::string_view dial_number);
+
+// ---- labels.cc -------------------------------------------------------------
+
+// Lower-cased (ASCII, Latin-1, Cyrillic) without spaces, dashes, underscores.
+std::string SqueezeLabelText(std::string_view text);
+// Zoom's meeting- and webinar-ID labels of every language, squeezed.
+const std::vector<std::string>& SqueezedIdLabels();
+// Regex text (no flags) of the ID labels / of the passcode labels.
+const std::string& IdLabelPattern();
 const std::string& PasscodeLabelPattern();
+// Regex text of what marks a Zoom invitation / another vendor's.
+const std::string& ZoomMarkerPattern();
+const std::string& OtherVendorMarkerPattern();
+bool IsZoomDialIn(std::string_view digits);
+bool IsOtherVendorDialIn(std::string_view digits);
+// The languages of the label table ("en", "de", …).
+std::vector<std::string_view> LabelLanguages();
 
 }  // namespace matchers_internal
 }  // namespace meetleak

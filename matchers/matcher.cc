@@ -101,15 +101,16 @@ void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventor
 
 bool Cancelled(const CancelToken* cancel) { return cancel != nullptr && cancel->cancelled(); }
 
-// Nearby references share one SecretSpans pass over the union of their
+// Nearby references share one FindSecrets pass over the union of their
 // context regions, up to this many bytes (the token is polled between).
 constexpr std::size_t kContextPassBytes = std::size_t{64} * 1024;
 
-// The redacted context of every reference (ordered by offset). False when
-// cancelled.
+// The passcodes of every reference's invitation and its redacted context
+// (references ordered by offset). False when cancelled.
 bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const CancelToken* cancel) {
   using matchers_internal::ContextRegion;
   std::vector<MeetingRef>& r = *refs;
+  matchers_internal::PasscodeOwners owners(text, refs);
   for (std::size_t i = 0; i < r.size();) {
     if (Cancelled(cancel)) return false;
     auto [begin, end] = ContextRegion(text, r[i].offset, r[i].length);
@@ -119,26 +120,33 @@ bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const Can
       if (b > end || std::max(end, e) - begin > kContextPassBytes) break;
       end = std::max(end, e);
     }
-    matchers_internal::Spans spans =
-        matchers_internal::SecretSpans(text.substr(begin, end - begin));
-    for (auto& [sb, se] : spans) sb += begin, se += begin;
+    std::vector<matchers_internal::SecretSpan> secrets =
+        matchers_internal::FindSecrets(text.substr(begin, end - begin));
+    for (matchers_internal::SecretSpan& s : secrets) {
+      s.begin += begin;
+      s.end += begin;
+      if (s.passcode) owners.Attach(s);
+    }
     for (; i < j; ++i) {
       auto [b, e] = ContextRegion(text, r[i].offset, r[i].length);
-      // Spans are disjoint and sorted, so their ends are sorted too.
-      auto first = std::upper_bound(spans.begin(), spans.end(), b,
-                                    [](std::size_t v, const auto& s) { return v < s.second; });
-      auto last = std::lower_bound(first, spans.end(), e,
-                                   [](const auto& s, std::size_t v) { return s.first < v; });
-      r[i].context = matchers_internal::MakeContext(text, r[i].offset, r[i].length,
-                                                    matchers_internal::Spans(first, last));
+      // Spans are sorted by begin; a value that starts more than 4 KiB
+      // before the region is not one the snippet can show.
+      auto first = std::lower_bound(
+          secrets.begin(), secrets.end(), b > 4096 ? b - 4096 : 0,
+          [](const matchers_internal::SecretSpan& s, std::size_t v) { return s.begin < v; });
+      auto last = std::lower_bound(
+          first, secrets.end(), e,
+          [](const matchers_internal::SecretSpan& s, std::size_t v) { return s.begin < v; });
+      r[i].context = matchers_internal::MakeContext(
+          text, r[i].offset, r[i].length, std::vector<matchers_internal::SecretSpan>(first, last));
     }
   }
   return true;
 }
 
 // Link references win over the numbers inside them; the result is ordered
-// by offset and every reference gets its redacted context. False when
-// cancelled.
+// by offset, and every reference gets the passcodes of its invitation and
+// its redacted context. False when cancelled.
 bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<MeetingRef> numbers,
              const CancelToken* cancel, std::vector<MeetingRef>* result) {
   std::sort(links.begin(), links.end(),

@@ -11,17 +11,41 @@
 namespace meetleak::matchers_internal {
 namespace {
 
+// What may stand before a value: quotes, straight or typographic.
+constexpr std::string_view kOpenQuote =
+    R"((?:["'`]|\x{201C}|\x{201D}|\x{2018}|\x{2019}|\x{00AB}|\x{201E})?)";
+// A value runs to whitespace, a tag or a quote.
+constexpr std::string_view kValue = R"([^\s<>"'`\x{201C}\x{201D}\x{2018}\x{2019}\x{00BB}]+)";
+
+// The label rule, read on the decoded text and on the same text with its
+// tags removed (so "Pass<span>code</span>" and "Passcode:</td><td>…" read
+// plainly). Separators: ':' (the fullwidth one is folded), '=', dashes, or
+// none — then a value on the next line alone, or a word holding a digit.
+std::string LabelRule() {
+  return "(?i)(?:" + PasscodeLabelPattern() +
+         ")[ \\t]*(?:" + R"((?:[:=]+|(?:-|\x{2013}|\x{2014})+\s)\s*)" + std::string(kOpenQuote) +
+         "(" + std::string(kValue) + R"()|[ \t]*\n\s*()" + std::string(kValue) +
+         R"()[ \t]*(?:\n|$)|\s*([^\s<>"':=]*[0-9][^\s<>"']*)))";
+}
+
 struct SecretPatterns {
   // Each pattern's capturing groups are the secret values.
-  RE2 query{R"((?i)(?:^|[^a-z0-9])(?:pwd|zak|tk)=([^&;\s"'<>#]+))"};
-  RE2 label{
-      "(?i)(?:" + PasscodeLabelPattern() +
-      R"()\s*(?:<[^<>]{0,200}>\s*)*(?:[:=]\s*(?:<[^<>]{0,200}>\s*)*([^\s<>"']+)|([0-9][^\s<>"']*)))"};
-  // ",,,,*PASSCODE#" and ",,,,,,0#,,PASSCODE#"; a value followed by ',' is
-  // the "0#" participant skip, not a passcode.
-  RE2 one_tap{R"(#,+(?:0#,+)?\*?([0-9]+)#(?:[^,]|$))"};
-  RE2 sip{R"((?i)[0-9]{9,11}\.([0-9]+)@zoomcrc)"};
-  RE2 recording{R"((?i)/rec/(?:share|play)/[A-Za-z0-9._\-]{12}([A-Za-z0-9._\-]+))"};
+  // 1: a pwd= value (a passcode); 2: a zak= or tk= value (a start token).
+  RE2 query{R"((?i)(?:^|[^a-z0-9])(?:pwd=([^&;\s"'<>#]+)|(?:zak|tk)=([^&;\s"'<>#]+)))"};
+  RE2 label{LabelRule()};
+  // Passcode fields of JSON, scripts and attributes, in any quoting:
+  // "password": "…", passWord: '…', pstn_password, encrypted_password,
+  // data-passcode="…", pwd = …
+  RE2 field{
+      R"((?i)(?:password|passcode|passwd|pwd)["'`]?\s*(?:[:=]>?)\s*["'`]?([^"'`\s,;}\]\[{()<>&\\]+))"};
+  // ",,,,*PASSCODE#" and ",,,,,,0#,,PASSCODE#", whatever follows (another
+  // one-tap may: "#,,,,*246810#,+1929…"); a lone "0#" is the participant
+  // skip, not a passcode.
+  // In one pass: 1, 2: the one-tap passcode; 3: the SIP passcode
+  // ("855….PASSCODE@zoomcrc"); 4: a recording token's tail (no passcode).
+  RE2 dial_and_recording{R"(#,+(?:0#,+)?(?:\*([0-9]+)|([1-9][0-9]*|0[0-9]+))#|)"
+                         R"((?i:[0-9]{9,11}\.([0-9]+)@zoomcrc)|)"
+                         R"((?i:/rec/(?:share|play)/[A-Za-z0-9._\-]{12}([A-Za-z0-9._\-]+)))"};
 };
 
 const SecretPatterns& Patterns() {
@@ -29,7 +53,9 @@ const SecretPatterns& Patterns() {
   return *patterns;
 }
 
-void Collect(const Decoded& d, const RE2& pattern, Spans* spans) {
+// Bit g-1 of `passcode_groups` set: capturing group g is a passcode.
+void Collect(const Decoded& d, const RE2& pattern, unsigned passcode_groups,
+             std::vector<SecretSpan>* spans) {
   int groups = pattern.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> m(static_cast<std::size_t>(groups) + 1);
   re2::StringPiece text(d.text);
@@ -44,7 +70,7 @@ void Collect(const Decoded& d, const RE2& pattern, Spans* spans) {
     for (int g = 1; g <= groups; ++g) {
       if (m[g].data() == nullptr || m[g].empty()) continue;
       std::size_t b = static_cast<std::size_t>(m[g].data() - d.text.data());
-      spans->emplace_back(d.Raw(b), d.Raw(b + m[g].size()));
+      spans->push_back({d.Raw(b), d.Raw(b + m[g].size()), ((passcode_groups >> (g - 1)) & 1) != 0});
     }
     pos = end > pos ? end : pos + 1;
   }
@@ -121,30 +147,83 @@ void MaskInvalidUtf8(std::string* text) {
   }
 }
 
-}  // namespace
+bool IsInlineTag(std::string_view name) {
+  static constexpr std::string_view kInline[] = {"span", "b",    "strong", "i",    "em",    "u",
+                                                 "a",    "font", "mark",   "code", "small", "big",
+                                                 "wbr",  "sup",  "sub",    "abbr", "label", "s"};
+  for (std::string_view t : kInline)
+    if (name == t) return true;
+  return false;
+}
 
-Spans SecretSpans(std::string_view raw) {
-  Decoded d = DecodeRange(raw, 0, raw.size());
-  MaskInvalidUtf8(&d.text);
-  Spans spans;
-  const SecretPatterns& p = Patterns();
-  for (const RE2* pattern : {&p.query, &p.label, &p.one_tap, &p.sip, &p.recording})
-    Collect(d, *pattern, &spans);
-  std::sort(spans.begin(), spans.end());
+// `d` with its tags removed: an inline tag (span, b, a …) by nothing, any
+// other (td, br, p …) by a line break. Offsets still map to the raw text.
+Decoded WithoutTags(const Decoded& d) {
+  Decoded out;
+  out.text.reserve(d.text.size());
+  out.src.reserve(d.src.size());
+  const std::string& t = d.text;
+  for (std::size_t i = 0; i < t.size();) {
+    if (t[i] == '<' && i + 1 < t.size() &&
+        (ascii::IsAlnum(t[i + 1]) || t[i + 1] == '/' || t[i + 1] == '!')) {
+      std::size_t gt = t.find_first_of("<>", i + 1);
+      if (gt != std::string::npos && t[gt] == '>' && gt - i <= 2000) {
+        std::size_t n = i + 1 + (t[i + 1] == '/');
+        std::size_t name_end = n;
+        while (name_end < gt && ascii::IsAlnum(t[name_end])) ++name_end;
+        if (!IsInlineTag(ascii::Lower(std::string_view(t).substr(n, name_end - n)))) {
+          out.text.push_back('\n');
+          out.src.push_back(d.src[i]);
+        }
+        i = gt + 1;
+        continue;
+      }
+    }
+    out.text.push_back(t[i]);
+    out.src.push_back(d.src[i]);
+    ++i;
+  }
+  out.src.push_back(d.src.back());
+  return out;
+}
+
+Spans Merge(const std::vector<SecretSpan>& spans) {
   Spans merged;
-  for (const auto& span : spans) {
-    if (span.first >= span.second) continue;
-    if (!merged.empty() && span.first <= merged.back().second)
-      merged.back().second = std::max(merged.back().second, span.second);
+  for (const SecretSpan& span : spans) {
+    if (span.begin >= span.end) continue;
+    if (!merged.empty() && span.begin <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, span.end);
     else
-      merged.push_back(span);
+      merged.emplace_back(span.begin, span.end);
   }
   return merged;
 }
 
-namespace {
-constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 240;
+// kMargin: how far from a reference a label may stand whose value the
+// snippet would show ("Passcode:" and 2 KiB of markup before the value).
+constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 2048;
+
 }  // namespace
+
+std::vector<SecretSpan> FindSecrets(std::string_view raw) {
+  Decoded d = DecodeRange(raw, 0, raw.size(), DecodeMode::kAll);
+  MaskInvalidUtf8(&d.text);
+  Decoded plain = WithoutTags(d);
+  std::vector<SecretSpan> spans;
+  const SecretPatterns& p = Patterns();
+  constexpr unsigned kAll = ~0u;
+  Collect(d, p.query, /*passcode_groups=*/0b01, &spans);
+  Collect(d, p.dial_and_recording, /*passcode_groups=*/0b0111, &spans);
+  Collect(d, p.label, kAll, &spans);
+  Collect(d, p.field, kAll, &spans);
+  Collect(plain, p.label, kAll, &spans);
+  std::sort(spans.begin(), spans.end(), [](const SecretSpan& a, const SecretSpan& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+  });
+  return spans;
+}
+
+Spans SecretSpans(std::string_view raw) { return Merge(FindSecrets(raw)); }
 
 std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::size_t offset,
                                                   std::size_t length) {
@@ -156,7 +235,8 @@ std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::siz
 }
 
 std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length,
-                        const Spans& spans) {
+                        const std::vector<SecretSpan>& secrets) {
+  const Spans spans = Merge(secrets);
   std::size_t b = offset > kBefore ? offset - kBefore : 0;
   std::size_t e = std::min(raw.size(), std::max(offset + length + kBefore, b + kSize));
   e = std::min(e, b + kMax);
@@ -166,7 +246,9 @@ std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t le
   }
   while (b < e && IsContinuation(static_cast<unsigned char>(raw[b]))) ++b;
   while (e < raw.size() && e > b && IsContinuation(static_cast<unsigned char>(raw[e]))) --e;
-  return Sanitize(Replace(raw, b, e, spans));
+  // The snippet alone is redacted once more: what it holds is redacted
+  // whether or not the spans of its surroundings saw it.
+  return Sanitize(RedactSecrets(Replace(raw, b, e, spans)));
 }
 
 }  // namespace meetleak::matchers_internal

@@ -42,6 +42,12 @@ std::string_view LeadingRun(std::string_view s, std::string_view extra) {
   return s.substr(0, n);
 }
 
+// Parameter names may hide a letter in an escape ("?%70wd=", "?p&#119;d=",
+// "?pw%64="): the query is read fully decoded.
+std::string FullyDecoded(std::string_view query) {
+  return DecodeRange(query, 0, query.size(), DecodeMode::kAll).text;
+}
+
 struct Query {
   bool passcode = false;
   bool start_token = false;
@@ -160,10 +166,41 @@ void SplitPathQuery(std::string_view rest, std::string_view* path, std::string_v
   *query = q == before_hash.npos ? std::string_view() : before_hash.substr(q + 1);
 }
 
+bool IsHostOrPathChar(char c) {
+  return ascii::IsAlnum(c) || c == '-' || c == '_' || c == '.' || c == '@' || c == '%' || c == '~';
+}
+
+// A scheme-less host is a URL's host only at a URL start: after a delimiter
+// or punctuation, or after a "//" that is not inside another URL's path.
+// "notzoom.us", "user@zoom.us…" and "evil.example/acme.zoom.us/j/…" are not.
 bool BadHostPrefix(const std::string& text, std::size_t host_start) {
   if (host_start == 0) return false;
   char c = text[host_start - 1];
-  return ascii::IsAlnum(c) || c == '-' || c == '_' || c == '.' || c == '@';
+  if (c == '/') {
+    if (host_start < 2 || text[host_start - 2] != '/') return true;
+    return host_start > 2 &&
+           (IsHostOrPathChar(text[host_start - 3]) || text[host_start - 3] == '/');
+  }
+  return IsHostOrPathChar(c) && c != '%' && c != '~';
+}
+
+// Where a matched URL really ends: before another URL that starts inside
+// its path ("…/j/XXXXX](https://zoom.us/j/…)", "…/j/1,https://…"), so that
+// every candidate of a window is tried.
+std::size_t UrlEnd(std::string_view text, std::size_t path_begin, std::size_t end) {
+  std::string_view path = text.substr(path_begin, end - path_begin);
+  std::size_t cut = path.size();
+  std::size_t md = path.find("](");
+  if (md != std::string_view::npos) cut = md;
+  std::size_t scheme = path.find("://");
+  if (scheme != std::string_view::npos && scheme < cut) {
+    std::size_t k = scheme;
+    while (k > 0 && (ascii::IsAlnum(path[k - 1]) || path[k - 1] == '+' || path[k - 1] == '-' ||
+                     path[k - 1] == '.'))
+      --k;
+    if (k > 0) cut = std::min(cut, k);
+  }
+  return path_begin + cut;
 }
 
 // The end of the path and query starting at text[from]: the next raw
@@ -193,7 +230,7 @@ void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
       pos = host_start + m[1].size();  // "notzoom.us": look past this host
       continue;
     }
-    std::size_t end = PathEnd(w.text, slash);
+    std::size_t end = UrlEnd(w.text, slash, PathEnd(w.text, slash));
     pos = end;
     MeetingRef ref;
     ref.form = RefForm::kUrl;
@@ -201,7 +238,7 @@ void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
     std::string_view path, query;
     SplitPathQuery(std::string_view(w.text).substr(slash, end - slash), &path, &query);
     if (!ReadPath(path, &ref)) continue;
-    Query q = ParseQuery(query);
+    Query q = ParseQuery(FullyDecoded(query));
     ref.has_passcode = q.passcode;
     ref.has_start_token = q.start_token || ref.link_type == LinkType::kStart;
     if (q.start_token) ref.link_type = LinkType::kStart;
@@ -221,7 +258,7 @@ void ReadAppLink(const Decoded& w, std::size_t start, std::size_t end,
   std::size_t q = body.find('?');
   std::string_view path = body.substr(host_end == body.npos ? body.size() : host_end,
                                       q == body.npos ? body.npos : q - std::min(q, host_end));
-  Query query = ParseQuery(q == body.npos ? std::string_view() : body.substr(q + 1));
+  Query query = ParseQuery(FullyDecoded(q == body.npos ? std::string_view() : body.substr(q + 1)));
   if (query.confno.empty()) return;
   MeetingRef ref;
   ref.form = RefForm::kAppLink;

@@ -54,6 +54,7 @@ TEST(CrossCheck, Fixtures) {
   const std::vector<std::string> fixtures = {
       "",
       "plain text without any trigger at all",
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one fixture in two lines
       "<p>Join Zoom Meeting<br>https://us02web.zoom.us/j/85512345678?pwd=abc<br>Meeting ID: 855 "
       "1234 5678<br>Passcode: 123456<br>One tap mobile<br>+16699009128,,85512345678#,,,,*123456# "
       "US (San Jose)<br>Dial by your location<br>+1 669 900 9128 US<br>Join by SIP "
@@ -120,8 +121,7 @@ const std::vector<std::string>& Fragments() {
       "Meeting-ID",
       "Webinar ID",
       "ID de r&eacute;union : ",
-      "\xE4\xBC\x9A\xE8\xAE\xAE"
-      "ID\xEF\xBC\x9A",
+      "\u4F1A\u8BAEID\uFF1A",
       "\xED\x9A\x8C\xEC\x9D\x98 ID ",
       "Passcode: ",
       "Kenncode: ",
@@ -200,6 +200,41 @@ const std::vector<std::string>& Fragments() {
       "\xFF",
       std::string("\0", 1),
       "\xE2\x80\xA6",
+      // issue 13: Zoom's labels of every language, their spellings, other
+      // vendors' invitations, secret fields and look-alikes.
+      "ID da reuni&atilde;o: ",
+      "ID de reuni\xC3\xA3o: ",
+      "Senha de acesso: ",
+      "Pass<span>code</span>: ",
+      "Passc&#111;de: ",
+      "\\u0050asscode",
+      "Pass&shy;code",
+      "Codice d’accesso: ",
+      "Toplant\xC4\xB1 Kimli\xC4\x9Fi: ",
+      "Идентификатор конференции: ",
+      "M\xC3\xB6tes-ID: ",
+      "ID Rapat: ",
+      "ID cu\xE1\xBB\x99\x63 h\xE1\xBB\x8Dp: ",
+      "Identyfikator spotkania: ",
+      "Kod dost\xC4\x99pu: ",
+      "Password - ",
+      "Microsoft Teams meeting ",
+      "Phone conference ID: ",
+      "https://acme.webex.com/meet/x ",
+      "meetingId: \"",
+      "+14087407256,,,",
+      "+1 555-010-2233,,",
+      "meet.google.com/abc-defg-hij ",
+      "PIN: ",
+      "Join Zoom Meeting ",
+      "One tap mobile ",
+      "\"password\": \"Tr0ub4dor\"",
+      "data-passcode=\"",
+      "?%70wd=",
+      "?p&#119;d=",
+      "https://evil.example/",
+      "](",
+      "XXXXX",
   };
   return f;
 }
@@ -273,13 +308,21 @@ std::string StructuredSample(std::mt19937& rng) {
                                                   "Webinar ID:",
                                                   "Order ID: ",
                                                   "ID de r&eacute;union : ",
-                                                  "\xE4\xBC\x9A\xE8\xAE\xAE"
-                                                  "ID\xEF\xBC\x9A",
+                                                  "\u4F1A\u8BAEID\uFF1A",
                                                   "",
                                                   "<b>Meeting ID</b>: ",
-                                                  "<b>Meeting</b> <i>ID</i>: "};
-  static const std::vector<std::string> passcodes = {"", "\nPasscode: 123456", "<br>Kenncode: 1",
-                                                     " Password"};
+                                                  "<b>Meeting</b> <i>ID</i>: ",
+                                                  "ID de reuni\xC3\xA3o: ",
+                                                  "Microsoft Teams\nMeeting ID: ",
+                                                  "webex.com meetingId: \"",
+                                                  "Zoom ID da reuni&atilde;o: "};
+  static const std::vector<std::string> passcodes = {"",
+                                                     "\nPasscode: 123456",
+                                                     "<br>Kenncode: 1",
+                                                     " Password",
+                                                     "<br>Senha de acesso: Tr0ub4dor",
+                                                     "<br>Pass<span>code</span>: \"Tr0ub4dor\"",
+                                                     "\nPassword - 91827364"};
   switch (rng() % 4) {
     case 0:
     case 1: {
@@ -291,10 +334,19 @@ std::string StructuredSample(std::mt19937& rng) {
     case 2:
       return Pick(rng, labels) + Digits(rng) + Pick(rng, passcodes);
     default: {
-      static const std::vector<std::string> dials = {"+16699009128,,", "tel:+16699009128%2C%2C",
-                                                     ",", "+1 "};
-      static const std::vector<std::string> ends = {
-          "#", "#,,,,*123456#", "%23", "@zoomcrc.com", ".123@zoomcrc.com", ""};
+      static const std::vector<std::string> dials = {"+16699009128,,",
+                                                     "tel:+16699009128%2C%2C",
+                                                     ",",
+                                                     "+1 ",
+                                                     "+14087407256,,,",
+                                                     "Phone conference ID +1 555-010-2233,,"};
+      static const std::vector<std::string> ends = {"#",
+                                                    "#,,,,*123456#",
+                                                    "%23",
+                                                    "@zoomcrc.com",
+                                                    ".123@zoomcrc.com",
+                                                    "",
+                                                    "#,,,,*246810#,+19292056099,,85512345678#"};
       return Pick(rng, dials) + Digits(rng) + Pick(rng, ends);
     }
   }

@@ -1,0 +1,157 @@
+// What belongs to one invitation: whose passcode a passcode is, and whose
+// invitation (Zoom's or another vendor's) a labelled ID or dial string is.
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "matchers/internal.h"
+
+namespace meetleak::matchers_internal {
+namespace {
+
+constexpr std::size_t kInvitationReach = 2048;  // bytes between a reference and its passcode
+constexpr std::size_t kMarkerBefore = 1024;     // vendor markers read before a number
+constexpr std::size_t kMarkerAfter = 512;       // and after it
+
+struct InvitationPatterns {
+  // Another invitation starts here: a passcode after it is not ours.
+  RE2 boundary{"(?i)(?:" + IdLabelPattern() + ")|" + OtherVendorMarkerPattern().substr(4)};
+  // (OtherVendorMarkerPattern starts with its "(?i)" flag.)
+  RE2 zoom{ZoomMarkerPattern()};
+  RE2 other{OtherVendorMarkerPattern()};
+};
+
+const InvitationPatterns& Patterns() {
+  static const InvitationPatterns* patterns = new InvitationPatterns();
+  return *patterns;
+}
+
+// The position (decoded) of the last match of `pattern` in text[0, limit)
+// and of the first one in text[limit, end); npos when none.
+std::pair<std::size_t, std::size_t> Nearest(const RE2& pattern, const std::string& text,
+                                            std::size_t limit) {
+  std::size_t before = std::string::npos, after = std::string::npos;
+  re2::StringPiece input(text), m;
+  std::size_t pos = 0;
+  while (pos < text.size() && pattern.Match(input, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+    std::size_t at = static_cast<std::size_t>(m.data() - text.data());
+    if (at < limit) {
+      before = at + m.size();
+    } else {
+      after = at;
+      break;
+    }
+    pos = at + std::max<std::size_t>(m.size(), 1);
+  }
+  return {before, after};
+}
+
+}  // namespace
+
+constexpr std::size_t kUnknown = std::string_view::npos - 1;
+
+PasscodeOwners::PasscodeOwners(std::string_view raw, std::vector<MeetingRef>* refs)
+    : raw_(raw),
+      refs_(refs),
+      boundary_after_(refs->size(), kUnknown),
+      marker_before_(refs->size(), kUnknown) {}
+
+// The raw position of the first other invitation's start (an ID label or
+// another vendor's marker) after reference k, read up to the next reference
+// or 2 KiB; npos when none.
+std::size_t PasscodeOwners::BoundaryAfter(std::size_t k) {
+  if (boundary_after_[k] != kUnknown) return boundary_after_[k];
+  const std::vector<MeetingRef>& r = *refs_;
+  const std::size_t b = r[k].offset + r[k].length;
+  std::size_t e = std::min(raw_.size(), b + kInvitationReach);
+  if (k + 1 < r.size()) e = std::min(e, std::max(b, r[k + 1].offset));
+  std::size_t found = std::string_view::npos;
+  if (e > b) {
+    Decoded d = DecodeRange(raw_, b, e, DecodeMode::kAll);
+    CountSearched(d.text.size());
+    re2::StringPiece input(d.text), m;
+    if (Patterns().boundary.Match(input, 0, input.size(), RE2::UNANCHORED, &m, 1))
+      found = d.Raw(static_cast<std::size_t>(m.data() - d.text.data()));
+  }
+  return boundary_after_[k] = found;
+}
+
+// The raw end of the last other vendor's marker before reference k, read
+// back to the previous reference or 2 KiB; npos when none.
+std::size_t PasscodeOwners::MarkerBefore(std::size_t k) {
+  if (marker_before_[k] != kUnknown) return marker_before_[k];
+  const std::vector<MeetingRef>& r = *refs_;
+  const std::size_t e = r[k].offset;
+  std::size_t b = e > kInvitationReach ? e - kInvitationReach : 0;
+  if (k > 0) b = std::max(b, std::min(e, r[k - 1].offset + r[k - 1].length));
+  std::size_t found = std::string_view::npos;
+  if (e > b) {
+    Decoded d = DecodeRange(raw_, b, e, DecodeMode::kAll);
+    CountSearched(d.text.size());
+    auto [before, after] = Nearest(Patterns().other, d.text, d.text.size());
+    (void)after;
+    if (before != std::string::npos) found = d.Raw(before);
+  }
+  return marker_before_[k] = found;
+}
+
+void PasscodeOwners::Attach(const SecretSpan& s) {
+  std::vector<MeetingRef>& r = *refs_;
+  // refs are sorted by offset: the last one starting before the passcode.
+  auto it =
+      std::upper_bound(r.begin(), r.end(), s.begin,
+                       [](std::size_t off, const MeetingRef& ref) { return off < ref.offset; });
+  if (it != r.begin()) {
+    const std::size_t k = static_cast<std::size_t>(it - r.begin()) - 1;
+    const std::size_t r_end = r[k].offset + r[k].length;
+    if (s.begin < r_end) {  // inside the reference (its own pwd=)
+      r[k].has_passcode = true;
+      return;
+    }
+    if (s.begin - r_end <= kInvitationReach) {
+      std::size_t boundary = BoundaryAfter(k);
+      if (boundary == std::string_view::npos || s.begin < boundary) {
+        r[k].has_passcode = true;
+        return;
+      }
+    }
+  }
+  // Else the reference after it: only another vendor's marker separates
+  // them (the reference's own ID label stands between).
+  if (it != r.end() && it->offset >= s.end && it->offset - s.end <= kInvitationReach) {
+    const std::size_t k = static_cast<std::size_t>(it - r.begin());
+    std::size_t marker = MarkerBefore(k);
+    if (marker == std::string_view::npos || marker <= s.begin) r[k].has_passcode = true;
+  }
+}
+
+bool IsZoomInvitation(std::string_view raw, std::size_t begin, std::size_t end,
+                      std::string_view dial_number) {
+  if (!dial_number.empty()) {
+    if (IsZoomDialIn(dial_number)) return true;
+    if (IsOtherVendorDialIn(dial_number)) return false;
+  }
+  const std::size_t b = begin > kMarkerBefore ? begin - kMarkerBefore : 0;
+  const std::size_t e = std::min(raw.size(), end + kMarkerAfter);
+  Decoded d = DecodeRange(raw, b, e, DecodeMode::kAll);
+  // Decoded positions of the number's start and end.
+  const std::size_t at = static_cast<std::size_t>(
+      std::lower_bound(d.src.begin(), d.src.end(), static_cast<std::uint32_t>(begin)) -
+      d.src.begin());
+  const std::size_t after_at = static_cast<std::size_t>(
+      std::lower_bound(d.src.begin(), d.src.end(), static_cast<std::uint32_t>(end)) -
+      d.src.begin());
+  auto [zoom_before, zoom_after] = Nearest(Patterns().zoom, d.text, at);
+  auto [other_before, other_after] = Nearest(Patterns().other, d.text, at);
+  (void)after_at;
+  if (zoom_before != std::string::npos || other_before != std::string::npos) {
+    if (other_before == std::string::npos) return true;
+    if (zoom_before == std::string::npos) return false;
+    return zoom_before > other_before;
+  }
+  if (other_after == std::string::npos) return true;
+  if (zoom_after == std::string::npos) return false;
+  return zoom_after < other_after;
+}
+
+}  // namespace meetleak::matchers_internal
