@@ -259,11 +259,19 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s) {
 // A repeat sighting that changes nothing indexed touches only unindexed
 // columns; any change of status, severity, owner, source or document takes
 // the full update (which maintains the indexes).
+// The shown host, form, link type and context are those of the most severe
+// sighting (?7), except that a start link is never replaced by another link
+// type, and always replaces one.
+#define MEETLEAK_SHOWN "((?10 = 'start' OR link_type <> 'start') AND (?7 OR ?10 = 'start'))"
 constexpr std::string_view kSightingSet =
     "UPDATE leak SET last_seen = ?2, sightings = sightings + 1, detail_hash = ?12, "
     "has_passcode = (has_passcode OR ?3), entry_url = ?4, meeting_kind = ?5, allow_reason = ?6, "
-    "host = iif(?7, ?8, host), form = iif(?7, ?9, form), link_type = iif(?7, ?10, link_type), "
-    "context = iif(?7, ?11, context)";
+    "host = iif(" MEETLEAK_SHOWN ", ?8, host), form = iif(" MEETLEAK_SHOWN
+    ", ?9, form), "
+    "link_type = iif(" MEETLEAK_SHOWN
+    ", ?10, link_type), "
+    "context = iif(" MEETLEAK_SHOWN ", ?11, context)";
+#undef MEETLEAK_SHOWN
 
 Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
   const PageRef& r = s.ref;

@@ -16,17 +16,22 @@ std::vector<PageRef> MergeOnPage(const std::vector<RefOccurrence>& occurrences,
     auto [it, inserted] = index.emplace(std::make_pair(ref.key_kind, ref.key), out.size());
     if (inserted) out.emplace_back();
     PageRef& page = out[it->second];
-    bool more_severe = inserted || c.severity > page.classification.severity;
-    if (more_severe) {
+    // A host start link is never hidden: the first start link's form, host
+    // and context stand for the page, whatever else is as severe.
+    const bool start = ref.link_type == LinkType::kStart;
+    const bool page_start = !inserted && page.link_type == LinkType::kStart;
+    const bool shown = inserted || (start && !page_start) ||
+                       (!page_start && c.severity > page.classification.severity);
+    if (shown) {
       page.key_kind = ref.key_kind;
       page.key = ref.key;
       page.form = ref.form;
       page.link_type = ref.link_type;
       page.host = ref.host;
       page.context = ref.context;
-      page.classification = c;
       if (!occ.entry_url.empty()) page.entry_url = occ.entry_url;
     }
+    if (inserted || c.severity > page.classification.severity) page.classification = c;
     if (page.entry_url.empty()) page.entry_url = occ.entry_url;
     page.has_passcode = page.has_passcode || ref.has_passcode;
     page.has_start_token = page.has_start_token || ref.has_start_token;

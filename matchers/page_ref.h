@@ -15,8 +15,9 @@ namespace meetleak {
 struct PageRef {
   KeyKind key_kind = KeyKind::kMeetingId;
   std::string key;
-  // form, link_type, host, context: those of the most severe occurrence
-  // (ties: the first in the text).
+  // form, link_type, host, context: those of the first start link when any
+  // occurrence is one, else of the most severe occurrence (ties: the first
+  // in the text).
   RefForm form = RefForm::kUrl;
   LinkType link_type = LinkType::kNone;
   std::string host;

@@ -47,8 +47,8 @@ std::string Intro(const Digest& d, const OwnerSummary& s, bool as_contact) {
                         "in the inventory)."
                       : " for meetings you own (" + d.recipient + ").";
   intro +=
-      " Anyone who reads these pages can join the meetings; a start link lets them "
-      "host. Each leak below says what to do.";
+      " Anyone who reads these pages can join the meetings; whoever has a start link can "
+      "start the meeting as its host. Each leak below says what to do.";
   return intro;
 }
 

@@ -238,7 +238,7 @@ std::vector<std::string> Remediation(const Finding& f) {
   std::vector<std::string> advice;
   if (f.link_type == LinkType::kStart)
     advice.push_back(
-        "A host start link is public: anyone can start the meeting as its host. Delete the "
+        "A host start link is public: whoever has it can start the meeting as its host. Delete the "
         "meeting and re-create it (new ID, new start link), then send the new invitation "
         "privately.");
   if (f.meeting_kind == MeetingKind::kPmi || f.link_type == LinkType::kPersonal)
