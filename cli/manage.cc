@@ -19,6 +19,12 @@ Status CheckFormat(const std::string& format, std::initializer_list<const char*>
 
 Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
                             const std::string& links_path) {
+  const Config& c = ctx.config();
+  if (!c.inventory.empty() || !c.personal_links.empty())
+    return Status::InvalidInput(
+        c.file.string() + ": the config names the inventory (" +
+        (c.inventory.empty() ? c.personal_links : c.inventory).string() +
+        "): it is re-imported when it changes; edit that file instead of importing another");
   Result<InventoryFiles> files = ReadInventoryFiles(meetings_path, links_path);
   if (!files.ok()) return Status::InvalidInput(files.status().message() + "\nnothing was imported");
   std::optional<std::vector<InventoryMeeting>> meetings = std::move(files->meetings);

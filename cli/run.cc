@@ -13,11 +13,11 @@ namespace meetleak::cli {
 namespace {
 
 struct RunArgs {
-  bool once = false, all = false, notify = false, allow_private = false;
+  bool once = false, all = false, notify = false, allow_private = false, refetch = false;
 };
 
 std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::string>& due,
-                                    bool allow_private) {
+                                    const RunArgs& args) {
   std::vector<CrawlTarget> targets;
   for (const SourceSpec& s : config.sources) {
     if (!due.count(s.url)) continue;
@@ -26,7 +26,8 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
     t.kind = s.kind;
     t.follow_entries = s.follow_entries;
     t.depth = s.depth;
-    t.allow_private_addresses = s.allow_private_addresses || allow_private;
+    t.allow_private_addresses = s.allow_private_addresses || args.allow_private;
+    t.conditional = !args.refetch;
     targets.push_back(std::move(t));
   }
   return targets;
@@ -103,7 +104,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     next_due = plan.next_due;
     std::set<std::string> due;
     for (std::size_t i : plan.due) due.insert((*sources)[i].url);
-    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), due, args.allow_private);
+    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), due, args);
     if (targets.empty()) {
       if (args.once) ctx.Info("no source is due");
       continue;
@@ -149,7 +150,9 @@ void AddRunCommand(CLI::App& app, Command& command) {
   run->add_flag("--once", args->once, "one pass over the due sources, then exit");
   run->add_flag("--all", args->all, "treat every source as due");
   run->add_flag("--notify", args->notify, "send owner digests after each pass");
-  run->add_flag("--allow-private-addresses", args->allow_private);
+  run->add_flag("--refetch", args->refetch, "no conditional GET in this pass: read every document");
+  run->add_flag("--allow-private-addresses", args->allow_private,
+                "lift the address guard for every source");
   run->callback([&command, args] { command = [args](Context& ctx) { return Run(ctx, *args); }; });
 }
 

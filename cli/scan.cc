@@ -21,7 +21,7 @@ struct ScanArgs {
   std::vector<std::string> company_domains;
   int depth = 0;
   std::string format = "text";
-  bool allow_private = false, ignore_robots = false, no_store = false;
+  bool allow_private = false, ignore_robots = false, no_store = false, store = false;
 };
 
 // The DB's inventory with the parts given on the command line replaced.
@@ -105,7 +105,11 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
   if (*format != ReportFormat::kText && *format != ReportFormat::kJson &&
       *format != ReportFormat::kSarif)
     return Status::InvalidInput("--format: scan offers text, json or sarif");
-  const bool store = !args.no_store;
+  if (args.store && args.no_store)
+    return Status::InvalidInput("scan: --store and --no-store exclude each other");
+  const bool is_url = args.target.rfind("http://", 0) == 0 || args.target.rfind("https://", 0) == 0;
+  // A local copy is no public page to watch or to tell an owner about.
+  const bool store = is_url ? !args.no_store : args.store;
   const bool have_db = store || fs::exists(ctx.db_path());
   if (have_db) MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
   Result<Inventory> inventory = ScanInventory(ctx, args, have_db);
@@ -116,7 +120,7 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
 
   StoreSink sink(store ? &ctx.store() : nullptr, ctx.config().allow, {}, /*collect=*/true);
   sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
-  const bool is_url = args.target.rfind("http://", 0) == 0 || args.target.rfind("https://", 0) == 0;
+  sink.set_ad_hoc(true);
   if (is_url) {
     PassOptions options;
     options.fetcher = ctx.config().crawler;
@@ -178,7 +182,8 @@ void AddScanCommand(CLI::App& app, Command& command) {
   scan->add_option("--format", args->format, "text, json or sarif");
   scan->add_flag("--allow-private-addresses", args->allow_private);
   scan->add_flag("--ignore-robots", args->ignore_robots);
-  scan->add_flag("--no-store", args->no_store, "do not read or write leaks");
+  scan->add_flag("--no-store", args->no_store, "do not write leaks (default for a file or stdin)");
+  scan->add_flag("--store", args->store, "store the findings of a file or stdin target too");
   scan->callback([&command, args] { command = [args](Context& ctx) { return Scan(ctx, *args); }; });
 }
 

@@ -19,7 +19,8 @@ std::vector<std::optional<StoredValidators>> StoreSink::Validators(
     return out;
   }
   for (std::size_t i = 0; i < out.size(); ++i)
-    if (const auto& s = (*states)[i]) out[i] = StoredValidators{s->etag, s->last_modified};
+    if (const auto& s = (*states)[i]; s && !s->refetch)
+      out[i] = StoredValidators{s->etag, s->last_modified};
   return out;
 }
 
@@ -69,6 +70,13 @@ LeakStore::DocumentWrite StoreSink::ToWrite(const CrawledDocument& doc) const {
   w.body_hash = doc.body_hash;
   w.error = doc.error;
   w.linked_urls = doc.linked_urls;
+  w.ad_hoc = ad_hoc_;
+  if (doc.outcome == DocumentOutcome::kFetched) {
+    for (const PageRef& ref : doc.refs)
+      w.candidate_keys.push_back(LeakStore::CandidateKey(ref.key_kind, ref.key));
+    for (const std::string& digits : doc.id_candidates)
+      w.candidate_keys.push_back(LeakStore::CandidateKey(KeyKind::kMeetingId, digits));
+  }
   for (const PageRef& ref : doc.refs) {
     if (!ref.classification.company) {
       ++w.non_company_refs;

@@ -32,6 +32,12 @@ class StoreSink : public CrawlSink {
   StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
             std::map<std::string, int> intervals, bool collect);
 
+  // A scan's sink: its writes never change what a configured source
+  // watches (LeakStore::DocumentWrite::ad_hoc).
+  void set_ad_hoc(bool ad_hoc) { ad_hoc_ = ad_hoc; }
+
+  // A document's stored validators, withheld when it is marked for refetch
+  // (an inventory change).
   std::vector<std::optional<StoredValidators>> Validators(
       const std::vector<std::string>& urls) override;
   std::vector<std::string> WatchList(const std::string& source_url) override;
@@ -69,6 +75,7 @@ class StoreSink : public CrawlSink {
   const std::vector<AllowEntry>& allow_;
   std::map<std::string, int> intervals_;
   bool collect_;
+  bool ad_hoc_ = false;
   std::vector<LeakStore::DocumentWrite> buffer_;
   std::vector<CrawledDocument> collected_;
   std::vector<CrawledDocument> failed_sources_;

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -170,9 +171,13 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   // body alone is matched, so each occurrence counts once.
   const std::size_t matched = d.kind == DocumentKind::kHtml ? 1 : d.segments.size();
   for (std::size_t i = 0; i < matched; ++i)
-    for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory, {.cancel = cancel}))
+    for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory,
+                                        {.cancel = cancel, .id_candidates = &doc.id_candidates}))
       occurrences.push_back({std::move(ref), RedactSecrets(d.segments[i].entry_url)});
   doc.refs = MergeOnPage(occurrences, inventory);
+  std::sort(doc.id_candidates.begin(), doc.id_candidates.end());
+  doc.id_candidates.erase(std::unique(doc.id_candidates.begin(), doc.id_candidates.end()),
+                          doc.id_candidates.end());
   return doc;
 }
 

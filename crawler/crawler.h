@@ -62,7 +62,10 @@ struct CrawledDocument {
   std::string error;      // one line, when kFailed
   FetchError fetch_error = FetchError::kNone;
   std::optional<std::chrono::system_clock::time_point> retry_at;
-  std::vector<PageRef> refs;             // every reference, company or not
+  std::vector<PageRef> refs;  // every reference, company or not
+  // The digits of every bare Zoom-grouped 9–11 digit run that is no
+  // reference: candidates of the inventory-ID rule (Matcher::Find).
+  std::vector<std::string> id_candidates;
   std::vector<std::string> linked_urls;  // documents it led to in this pass
   std::vector<std::string> warnings;     // parse warnings, one line each
 };

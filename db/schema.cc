@@ -105,6 +105,18 @@ CREATE INDEX leak_source ON leak (source_url, status);
 CREATE INDEX leak_to_notify ON leak (severity DESC, id) WHERE needs_notice = 1;
 )sql";
 
+// Version 2: what an inventory change must re-match (DESIGN.md, "Command-line
+// contract", inventory import). candidate_keys: the keyed hashes (HMAC-SHA-256
+// under the database's own random key, meta 'candidate_key_secret', cut to
+// kCandidateHashBytes, sorted) of the keys of every reference in the
+// document's last fetched body and of its bare Zoom-grouped 9–11 digit runs;
+// NULL when unknown (fetched before version 2). refetch: the next pass fetches
+// the document without validators.
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE document ADD COLUMN candidate_keys BLOB;
+ALTER TABLE document ADD COLUMN refetch INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -145,7 +157,7 @@ Status CheckIdentity(Connection* conn, std::int64_t version) {
 }  // namespace
 
 const std::vector<std::string_view>& Migrations() {
-  static const std::vector<std::string_view> migrations = {kVersion1};
+  static const std::vector<std::string_view> migrations = {kVersion1, kVersion2};
   return migrations;
 }
 

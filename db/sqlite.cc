@@ -33,6 +33,13 @@ Query& Query::BindNull(int index) {
   return *this;
 }
 
+Query& Query::BindBlob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                               SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = conn_->Error(rc, "bind");
+  return *this;
+}
+
 Result<bool> Query::Step() {
   if (!bind_error_.ok()) return bind_error_;
   int rc = sqlite3_step(stmt_);
@@ -59,6 +66,12 @@ std::optional<std::int64_t> Query::OptInt(int col) const {
 }
 
 std::string Query::Text(int col) const {
+  if (sqlite3_column_type(stmt_, col) == SQLITE_BLOB) {
+    const void* blob = sqlite3_column_blob(stmt_, col);
+    if (blob == nullptr) return {};
+    return std::string(static_cast<const char*>(blob),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
   const unsigned char* text = sqlite3_column_text(stmt_, col);
   if (text == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(text),

@@ -44,6 +44,7 @@ class Query {
   Query& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Query& Bind(int index, std::optional<std::int64_t> value);  // nullopt → NULL
   Query& BindNull(int index);
+  Query& BindBlob(int index, std::string_view bytes);  // copied; "" binds an empty blob
 
   // true: a row is ready; false: done.
   Result<bool> Step();
@@ -53,7 +54,7 @@ class Query {
   bool IsNull(int col) const;
   std::int64_t Int(int col) const;
   std::optional<std::int64_t> OptInt(int col) const;
-  std::string Text(int col) const;
+  std::string Text(int col) const;  // also a blob's bytes
 
  private:
   Connection* conn_;

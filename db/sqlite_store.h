@@ -34,8 +34,15 @@ inline std::optional<std::int64_t> ToUnix(std::optional<Clock::TimePoint> t) {
 
 class SqliteLeakStore : public LeakStore {
  public:
-  SqliteLeakStore(std::unique_ptr<Connection> conn, Clock* clock)
-      : conn_(std::move(conn)), clock_(clock) {}
+  // `secret`: the database's key for candidate-key hashes.
+  SqliteLeakStore(std::unique_ptr<Connection> conn, Clock* clock, std::string secret)
+      : conn_(std::move(conn)), clock_(clock), secret_(std::move(secret)) {}
+
+  // Bytes kept of each candidate key's HMAC-SHA-256: a collision only costs
+  // one unconditional fetch.
+  static constexpr std::size_t kCandidateHashBytes = 16;
+  // The keyed hashes of `keys`, sorted, duplicates dropped, concatenated.
+  std::string CandidateHashes(const std::vector<std::string>& keys) const;
 
   Status ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
                           std::optional<std::vector<PersonalLink>> links) override;
@@ -64,12 +71,17 @@ class SqliteLeakStore : public LeakStore {
  private:
   std::int64_t Now() const { return ToUnix(clock_->Now()); }
   Status WriteOneDocument(const DocumentWrite& doc, WriteResult* result);
+  Result<std::vector<std::string>> AddedKeys(
+      const std::optional<std::vector<InventoryMeeting>>& meetings,
+      const std::optional<std::vector<PersonalLink>>& links);
+  Status MarkRefetch(const std::vector<std::string>& added);
   Result<std::vector<SourceRow>> QuerySources(std::string_view sql, bool bind_now);
   Result<std::vector<LeakRow>> QueryLeaks(std::string_view sql,
                                           const std::function<void(Query&)>& bind);
 
   std::unique_ptr<Connection> conn_;
   Clock* clock_;
+  std::string secret_;
 };
 
 }  // namespace meetleak::db

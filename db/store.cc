@@ -1,8 +1,11 @@
 // LeakStore::Open, the inventory, metadata, sources and fetch state.
 #include <fcntl.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -33,7 +36,39 @@ Status CreatePrivateFile(const std::string& path) {
   return Status::IOError(path + ": cannot create database: " + std::strerror(errno));
 }
 
+constexpr std::string_view kSecretKey = "candidate_key_secret";
+
+// The database's key for candidate-key hashes: 32 random bytes (hex) made on
+// first use and kept in meta. INSERT OR IGNORE: of two processes creating it
+// at once, the first one's stays and both read it back.
+Result<std::string> CandidateSecret(db::Connection* conn) {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1)
+    return Status::Internal("no random bytes for the database's key");
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : bytes) hex += {kHex[b >> 4], kHex[b & 15]};
+  Result<Query> ins = conn->Prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)");
+  if (!ins.ok()) return ins.status();
+  ins->Bind(1, kSecretKey).Bind(2, hex);
+  MEETLEAK_RETURN_IF_ERROR(ins->Run());
+  Result<Query> q = conn->Prepare("SELECT value FROM meta WHERE key = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, kSecretKey);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal(conn->path() + ": the database's key is missing");
+  return q->Text(0);
+}
+
 }  // namespace
+
+std::string LeakStore::CandidateKey(KeyKind kind, std::string_view key) {
+  std::string k(ToString(kind));
+  k += ':';
+  k += key;
+  return k;
+}
 
 Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Clock* clock) {
   if (path.empty() || path == ":memory:" || path.front() == '?')
@@ -42,15 +77,107 @@ Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Cloc
   Result<std::unique_ptr<db::Connection>> conn = db::Connection::Open(path);
   if (!conn.ok()) return conn.status();
   MEETLEAK_RETURN_IF_ERROR(db::PrepareSchema(conn->get()));
-  return std::unique_ptr<LeakStore>(new db::SqliteLeakStore(std::move(*conn), clock));
+  Result<std::string> secret = CandidateSecret(conn->get());
+  if (!secret.ok()) return secret.status();
+  return std::unique_ptr<LeakStore>(
+      new db::SqliteLeakStore(std::move(*conn), clock, std::move(*secret)));
 }
 
 namespace db {
+
+std::string SqliteLeakStore::CandidateHashes(const std::vector<std::string>& keys) const {
+  std::vector<std::string> hashes;
+  hashes.reserve(keys.size());
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  for (const std::string& k : keys) {
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+         reinterpret_cast<const unsigned char*>(k.data()), k.size(), mac, &len);
+    hashes.emplace_back(reinterpret_cast<const char*>(mac), kCandidateHashBytes);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  std::string out;
+  for (const std::string& h : hashes) out += h;
+  return out;
+}
+
+// The candidate keys `meetings`/`links` add to what is stored.
+Result<std::vector<std::string>> SqliteLeakStore::AddedKeys(
+    const std::optional<std::vector<InventoryMeeting>>& meetings,
+    const std::optional<std::vector<PersonalLink>>& links) {
+  std::vector<std::string> added;
+  auto collect = [&](const char* sql, KeyKind kind, auto new_keys) -> Status {
+    std::set<std::string> stored;
+    Result<Query> q = conn_->Prepare(sql);
+    if (!q.ok()) return q.status();
+    Result<bool> row = q->Step();
+    for (; row.ok() && *row; row = q->Step()) stored.insert(q->Text(0));
+    if (!row.ok()) return row.status();
+    for (const std::string& k : new_keys())
+      if (!stored.count(k)) added.push_back(CandidateKey(kind, k));
+    return Status::OK();
+  };
+  if (meetings) {
+    MEETLEAK_RETURN_IF_ERROR(
+        collect("SELECT meeting_id FROM inventory_meeting", KeyKind::kMeetingId, [&] {
+          std::vector<std::string> k;
+          for (const InventoryMeeting& m : *meetings) k.push_back(m.meeting_id);
+          return k;
+        }));
+  }
+  if (links) {
+    MEETLEAK_RETURN_IF_ERROR(collect("SELECT vanity FROM personal_link", KeyKind::kVanity, [&] {
+      std::vector<std::string> k;
+      for (const PersonalLink& l : *links) k.push_back(l.vanity);
+      return k;
+    }));
+  }
+  return added;
+}
+
+// Marks for refetch every document that held a candidate for one of
+// `added`, or whose candidates are unknown.
+Status SqliteLeakStore::MarkRefetch(const std::vector<std::string>& added) {
+  if (added.empty()) return Status::OK();
+  const std::string wanted = CandidateHashes(added);
+  std::set<std::string_view> want;
+  for (std::size_t i = 0; i + kCandidateHashBytes <= wanted.size(); i += kCandidateHashBytes)
+    want.insert(std::string_view(wanted).substr(i, kCandidateHashBytes));
+  std::vector<std::int64_t> ids;
+  Result<Query> q = conn_->Prepare("SELECT id, candidate_keys FROM document WHERE refetch = 0");
+  if (!q.ok()) return q.status();
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) {
+    if (q->IsNull(1)) {
+      ids.push_back(q->Int(0));
+      continue;
+    }
+    const std::string held = q->Text(1);
+    for (std::size_t i = 0; i + kCandidateHashBytes <= held.size(); i += kCandidateHashBytes) {
+      if (want.count(std::string_view(held).substr(i, kCandidateHashBytes))) {
+        ids.push_back(q->Int(0));
+        break;
+      }
+    }
+  }
+  if (!row.ok()) return row.status();
+  for (std::int64_t id : ids) {
+    Result<Query> u = conn_->Prepare("UPDATE document SET refetch = 1 WHERE id = ?");
+    if (!u.ok()) return u.status();
+    u->Bind(1, id);
+    MEETLEAK_RETURN_IF_ERROR(u->Run());
+  }
+  return Status::OK();
+}
 
 Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
                                          std::optional<std::vector<PersonalLink>> links) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
+  Result<std::vector<std::string>> added = AddedKeys(meetings, links);
+  if (!added.ok()) return added.status();
+  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*added));
   if (meetings) {
     MEETLEAK_RETURN_IF_ERROR(conn_->Run("DELETE FROM inventory_meeting"));
     for (const InventoryMeeting& m : *meetings) {
@@ -192,7 +319,7 @@ namespace {
 
 constexpr std::string_view kFetchStateColumns =
     "SELECT url, page_url, etag, last_modified, body_hash, last_fetched, last_status, "
-    "last_error, source_url, still_linked, non_company_refs FROM document ";
+    "last_error, source_url, still_linked, non_company_refs, refetch FROM document ";
 
 LeakStore::FetchState ReadFetchState(const Query& q) {
   LeakStore::FetchState f;
@@ -207,6 +334,7 @@ LeakStore::FetchState ReadFetchState(const Query& q) {
   f.source_url = q.Text(8);
   f.still_linked = q.Int(9) != 0;
   f.non_company_refs = q.Int(10);
+  f.refetch = q.Int(11) != 0;
   return f;
 }
 

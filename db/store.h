@@ -68,7 +68,7 @@ class LeakStore {
   using TimePoint = Clock::TimePoint;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.
@@ -79,6 +79,12 @@ class LeakStore {
   // --- Inventory and metadata -------------------------------------------
   // Replaces the meetings and/or the personal links in one transaction;
   // nullopt keeps what is stored. A repeated ID or vanity keeps the last row.
+  // When it adds keys (an ID or vanity not stored before), every document
+  // whose last body held a candidate for one (see DocumentWrite::
+  // candidate_keys), and every document whose candidates are unknown, is
+  // marked for refetch in the same transaction: its validators are withheld
+  // (FetchState::refetch) until it is fetched in full again, so a page that
+  // would answer 304 is matched against the new inventory.
   virtual Status ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
                                   std::optional<std::vector<PersonalLink>> links) = 0;
   // The stored rows (domains and security contact are the CLI's to set).
@@ -128,6 +134,7 @@ class LeakStore {
     std::string source_url;             // the source that last reached it
     bool still_linked = false;          // reachable from its source by the links of the last pass
     std::int64_t non_company_refs = 0;  // in its last fetched body
+    bool refetch = false;  // an inventory change added a key it may hold: fetch it in full
   };
   virtual Result<std::optional<FetchState>> GetFetchState(std::string_view url) = 0;
   // The fetch states of many URLs in one read (a crawler asks for a queue's
@@ -150,10 +157,20 @@ class LeakStore {
     kGone,         // 404/410: the page is gone
     kFailed,       // 5xx, network: no leak changes
   };
+  // The candidate key of a reference or an inventory row: "meeting_id:<digits>",
+  // "vanity:<lower-case name>", "token:<prefix>".
+  static std::string CandidateKey(KeyKind kind, std::string_view key);
+
   struct DocumentWrite {
     std::string url;         // fetch-state key: the requested URL
     std::string page_url;    // final URL, redacted; leaks' page_url ("" = url)
     std::string source_url;  // the configured source (or scan target)
+    // A scan's write (`scan`, not `run`): a scan never changes what a
+    // configured source watches. Only leaks are written (sighted, opened,
+    // gone), under the stored document's source; a document not stored yet
+    // is added without validators, links or candidates (the first source
+    // that reaches it reads it in full and takes it). kFailed writes nothing.
+    bool ad_hoc = false;
     Outcome outcome = Outcome::kFetched;
     int status = 0;  // HTTP status (0: none, e.g. network error)
     std::string etag, last_modified, body_hash, error;
@@ -162,6 +179,11 @@ class LeakStore {
     // a kNotModified document keeps its stored links).
     std::vector<std::string> linked_urls;
     std::int64_t non_company_refs = 0;
+    // kFetched: the CandidateKey of every reference found in the body (company
+    // or not) and of every bare Zoom-grouped 9–11 digit run; kept only as
+    // keyed hashes (HMAC-SHA-256 under a random key of this database), for
+    // ReplaceInventory. kNotModified keeps the stored ones; kGone clears them.
+    std::vector<std::string> candidate_keys;
   };
   struct WriteResult {
     int new_leaks = 0;  // leaks created

@@ -72,18 +72,22 @@ std::int64_t DetailHash(const LeakStore::Sighting& s) {
 // The per-document write: fetch state, links, then leaks.
 class DocumentWriter {
  public:
+  // `candidate_hashes`: the keyed hashes of doc.candidate_keys.
   DocumentWriter(Connection* conn, std::int64_t now, const LeakStore::DocumentWrite& doc,
-                 LeakStore::WriteResult* result)
+                 std::string candidate_hashes, LeakStore::WriteResult* result)
       : conn_(conn),
         now_(now),
         doc_(doc),
+        candidate_hashes_(std::move(candidate_hashes)),
         result_(result),
-        page_url_(doc.page_url.empty() ? doc.url : doc.page_url) {}
+        page_url_(doc.page_url.empty() ? doc.url : doc.page_url),
+        source_url_(doc.source_url) {}
 
   Status Write();
 
  private:
   Status UpsertFetchState();
+  Status FindOrAddForScan();
   Status ReplaceLinks();
   Status LoadLeaks();
   Status Sight(const LeakStore::Sighting& s);
@@ -97,8 +101,10 @@ class DocumentWriter {
   Connection* conn_;
   std::int64_t now_;
   const LeakStore::DocumentWrite& doc_;
+  std::string candidate_hashes_;
   LeakStore::WriteResult* result_;
   std::string page_url_;
+  std::string source_url_;  // the stored document's source: its leaks' source_url
   std::int64_t doc_id_ = 0;
   bool new_document_ = false;  // the upsert inserted the row
   // This document's leaks, then those sighted here that another document
@@ -109,9 +115,15 @@ class DocumentWriter {
 };
 
 Status DocumentWriter::Write() {
-  MEETLEAK_RETURN_IF_ERROR(UpsertFetchState());
-  if (doc_.outcome == Outcome::kFailed) return Status::OK();
-  MEETLEAK_RETURN_IF_ERROR(ReplaceLinks());
+  if (doc_.ad_hoc) {
+    // A scan's write touches only leaks: the fetch state is the sources'.
+    if (doc_.outcome == Outcome::kFailed) return Status::OK();
+    MEETLEAK_RETURN_IF_ERROR(FindOrAddForScan());
+  } else {
+    MEETLEAK_RETURN_IF_ERROR(UpsertFetchState());
+    if (doc_.outcome == Outcome::kFailed) return Status::OK();
+    MEETLEAK_RETURN_IF_ERROR(ReplaceLinks());
+  }
   MEETLEAK_RETURN_IF_ERROR(LoadLeaks());
   if (doc_.outcome != Outcome::kGone)
     for (const LeakStore::Sighting& s : doc_.sightings)
@@ -129,15 +141,36 @@ Status DocumentWriter::Write() {
   return FlushSeenAgain();
 }
 
+// A scan's document: the stored one, whose leaks stay under its source; or
+// a new row without validators, links or candidates, so the first source
+// that reaches it reads it in full and takes it.
+Status DocumentWriter::FindOrAddForScan() {
+  Result<Query> q = conn_->Prepare(
+      "INSERT INTO document (url, page_url, source_url) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (url) DO UPDATE SET url = url RETURNING id, source_url");
+  if (!q.ok()) return q.status();
+  q->Bind(1, doc_.url).Bind(2, doc_.page_url).Bind(3, doc_.source_url);
+  const std::int64_t last_insert = conn_->LastInsertRowId();
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return conn_->Error(SQLITE_INTERNAL, "find document " + doc_.url);
+  doc_id_ = q->Int(0);
+  source_url_ = q->Text(1);
+  new_document_ = conn_->LastInsertRowId() != last_insert && conn_->LastInsertRowId() == doc_id_;
+  return q->Run();
+}
+
 Status DocumentWriter::UpsertFetchState() {
   static constexpr std::string_view kInsert =
       "INSERT INTO document (url, page_url, source_url, etag, last_modified, body_hash, "
-      "last_fetched, last_status, last_error, non_company_refs, still_linked) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1 <> ?3) ON CONFLICT (url) DO UPDATE SET ";
+      "last_fetched, last_status, last_error, non_company_refs, still_linked, candidate_keys) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1 <> ?3, ?11) "
+      "ON CONFLICT (url) DO UPDATE SET ";
   static const std::string kReplace =
       std::string(kInsert) +
       "page_url = ?2, source_url = ?3, etag = ?4, last_modified = ?5, body_hash = ?6, "
-      "last_fetched = ?7, last_status = ?8, last_error = ?9, non_company_refs = ?10 RETURNING id";
+      "last_fetched = ?7, last_status = ?8, last_error = ?9, non_company_refs = ?10, "
+      "candidate_keys = ?11, refetch = 0 RETURNING id";
   // 304: the validators and the body's counts stay unless new ones came.
   static const std::string kNotModified =
       std::string(kInsert) +
@@ -159,6 +192,12 @@ Status DocumentWriter::UpsertFetchState() {
   q->Bind(7, failed ? std::nullopt : std::optional<std::int64_t>(now_));
   q->Bind(8, doc_.status).Bind(9, doc_.error);
   q->Bind(10, doc_.outcome == Outcome::kFetched ? doc_.non_company_refs : 0);
+  // A body read (or a 404/410: none) says what the document holds; 304 and
+  // failures say nothing (a new row's candidates stay unknown).
+  if (doc_.outcome == Outcome::kFetched || doc_.outcome == Outcome::kGone)
+    q->BindBlob(11, candidate_hashes_);
+  else
+    q->BindNull(11);
   const std::int64_t last_insert = conn_->LastInsertRowId();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
@@ -249,7 +288,7 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s) {
   q->Bind(8, r.has_passcode).Bind(9, static_cast<int>(r.classification.severity));
   q->Bind(10, ToString(status)).Bind(11, r.classification.owner);
   q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, r.entry_url);
-  q->Bind(14, doc_.source_url).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, now_);
+  q->Bind(14, source_url_).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, now_);
   q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   ++result_->new_leaks;
@@ -278,7 +317,7 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
   const Severity seen = r.classification.severity;
   SightingEffect e = ApplySighting(leak->status, leak->severity, seen, s.allowed);
   const bool full = e.status != leak->status || e.severity != leak->severity || e.notice ||
-                    r.classification.owner != leak->owner || doc_.source_url != leak->source_url ||
+                    r.classification.owner != leak->owner || source_url_ != leak->source_url ||
                     doc_id_ != leak->document_id;
   const std::int64_t detail = DetailHash(s);
   if (!full && detail == leak->detail_hash) {
@@ -300,7 +339,7 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
   q->Bind(10, ToString(r.link_type)).Bind(11, r.context).Bind(12, detail);
   if (full) {
     q->Bind(13, ToString(e.status)).Bind(14, static_cast<int>(e.severity));
-    q->Bind(15, r.classification.owner).Bind(16, doc_.source_url).Bind(17, doc_id_);
+    q->Bind(15, r.classification.owner).Bind(16, source_url_).Bind(17, doc_id_);
     q->Bind(18, e.reopened).Bind(19, e.notice);
   }
   MEETLEAK_RETURN_IF_ERROR(q->Run());
@@ -413,7 +452,9 @@ Result<LeakStore::WriteResult> SqliteLeakStore::WriteDocuments(
   const std::int64_t now = Now();
   for (const DocumentWrite& doc : docs) {
     if (doc.url.empty()) return Status::InvalidInput("a document to store has no URL");
-    MEETLEAK_RETURN_IF_ERROR(DocumentWriter(conn_.get(), now, doc, &result).Write());
+    MEETLEAK_RETURN_IF_ERROR(
+        DocumentWriter(conn_.get(), now, doc, CandidateHashes(doc.candidate_keys), &result)
+            .Write());
   }
   MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
   return result;

@@ -92,11 +92,15 @@ BlockMasks Masks64(const char* p) {
 // `covered_end`: how far the links found before p reach; a number that
 // ends inside one is dropped by Combine anyway, so it is not classified.
 void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventory,
-                 std::vector<MeetingRef>* out, std::size_t covered_end = 0) {
+                 std::vector<MeetingRef>* out, std::size_t covered_end = 0,
+                 std::vector<std::string>* id_candidates = nullptr) {
   std::optional<DigitRun> run = matchers_internal::ParseIdDigits(text, p);
   if (!run || run->end <= covered_end) return;
   std::optional<MeetingRef> ref = matchers_internal::ClassifyDigits(text, *run, inventory);
-  if (ref) out->push_back(std::move(*ref));
+  if (ref)
+    out->push_back(std::move(*ref));
+  else if (id_candidates != nullptr)
+    id_candidates->push_back(std::move(run->digits));
 }
 
 bool Cancelled(const CancelToken* cancel) { return cancel != nullptr && cancel->cancelled(); }
@@ -187,6 +191,7 @@ Matcher::~Matcher() = default;
 struct Scan {
   std::string_view text;
   const Inventory* inventory;
+  std::vector<std::string>* id_candidates;
   std::vector<MeetingRef> links, numbers;
   std::size_t window_end = 0;
   std::size_t link_cursor = 0, links_end = 0;  // links[0, link_cursor) reach links_end
@@ -218,7 +223,7 @@ struct Scan {
       const std::size_t first = run_end - p;
       if (first != 3 && (first < 9 || first > 11)) continue;
       if (p == r || matchers_internal::EscapeEndsAt(text, p))
-        AddDigitRef(text, p, inventory, &numbers, LinksEndAt(p));
+        AddDigitRef(text, p, inventory, &numbers, LinksEndAt(p), id_candidates);
     }
   }
 };
@@ -250,7 +255,7 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
     if (options.stats != nullptr) options.stats->cancelled = true;
     return std::vector<MeetingRef>();
   };
-  Scan scan{text, inventory, {}, {}, 0};
+  Scan scan{text, inventory, options.id_candidates, {}, {}, 0};
   const char* p = text.data();
   std::size_t n = text.size(), i = 0;
   bool prev_digit = false;

@@ -67,6 +67,10 @@ struct MatchStats {
 struct FindOptions {
   const CancelToken* cancel = nullptr;  // null: never cancelled
   MatchStats* stats = nullptr;          // null: not counted
+  // Non-null: receives the digits of every bare Zoom-grouped 9–11 digit run
+  // that is no reference (not in the inventory, no label) — what an
+  // inventory change could turn into a reference.
+  std::vector<std::string>* id_candidates = nullptr;
 };
 
 class Matcher {

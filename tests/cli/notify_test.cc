@@ -38,7 +38,7 @@ class NotifyTest : public CliTest {
   }
   ProgramResult ScanText(const std::string& text) {
     dir_.Write("page.html", text);
-    return Meetleak({"scan", "page.html"});
+    return Meetleak({"scan", "page.html", "--store"});
   }
   TestServer hook_;
   std::atomic<int> status_{200};

@@ -68,6 +68,8 @@ class ScanFileTest : public CliTest {
         "scan",      page_.string(),     "--inventory",       "meetings.csv", "--personal-links",
         "links.csv", "--company-domain", "acme-corp.zoom.us", "--format",     "json"};
     args.insert(args.end(), extra.begin(), extra.end());
+    if (std::find(extra.begin(), extra.end(), "--no-store") == extra.end())
+      args.push_back("--store");
     return Meetleak(args);
   }
   std::filesystem::path page_;
@@ -139,7 +141,7 @@ TEST_F(ScanFileTest, FindsEveryFormWithTheDesignedFields) {
 
 TEST_F(ScanFileTest, NeverPrintsOrStoresASecret) {
   ProgramResult json = ScanJson();
-  ProgramResult text = Meetleak({"scan", page_.string(), "--inventory", "meetings.csv"});
+  ProgramResult text = Meetleak({"scan", page_.string(), "--inventory", "meetings.csv", "--store"});
   ProgramResult list = Meetleak({"leaks", "list", "--status", "all", "--format", "csv"});
   std::string db =
       ReadFile(dir_.path() / "meetleak.db") + ReadFile(dir_.path() / "meetleak.db-wal");
@@ -189,6 +191,27 @@ TEST_F(ScanFileTest, OwnerDecisionsChangeTheExitCode) {
   ASSERT_EQ(Meetleak({"leaks", "reopen", std::to_string(id)}).exit_code, 0);
   EXPECT_EQ(ScanJson().exit_code, 1);
   EXPECT_EQ(Meetleak({"leaks", "ack", "999999"}).exit_code, 2);
+}
+
+// Issue 14: an ad-hoc scan of a local copy reached the owners' digests.
+TEST_F(ScanFileTest, LocalTargetsAreStoredOnlyWithStore) {
+  ASSERT_EQ(Meetleak({"inventory", "import", "meetings.csv"}).exit_code, 0);
+  auto stored = [&] {
+    return Json(Meetleak({"leaks", "list", "--status", "all", "--format", "json"}))["findings"];
+  };
+  ProgramResult file = Meetleak({"scan", page_.string(), "--company-domain", "acme-corp.zoom.us"});
+  EXPECT_EQ(file.exit_code, 1) << file.err;
+  ProgramResult in = Meetleak({"scan", "-", "--company-domain", "acme-corp.zoom.us"},
+                              "see https://acme-corp.zoom.us/j/85512345678 now");
+  EXPECT_EQ(in.exit_code, 1) << in.err;
+  EXPECT_TRUE(stored().empty()) << "a file or stdin scan stored leaks without --store";
+  ASSERT_EQ(Meetleak({"scan", "-", "--company-domain", "acme-corp.zoom.us", "--store"},
+                     "see https://acme-corp.zoom.us/j/85512345678 now")
+                .exit_code,
+            1);
+  ASSERT_EQ(stored().size(), 1u);
+  EXPECT_EQ(stored()[0]["page_url"], "stdin:");
+  EXPECT_EQ(Meetleak({"scan", "-", "--store", "--no-store"}, "x").exit_code, 2);
 }
 
 TEST_F(ScanFileTest, ReadsStdin) {

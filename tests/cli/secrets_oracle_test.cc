@@ -243,8 +243,8 @@ class SecretsOracleTest : public CliTest {
     for (const std::string& file : files) {  // `scan` takes one target
       for (const char* format : {"text", "sarif"})
         run({"-v", "scan", file, "--no-store", "--format", format}, {0, 1});
-      // Stored (the default of `scan` with a config).
-      scan_json_.push_back(run({"-v", "scan", file, "--format", "json"}, {1}).out);
+      // Stored: a local file is stored only with --store.
+      scan_json_.push_back(run({"-v", "scan", file, "--store", "--format", "json"}, {1}).out);
     }
     for (const char* format : {"json", "csv"})
       run({"-v", "leaks", "list", "--status", "all", "--format", format}, {0, 1});

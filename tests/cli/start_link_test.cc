@@ -18,7 +18,7 @@ class StartLinkTest : public CliTest {
   }
   nlohmann::json ScanJson(const std::string& page) {
     dir_.Write("page.html", page);
-    ProgramResult r = Meetleak({"scan", "page.html", "--format", "json"});
+    ProgramResult r = Meetleak({"scan", "page.html", "--store", "--format", "json"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     return Json(r);
   }

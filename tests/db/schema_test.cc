@@ -1,4 +1,6 @@
 // Opening: creation 0600, pragmas, migrations, refusal of newer or foreign DBs.
+#include "db/schema.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -119,6 +121,47 @@ TEST(SchemaTest, FilesAreCreatedOwnerOnlyWhateverTheUmask) {
   Result<std::unique_ptr<RunLock>> lock = RunLock::Acquire(path);
   ASSERT_OK(lock);
   EXPECT_EQ(ModeOf(path + ".lock"), 0600u);
+}
+
+// A database as version 1 left it: one fetched document, whose candidate
+// keys version 1 never kept.
+void WriteVersion1Fixture(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const std::string sql =
+      std::string(db::Migrations()[0]) +
+      "PRAGMA application_id = " + std::to_string(db::kApplicationId) +
+      "; PRAGMA user_version = 1;"
+      "INSERT INTO document (url, source_url, etag, last_fetched, last_status) "
+      "VALUES ('https://a.example/p', 'https://a.example/p', '\"v1\"', 1, 200);";
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+TEST(SchemaTest, Version1MigratesAndItsDocumentsAreRefetchedOnAnAddedKey) {
+  TempDir dir;
+  FakeClock clock;
+  const std::string path = (dir.path() / "v1.db").string();
+  WriteVersion1Fixture(path);
+  Result<std::unique_ptr<LeakStore>> store = LeakStore::Open(path, &clock);
+  ASSERT_OK(store);
+  EXPECT_EQ(Sql(path, "PRAGMA user_version"), "2");
+  Result<std::optional<LeakStore::FetchState>> before =
+      (*store)->GetFetchState("https://a.example/p");
+  ASSERT_OK(before);
+  ASSERT_TRUE(before->has_value());
+  EXPECT_EQ((*before)->etag, "\"v1\"");
+  EXPECT_FALSE((*before)->refetch);
+  ASSERT_OK(
+      (*store)->ReplaceInventory(std::vector<InventoryMeeting>{{"85512345678", "ana@acme.example",
+                                                                "", MeetingKind::kScheduled}},
+                                 std::nullopt));
+  Result<std::optional<LeakStore::FetchState>> after =
+      (*store)->GetFetchState("https://a.example/p");
+  ASSERT_OK(after);
+  EXPECT_TRUE((*after)->refetch) << "its candidates are unknown: it may hold the new key";
 }
 
 TEST(SchemaTest, RefusesPathsThatAreNotFiles) {

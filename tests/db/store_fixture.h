@@ -80,7 +80,7 @@ class StoreTest : public ::testing::Test {
 
   std::string db_path() const { return (dir_.path() / "meetleak.db").string(); }
 
-  LeakStore::WriteResult Write(std::vector<LeakStore::DocumentWrite> docs) {
+  LeakStore::WriteResult Write(const std::vector<LeakStore::DocumentWrite>& docs) {
     Result<LeakStore::WriteResult> r = store_->WriteDocuments(docs);
     EXPECT_OK(r);
     return r.ok() ? *r : LeakStore::WriteResult{};

@@ -141,6 +141,34 @@ TEST_F(StoreTest, FetchStateKeepsValidatorsAcrossNotModified) {
   EXPECT_FALSE(f->has_value());
 }
 
+TEST_F(StoreTest, AddedKeyMarksForRefetchOnlyTheDocumentsThatHeldACandidateForIt) {
+  LeakStore::DocumentWrite held = Fetched("https://example.org/held", {});
+  held.candidate_keys = {LeakStore::CandidateKey(KeyKind::kMeetingId, "85512345679"),
+                         LeakStore::CandidateKey(KeyKind::kVanity, "ana.b")};
+  LeakStore::DocumentWrite other = Fetched("https://example.org/other", {});
+  other.candidate_keys = {LeakStore::CandidateKey(KeyKind::kMeetingId, "85500000000")};
+  Write({held, other});
+  auto refetch = [&](const char* url) {
+    Result<std::optional<LeakStore::FetchState>> f = store_->GetFetchState(url);
+    EXPECT_TRUE(f.ok() && f->has_value());
+    return f.ok() && f->has_value() && (*f)->refetch;
+  };
+  ASSERT_OK(store_->ReplaceInventory(Meetings(), std::nullopt));  // neither key is held
+  EXPECT_FALSE(refetch("https://example.org/held"));
+  std::vector<InventoryMeeting> more = Meetings();
+  more.push_back({"85512345679", "ben@acme.example", "", MeetingKind::kScheduled});
+  ASSERT_OK(store_->ReplaceInventory(more, std::nullopt));
+  EXPECT_TRUE(refetch("https://example.org/held"));
+  EXPECT_FALSE(refetch("https://example.org/other"));
+  Write({WithOutcome("https://example.org/held", Outcome::kNotModified, 304)});
+  EXPECT_TRUE(refetch("https://example.org/held")) << "a 304 read nothing new";
+  Write({Fetched("https://example.org/held", {})});
+  EXPECT_FALSE(refetch("https://example.org/held"));
+  ASSERT_OK(store_->ReplaceInventory(more, std::nullopt));  // the same rows: nothing added
+  ASSERT_OK(store_->ReplaceInventory(std::nullopt, std::vector<PersonalLink>{{"ana.b", "a@x.y"}}));
+  EXPECT_FALSE(refetch("https://example.org/held")) << "its last body held no candidate";
+}
+
 TEST_F(StoreTest, FetchStatesAnswerEachUrlOfABatchInOrder) {
   // More URLs than one statement binds, stored ones among absent ones, and
   // one URL asked twice.
