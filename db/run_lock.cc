@@ -1,10 +1,14 @@
-// RunLock: flock on "<db>.lock", holding the holder's pid.
+// RunLock: flock on the database file itself, through a descriptor of it.
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "db/store.h"
@@ -12,46 +16,46 @@
 namespace meetleak {
 namespace {
 
-std::string ReadHolder(int fd) {
-  char buf[64] = {};
-  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-  std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-  return pid.empty() ? "?" : pid;
+// The pid holding a flock on the file `fd` is open on, read from
+// /proc/locks ("1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"), or "?".
+std::string FlockHolder(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return "?";
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line)) {
+    std::istringstream in(line);
+    std::string index, type, mode, access, pid, id;
+    if (!(in >> index >> type)) continue;
+    if (type == "->") in >> type;  // a waiter: "1: -> FLOCK …"
+    if (!(in >> mode >> access >> pid >> id) || type != "FLOCK") continue;
+    unsigned major = 0, minor = 0;
+    unsigned long long inode = 0;
+    if (std::sscanf(id.c_str(), "%x:%x:%llu", &major, &minor, &inode) != 3) continue;
+    if (inode == st.st_ino && major == ::major(st.st_dev) && minor == ::minor(st.st_dev))
+      return pid;
+  }
+  return "?";
 }
 
 }  // namespace
 
 Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& db_path) {
-  const std::string lock_path = db_path + ".lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return Status::IOError(lock_path + ": cannot open lock file: " + std::strerror(errno));
+  // O_CREAT follows a symlink and creates its target 0600, as LeakStore::Open
+  // would: the lock is taken before the store is opened.
+  int fd = ::open(db_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(db_path + ": cannot open to lock: " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
-    std::string holder = ReadHolder(fd);
+    std::string holder = err == EWOULDBLOCK ? FlockHolder(fd) : "";
     ::close(fd);
     if (err == EWOULDBLOCK)
-      return Status::Busy(lock_path + ": " + db_path + " is locked by pid " + holder +
-                          " (another meetleak run)");
-    return Status::IOError(lock_path + ": cannot lock: " + std::strerror(err));
-  }
-  // Only the holder writes the pid, so a reader never sees a stale one
-  // while the lock is held.
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 ||
-      ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
-    const int err = errno;
-    ::close(fd);
-    return Status::IOError(lock_path + ": cannot write pid: " + std::strerror(err));
+      return Status::Busy(db_path + " is locked by pid " + holder + " (another meetleak run)");
+    return Status::IOError(db_path + ": cannot lock: " + std::strerror(err));
   }
   return std::unique_ptr<RunLock>(new RunLock(fd));
 }
 
-RunLock::~RunLock() {
-  // The file stays (removing it would race a process that just opened it);
-  // closing drops the flock.
-  ::close(fd_);
-}
+RunLock::~RunLock() { ::close(fd_); }
 
 }  // namespace meetleak

@@ -123,21 +123,6 @@ std::string VersionMessage(const Connection& conn, std::int64_t found) {
          "); use a newer meetleak";
 }
 
-Status ApplyPragmas(Connection* conn) {
-  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 5000"));
-  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON"));
-  // 64 MiB of page cache (the default is 2 MiB): a pass touches the leak
-  // table and its indexes all over; 100 000 leaks make a ~50 MB file.
-  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size = -65536"));
-  Result<std::int64_t> version = conn->QueryInt("PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  if (*version > static_cast<std::int64_t>(Migrations().size()))
-    return Status::TooNew(VersionMessage(*conn, *version));
-  // journal_mode cannot change inside a transaction: set it first.
-  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
-  return conn->Exec("PRAGMA synchronous = NORMAL");
-}
-
 Status CheckIdentity(Connection* conn, std::int64_t version) {
   Result<std::int64_t> app_id = conn->QueryInt("PRAGMA application_id");
   if (!app_id.ok()) return app_id.status();
@@ -152,6 +137,24 @@ Status CheckIdentity(Connection* conn, std::int64_t version) {
                                   ": not a meetleak database (it holds other tables)");
   }
   return Status::OK();
+}
+
+Status ApplyPragmas(Connection* conn) {
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA busy_timeout = 5000"));
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys = ON"));
+  // 64 MiB of page cache (the default is 2 MiB): a pass touches the leak
+  // table and its indexes all over; 100 000 leaks make a ~50 MB file.
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size = -65536"));
+  Result<std::int64_t> version = conn->QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*version > static_cast<std::int64_t>(Migrations().size()))
+    return Status::TooNew(VersionMessage(*conn, *version));
+  // Before anything changes the file: another application's database is
+  // refused as it was found (journal_mode = WAL would rewrite its header).
+  MEETLEAK_RETURN_IF_ERROR(CheckIdentity(conn, *version));
+  // journal_mode cannot change inside a transaction: set it first.
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode = WAL"));
+  return conn->Exec("PRAGMA synchronous = NORMAL");
 }
 
 }  // namespace

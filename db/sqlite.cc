@@ -146,8 +146,10 @@ Status Connection::Error(int rc, std::string_view what) const {
     case SQLITE_READONLY:
     case SQLITE_PERM:
       return Status::IOError(msg);
+    case SQLITE_NOTADB:  // the file's header is not SQLite's: the user named the wrong file
+      return Status::InvalidInput(path_ + ": not a meetleak database (" + sqlite3_errmsg(db_) +
+                                  ")");
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
       return Status::Corruption(msg);
     default:
       return Status::Internal(msg);

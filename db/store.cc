@@ -25,15 +25,20 @@ namespace {
 
 // Creates `path` empty with mode 0600 when it does not exist, so SQLite
 // never creates it with the umask's mode (SQLite gives -wal/-shm the main
-// file's mode).
+// file's mode). A symlink to a file not yet there creates that file, 0600
+// too. An existing file is never opened here: closing a descriptor of a file
+// would drop the POSIX locks a connection of this process holds on it.
 Status CreatePrivateFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    ::close(fd);
-    return Status::OK();
+  if (fd < 0 && errno == EEXIST) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 || errno != ENOENT) return Status::OK();
+    // A dangling symlink: O_CREAT without O_EXCL follows it.
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   }
-  if (errno == EEXIST) return Status::OK();
-  return Status::IOError(path + ": cannot create database: " + std::strerror(errno));
+  if (fd < 0) return Status::IOError(path + ": cannot create database: " + std::strerror(errno));
+  ::close(fd);
+  return Status::OK();
 }
 
 constexpr std::string_view kSecretKey = "candidate_key_secret";

@@ -204,7 +204,7 @@ class LeakStore {
     std::string error;
     bool failed = false;                   // counts a consecutive failure
     std::optional<TimePoint> retry_after;  // stored as is
-    std::optional<TimePoint> next_due;     // nullopt: now + interval
+    std::optional<TimePoint> next_due;     // nullopt: now + interval, or retry_after if later
     std::int64_t non_company_refs = 0;     // the pass's count, stored as is
   };
   // kNotFound for a URL that SyncSources never saw.
@@ -250,13 +250,20 @@ class LeakStore {
   virtual Status CheckIntegrity() = 0;
 };
 
-// One `meetleak run` per DB: an exclusive flock on "<db_path>.lock" (created
-// 0600), which holds the holder's pid. Released when the RunLock dies or its
-// process does (the kernel drops flocks), so a crash never leaves it stuck.
+// One `meetleak run` per DB: an exclusive flock on the database file itself,
+// through a descriptor of it (created 0600 when absent), so every path that
+// reaches the file — a symlink, a hard link — meets the same lock. SQLite's
+// own locks are POSIX record locks, which flock does not touch (Linux, local
+// file systems). Released when the RunLock dies or its process does (the
+// kernel drops flocks), so a crash never leaves it stuck.
+//
+// Destroy the RunLock only after every store opened on the file is closed:
+// closing any descriptor of a file drops the POSIX locks its process holds
+// on it, SQLite's included.
 class RunLock {
  public:
-  // kBusy "<db>.lock: <db> is locked by pid N (another meetleak run)" when held;
-  // kIOError when the lock file cannot be created.
+  // kBusy "<db> is locked by pid N (another meetleak run)" when held (N from
+  // /proc/locks, "?" when unknown); kIOError when the file cannot be opened.
   static Result<std::unique_ptr<RunLock>> Acquire(const std::string& db_path);
   ~RunLock();
   RunLock(const RunLock&) = delete;

@@ -468,7 +468,8 @@ Status SqliteLeakStore::WriteSourceResult(const SourceResult& r) {
         "UPDATE source SET last_status = ?2, last_error = ?3, "
         "consecutive_failures = iif(?4, consecutive_failures + 1, 0), "
         "last_fetched = iif(?4, last_fetched, ?5), retry_after = ?6, "
-        "next_due = coalesce(?7, ?5 + interval_s), non_company_refs = ?8 WHERE url = ?1");
+        "next_due = coalesce(?7, max(?5 + interval_s, coalesce(?6, 0))), non_company_refs = ?8 "
+        "WHERE url = ?1");
     if (!q.ok()) return q.status();
     q->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, r.failed).Bind(5, Now());
     q->Bind(6, ToUnix(r.retry_after)).Bind(7, ToUnix(r.next_due)).Bind(8, r.non_company_refs);

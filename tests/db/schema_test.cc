@@ -118,9 +118,6 @@ TEST(SchemaTest, FilesAreCreatedOwnerOnlyWhateverTheUmask) {
   EXPECT_EQ(ModeOf(path), 0600u);
   EXPECT_EQ(ModeOf(path + "-wal"), 0600u);
   EXPECT_EQ(ModeOf(path + "-shm"), 0600u);
-  Result<std::unique_ptr<RunLock>> lock = RunLock::Acquire(path);
-  ASSERT_OK(lock);
-  EXPECT_EQ(ModeOf(path + ".lock"), 0600u);
 }
 
 // A database as version 1 left it: one fetched document, whose candidate
