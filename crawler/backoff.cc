@@ -21,19 +21,35 @@ std::chrono::milliseconds BackoffDelay(int attempt, std::string_view host) {
   return delay + std::chrono::milliseconds(jitter);
 }
 
+std::string DurationText(std::chrono::milliseconds wait) {
+  const long long ms = wait.count();
+  if (ms % 1000 != 0) return std::to_string(ms) + "ms";
+  const long long s = ms / 1000;
+  if (s != 0 && s % 86400 == 0) return std::to_string(s / 86400) + "d";
+  if (s != 0 && s % 3600 == 0) return std::to_string(s / 3600) + "h";
+  if (s != 0 && s % 60 == 0) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
+}
+
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          Clock::TimePoint now) {
   value = ascii::Trim(value);
   if (value.empty()) return std::nullopt;
+  const std::int64_t ceiling = std::chrono::seconds(kRetryAfterCeiling).count();
+  std::int64_t seconds = 0;
   if (std::all_of(value.begin(), value.end(), ascii::IsDigit)) {
-    if (value.size() > 9) return std::chrono::milliseconds(std::chrono::hours(24 * 365));
-    return std::chrono::seconds(std::stoll(std::string(value)));
+    for (char c : value) seconds = std::min(ceiling, seconds * 10 + (c - '0'));
+  } else {
+    // time_t arithmetic in seconds: a system_clock time_point counts
+    // nanoseconds and would overflow past the year 2262.
+    const time_t when = curl_getdate(std::string(value).c_str(), nullptr);
+    if (when == -1) return std::nullopt;
+    const std::int64_t from = std::chrono::system_clock::to_time_t(now);
+    if (static_cast<std::int64_t>(when) <= from) return std::chrono::milliseconds(0);
+    if (__builtin_sub_overflow(static_cast<std::int64_t>(when), from, &seconds)) seconds = ceiling;
+    seconds = std::min(seconds, ceiling);
   }
-  time_t when = curl_getdate(std::string(value).c_str(), nullptr);
-  if (when == -1) return std::nullopt;
-  auto wait = std::chrono::system_clock::from_time_t(when) - now;
-  if (wait < std::chrono::system_clock::duration::zero()) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(wait);
+  return std::chrono::milliseconds(std::chrono::seconds(seconds));
 }
 
 }  // namespace meetleak

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/clock.h"
@@ -18,8 +19,18 @@ inline constexpr std::chrono::milliseconds kBackoffCap{60'000};
 // of 0–50 % that depends on the host, so failing hosts fall out of step.
 std::chrono::milliseconds BackoffDelay(int attempt, std::string_view host);
 
+// Longest wait ParseRetryAfter returns: larger values (a number of seconds
+// of any length, a date in the year 9999) saturate here instead of
+// overflowing. The fetcher's own cap (retry_after_max) is far below.
+inline constexpr std::chrono::hours kRetryAfterCeiling{24 * 365 * 1000};
+
 // A Retry-After value: delta-seconds or an HTTP-date. The wait from `now`
-// (zero for a date in the past); nullopt when unparseable.
+// (zero for a date in the past, at most kRetryAfterCeiling); nullopt when
+// unparseable. Computed in seconds: no date wraps into "now".
+// "90s", "15m", "6h", "2d" (the config's interval spelling), the largest
+// whole unit; "1500ms" below a second.
+std::string DurationText(std::chrono::milliseconds wait);
+
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          Clock::TimePoint now);
 

@@ -15,8 +15,9 @@ struct Crawler::SourceRun {
   std::string redacted_url;  // the target's URL as documents record it
   int pending = 0;           // documents reached from the source, not yet delivered
   bool own_done = false;
-  bool incomplete = false;  // a document of it was cancelled: never finished
-  CrawledDocument own;      // held back until pending == 0
+  bool incomplete = false;                  // a document of it was cancelled: never finished
+  CrawledDocument own;                      // held back until pending == 0
+  std::unordered_set<std::string> refused;  // reached URLs the fetcher refused
 };
 
 struct Crawler::Job {
@@ -269,6 +270,17 @@ void Crawler::OnScanned(const Job& job, Scanned scanned) {
   CrawledDocument doc = std::move(scanned.doc);
   const Document& parsed = scanned.parsed;
   const bool have_body = scanned.have_body;
+  const bool refused =
+      doc.fetch_error == FetchError::kRefusedGuard || doc.fetch_error == FetchError::kRefusedZoom;
+  if (refused && !job.is_source) {  // a discovered URL never fetched: no document
+    ++stats_.refused_urls;
+    if (refused_examples_.size() < kRefusedKept) refused_examples_.push_back(std::move(doc.error));
+    job.run->refused.insert(job.url);
+    --job.run->pending;
+    Finish(job.run);
+    if (progress_) progress_(stats_);
+    return;
+  }
   ++stats_.documents;
   if (doc.outcome == DocumentOutcome::kFailed) ++stats_.errors;
   for (const PageRef& p : doc.refs) stats_.company_refs += p.classification.company ? 1 : 0;
@@ -295,6 +307,7 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
   const bool sitemap = parsed.kind == DocumentKind::kSitemap;
   const bool index = parsed.kind == DocumentKind::kSitemapIndex;
   const Result<Url> page = Url::Parse(doc->page_url);
+  int followed = 0, capped = 0;
   for (const Link& link : parsed.links) {
     if (link.url.rfind("http://", 0) != 0 && link.url.rfind("https://", 0) != 0) continue;
     bool follow = false;
@@ -313,14 +326,30 @@ void Crawler::FollowLinks(const Job& job, const Document& parsed, CrawledDocumen
       follow = true, depth = job.depth - 1;
     }
     if (!follow) continue;
+    if (followed == max_urls_per_document_) {
+      ++capped;
+      continue;
+    }
+    ++followed;
     if (Enqueue(job.run, link.url, hops, depth, child_sitemap))
       doc->linked_urls.push_back(link.url);
+  }
+  if (capped > 0) {
+    stats_.capped_urls += capped;
+    doc->warnings.push_back(std::to_string(capped) + " more URLs not followed: at most " +
+                            std::to_string(max_urls_per_document_) +
+                            " per document (max_urls_per_document)");
   }
 }
 
 void Crawler::Finish(const std::shared_ptr<SourceRun>& run) {
   if (!run->own_done || run->pending > 0 || run->incomplete) return;
   run->own_done = false;  // deliver once
+  if (!run->refused.empty()) {
+    std::erase_if(run->own.linked_urls,
+                  [&](const std::string& url) { return run->refused.count(url) > 0; });
+    run->refused.clear();
+  }
   ++stats_.sources_done;
   sink_.OnSourceDone(std::move(run->own));
 }

@@ -17,7 +17,12 @@
 // source; OnSourceDone() gets the source's own document only after every
 // document reached from it has been given to OnDocument(), so committing in
 // call order means a crash loses only uncommitted documents and the next pass
-// (which finds no validators for them) fetches them again. All calls happen on
+// (which finds no validators for them) fetches them again. A discovered URL
+// the fetcher refuses (address guard, Zoom-host rule) is no document: it is
+// counted in CrawlStats::refused_urls, not given to OnDocument(), and taken
+// out of its source's linked_urls. A document yields at most
+// max_urls_per_document URLs to follow; the rest are counted
+// (CrawlStats::capped_urls) and named in a warning of the document. All calls happen on
 // the fetcher's thread, in order. After Stop(), no new fetch is started;
 // documents already handed to the fetcher finish and are delivered; sources
 // with unfinished documents get no OnSourceDone().
@@ -100,6 +105,11 @@ struct CrawlStats {
   int sources_total = 0, sources_done = 0;
   int documents = 0, errors = 0, skipped_meeting_urls = 0;
   int company_refs = 0;
+  // Discovered URLs the fetcher refused (address guard, Zoom-host rule):
+  // counted here, never given to the sink as documents or links.
+  int refused_urls = 0;
+  // URLs a document offered beyond max_urls_per_document: not followed.
+  int capped_urls = 0;
 };
 
 // Parses and matches a document already in hand (a file, stdin, a fetched
@@ -135,6 +145,8 @@ class Crawler {
   Crawler& operator=(const Crawler&) = delete;
 
   void Start(std::vector<CrawlTarget> targets);  // call on the fetcher's thread
+  // The [crawler] max_urls_per_document (default FetcherOptions'); before Start().
+  void set_max_urls_per_document(int n) { max_urls_per_document_ = n; }
   void Stop();
   // Scans in progress stop within 64 KiB of text, and documents answered
   // from now on are not scanned: each counts as never read (its source is
@@ -149,6 +161,10 @@ class Crawler {
   // Queued URLs whose validators are read from the sink at once.
   static constexpr std::size_t kValidatorBatch = 256;
   const CrawlStats& stats() const { return stats_; }
+  // The error lines of the first kRefusedKept refused URLs, for the user
+  // (the rest are only counted: a hostile sitemap must not flood the log).
+  static constexpr std::size_t kRefusedKept = 10;
+  const std::vector<std::string>& refused_examples() const { return refused_examples_; }
   void set_progress(std::function<void(const CrawlStats&)> f) { progress_ = std::move(f); }
 
   // Where parsing and matching run. By default on the calling thread; an
@@ -179,6 +195,7 @@ class Crawler {
   const Inventory& inventory_;
   CrawlSink& sink_;
   int max_fetching_;
+  int max_urls_per_document_ = FetcherOptions().max_urls_per_document;
   int fetching_ = 0;            // handed to the fetcher, not yet answered
   int scanning_ = 0;            // answered, not yet parsed, matched and delivered
   std::size_t scan_bytes_ = 0;  // bodies held by those
@@ -190,6 +207,7 @@ class Crawler {
   // Validators read for queued URLs (kValidatorBatch at most), by URL.
   std::unordered_map<std::string, StoredValidators> validators_;
   CrawlStats stats_;
+  std::vector<std::string> refused_examples_;
   std::function<void(const CrawlStats&)> progress_;
   Offload offload_;
 };

@@ -38,6 +38,7 @@ struct Job {
   std::string slot_host;
   std::unique_ptr<Transfer> transfer;
   SteadyClock::time_point started = SteadyClock::now();
+  std::string status_note;  // added to an HTTP error's message (a capped Retry-After)
 };
 
 bool IsRedirect(int status) {
@@ -328,6 +329,12 @@ class CurlFetcher : public Fetcher {
     Clock::TimePoint now = clock_->Now();
     std::optional<milliseconds> retry_after =
         ParseRetryAfter(job.transfer->Header("retry-after"), now);
+    if (retry_after && *retry_after > options_.retry_after_max) {
+      job.status_note = " (Retry-After " + DurationText(*retry_after) +
+                        " capped at retry_after_max " + DurationText(options_.retry_after_max) +
+                        ")";
+      retry_after = options_.retry_after_max;
+    }
     milliseconds wait =
         retry_after ? *retry_after : BackoffDelay(job.response.attempts, job.hop.host());
     bool may_wait = job.response.attempts <= options_.max_retries && wait <= kMaxRetryWait &&
@@ -357,7 +364,8 @@ class CurlFetcher : public Fetcher {
     if (!r.not_modified) r.body = std::move(t.body());
     if (r.status >= 400) {
       r.error = FetchError::kHttp;
-      r.error_message = SafeUrl(job.hop.spec()) + ": HTTP " + std::to_string(r.status);
+      r.error_message =
+          SafeUrl(job.hop.spec()) + ": HTTP " + std::to_string(r.status) + job.status_note;
     }
     Finish(job);
   }

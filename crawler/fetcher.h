@@ -46,6 +46,13 @@ struct FetcherOptions {
   long long max_body_bytes = 10'000'000;  // decoded body cap (compression bombs too)
   int max_redirects = 5;
   int max_retries = 3;  // on 429/5xx/network errors, with backoff
+  // Longer Retry-After values are cut to this (the source's error says so):
+  // one reply must not block a host for years.
+  std::chrono::milliseconds retry_after_max = std::chrono::hours(24);
+  // A feed or sitemap yields at most this many URLs to follow (the sitemap
+  // protocol's own limit); the rest are counted, not fetched. Read by the
+  // Crawler (CrawlerOptions), kept here with the rest of [crawler].
+  int max_urls_per_document = 50'000;
   bool respect_robots = true;
   bool verify_tls = true;
   std::string ca_bundle;  // "" = the system's
