@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/terminal.h"
 #include "cli/subcommands.h"
 
 namespace meetleak::cli {
@@ -25,11 +26,12 @@ int ExitCodeFor(const Status& status) {
 }
 
 int ReportError(const Status& status) {
-  // One line per message line, each naming what is at fault.
+  // One line per message line, each naming what is at fault; what came from
+  // outside (file names, CSV cells, server replies) cannot drive the terminal.
   std::string_view m = status.message();
   while (!m.empty()) {
     auto nl = m.find('\n');
-    std::cerr << "meetleak: error: " << m.substr(0, nl) << "\n";
+    std::cerr << "meetleak: error: " << TerminalSafe(m.substr(0, nl)) << "\n";
     m = nl == std::string_view::npos ? std::string_view() : m.substr(nl + 1);
   }
   return ExitCodeFor(status);
@@ -62,9 +64,13 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "meetleak: error: " << e.what() << " (see meetleak --help)\n";
+    std::cerr << "meetleak: error: " << TerminalSafe(e.what()) << " (see meetleak --help)\n";
     return 2;
   }
+  // An empty path is never "the default": it is a mistake in a script.
+  for (const char* name : {"--db", "--config"})
+    if (app.get_option(name)->count() > 0 && app.get_option(name)->as<std::string>().empty())
+      return ReportError(Status::InvalidInput(std::string(name) + ": empty path"));
   if (!command) {
     std::cerr << app.help();
     return 2;
@@ -72,7 +78,11 @@ int Main(int argc, char** argv) {
   Context ctx(global);
   if (Status s = ctx.LoadConfig(); !s.ok()) return ReportError(s);
   Result<int> exit_code = command(ctx);
+  // What was printed must have reached stdout: a full disk or a closed pipe
+  // is an I/O failure, not a success.
+  std::cout.flush();
   if (!exit_code.ok()) return ReportError(exit_code.status());
+  if (!std::cout) return ReportError(Status::IOError("stdout: write failed"));
   return *exit_code;
 }
 

@@ -116,10 +116,11 @@ void ReadCompany(ConfigReader& r, const toml::table& t, Config* c) {
 }
 
 void ReadCrawler(ConfigReader& r, const toml::table& t, FetcherOptions* o) {
-  r.CheckKeys(t, "crawler",
-              {"concurrency", "per_host", "delay_ms", "timeout_s", "low_speed_bytes", "low_speed_s",
-               "max_body_bytes", "max_redirects", "max_retries", "respect_robots", "verify_tls",
-               "ca_bundle", "proxy", "user_agent"});
+  r.CheckKeys(
+      t, "crawler",
+      {"concurrency", "per_host", "delay_ms", "timeout_s", "low_speed_bytes", "low_speed_s",
+       "max_body_bytes", "max_redirects", "max_retries", "retry_after_max", "max_urls_per_document",
+       "respect_robots", "verify_tls", "ca_bundle", "proxy", "user_agent"});
   r.Integer(t, "crawler", "concurrency", &o->concurrency, 1, 10000);
   r.Integer(t, "crawler", "per_host", &o->per_host, 1, 1000);
   r.Integer(t, "crawler", "delay_ms", &o->delay_ms, 0, 3600000);
@@ -129,6 +130,15 @@ void ReadCrawler(ConfigReader& r, const toml::table& t, FetcherOptions* o) {
   r.Integer(t, "crawler", "max_body_bytes", &o->max_body_bytes, 1024, 1LL << 40);
   r.Integer(t, "crawler", "max_redirects", &o->max_redirects, 0, 50);
   r.Integer(t, "crawler", "max_retries", &o->max_retries, 0, 20);
+  if (const toml::node* n = t.get("retry_after_max")) {
+    auto v = n->value<std::string>();
+    auto secs = v ? ParseInterval(*v) : std::nullopt;
+    if (!secs)
+      r.Error(n->source(), "crawler.retry_after_max", "must look like 90s, 15m, 6h or 1d");
+    else
+      o->retry_after_max = std::chrono::seconds(*secs);
+  }
+  r.Integer(t, "crawler", "max_urls_per_document", &o->max_urls_per_document, 1, 10'000'000);
   r.Bool(t, "crawler", "respect_robots", &o->respect_robots);
   r.Bool(t, "crawler", "verify_tls", &o->verify_tls);
   fs::path ca;

@@ -1,10 +1,14 @@
 #include "cli/context.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include "base/terminal.h"
 
 namespace meetleak::cli {
 
@@ -19,13 +23,38 @@ Result<std::string> ReadTextFile(const fs::path& path) {
   return ss.str();
 }
 
+Status CheckRegularFile(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::InvalidInput(path.string() + ": cannot read: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return Status::InvalidInput(path.string() + ": is a directory, not a file");
+  if (!S_ISREG(st.st_mode)) return Status::InvalidInput(path.string() + ": not a regular file");
+  return Status::OK();
+}
+
+namespace {
+
+// An inventory CSV's text, or why it is none: not a readable regular file
+// (a directory or /dev/null would be an empty inventory), or no header line.
+Result<std::string> ReadInventoryCsv(const fs::path& path) {
+  MEETLEAK_RETURN_IF_ERROR(CheckRegularFile(path));
+  Result<std::string> text = ReadTextFile(path);
+  if (!text.ok()) return text.status();
+  if (text->find_first_not_of(" \t\r\n\xEF\xBB\xBF") == std::string::npos)
+    return Status::InvalidInput(path.string() + ": empty: a CSV needs its header line");
+  return text;
+}
+
+}  // namespace
+
 Result<InventoryFiles> ReadInventoryFiles(const fs::path& meetings, const fs::path& links) {
   InventoryFiles files;
   std::string errors;
   // Reads and parses one file into `out`, or adds its errors to `errors`.
   auto read = [&errors](const fs::path& path, auto parse, auto& out) {
     if (path.empty()) return;
-    Result<std::string> text = ReadTextFile(path);
+    Result<std::string> text = ReadInventoryCsv(path);
     Status status = text.status();
     if (text.ok()) {
       auto rows = parse(*text, path.string());
@@ -58,7 +87,7 @@ Status WriteOutput(const std::string& text, const std::string& output) {
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) return Status::InvalidInput(output + ": cannot write: " + std::strerror(errno));
+  if (!out) return Status::IOError(output + ": cannot write: " + std::strerror(errno));
   return Status::OK();
 }
 
@@ -87,11 +116,11 @@ Finding FindingFromLeak(const LeakStore::LeakRow& leak) {
 }
 
 void Context::Warn(const std::string& line) const {
-  if (!options_.quiet) std::cerr << "meetleak: warning: " << line << "\n";
+  if (!options_.quiet) std::cerr << "meetleak: warning: " << TerminalSafe(line) << "\n";
 }
 
 void Context::Info(const std::string& line) const {
-  if (options_.verbose) std::cerr << "meetleak: " << line << "\n";
+  if (options_.verbose) std::cerr << "meetleak: " << TerminalSafe(line) << "\n";
 }
 
 Status Context::LoadConfig() {
@@ -100,6 +129,7 @@ Status Context::LoadConfig() {
   if (!options_.config.empty() && !fs::exists(file))
     return Status::InvalidInput(file.string() + ": config file not found");
   if (!file.empty()) {
+    MEETLEAK_RETURN_IF_ERROR(CheckRegularFile(file));
     Result<Config> c = cli::LoadConfig(file);
     if (!c.ok()) return c.status();
     config_ = std::move(*c);
@@ -110,6 +140,13 @@ Status Context::LoadConfig() {
     db_path_ = config_.database;
   else
     db_path_ = "meetleak.db";
+  return Status::OK();
+}
+
+Status Context::LockForRun() {
+  Result<std::unique_ptr<RunLock>> lock = RunLock::Acquire(db_path_.string());
+  if (!lock.ok()) return lock.status();
+  run_lock_ = std::move(*lock);
   return Status::OK();
 }
 
@@ -137,7 +174,7 @@ Status Context::SyncConfiguredInventory() {
   std::string errors;
   auto check = [&](const fs::path& file, const char* meta_key, auto parse, auto& out) -> Status {
     if (file.empty()) return Status::OK();
-    Result<std::string> text = ReadTextFile(file);
+    Result<std::string> text = ReadInventoryCsv(file);
     if (!text.ok()) return text.status();
     std::string hash = ContentHash(*text);
     Result<std::optional<std::string>> stored = store_->GetMeta(meta_key);

@@ -35,6 +35,9 @@ class Context {
   // their content changed; a bad configured CSV is kInvalidInput and nothing
   // is imported.
   Status OpenStore();
+  // Takes the DB's run lock (kBusy naming the holder); held while the
+  // Context lives, and released only after the store is closed.
+  Status LockForRun();
   // The stored inventory with the config's domains (plus `extra_domains`) and
   // security contact.
   Result<Inventory> LoadInventory(const std::vector<std::string>& extra_domains = {});
@@ -54,15 +57,21 @@ class Context {
   GlobalOptions options_;
   Config config_;
   std::filesystem::path db_path_;
+  std::unique_ptr<RunLock> run_lock_;  // before store_: outlives it
   std::unique_ptr<LeakStore> store_;
 };
 
 // Reads a whole file; kInvalidInput "PATH: cannot read: reason" when it cannot.
 Result<std::string> ReadTextFile(const std::filesystem::path& path);
+// kInvalidInput naming `path` unless it is a regular file (not a directory,
+// a device such as /dev/null, or a FIFO): what the config and the inventory
+// CSVs must be.
+Status CheckRegularFile(const std::filesystem::path& path);
 
 // The rows of a meetings CSV and/or a personal-links CSV ("" = not given:
 // nullopt). Every bad line of both files is listed in one kInvalidInput
-// Status (one "file:line: reason" per line); an unreadable file is named.
+// Status (one "file:line: reason" per line); a file that is not a readable
+// regular file, or is empty (no header line), is named.
 struct InventoryFiles {
   std::optional<std::vector<InventoryMeeting>> meetings;
   std::optional<std::vector<PersonalLink>> links;

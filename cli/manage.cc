@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/terminal.h"
 #include "cli/subcommands.h"
 #include "matchers/matcher.h"
 
@@ -17,8 +18,32 @@ Status CheckFormat(const std::string& format, std::initializer_list<const char*>
   return Status::InvalidInput("--format: '" + format + "' is not offered here");
 }
 
+// kInvalidInput when the import would leave a part of a non-empty
+// inventory empty and `allow_empty` was not given: a header-only CSV is
+// more often a broken export than an intent.
+Status CheckNotEmptied(LeakStore& store, const InventoryFiles& files,
+                       const std::string& meetings_path, const std::string& links_path,
+                       bool allow_empty) {
+  if (allow_empty) return Status::OK();
+  const bool no_meetings = files.meetings && files.meetings->empty();
+  const bool no_links = files.links && files.links->empty();
+  if (!no_meetings && !no_links) return Status::OK();
+  Result<Inventory> stored = store.LoadInventory();
+  if (!stored.ok()) return stored.status();
+  if (no_meetings && !stored->meetings().empty())
+    return Status::InvalidInput(
+        meetings_path + ": holds no meeting: importing it would empty the " +
+        std::to_string(stored->meetings().size()) + " stored meetings (--allow-empty to do so)");
+  if (no_links && !stored->personal_links().empty())
+    return Status::InvalidInput(links_path +
+                                ": holds no personal link: importing it would empty the " +
+                                std::to_string(stored->personal_links().size()) +
+                                " stored personal links (--allow-empty to do so)");
+  return Status::OK();
+}
+
 Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
-                            const std::string& links_path) {
+                            const std::string& links_path, bool allow_empty) {
   const Config& c = ctx.config();
   if (!c.inventory.empty() || !c.personal_links.empty())
     return Status::InvalidInput(
@@ -27,9 +52,11 @@ Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
         "): it is re-imported when it changes; edit that file instead of importing another");
   Result<InventoryFiles> files = ReadInventoryFiles(meetings_path, links_path);
   if (!files.ok()) return Status::InvalidInput(files.status().message() + "\nnothing was imported");
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  MEETLEAK_RETURN_IF_ERROR(
+      CheckNotEmptied(ctx.store(), *files, meetings_path, links_path, allow_empty));
   std::optional<std::vector<InventoryMeeting>> meetings = std::move(files->meetings);
   std::optional<std::vector<PersonalLink>> links = std::move(files->links);
-  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
   size_t nm = meetings->size(), nl = links ? links->size() : 0;
   MEETLEAK_RETURN_IF_ERROR(ctx.store().ReplaceInventory(std::move(meetings), std::move(links)));
   if (!ctx.options().quiet) {
@@ -60,10 +87,11 @@ Result<int> ListInventory(Context& ctx, const std::string& format) {
   std::cout << inv->meetings().size() << " meetings, " << inv->personal_links().size()
             << " personal links\n";
   for (const InventoryMeeting& m : inv->meetings())
-    std::cout << m.meeting_id << "  " << ToString(m.kind) << "  " << m.owner_email << "  "
-              << m.topic << "\n";
+    std::cout << TerminalSafe(m.meeting_id) << "  " << ToString(m.kind) << "  "
+              << TerminalSafe(m.owner_email) << "  " << TerminalSafe(m.topic) << "\n";
   for (const PersonalLink& l : inv->personal_links())
-    std::cout << "/my/" << l.vanity << "  personal  " << l.owner_email << "\n";
+    std::cout << "/my/" << TerminalSafe(l.vanity) << "  personal  " << TerminalSafe(l.owner_email)
+              << "\n";
   return 0;
 }
 
@@ -73,14 +101,14 @@ Result<int> CheckConfig(Context& ctx) {
   const Config& c = ctx.config();
   Result<InventoryFiles> files = ReadInventoryFiles(c.inventory, c.personal_links);
   if (!files.ok()) return files.status();
-  std::cout << c.file.string() << ": OK\n"
-            << "database: " << ctx.db_path().string() << "\n"
+  std::cout << TerminalSafe(c.file.string()) << ": OK\n"
+            << "database: " << TerminalSafe(ctx.db_path().string()) << "\n"
             << "company domains: " << c.zoom_domains.size() << ", allow entries: " << c.allow.size()
             << "\n"
             << c.sources.size() << " sources:\n";
   for (const SourceSpec& s : c.sources)
-    std::cout << "  " << RedactSecrets(s.url) << "  every " << s.interval_s << "s  kind " << s.kind
-              << (s.follow_entries ? "" : "  no-entries")
+    std::cout << "  " << TerminalSafe(RedactSecrets(s.url)) << "  every " << s.interval_s
+              << "s  kind " << s.kind << (s.follow_entries ? "" : "  no-entries")
               << (s.depth > 0 ? "  depth " + std::to_string(s.depth) : "") << "\n";
   return 0;
 }
@@ -116,13 +144,17 @@ Result<int> ListSources(Context& ctx, const std::string& format) {
     return 0;
   }
   for (const auto& s : *rows) {
-    std::cout << RedactSecrets(s.url) << (s.active ? "" : "  (no longer configured)") << "\n"
+    std::cout << TerminalSafe(RedactSecrets(s.url)) << (s.active ? "" : "  (no longer configured)")
+              << "\n"
               << "  last fetched " << TimeOrDash(s.last_fetched) << "  status " << s.last_status
               << "  next due " << TimeOrDash(s.next_due) << "  open leaks " << s.open_leaks
               << "  non-company refs " << s.non_company_refs << "\n";
+    if (s.retry_after && *s.retry_after > SystemClock()->Now())
+      std::cout << "  retry after " << FormatIso8601(*s.retry_after)
+                << " (the server's Retry-After, at most [crawler] retry_after_max)\n";
     if (!s.last_error.empty())
-      std::cout << "  last error (" << s.consecutive_failures << " in a row): " << s.last_error
-                << "\n";
+      std::cout << "  last error (" << s.consecutive_failures
+                << " in a row): " << TerminalSafe(s.last_error) << "\n";
   }
   return 0;
 }
@@ -148,9 +180,12 @@ void AddInventoryCommands(CLI::App& app, Command& command) {
   auto meetings = std::make_shared<std::string>();
   auto links = std::make_shared<std::string>();
   import->add_option("MEETINGS.csv", *meetings)->required();
+  auto allow_empty = std::make_shared<bool>(false);
   import->add_option("--personal-links", *links);
-  import->callback([&command, meetings, links] {
-    command = [meetings, links](Context& ctx) { return ImportInventory(ctx, *meetings, *links);
+  import->add_flag("--allow-empty", *allow_empty, "let the import empty a non-empty inventory");
+  import->callback([&command, meetings, links, allow_empty] {
+    command = [meetings, links, allow_empty](Context& ctx) {
+      return ImportInventory(ctx, *meetings, *links, *allow_empty);
 };
 }  // namespace meetleak::cli
 );

@@ -108,6 +108,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(
       io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); });
   Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency);
+  crawler.set_max_urls_per_document(options.fetcher.max_urls_per_document);
   // Parsing and matching run on worker threads, at a lower priority than
   // this one, which keeps the transfers and the DB writes going.
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
@@ -152,6 +153,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
         ticker.async_wait(tick);
       };
   if (tty) tick({});
+  // A source's line is printed once its writes are committed, so that
+  // "leaks new" counts them: the last one after the final flush.
   int sources_logged = 0;
   auto stop_when_idle = [&] {
     if (!crawler.idle()) return;
@@ -162,7 +165,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   crawler.set_progress([&](const CrawlStats& s) {
     signals.set_exit_code(s.company_refs > 0 ? 1 : 0);
     stop_when_idle();
-    if (!tty && options.progress && !ctx.options().quiet && s.sources_done > sources_logged) {
+    if (!tty && options.progress && !ctx.options().quiet && s.sources_done > sources_logged &&
+        s.sources_done < s.sources_total) {
       sources_logged = s.sources_done;
       std::cerr << "meetleak: " << ProgressLine(s, sink.totals(), elapsed()) << "\n";
     }
@@ -172,10 +176,23 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   stop_when_idle();
   io.run();
   signals.Clear();
+  Status flushed = sink.Flush();
   if (tty)
     std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K\n";
-  MEETLEAK_RETURN_IF_ERROR(sink.Flush());
+  else if (options.progress && !ctx.options().quiet &&
+           crawler.stats().sources_done > sources_logged)
+    std::cerr << "meetleak: " << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\n";
+  MEETLEAK_RETURN_IF_ERROR(flushed);
   MEETLEAK_RETURN_IF_ERROR(sink.error());
+  const CrawlStats& stats = crawler.stats();
+  for (const std::string& refused : crawler.refused_examples()) ctx.Warn(refused);
+  if (stats.refused_urls > 0)
+    ctx.Warn(std::to_string(stats.refused_urls) +
+             " discovered URLs refused (address guard or Zoom-host rule): not fetched, not stored");
+  if (stats.capped_urls > 0)
+    ctx.Warn(std::to_string(stats.capped_urls) +
+             " URLs not followed: over max_urls_per_document (" +
+             std::to_string(options.fetcher.max_urls_per_document) + ")");
   summary.stats = crawler.stats();
   summary.seconds = elapsed();
   return summary;

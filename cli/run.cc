@@ -33,13 +33,19 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
   return targets;
 }
 
-// The active sources as the scheduler sees them.
-Result<std::vector<ScheduledSource>> Schedule(LeakStore& store) {
+// The active sources as the scheduler sees them; `shown_due` gets those
+// whose next due time as `sources list` shows it (next_due, and retry_after
+// when set) has passed at `now`: they are due whatever the back-off says.
+Result<std::vector<ScheduledSource>> Schedule(LeakStore& store, Clock::TimePoint now,
+                                              std::set<std::string>* shown_due = nullptr) {
   Result<std::vector<LeakStore::SourceRow>> rows = store.ListSources();
   if (!rows.ok()) return rows.status();
   std::vector<ScheduledSource> sources;
   for (const auto& r : *rows) {
     if (!r.active) continue;
+    if (shown_due != nullptr && r.next_due && *r.next_due <= now &&
+        (!r.retry_after || *r.retry_after <= now))
+      shown_due->insert(r.url);
     // A source that has only ever failed has no last_fetched; its last
     // attempt is one interval before the next_due the store set then.
     std::optional<Clock::TimePoint> last = r.last_fetched;
@@ -79,8 +85,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   if (ctx.config().sources.empty())
     return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
   StopSignals signals;  // first: before any thread starts
-  Result<std::unique_ptr<RunLock>> lock = RunLock::Acquire(ctx.db_path().string());
-  if (!lock.ok()) return lock.status();
+  MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
   std::vector<LeakStore::SourceConfig> configs;
   std::map<std::string, int> intervals;
@@ -98,11 +103,12 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     if (signals.stop_requested()) break;
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
-    Result<std::vector<ScheduledSource>> sources = Schedule(ctx.store());
-    if (!sources.ok()) return sources.status();
-    SchedulePlan plan = PlanPoll(*sources, SystemClock()->Now(), args.all && first);
-    next_due = plan.next_due;
+    const Clock::TimePoint now = SystemClock()->Now();
     std::set<std::string> due;
+    Result<std::vector<ScheduledSource>> sources = Schedule(ctx.store(), now, &due);
+    if (!sources.ok()) return sources.status();
+    SchedulePlan plan = PlanPoll(*sources, now, args.all && first);
+    next_due = plan.next_due;
     for (std::size_t i : plan.due) due.insert((*sources)[i].url);
     std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), due, args);
     if (targets.empty()) {
@@ -121,7 +127,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     // Exit 3 only when every source of the pass was tried and failed (an
     // interrupted pass leaves some untried: that is not "nothing read").
     any_pass_read = any_pass_read || sink.failed_sources().size() < targets.size();
-    if (auto after = Schedule(ctx.store()); after.ok()) {
+    if (auto after = Schedule(ctx.store(), SystemClock()->Now()); after.ok()) {
       SchedulePlan again = PlanPoll(*after, SystemClock()->Now(), false);
       next_due = again.due.empty() ? again.next_due : SystemClock()->Now();
     }

@@ -58,28 +58,6 @@ std::string ValidUtf8(std::string_view s) {
   return out;
 }
 
-std::string TerminalSafe(std::string_view s) {
-  const std::string valid = ValidUtf8(s);
-  std::string out;
-  out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    const auto c = static_cast<unsigned char>(valid[i]);
-    char buf[8];
-    if (c < 0x20 || c == 0x7F) {
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else if (c == 0xC2 && i + 1 < valid.size() &&
-               static_cast<unsigned char>(valid[i + 1]) < 0xA0) {  // C1 control
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(valid[i + 1]));
-      out += buf;
-      ++i;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 std::string Scrubbed(std::string_view s) { return RedactSecrets(s); }
 
 nlohmann::ordered_json FindingJson(const Finding& f) {

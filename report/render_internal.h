@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/terminal.h"
 #include "report/finding.h"
 #include "report/render.h"
 
@@ -17,10 +18,6 @@ namespace meetleak::report_internal {
 // `s` with invalid UTF-8 sequences replaced by U+FFFD, so every format gets
 // well-formed text whatever a crawled page held.
 std::string ValidUtf8(std::string_view s);
-
-// `s` made safe for a terminal: valid UTF-8, and C0/C1 control characters
-// (ESC included) shown as "\xNN" so crawled text cannot drive the terminal.
-std::string TerminalSafe(std::string_view s);
 
 // Free text that leaves the program (context, URLs, topic) passed through
 // the matcher's redaction once more: producers redact already; this is the
