@@ -63,6 +63,7 @@ TEST_F(HostileTest, SitemapOfRefusedUrlsStoresNoDocumentsAndCountsThem) {
 
 TEST_F(HostileTest, ScanOfAHugeSitemapFollowsAtMostMaxUrlsPerDocument) {
   std::vector<std::string> urls;
+  urls.reserve(60);
   for (int i = 0; i < 60; ++i) urls.push_back(server_.Url("/p" + std::to_string(i)));
   for (int i = 0; i < 60; ++i) server_.Route("/p" + std::to_string(i), Reply{.body = "<p>x</p>"});
   server_.Route("/sitemap.xml",
