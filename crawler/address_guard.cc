@@ -77,7 +77,7 @@ class SystemResolver : public Resolver {
     resolver_.async_resolve(
         host, "",
         [host, done = std::move(done)](const boost::system::error_code& ec,
-                                       asio::ip::tcp::resolver::results_type results) {
+                                       const asio::ip::tcp::resolver::results_type& results) {
           if (ec) {
             done(Status::Unavailable("cannot resolve " + host + ": " + ec.message()));
             return;
