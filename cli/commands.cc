@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "base/terminal.h"
+#include "cli/stop_signals.h"
 #include "cli/subcommands.h"
 
 namespace meetleak::cli {
@@ -38,6 +39,9 @@ int ReportError(const Status& status) {
 }
 
 int Main(int argc, char** argv) {
+  // First, before any thread starts, and alive until Main returns: every
+  // thread inherits the blocked SIGINT/SIGTERM (cli/stop_signals.h).
+  StopSignals signals;
   CLI::App app{"meetleak: finds your Zoom meetings leaked onto public pages and feeds"};
   app.fallthrough();
   app.require_subcommand(0, 1);
@@ -75,7 +79,7 @@ int Main(int argc, char** argv) {
     std::cerr << app.help();
     return 2;
   }
-  Context ctx(global);
+  Context ctx(global, signals);
   if (Status s = ctx.LoadConfig(); !s.ok()) return ReportError(s);
   Result<int> exit_code = command(ctx);
   // What was printed must have reached stdout: a full disk or a closed pipe

@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "cli/config.h"
+#include "cli/stop_signals.h"
 #include "db/store.h"
 #include "matchers/inventory.h"
 #include "report/finding.h"
@@ -26,7 +27,9 @@ struct GlobalOptions {
 
 class Context {
  public:
-  explicit Context(GlobalOptions options) : options_(std::move(options)) {}
+  // `signals` is the process's (Main owns it) and outlives the Context.
+  Context(GlobalOptions options, StopSignals& signals)
+      : options_(std::move(options)), signals_(signals) {}
 
   // Loads the config (the explicit one must exist; the default is optional)
   // and decides the DB path. kInvalidInput names file, line and key.
@@ -47,6 +50,7 @@ class Context {
   LeakStore& store() { return *store_; }
   const std::filesystem::path& db_path() const { return db_path_; }
   const GlobalOptions& options() const { return options_; }
+  StopSignals& signals() { return signals_; }
 
   void Warn(const std::string& line) const;  // "meetleak: warning: …" unless --quiet
   void Info(const std::string& line) const;  // only with --verbose
@@ -55,6 +59,7 @@ class Context {
   Status SyncConfiguredInventory();
 
   GlobalOptions options_;
+  StopSignals& signals_;
   Config config_;
   std::filesystem::path db_path_;
   std::unique_ptr<RunLock> run_lock_;  // before store_: outlives it

@@ -1,11 +1,8 @@
 #include "cli/pass.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -52,53 +49,6 @@ void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
 }
 
 }  // namespace
-
-StopSignals::StopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every later thread
-  std::thread([this] { WaitLoop(); }).detach();
-}
-
-void StopSignals::WaitLoop() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  for (;;) {
-    int sig = 0;
-    if (sigwait(&set, &sig) != 0) continue;
-    if (++signals_seen_ >= 2) {
-      static const char kMsg[] = "\nmeetleak: second signal: exiting now\n";
-      (void)!write(2, kMsg, sizeof kMsg - 1);
-      std::_Exit(exit_code_.load());
-    }
-    static const char kMsg[] =
-        "\nmeetleak: stopping: finishing the documents in flight (signal again to exit at once)\n";
-    (void)!write(2, kMsg, sizeof kMsg - 1);
-    stop_token_.Cancel();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (io_ != nullptr && stop_) {
-      boost::asio::post(*io_, [stop = stop_] {
-        if (*stop) (*stop)();
-      });
-    }
-  }
-}
-
-void StopSignals::OnStop(boost::asio::io_context* io, std::function<void()> stop) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (stop_) *stop_ = nullptr;  // a stop already posted for the old phase does nothing
-  io_ = io;
-  stop_ = stop ? std::make_shared<std::function<void()>>(std::move(stop)) : nullptr;
-  if (io_ != nullptr && stop_ && signals_seen_ > 0) {
-    boost::asio::post(*io_, [s = stop_] {
-      if (*s) (*s)();
-    });
-  }
-}
 
 Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory& inventory,
                             std::vector<CrawlTarget> targets, const PassOptions& options,

@@ -84,7 +84,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
   if (ctx.config().sources.empty())
     return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
-  StopSignals signals;  // first: before any thread starts
+  StopSignals& signals = ctx.signals();
+  signals.StopGracefully();  // a signal ends the pass, not the process
   MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
   std::vector<LeakStore::SourceConfig> configs;

@@ -132,11 +132,13 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     target.conditional = false;
     target.watch_list = false;
     target.allow_private_addresses = args.allow_private;
-    StopSignals signals;
-    MEETLEAK_RETURN_IF_ERROR(RunPass(ctx, signals, *inventory, {target}, options, sink).status());
+    ctx.signals().StopGracefully();  // a signal ends the pass, not the process
+    MEETLEAK_RETURN_IF_ERROR(
+        RunPass(ctx, ctx.signals(), *inventory, {target}, options, sink).status());
   } else {
     std::string url;
-    StopSignals signals;  // reading stdin and matching both poll its token
+    StopSignals& signals = ctx.signals();
+    signals.StopGracefully();  // reading stdin and matching both poll its token
     Result<std::string> body = ReadTarget(args.target, &url, signals.stop_token());
     if (!body.ok()) return body.status();
     Matcher matcher;
