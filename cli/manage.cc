@@ -147,8 +147,9 @@ Result<int> ListSources(Context& ctx, const std::string& format) {
     std::cout << TerminalSafe(RedactSecrets(s.url)) << (s.active ? "" : "  (no longer configured)")
               << "\n"
               << "  last fetched " << TimeOrDash(s.last_fetched) << "  status " << s.last_status
-              << "  next due " << TimeOrDash(s.next_due) << "  open leaks " << s.open_leaks
-              << "  non-company refs " << s.non_company_refs << "\n";
+              << "  next due " << (s.next_due || !s.active ? TimeOrDash(s.next_due) : "now")
+              << "  open leaks " << s.open_leaks << "  non-company refs " << s.non_company_refs
+              << "\n";
     if (s.retry_after && *s.retry_after > SystemClock()->Now())
       std::cout << "  retry after " << FormatIso8601(*s.retry_after)
                 << " (the server's Retry-After, at most [crawler] retry_after_max)\n";

@@ -7,7 +7,6 @@
 #include "cli/pass.h"
 #include "cli/subcommands.h"
 #include "crawler/asio.h"
-#include "crawler/scheduler.h"
 
 namespace meetleak::cli {
 namespace {
@@ -33,28 +32,29 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
   return targets;
 }
 
-// The active sources as the scheduler sees them; `shown_due` gets those
-// whose next due time as `sources list` shows it (next_due, and retry_after
-// when set) has passed at `now`: they are due whatever the back-off says.
-Result<std::vector<ScheduledSource>> Schedule(LeakStore& store, Clock::TimePoint now,
-                                              std::set<std::string>* shown_due = nullptr) {
+// The sources this pass polls, by the store's one due rule (db/due.h): the
+// due ones, or with `all` every active one.
+Result<std::set<std::string>> DueUrls(LeakStore& store, bool all) {
+  Result<std::vector<LeakStore::SourceRow>> rows = all ? store.ListSources() : store.DueSources();
+  if (!rows.ok()) return rows.status();
+  std::set<std::string> urls;
+  for (const auto& r : *rows)
+    if (r.active) urls.insert(r.url);
+  return urls;
+}
+
+// When the next source is due, as `sources list` shows it (a source never
+// polled: now); none when no source is active.
+Result<std::optional<Clock::TimePoint>> EarliestDue(LeakStore& store) {
   Result<std::vector<LeakStore::SourceRow>> rows = store.ListSources();
   if (!rows.ok()) return rows.status();
-  std::vector<ScheduledSource> sources;
+  std::optional<Clock::TimePoint> earliest;
   for (const auto& r : *rows) {
     if (!r.active) continue;
-    if (shown_due != nullptr && r.next_due && *r.next_due <= now &&
-        (!r.retry_after || *r.retry_after <= now))
-      shown_due->insert(r.url);
-    // A source that has only ever failed has no last_fetched; its last
-    // attempt is one interval before the next_due the store set then.
-    std::optional<Clock::TimePoint> last = r.last_fetched;
-    if (!last && r.consecutive_failures > 0 && r.next_due)
-      last = *r.next_due - std::chrono::seconds(r.interval_s);
-    sources.push_back(
-        {r.url, std::chrono::seconds(r.interval_s), last, r.consecutive_failures, r.retry_after});
+    Clock::TimePoint due = r.next_due.value_or(SystemClock()->Now());
+    if (!earliest || due < *earliest) earliest = due;
   }
-  return sources;
+  return earliest;
 }
 
 // Open company leaks seen since `since`.
@@ -104,15 +104,13 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     if (signals.stop_requested()) break;
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
-    const Clock::TimePoint now = SystemClock()->Now();
-    std::set<std::string> due;
-    Result<std::vector<ScheduledSource>> sources = Schedule(ctx.store(), now, &due);
-    if (!sources.ok()) return sources.status();
-    SchedulePlan plan = PlanPoll(*sources, now, args.all && first);
-    next_due = plan.next_due;
-    for (std::size_t i : plan.due) due.insert((*sources)[i].url);
-    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), due, args);
+    Result<std::set<std::string>> due = DueUrls(ctx.store(), args.all && first);
+    if (!due.ok()) return due.status();
+    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args);
     if (targets.empty()) {
+      Result<std::optional<Clock::TimePoint>> earliest = EarliestDue(ctx.store());
+      if (!earliest.ok()) return earliest.status();
+      next_due = *earliest;
       if (args.once) ctx.Info("no source is due");
       continue;
     }
@@ -128,10 +126,9 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     // Exit 3 only when every source of the pass was tried and failed (an
     // interrupted pass leaves some untried: that is not "nothing read").
     any_pass_read = any_pass_read || sink.failed_sources().size() < targets.size();
-    if (auto after = Schedule(ctx.store(), SystemClock()->Now()); after.ok()) {
-      SchedulePlan again = PlanPoll(*after, SystemClock()->Now(), false);
-      next_due = again.due.empty() ? again.next_due : SystemClock()->Now();
-    }
+    Result<std::optional<Clock::TimePoint>> earliest = EarliestDue(ctx.store());
+    if (!earliest.ok()) return earliest.status();
+    next_due = *earliest;
     Result<int> open = OpenLeaksSeenSince(ctx.store(), pass_start);
     if (!open.ok()) return open.status();
     saw_open = saw_open || *open > 0;

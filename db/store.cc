@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "db/due.h"
 #include "db/schema.h"
 #include "db/sqlite_store.h"
 
@@ -256,14 +257,35 @@ Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& sources) {
   if (!tx.ok()) return tx.status();
   MEETLEAK_RETURN_IF_ERROR(conn_->Run("UPDATE source SET active = 0"));
   for (const SourceConfig& s : sources) {
-    // A new source is due at once; a changed interval counts from the last fetch.
+    // A new source is due at once (no next_due). A changed interval reschedules
+    // from the last attempt, which the due rule's delay for the old interval
+    // gives back from the stored next_due.
+    std::optional<std::int64_t> next_due;
+    {
+      Result<Query> q = conn_->Prepare(
+          "SELECT interval_s, next_due, consecutive_failures, retry_after FROM source "
+          "WHERE url = ?1");
+      if (!q.ok()) return q.status();
+      q->Bind(1, s.url);
+      Result<bool> row = q->Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        const std::chrono::seconds old_interval(q->Int(0));
+        next_due = q->OptInt(1);
+        const int failures = static_cast<int>(q->Int(2));
+        if (next_due && old_interval.count() != s.interval_s) {
+          Clock::TimePoint attempt =
+              FromUnix(*next_due) - db::NextDueDelay(s.url, old_interval, failures);
+          next_due = ToUnix(db::NextDue(s.url, std::chrono::seconds(s.interval_s), failures,
+                                        attempt, FromUnix(q->OptInt(3))));
+        }
+      }
+    }
     Result<Query> q = conn_->Prepare(
         "INSERT INTO source (url, kind, interval_s, active) VALUES (?1, ?2, ?3, 1) "
-        "ON CONFLICT (url) DO UPDATE SET kind = ?2, active = 1, interval_s = ?3, "
-        "next_due = CASE WHEN interval_s = ?3 OR last_fetched IS NULL THEN next_due "
-        "ELSE last_fetched + ?3 END");
+        "ON CONFLICT (url) DO UPDATE SET kind = ?2, active = 1, interval_s = ?3, next_due = ?4");
     if (!q.ok()) return q.status();
-    q->Bind(1, s.url).Bind(2, s.kind).Bind(3, s.interval_s);
+    q->Bind(1, s.url).Bind(2, s.kind).Bind(3, s.interval_s).Bind(4, next_due);
     MEETLEAK_RETURN_IF_ERROR(q->Run());
   }
   return (*tx)->Commit();
@@ -315,7 +337,6 @@ Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::ListSources() {
 Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::DueSources() {
   return QuerySources(
       "WHERE active = 1 AND (next_due IS NULL OR next_due <= ?1) "
-      "AND (retry_after IS NULL OR retry_after <= ?1) "
       "ORDER BY next_due IS NOT NULL, next_due, url",
       true);
 }

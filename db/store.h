@@ -99,7 +99,8 @@ class LeakStore {
     std::string kind;  // auto | page | feed | sitemap (stored as given)
     int interval_s = 3600;
   };
-  // Upserts every configured source (a new one is due at once); a source no
+  // Upserts every configured source (a new one is due at once; a changed
+  // interval reschedules it by db/due.h's rule); a source no
   // longer configured is marked inactive, its leaks and fetch state kept.
   // A URL listed twice is kInvalidInput and nothing changes.
   virtual Status SyncSources(const std::vector<SourceConfig>& sources) = 0;
@@ -108,7 +109,7 @@ class LeakStore {
     std::string url, kind;
     int interval_s = 0;
     std::optional<TimePoint> last_fetched;  // last pass that got an answer
-    std::optional<TimePoint> next_due;      // nullopt: due now
+    std::optional<TimePoint> next_due;      // db/due.h's rule; nullopt: never polled, due now
     std::optional<TimePoint> retry_after;   // from Retry-After, if any
     int last_status = 0;                    // HTTP status of the last pass (0: none)
     std::string last_error;                 // "" when the last pass succeeded
@@ -119,8 +120,9 @@ class LeakStore {
   };
   // Every source, active or not, by URL.
   virtual Result<std::vector<SourceRow>> ListSources() = 0;
-  // Active sources due at the clock's now: next_due and retry_after both
-  // unset or not after now. Ordered by next_due (unset first), then URL.
+  // Active sources due at the clock's now: next_due unset or not after now
+  // (the one rule of db/due.h, which `run` follows). Ordered by next_due
+  // (unset first), then URL.
   virtual Result<std::vector<SourceRow>> DueSources() = 0;
 
   // --- Fetch state ---------------------------------------------------------
@@ -203,10 +205,10 @@ class LeakStore {
     int status = 0;
     std::string error;
     bool failed = false;                   // counts a consecutive failure
-    std::optional<TimePoint> retry_after;  // stored as is
-    std::optional<TimePoint> next_due;     // nullopt: now + interval, or retry_after if later
+    std::optional<TimePoint> retry_after;  // stored as is; next_due is never before it
     std::int64_t non_company_refs = 0;     // the pass's count, stored as is
   };
+  // Sets the source's next_due by db/due.h's rule (the pass ends now).
   // kNotFound for a URL that SyncSources never saw.
   virtual Status WriteSourceResult(const SourceResult& result) = 0;
 

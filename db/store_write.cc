@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "db/due.h"
 #include "db/lifecycle.h"
 #include "db/sqlite_store.h"
 
@@ -464,17 +465,26 @@ Status SqliteLeakStore::WriteSourceResult(const SourceResult& r) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   {
-    Result<Query> q = conn_->Prepare(
-        "UPDATE source SET last_status = ?2, last_error = ?3, "
-        "consecutive_failures = iif(?4, consecutive_failures + 1, 0), "
-        "last_fetched = iif(?4, last_fetched, ?5), retry_after = ?6, "
-        "next_due = coalesce(?7, max(?5 + interval_s, coalesce(?6, 0))), non_company_refs = ?8 "
-        "WHERE url = ?1");
+    Result<Query> q =
+        conn_->Prepare("SELECT interval_s, consecutive_failures FROM source WHERE url = ?1");
     if (!q.ok()) return q.status();
-    q->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, r.failed).Bind(5, Now());
-    q->Bind(6, ToUnix(r.retry_after)).Bind(7, ToUnix(r.next_due)).Bind(8, r.non_company_refs);
-    MEETLEAK_RETURN_IF_ERROR(q->Run());
-    if (conn_->Changes() == 0) return Status::NotFound("no configured source " + r.url);
+    q->Bind(1, r.url);
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no configured source " + r.url);
+    const std::chrono::seconds interval(q->Int(0));
+    const int failures = r.failed ? static_cast<int>(q->Int(1)) + 1 : 0;
+    const Clock::TimePoint now = clock_->Now();
+    const Clock::TimePoint next_due = db::NextDue(r.url, interval, failures, now, r.retry_after);
+    Result<Query> update = conn_->Prepare(
+        "UPDATE source SET last_status = ?2, last_error = ?3, consecutive_failures = ?4, "
+        "last_fetched = iif(?5, last_fetched, ?6), retry_after = ?7, next_due = ?8, "
+        "non_company_refs = ?9 WHERE url = ?1");
+    if (!update.ok()) return update.status();
+    update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);
+    update->Bind(5, r.failed).Bind(6, ToUnix(now)).Bind(7, ToUnix(r.retry_after));
+    update->Bind(8, ToUnix(next_due)).Bind(9, r.non_company_refs);
+    MEETLEAK_RETURN_IF_ERROR(update->Run());
   }
   if (!r.failed) MEETLEAK_RETURN_IF_ERROR(MarkStillLinked(conn_.get(), r.url));
   return (*tx)->Commit();

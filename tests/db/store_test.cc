@@ -67,20 +67,20 @@ TEST_F(StoreTest, SourcesAreSyncedAndScheduled) {
   ASSERT_OK(due);
   EXPECT_EQ(due->size(), 2u);  // new sources are due at once
 
-  LeakStore::SourceResult ok{kSource, 200, "", false, std::nullopt, std::nullopt, 3};
+  LeakStore::SourceResult ok{kSource, 200, "", false, std::nullopt, 3};
   ASSERT_OK(store_->WriteSourceResult(ok));
   due = store_->DueSources();
   ASSERT_OK(due);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ(due->front().url, "https://b.example/");
-  Advance(900);
+  Advance(900 + 45);  // the interval and its most jitter (5 %)
   due = store_->DueSources();
   ASSERT_OK(due);
   EXPECT_EQ(due->size(), 2u);
 
   // Failures count up; Retry-After holds the source back.
   LeakStore::SourceResult fail{
-      kSource, 503, "HTTP 503", true, clock_.Now() + std::chrono::seconds(7200), clock_.Now(), 0};
+      kSource, 503, "HTTP 503", true, clock_.Now() + std::chrono::seconds(7200), 0};
   ASSERT_OK(store_->WriteSourceResult(fail));
   ASSERT_OK(store_->WriteSourceResult(fail));
   Result<std::vector<LeakStore::SourceRow>> all = store_->ListSources();
@@ -91,12 +91,12 @@ TEST_F(StoreTest, SourcesAreSyncedAndScheduled) {
   EXPECT_EQ(feed.consecutive_failures, 2);
   EXPECT_EQ(feed.last_status, 503);
   EXPECT_EQ(feed.last_error, "HTTP 503");
-  EXPECT_EQ(feed.last_fetched, clock_.Now() - std::chrono::seconds(900));  // the last answer
+  EXPECT_EQ(feed.last_fetched, clock_.Now() - std::chrono::seconds(945));  // the last answer
   EXPECT_EQ(feed.non_company_refs, 0);
   due = store_->DueSources();
   ASSERT_OK(due);
   ASSERT_EQ(due->size(), 1u);  // the feed waits for its Retry-After
-  EXPECT_EQ(store_->WriteSourceResult({"https://nope.example/", 200, "", false, {}, {}, 0}).code(),
+  EXPECT_EQ(store_->WriteSourceResult({"https://nope.example/", 200, "", false, {}, 0}).code(),
             Status::Code::kNotFound);
 }
 
@@ -210,7 +210,7 @@ TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
   LeakStore::DocumentWrite page_a = Fetched(a, {CompanySighting("85512345678")}, kSource);
   page_a.linked_urls = {c};  // a page followed one hop further
   Write({feed, page_a, Fetched(b, {}, kSource), Fetched(c, {}, kSource)});
-  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, {}, 0}));
+  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, 0}));
   Result<std::vector<std::string>> watch = store_->WatchList(kSource);
   ASSERT_OK(watch);
   EXPECT_EQ(*watch, (std::vector<std::string>{a, b, c}));
@@ -220,17 +220,17 @@ TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
 
   // The feed drops both links: a stays for its open leak, b and c leave.
   Write({Fetched(kSource, {}, kSource)});
-  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, {}, 0}));
+  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, 0}));
   watch = store_->WatchList(kSource);
   ASSERT_OK(watch);
   EXPECT_EQ(*watch, std::vector<std::string>{a});
   // A 304 of the feed keeps what it linked; a failed pass changes nothing.
-  ASSERT_OK(store_->WriteSourceResult({kSource, 503, "HTTP 503", true, {}, {}, 0}));
+  ASSERT_OK(store_->WriteSourceResult({kSource, 503, "HTTP 503", true, {}, 0}));
   EXPECT_EQ(*store_->WatchList(kSource), std::vector<std::string>{a});
 
   // a's leak goes gone (404): nothing left to watch.
   Write({WithOutcome(a, Outcome::kGone, 404, kSource)});
-  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, {}, 0}));
+  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, 0}));
   watch = store_->WatchList(kSource);
   ASSERT_OK(watch);
   EXPECT_TRUE(watch->empty());
@@ -251,7 +251,7 @@ TEST_F(StoreTest, StillLinkedFollowsOnlyTheSourcesOwnDocumentsThroughCycles) {
   LeakStore::DocumentWrite page_x = Fetched(x, {}, other);
   page_x.linked_urls = {c};
   Write({feed, page_a, page_b, page_x, Fetched(c, {}, kSource)});
-  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, {}, 0}));
+  ASSERT_OK(store_->WriteSourceResult({kSource, 200, "", false, {}, 0}));
   EXPECT_EQ(*store_->WatchList(kSource), (std::vector<std::string>{a, b}));
   for (const auto& [url, linked] : std::vector<std::pair<std::string, bool>>{
            {kSource, false}, {a, true}, {b, true}, {c, false}}) {
