@@ -30,6 +30,7 @@ struct Job {
   std::string url;  // the hop being admitted or fetched
   Url hop;          // the last admitted hop
   bool hop_trusted = false;
+  bool hop_guarded = false;          // the address guard checked the hop (not lifted)
   std::string pin;                   // CURLOPT_RESOLVE entry of the hop, "" if none
   std::vector<std::string> visited;  // hops so far, to name redirect loops
   milliseconds crawl_delay{0};
@@ -37,6 +38,7 @@ struct Job {
   bool holds_slot = false;  // counted as running by the limiter
   std::string slot_host;
   std::unique_ptr<Transfer> transfer;
+  CurlAsio* driver = nullptr;  // the one `transfer` was added to
   SteadyClock::time_point started = SteadyClock::now();
   std::string status_note;  // added to an HTTP error's message (a capped Retry-After)
 };
@@ -60,6 +62,7 @@ class CurlFetcher : public Fetcher {
         // A connection per transfer that may run at once stays open between
         // them: a pass reuses its connections to the end.
         driver_(io, options_.concurrency),
+        guarded_driver_(io, options_.concurrency),
         limiter_(io, options_.concurrency, options_.per_host, milliseconds(options_.delay_ms),
                  [this](HostLimiter::Id id, const std::string& host) { StartTransfer(id, host); }) {
   }
@@ -100,7 +103,7 @@ class CurlFetcher : public Fetcher {
     robots_waiters_.clear();
     limiter_.Clear();
     for (auto& [id, job] : jobs) {
-      if (job->transfer) driver_.Remove(job->transfer->easy());
+      if (job->transfer) job->driver->Remove(job->transfer->easy());
       if (job->holds_slot) limiter_.Finished(job->slot_host);
       if (job->is_robots) continue;
       job->response.error = FetchError::kCancelled;
@@ -144,6 +147,7 @@ class CurlFetcher : public Fetcher {
   void Guard(Job& job) {
     bool lifted =
         job.hop_trusted || options_.allow_private_addresses || job.request.allow_private_addresses;
+    job.hop_guarded = !lifted;
     if (lifted) return CheckRobots(job);
     if (IsIpLiteral(job.hop.host())) {
       Status s = CheckAddresses(job.hop.host(), {job.hop.host()});
@@ -203,6 +207,7 @@ class CurlFetcher : public Fetcher {
     job->request.url = parent.hop.origin();  // the cache key
     job->request.allow_private_addresses = parent.request.allow_private_addresses;
     job->hop_trusted = parent.hop_trusted;
+    job->hop_guarded = parent.hop_guarded;
     Result<Url> hop = Url::Parse(job->url);
     if (!hop.ok()) return;  // cannot happen: built from a parsed URL
     job->hop = std::move(*hop);
@@ -267,8 +272,13 @@ class CurlFetcher : public Fetcher {
       job->transfer = std::make_unique<Transfer>(handles_, options_, job->hop.spec(), job->pin,
                                                  req.etag, req.last_modified);
     }
-    Status s =
-        driver_.Add(job->transfer->easy(), [this, id](CURLcode rc) { OnTransferDone(id, rc); });
+    // libcurl reuses a connection by host and port, whatever address it went
+    // to: a guard-checked hop must never ride one that a trusted request
+    // opened (maybe to a private address), so those hops have a connection
+    // cache of their own.
+    job->driver = job->hop_guarded ? &guarded_driver_ : &driver_;
+    Status s = job->driver->Add(job->transfer->easy(),
+                                [this, id](CURLcode rc) { OnTransferDone(id, rc); });
     if (!s.ok()) {
       ReleaseSlot(*job);
       Fail(*job, FetchError::kNetwork, s.message());
@@ -386,7 +396,7 @@ class CurlFetcher : public Fetcher {
     auto it = jobs_.find(job.id);
     std::unique_ptr<Job> owned = std::move(it->second);
     jobs_.erase(it);
-    if (owned->transfer) driver_.Remove(owned->transfer->easy());
+    if (owned->transfer) owned->driver->Remove(owned->transfer->easy());
     ReleaseSlot(*owned);
     if (owned->is_robots) return OnRobotsDone(*owned);
     Deliver(*owned);
@@ -411,8 +421,9 @@ class CurlFetcher : public Fetcher {
   std::unordered_map<std::string, std::vector<std::uint64_t>> robots_waiters_;
   // Hosts whose Retry-After was not waited for (wait_for_retry_after = false).
   std::unordered_map<std::string, Clock::TimePoint> blocked_until_;
-  EasyHandlePool handles_;  // before driver_ and jobs_: outlives both
-  CurlAsio driver_;
+  EasyHandlePool handles_;   // before the drivers and jobs_: outlives them
+  CurlAsio driver_;          // trusted hops, and hops whose guard is lifted
+  CurlAsio guarded_driver_;  // guard-checked hops: never a trusted hop's connection
   HostLimiter limiter_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Job>> jobs_;
   std::uint64_t next_id_ = 1;
