@@ -27,7 +27,7 @@ std::chrono::system_clock::time_point ParseUtc(const std::string& iso) {
 class ScheduleCliTest : public CliTest {
  protected:
   void SetUp() override {
-    server_.Route("/down", {.status = 503, .body = "busy"});
+    server_.Route("/down", Reply{.status = 503, .body = "busy"});
     dir_.Write("meetleak.toml",
                "[crawler]\ndelay_ms = 0\nmax_retries = 0\nrespect_robots = false\n"
                "[[source]]\nurl = \"" +

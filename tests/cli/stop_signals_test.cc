@@ -50,7 +50,7 @@ TEST(StopSignals, RepeatedScansInOneProcessLeaveNoSignalThreadBehind) {
   // and SIGINT blocked in the caller.
   TempDir dir;
   TestServer server;
-  server.Route("/page", {.body = "<p>https://acme-corp.zoom.us/j/85512345678</p>"});
+  server.Route("/page", Reply{.body = "<p>https://acme-corp.zoom.us/j/85512345678</p>"});
   const std::string db = (dir.path() / "meetleak.db").string();
   auto scan = [&] {
     return MainInProcess({"--db", db, "-q", "scan", server.Url("/page"), "--no-store"});
@@ -81,7 +81,7 @@ class StopSignalsCliTest : public CliTest {};
 TEST_F(StopSignalsCliTest, FirstSignalStopsAScanOfAUrlWhichExitsByWhatItSaw) {
   TestServer server;
   server.Route("/page",
-               {.body = "<p>https://acme-corp.zoom.us/j/85512345678</p>", .hold = "answer"});
+               Reply{.body = "<p>https://acme-corp.zoom.us/j/85512345678</p>", .hold = "answer"});
   int pid = StartProgram({MeetleakBinary(), "scan", server.Url("/page"), "--no-store",
                           "--company-domain", "acme-corp.zoom.us"},
                          dir_.path(), dir_.path() / "out", dir_.path() / "err");

@@ -51,8 +51,8 @@ TEST(GuardedConnections, ADiscoveredRequestNeverRidesATrustedConnectionToAPrivat
   if (!InsideOwnNamespace()) return;
   boost::asio::io_context io;
   TestServer intranet({.address = "10.213.0.1"});
-  intranet.Route("/internal", {.body = "trusted page"});
-  intranet.Route("/secret", {.body = "internal only"});
+  intranet.Route("/internal", Reply{.body = "trusted page"});
+  intranet.Route("/secret", Reply{.body = "internal only"});
   CountingResolver guard_resolver(io);
   guard_resolver.answers["intranet.test"] = {"192.0.2.1"};  // a public answer for the guard
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(io, TestOptions(), nullptr, &guard_resolver);
@@ -74,8 +74,8 @@ TEST(GuardedConnections, DiscoveredRequestsKeepTheirOwnKeepAlive) {
   if (!InsideOwnNamespace()) return;
   boost::asio::io_context io;
   TestServer site({.address = "192.0.2.1"});
-  site.Route("/a", {.body = "a"});
-  site.Route("/b", {.body = "b"});
+  site.Route("/a", Reply{.body = "a"});
+  site.Route("/b", Reply{.body = "b"});
   CountingResolver guard_resolver(io);
   guard_resolver.answers["public.test"] = {"192.0.2.1"};
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(io, TestOptions(), nullptr, &guard_resolver);
