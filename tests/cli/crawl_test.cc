@@ -251,7 +251,9 @@ TEST_F(CrawlTest, RunHonoursSigtermInsideHugePage) {
   ProgramResult stopped = WaitProgram(pid);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
-  EXPECT_LT(seconds, 2.5) << "the signal waited for the matching";
+  // Matching the page takes over 20 s; the pass abandons it after an 800 ms
+  // grace. The bound leaves room for a loaded CI machine (ctest -j).
+  EXPECT_LT(seconds, 8.0) << "the signal waited for the matching";
   EXPECT_EQ(stopped.term_signal, 0) << "exited by itself after SIGTERM";
 }
 
