@@ -150,7 +150,12 @@ Status Context::LockForRun() {
   return Status::OK();
 }
 
-Status Context::OpenStore() {
+Status Context::OpenStore(MissingDb missing) {
+  std::error_code ec;
+  if (missing == MissingDb::kRefuse && !fs::exists(db_path_, ec))
+    return Status::InvalidInput(db_path_.string() +
+                                ": no database here (run `meetleak run` or `meetleak scan` first, "
+                                "or name one with --db)");
   Result<std::unique_ptr<LeakStore>> s = LeakStore::Open(db_path_.string(), SystemClock());
   if (!s.ok()) return s.status();
   store_ = std::move(*s);

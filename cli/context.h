@@ -34,10 +34,14 @@ class Context {
   // Loads the config (the explicit one must exist; the default is optional)
   // and decides the DB path. kInvalidInput names file, line and key.
   Status LoadConfig();
+  // Whether OpenStore may create a missing database: the commands that only
+  // read (inventory list, sources list, leaks list, report) never do.
+  enum class MissingDb { kCreate, kRefuse };
   // Opens the DB. When the config names inventory files, re-imports them if
   // their content changed; a bad configured CSV is kInvalidInput and nothing
-  // is imported.
-  Status OpenStore();
+  // is imported. With MissingDb::kRefuse, a DB file that does not exist is
+  // kInvalidInput naming its path, and nothing is created.
+  Status OpenStore(MissingDb missing = MissingDb::kCreate);
   // Takes the DB's run lock (kBusy naming the holder); held while the
   // Context lives, and released only after the store is closed.
   Status LockForRun();

@@ -25,7 +25,7 @@ Result<int> ListLeaks(Context& ctx, const ListArgs& args, bool report) {
   if (!format.ok()) return format.status();
   if (!report && (*format == ReportFormat::kHtml || *format == ReportFormat::kSarif))
     return Status::InvalidInput("--format: leaks list offers text, json or csv");
-  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
   Result<std::vector<Finding>> findings = StoredFindings(ctx, args.status, args.owner);
   if (!findings.ok()) return findings.status();
   RenderOptions options;

@@ -69,7 +69,7 @@ Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
 
 Result<int> ListInventory(Context& ctx, const std::string& format) {
   MEETLEAK_RETURN_IF_ERROR(CheckFormat(format, {"text", "json"}));
-  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
   Result<Inventory> inv = ctx.LoadInventory();
   if (!inv.ok()) return inv.status();
   if (format == "json") {
@@ -119,7 +119,7 @@ std::string TimeOrDash(const std::optional<Clock::TimePoint>& t) {
 
 Result<int> ListSources(Context& ctx, const std::string& format) {
   MEETLEAK_RETURN_IF_ERROR(CheckFormat(format, {"text", "json"}));
-  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
   Result<std::vector<LeakStore::SourceRow>> rows = ctx.store().ListSources();
   if (!rows.ok()) return rows.status();
   if (format == "json") {

@@ -161,5 +161,22 @@ TEST_F(ConfigTest, ConfigCheckAndBadConfigExitCodes) {
   EXPECT_EQ(Meetleak({"--config", "missing.toml", "sources", "list"}).exit_code, 2);
 }
 
+// The commands that only read never create a database: a missing one is exit
+// 2 naming its path (an empty new DB would answer "No findings." for a
+// mistyped --db).
+TEST_F(ConfigTest, ReadOnlyCommandsRefuseAMissingDatabaseAndCreateNone) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"leaks", "list"}, {"report"}, {"sources", "list"}, {"inventory", "list"}};
+  for (const auto& command : commands) {
+    std::vector<std::string> args = {"--db", "missing.db"};
+    args.insert(args.end(), command.begin(), command.end());
+    ProgramResult r = Meetleak(args);
+    EXPECT_EQ(r.exit_code, 2) << command[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("missing.db"), std::string::npos) << command[0] << ": " << r.err;
+    EXPECT_EQ(r.out.find("No findings"), std::string::npos) << command[0];
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / "missing.db")) << command[0];
+  }
+}
+
 }  // namespace
 }  // namespace meetleak::testing
