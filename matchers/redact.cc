@@ -35,9 +35,11 @@ struct SecretPatterns {
   RE2 label{LabelRule()};
   // Passcode fields of JSON, scripts and attributes, in any quoting:
   // "password": "…", passWord: '…', pstn_password, encrypted_password,
-  // data-passcode="…", pwd = …
+  // data-passcode="…", pwd = …. A value ends at '#' as a pwd= query value
+  // does (no Zoom passcode holds one): were the two rules to disagree, each
+  // pass of RedactSecrets would reach one group further ("pwd=a#,,,9#…").
   RE2 field{
-      R"((?i)(?:password|passcode|passwd|pwd)["'`]?\s*(?:[:=]>?)\s*["'`]?([^"'`\s,;}\]\[{()<>&\\]+))"};
+      R"((?i)(?:password|passcode|passwd|pwd)["'`]?\s*(?:[:=]>?)\s*["'`]?([^"'`\s,;#}\]\[{()<>&\\]+))"};
   // ",,,,*PASSCODE#" and ",,,,,,0#,,PASSCODE#", whatever follows (another
   // one-tap may: "#,,,,*246810#,+1929…"); a lone "0#" is the participant
   // skip, not a passcode.
