@@ -156,15 +156,17 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     }
   }
   MEETLEAK_RETURN_IF_ERROR(sink.Flush());
+  // The target itself failed: nothing was read, so no findings list is
+  // printed ("No findings." would read as a clean page).
+  if (!sink.failed_sources().empty()) {
+    return Status::Unavailable(sink.failed_sources().front().error.empty()
+                                   ? RedactSecrets(args.target) + ": could not be read"
+                                   : sink.failed_sources().front().error);
+  }
   std::vector<Finding> findings = ScanFindings(ctx, sink, store);
   RenderOptions render;
   render.tool_version = MEETLEAK_VERSION;
   MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(findings, *format, render), ""));
-  if (!sink.failed_sources().empty()) {
-    return Status::Unavailable(sink.failed_sources().front().error.empty()
-                                   ? args.target + ": could not be read"
-                                   : sink.failed_sources().front().error);
-  }
   for (const Finding& f : findings)
     if (IsOpenCompany(f, sink, store)) return 1;
   return 0;

@@ -97,6 +97,24 @@ TEST_F(CrawlTest, UnreachableTargetExitsThree) {
   EXPECT_EQ(nf.exit_code, 3) << nf.err;
 }
 
+// A target that could not be read says so, and nothing else: "No findings."
+// (or an empty JSON list) would read as a clean page.
+TEST_F(CrawlTest, UnreadableTargetPrintsNoFindingsList) {
+  std::string url;
+  {
+    TestServer gone;
+    url = gone.Url("/page");
+  }
+  for (const char* format : {"text", "json"}) {
+    ProgramResult r = Meetleak({"scan", url, "--no-store", "--format", format});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.out, "") << format;
+  }
+  ProgramResult missing = Meetleak({"scan", "missing.html", "--no-store"});
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  EXPECT_EQ(missing.out, "");
+}
+
 // libcurl connects to "x_y.zoom.us"; the Zoom-host rule used to let it
 // through, so the scan asked it for robots.txt and then the page, handing the
 // passcode to whoever answers. Every request goes through a loopback proxy
