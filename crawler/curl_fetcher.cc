@@ -231,7 +231,15 @@ class CurlFetcher : public Fetcher {
     std::vector<std::uint64_t> waiters = std::move(robots_waiters_[origin]);
     robots_waiters_.erase(origin);
     for (std::uint64_t id : waiters) {
-      if (Job* job = Find(id)) ApplyRobots(*job, copy);
+      Job* job = Find(id);
+      if (job == nullptr) continue;
+      // An unreachable host is disallowed (RFC 9309), but the cause the
+      // waiting requests report is the network's, not robots.txt's.
+      if (status == 0 && r.error != FetchError::kNone) {
+        Fail(*job, r.error, r.error_message);
+      } else {
+        ApplyRobots(*job, copy);
+      }
     }
   }
 

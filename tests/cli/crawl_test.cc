@@ -110,6 +110,10 @@ TEST_F(CrawlTest, UnreadableTargetPrintsNoFindingsList) {
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_EQ(r.out, "") << format;
   }
+  ProgramResult refused = Meetleak({"scan", url, "--no-store"});
+  EXPECT_EQ(refused.err.find("disallowed by"), std::string::npos)
+      << "a refused connection is no robots.txt refusal: " << refused.err;
+  EXPECT_NE(refused.err.find("connect"), std::string::npos) << refused.err;
   ProgramResult missing = Meetleak({"scan", "missing.html", "--no-store"});
   EXPECT_EQ(missing.exit_code, 3) << missing.err;
   EXPECT_EQ(missing.out, "");
