@@ -246,31 +246,31 @@ const std::vector<std::string>& SqueezedIdLabels() {
   return *labels;
 }
 
+namespace {
+
+// One RE2 alternation of `labels`, the longest first so that a label is
+// never cut short by a shorter one it starts with.
+template <typename Labels>
+std::string* AlternationOf(const Labels& labels) {
+  std::vector<std::string> alts;
+  alts.reserve(labels.size());
+  for (const Label& l : labels) alts.push_back(LabelRegex(l.text));
+  std::sort(alts.begin(), alts.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  auto* out = new std::string;
+  for (const std::string& a : alts) *out += (out->empty() ? "" : "|") + a;
+  return out;
+}
+
+}  // namespace
+
 const std::string& IdLabelPattern() {
-  static const std::string* pattern = [] {
-    std::vector<std::string> alts;
-    alts.reserve(kIdLabels.size());
-    for (const Label& l : kIdLabels) alts.push_back(LabelRegex(l.text));
-    std::sort(alts.begin(), alts.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    std::string out;
-    for (const std::string& a : alts) out += (out.empty() ? "" : "|") + a;
-    return new std::string(out);
-  }();
+  static const std::string* pattern = AlternationOf(kIdLabels);
   return *pattern;
 }
 
 const std::string& PasscodeLabelPattern() {
-  static const std::string* pattern = [] {
-    std::vector<std::string> alts;
-    alts.reserve(kPasscodeLabels.size());
-    for (const Label& l : kPasscodeLabels) alts.push_back(LabelRegex(l.text));
-    std::sort(alts.begin(), alts.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    std::string out;
-    for (const std::string& a : alts) out += (out.empty() ? "" : "|") + a;
-    return new std::string(out);
-  }();
+  static const std::string* pattern = AlternationOf(kPasscodeLabels);
   return *pattern;
 }
 
