@@ -222,8 +222,8 @@ double SecondsPerMb(const Matcher& matcher, const Inventory& inv, const std::str
   return Median(t) / (static_cast<double>(text.size()) / 1e6);
 }
 
-// Issue 21's adversarial shapes at 1 MB and 8 MB beside ordinary pages, all
-// in memory: time per MB within 1.5x between the sizes and within 3x of
+// Adversarial shapes (repeated prefixes, labels, digit runs, wrappers) at 1 MB and 8 MB beside
+// ordinary pages, all in memory: time per MB within 1.5x between the sizes and within 3x of
 // ordinary pages is the target. Returns the worst ratio to ordinary pages.
 double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
                           const std::vector<fs::path>& files) {

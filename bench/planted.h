@@ -8,7 +8,7 @@
 
 namespace meetleak::bench {
 
-// The pattern issue 2 gives for the peer (rg -j1).
+// The peer's pattern (rg -j1): Zoom meeting URLs and "meeting id" lines.
 inline const char kRgPattern[] =
     R"((?i)(?:https?://)?(?:[a-z0-9-]+\.)*zoom(?:gov)?\.(?:us|com)/(?:j|w|s|my|wc/join)/[0-9A-Za-z._-]+|meeting id:?\s*[0-9][0-9 -]{8,13})";
 

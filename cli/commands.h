@@ -1,4 +1,4 @@
-// The meetleak command line (../shared/DESIGN.md, "Command-line contract").
+// The meetleak command line (docs/cli.md).
 // Main parses arguments, loads the config, wires the modules and returns the
 // process exit code: 0 success / no open company leak, 1 an open company leak
 // seen, 2 usage/config/input/lock/newer-DB error, 3 nothing could be read,

@@ -1,4 +1,4 @@
-// Config: meetleak.toml (../shared/DESIGN.md, "Config"), loaded and checked.
+// Config: meetleak.toml (docs/configuration.md), loaded and checked.
 //
 //   Result<Config> config = LoadConfig("/etc/meetleak/meetleak.toml");
 //

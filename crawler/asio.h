@@ -2,7 +2,7 @@
 //
 // Boost 1.74's Asio under GCC 12 in C++20 uses std::exchange in awaitable.hpp
 // without including <utility>; including it first here keeps every other file
-// free of that workaround (../shared/DESIGN.md, Build notes). Include this
+// free of that workaround. Include this
 // header instead of <boost/asio.hpp> everywhere.
 #ifndef MEETLEAK_CRAWLER_ASIO_H_
 #define MEETLEAK_CRAWLER_ASIO_H_

@@ -1,6 +1,6 @@
 // LeakStore: meetleak's SQLite database — the inventory, the configured
 // sources, the fetch state of every fetched document, and the leaks with their
-// lifecycle (../shared/DESIGN.md, "Storage").
+// lifecycle (docs/formats.md, "Leak status").
 //
 //   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open("meetleak.db", SystemClock());
 //   if (!store.ok()) return store.status();       // kTooNew / kInvalidInput: exit 2

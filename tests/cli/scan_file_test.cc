@@ -193,7 +193,7 @@ TEST_F(ScanFileTest, OwnerDecisionsChangeTheExitCode) {
   EXPECT_EQ(Meetleak({"leaks", "ack", "999999"}).exit_code, 2);
 }
 
-// Issue 14: an ad-hoc scan of a local copy reached the owners' digests.
+// An ad-hoc scan of a local copy must not reach the owners' digests.
 TEST_F(ScanFileTest, LocalTargetsAreStoredOnlyWithStore) {
   ASSERT_EQ(Meetleak({"inventory", "import", "meetings.csv"}).exit_code, 0);
   auto stored = [&] {

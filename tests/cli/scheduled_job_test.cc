@@ -1,4 +1,4 @@
-// End-to-end (issue 14): the scheduled job never loses track of a live leak —
+// End-to-end: the scheduled job never loses track of a live leak —
 // a scan never takes a page away from its source, an inventory change that
 // adds keys re-reads the pages that held them (also after a kill), and
 // `inventory import` does not override a configured inventory.

@@ -200,7 +200,7 @@ const std::vector<std::string>& Fragments() {
       "\xFF",
       std::string("\0", 1),
       "\xE2\x80\xA6",
-      // issue 13: Zoom's labels of every language, their spellings, other
+      // Zoom's labels of every language, their spellings, other
       // vendors' invitations, secret fields and look-alikes.
       "ID da reuni&atilde;o: ",
       "ID de reuni\xC3\xA3o: ",

@@ -1,4 +1,4 @@
-// Issue 13's examples, one test each, named after what broke: passcodes
+// Red-team examples, one test each, named after what broke: passcodes
 // printed in clear, the start link hidden, other vendors taken for Zoom,
 // look-alikes and placeholders.
 #include <gtest/gtest.h>
