@@ -19,7 +19,7 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
                                     const RunArgs& args) {
   std::vector<CrawlTarget> targets;
   for (const SourceSpec& s : config.sources) {
-    if (!due.count(s.url)) continue;
+    if (!due.count(RedactSecrets(s.url))) continue;  // the store keeps URLs redacted
     CrawlTarget t;
     t.url = s.url;
     t.kind = s.kind;

@@ -54,11 +54,14 @@ Result<std::string> ReadTarget(const std::string& target, std::string* url,
   std::error_code ec;
   fs::path abs = fs::absolute(target, ec);
   *url = "file://" + abs.string();
+  // A target that is no http(s) URL is read as a path, and may still be a
+  // URL that carries a secret ("ftp://…?tk=…"): messages name it redacted.
+  const std::string name = RedactSecrets(target);
   if (!fs::is_regular_file(abs, ec))
-    return Status::Unavailable(target + ": cannot read: no such file");
+    return Status::Unavailable(name + ": cannot read: no such file");
   int fd = open(abs.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Unavailable(target + ": cannot read: " + std::strerror(errno));
-  Result<std::string> body = ReadDocument(fd, target, &stop);
+  if (fd < 0) return Status::Unavailable(name + ": cannot read: " + std::strerror(errno));
+  Result<std::string> body = ReadDocument(fd, name, &stop);
   close(fd);
   return body;
 }

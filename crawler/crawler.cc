@@ -79,7 +79,7 @@ void Crawler::Start(std::vector<CrawlTarget> targets) {
     auto run = std::make_shared<SourceRun>();
     run->target = std::move(t);
     run->redacted_url = RedactSecrets(run->target.url);
-    if (!seen_.insert(run->target.url).second) {  // the same URL twice: one fetch
+    if (!seen_.insert(run->redacted_url).second) {  // the same document twice: one fetch
       ++stats_.sources_done;
       continue;
     }
@@ -104,7 +104,7 @@ bool Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry
     ++stats_.skipped_meeting_urls;
     return false;
   }
-  if (!seen_.insert(url).second) return true;
+  if (!seen_.insert(RedactSecrets(url)).second) return true;
   ++run->pending;
   queue_.push_back(Job{.run = std::move(run),
                        .url = std::move(url),
@@ -288,8 +288,11 @@ void Crawler::OnScanned(const Job& job, Scanned scanned) {
   if (have_body && !stopping_) FollowLinks(job, parsed, &doc);
   if (job.is_source && doc.outcome != DocumentOutcome::kFailed && job.run->target.watch_list &&
       !stopping_) {
-    for (std::string& url : sink_.WatchList(job.run->target.url))
-      Enqueue(job.run, std::move(url), 0, 0, false);
+    for (std::string& url : sink_.WatchList(job.run->target.url)) {
+      // A stored URL that held a secret is its key, not the address: it is
+      // fetched only when a live link reaches it (then under its real URL).
+      if (url.find(kRedacted) == std::string::npos) Enqueue(job.run, std::move(url), 0, 0, false);
+    }
   }
   if (job.is_source) {
     job.run->own = std::move(doc);

@@ -11,7 +11,12 @@
 // sitemaps); a page's same-host links up to `depth` hops. Pages on the
 // source's watch list are re-fetched too. Followed URLs are discovered (the
 // address guard applies) and never a meeting reference (skipped silently).
-// Each URL is fetched at most once per Start().
+// Each document is fetched at most once per Start(): URLs equal once their
+// secrets are redacted (RedactSecrets) are one document, fetched under the
+// first URL that reached it. A URL is fetched as the config or a live link
+// gives it, never in its redacted form: a watch-list URL that holds kRedacted
+// (the store keeps URLs redacted) is fetched only when a live link of this
+// pass reaches it.
 //
 // Sink contract: OnDocument() gets every finished document reached from a
 // source; OnSourceDone() gets the source's own document only after every
@@ -203,7 +208,7 @@ class Crawler {
   bool stopping_ = false;
   CancelToken cancel_scans_;
   std::deque<Job> queue_;
-  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::string> seen_;  // queued documents, by redacted URL
   // Validators read for queued URLs (kValidatorBatch at most), by URL.
   std::unordered_map<std::string, StoredValidators> validators_;
   CrawlStats stats_;

@@ -32,6 +32,10 @@ inline std::optional<std::int64_t> ToUnix(std::optional<Clock::TimePoint> t) {
   return ToUnix(*t);
 }
 
+// The form in which `url` is stored and looked up (store.h, "URLs"):
+// secrets redacted. Also for any other text that may quote a URL.
+std::string StoredUrl(std::string_view url);
+
 class SqliteLeakStore : public LeakStore {
  public:
   // `secret`: the database's key for candidate-key hashes.
@@ -50,12 +54,12 @@ class SqliteLeakStore : public LeakStore {
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status SetMeta(std::string_view key, std::string_view value) override;
 
-  Status SyncSources(const std::vector<SourceConfig>& sources) override;
+  Status SyncSources(const std::vector<SourceConfig>& configured) override;
   Result<std::vector<SourceRow>> ListSources() override;
   Result<std::vector<SourceRow>> DueSources() override;
   Result<std::optional<FetchState>> GetFetchState(std::string_view url) override;
   Result<std::vector<std::optional<FetchState>>> GetFetchStates(
-      const std::vector<std::string>& urls) override;
+      const std::vector<std::string>& asked) override;
   Result<std::vector<std::string>> WatchList(std::string_view source_url) override;
 
   Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) override;

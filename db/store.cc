@@ -14,6 +14,7 @@
 #include "db/due.h"
 #include "db/schema.h"
 #include "db/sqlite_store.h"
+#include "matchers/matcher.h"
 
 namespace meetleak {
 
@@ -90,6 +91,8 @@ Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Cloc
 }
 
 namespace db {
+
+std::string StoredUrl(std::string_view url) { return RedactSecrets(url); }
 
 std::string SqliteLeakStore::CandidateHashes(const std::vector<std::string>& keys) const {
   std::vector<std::string> hashes;
@@ -248,11 +251,14 @@ Status SqliteLeakStore::SetMeta(std::string_view key, std::string_view value) {
   return q->Run();
 }
 
-Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& sources) {
+Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
+  std::vector<SourceConfig> sources = configured;
   std::set<std::string> seen;
-  for (const SourceConfig& s : sources)
+  for (SourceConfig& s : sources) {
+    s.url = StoredUrl(s.url);
     if (!seen.insert(s.url).second)
       return Status::InvalidInput("source " + s.url + " is configured twice");
+  }
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   MEETLEAK_RETURN_IF_ERROR(conn_->Run("UPDATE source SET active = 0"));
@@ -382,7 +388,7 @@ const std::string& FetchStatesSql() {
 Result<std::optional<LeakStore::FetchState>> SqliteLeakStore::GetFetchState(std::string_view url) {
   Result<Query> q = conn_->Prepare(std::string(kFetchStateColumns) + "WHERE url = ?");
   if (!q.ok()) return q.status();
-  q->Bind(1, url);
+  q->Bind(1, StoredUrl(url));
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<FetchState>();
@@ -390,7 +396,10 @@ Result<std::optional<LeakStore::FetchState>> SqliteLeakStore::GetFetchState(std:
 }
 
 Result<std::vector<std::optional<LeakStore::FetchState>>> SqliteLeakStore::GetFetchStates(
-    const std::vector<std::string>& urls) {
+    const std::vector<std::string>& asked) {
+  std::vector<std::string> urls;
+  urls.reserve(asked.size());
+  for (const std::string& url : asked) urls.push_back(StoredUrl(url));
   std::vector<std::optional<FetchState>> out(urls.size());
   // Each distinct URL is asked once; a URL given twice gets the same answer.
   std::unordered_map<std::string_view, std::size_t> first;
@@ -421,7 +430,7 @@ Result<std::vector<std::string>> SqliteLeakStore::WatchList(std::string_view sou
       "(d.still_linked = 1 OR EXISTS (SELECT 1 FROM leak l WHERE l.document_id = d.id "
       "AND l.status <> 'gone')) ORDER BY d.url");
   if (!q.ok()) return q.status();
-  q->Bind(1, source_url);
+  q->Bind(1, StoredUrl(source_url));
   std::vector<std::string> urls;
   Result<bool> row = q->Step();
   for (; row.ok() && *row; row = q->Step()) urls.push_back(q->Text(0));

@@ -24,7 +24,15 @@
 // Errors: every method returns a Status; storage failures are kIOError
 // (disk full, I/O), kCorruption (damaged file) or kInternal, each message
 // naming the DB file. Nothing throws. No secret is ever stored: a leak keeps
-// only whether a passcode was present, and contexts and URLs arrive redacted.
+// only whether a passcode was present, and contexts arrive redacted.
+//
+// URLs: every URL given to the store (a source's, a document's, a link's, a
+// page or entry URL, in a write or in a lookup) is stored and looked up in
+// its redacted form (RedactSecrets: pwd, zak and tk values …). That form is
+// the URL's identity: two URLs that differ only in a secret are one source,
+// one document. The URLs the store returns are that form too, so one that
+// held a secret (it contains kRedacted) is a key, not a URL to fetch: the
+// fetchable URL is the caller's (the config's, a live link's).
 //
 // Lifecycle of a leak (status names are those of `leaks list --status`):
 //   open, acknowledged, resolved, false_positive, allowed, gone.
@@ -102,7 +110,8 @@ class LeakStore {
   // Upserts every configured source (a new one is due at once; a changed
   // interval reschedules it by db/due.h's rule); a source no
   // longer configured is marked inactive, its leaks and fetch state kept.
-  // A URL listed twice is kInvalidInput and nothing changes.
+  // A URL listed twice (after redaction) is kInvalidInput and nothing
+  // changes.
   virtual Status SyncSources(const std::vector<SourceConfig>& sources) = 0;
 
   struct SourceRow {

@@ -81,8 +81,11 @@ class DocumentWriter {
         doc_(doc),
         candidate_hashes_(std::move(candidate_hashes)),
         result_(result),
-        page_url_(doc.page_url.empty() ? doc.url : doc.page_url),
-        source_url_(doc.source_url) {}
+        url_(StoredUrl(doc.url)),
+        given_page_url_(doc.page_url.empty() ? "" : StoredUrl(doc.page_url)),
+        page_url_(given_page_url_.empty() ? url_ : given_page_url_),
+        source_url_(StoredUrl(doc.source_url)),
+        error_(StoredUrl(doc.error)) {}
 
   Status Write();
 
@@ -93,8 +96,8 @@ class DocumentWriter {
   Status LoadLeaks();
   Status Sight(const LeakStore::Sighting& s);
   Result<StoredLeak*> FindElsewhere(const PageRef& ref);
-  Status Insert(const LeakStore::Sighting& s);
-  Status Update(StoredLeak* leak, const LeakStore::Sighting& s);
+  Status Insert(const LeakStore::Sighting& s, const std::string& entry_url);
+  Status Update(StoredLeak* leak, const LeakStore::Sighting& s, const std::string& entry_url);
   Status MarkAbsent(StoredLeak* leak);
   Status SightUnchanged(StoredLeak* leak);
   Status FlushSeenAgain();
@@ -104,8 +107,11 @@ class DocumentWriter {
   const LeakStore::DocumentWrite& doc_;
   std::string candidate_hashes_;
   LeakStore::WriteResult* result_;
-  std::string page_url_;
+  // The document's URLs as stored (StoredUrl): its key, the page it
+  // answered with as given ("" = none), the page its leaks are keyed by.
+  std::string url_, given_page_url_, page_url_;
   std::string source_url_;  // the stored document's source: its leaks' source_url
+  std::string error_;
   std::int64_t doc_id_ = 0;
   bool new_document_ = false;  // the upsert inserted the row
   // This document's leaks, then those sighted here that another document
@@ -150,11 +156,11 @@ Status DocumentWriter::FindOrAddForScan() {
       "INSERT INTO document (url, page_url, source_url) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (url) DO UPDATE SET url = url RETURNING id, source_url");
   if (!q.ok()) return q.status();
-  q->Bind(1, doc_.url).Bind(2, doc_.page_url).Bind(3, doc_.source_url);
+  q->Bind(1, url_).Bind(2, given_page_url_).Bind(3, source_url_);
   const std::int64_t last_insert = conn_->LastInsertRowId();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return conn_->Error(SQLITE_INTERNAL, "find document " + doc_.url);
+  if (!*row) return conn_->Error(SQLITE_INTERNAL, "find document " + url_);
   doc_id_ = q->Int(0);
   source_url_ = q->Text(1);
   new_document_ = conn_->LastInsertRowId() != last_insert && conn_->LastInsertRowId() == doc_id_;
@@ -188,10 +194,10 @@ Status DocumentWriter::UpsertFetchState() {
   Result<Query> q = conn_->Prepare(sql);
   if (!q.ok()) return q.status();
   const bool failed = doc_.outcome == Outcome::kFailed;
-  q->Bind(1, doc_.url).Bind(2, doc_.page_url).Bind(3, doc_.source_url).Bind(4, doc_.etag);
+  q->Bind(1, url_).Bind(2, given_page_url_).Bind(3, source_url_).Bind(4, doc_.etag);
   q->Bind(5, doc_.last_modified).Bind(6, doc_.body_hash);
   q->Bind(7, failed ? std::nullopt : std::optional<std::int64_t>(now_));
-  q->Bind(8, doc_.status).Bind(9, doc_.error);
+  q->Bind(8, doc_.status).Bind(9, error_);
   q->Bind(10, doc_.outcome == Outcome::kFetched ? doc_.non_company_refs : 0);
   // A body read (or a 404/410: none) says what the document holds; 304 and
   // failures say nothing (a new row's candidates stay unknown).
@@ -202,7 +208,7 @@ Status DocumentWriter::UpsertFetchState() {
   const std::int64_t last_insert = conn_->LastInsertRowId();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return conn_->Error(SQLITE_INTERNAL, "upsert document " + doc_.url);
+  if (!*row) return conn_->Error(SQLITE_INTERNAL, "upsert document " + url_);
   doc_id_ = q->Int(0);
   // An upsert that updated leaves last_insert_rowid alone; documents are
   // never deleted, so a new row's id names no earlier link or leak.
@@ -223,7 +229,7 @@ Status DocumentWriter::ReplaceLinks() {
     Result<Query> ins =
         conn_->Prepare("INSERT OR IGNORE INTO link (from_id, to_url) VALUES (?, ?)");
     if (!ins.ok()) return ins.status();
-    ins->Bind(1, doc_id_).Bind(2, to);
+    ins->Bind(1, doc_id_).Bind(2, StoredUrl(to));
     MEETLEAK_RETURN_IF_ERROR(ins->Run());
   }
   return Status::OK();
@@ -268,12 +274,13 @@ Status DocumentWriter::Sight(const LeakStore::Sighting& s) {
     if (!found.ok()) return found.status();
     leak = *found;
   }
-  if (leak == nullptr) return Insert(s);
+  const std::string entry_url = StoredUrl(s.ref.entry_url);
+  if (leak == nullptr) return Insert(s, entry_url);
   leak->sighted = true;
-  return Update(leak, s);
+  return Update(leak, s, entry_url);
 }
 
-Status DocumentWriter::Insert(const LeakStore::Sighting& s) {
+Status DocumentWriter::Insert(const LeakStore::Sighting& s, const std::string& entry_url) {
   const PageRef& r = s.ref;
   Result<Query> q = conn_->Prepare(
       "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
@@ -288,7 +295,7 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s) {
   q->Bind(5, r.host).Bind(6, ToString(r.form)).Bind(7, ToString(r.link_type));
   q->Bind(8, r.has_passcode).Bind(9, static_cast<int>(r.classification.severity));
   q->Bind(10, ToString(status)).Bind(11, r.classification.owner);
-  q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, r.entry_url);
+  q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, entry_url);
   q->Bind(14, source_url_).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, now_);
   q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
   MEETLEAK_RETURN_IF_ERROR(q->Run());
@@ -313,7 +320,8 @@ constexpr std::string_view kSightingSet =
     "context = iif(" MEETLEAK_SHOWN ", ?11, context)";
 #undef MEETLEAK_SHOWN
 
-Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
+Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
+                              const std::string& entry_url) {
   const PageRef& r = s.ref;
   const Severity seen = r.classification.severity;
   SightingEffect e = ApplySighting(leak->status, leak->severity, seen, s.allowed);
@@ -333,7 +341,7 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s) {
       "WHERE id = ?1";
   Result<Query> q = conn_->Prepare(full ? kFull : kQuick);
   if (!q.ok()) return q.status();
-  q->Bind(1, leak->id).Bind(2, now_).Bind(3, r.has_passcode).Bind(4, r.entry_url);
+  q->Bind(1, leak->id).Bind(2, now_).Bind(3, r.has_passcode).Bind(4, entry_url);
   q->Bind(5, ToString(r.classification.meeting_kind)).Bind(6, s.allow_reason);
   // The shown form, host and context are those of the most severe sighting.
   q->Bind(7, seen >= leak->severity).Bind(8, r.host).Bind(9, ToString(r.form));
@@ -461,7 +469,10 @@ Result<LeakStore::WriteResult> SqliteLeakStore::WriteDocuments(
   return result;
 }
 
-Status SqliteLeakStore::WriteSourceResult(const SourceResult& r) {
+Status SqliteLeakStore::WriteSourceResult(const SourceResult& given) {
+  SourceResult r = given;
+  r.url = StoredUrl(given.url);
+  r.error = StoredUrl(given.error);
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   {

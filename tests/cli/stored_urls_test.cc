@@ -1,0 +1,95 @@
+// URLs that carry secrets, end to end: fetched as the config or a live link
+// gives them, stored and printed only redacted, and the job still follows
+// their pages (re-fetch, gone).
+#include <string>
+#include <vector>
+
+#include "tests/cli/crawl_fixture.h"
+
+namespace meetleak::testing {
+namespace {
+
+constexpr char kFeedToken[] = "TkFeedSecret91";
+constexpr char kPageToken[] = "TkPageSecret92";
+constexpr char kZoomPasscode[] = "PwdZoomSecret93";
+
+class StoredUrlsTest : public CrawlTest {
+ protected:
+  std::string FeedWith(const std::vector<std::string>& entries) {
+    std::string items;
+    for (const std::string& e : entries)
+      items += "<item><title>entry</title><link>" + server_.Url(e) + "</link></item>";
+    return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>" +
+           server_.Url("/") + "</link><description>d</description>" + items + "</channel></rss>";
+  }
+  // Runs one pass; every byte it printed and every byte of the database
+  // must be free of the secrets.
+  ProgramResult Pass(int want_exit) {
+    ProgramResult r = Meetleak({"run", "--once", "--all"});
+    EXPECT_EQ(r.exit_code, want_exit) << r.err;
+    std::string bytes = r.out + r.err + ReadFile(dir_.path() / "meetleak.db");
+    if (std::filesystem::exists(dir_.path() / "meetleak.db-wal"))
+      bytes += ReadFile(dir_.path() / "meetleak.db-wal");
+    for (const char* secret : {kFeedToken, kPageToken, kZoomPasscode})
+      EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " printed or stored";
+    return r;
+  }
+  std::string StatusOf(const std::string& meeting_id) {
+    std::vector<nlohmann::json> f = FindingsFor(Leaks(), meeting_id);
+    return f.size() == 1 ? f[0]["status"].get<std::string>() : "count " + std::to_string(f.size());
+  }
+  const std::string feed_ = std::string("/feed.xml?tk=") + kFeedToken;
+  const std::string e2_ = std::string("/e2?tk=") + kPageToken;
+};
+
+TEST_F(StoredUrlsTest, SourceWithATokenIsFetchedWithItAndItsPagesAreFollowedUntilGone) {
+  site_.Put(feed_, FeedWith({"/e1", e2_}), "application/rss+xml");
+  site_.Put("/e1", Html("https://acme-corp.zoom.us/j/85512345678"));
+  site_.Put(e2_, Html("https://acme-corp.zoom.us/w/85512345679"));
+  WriteConfig({server_.Url(feed_),
+               std::string("https://acme-corp.zoom.us/j/85512345678?pwd=") + kZoomPasscode});
+  Pass(1);
+  // The feed and the page were asked for with their real tokens.
+  EXPECT_EQ(server_.RequestsFor("/feed.xml").at(0).target, feed_);
+  EXPECT_EQ(server_.RequestsFor("/e2").at(0).target, e2_);
+  EXPECT_EQ(StatusOf("85512345678"), "open");
+  EXPECT_EQ(StatusOf("85512345679"), "open");
+  nlohmann::json sources = Json(Meetleak({"sources", "list", "--format", "json"}));
+  EXPECT_EQ(sources.dump().find(kFeedToken), std::string::npos);
+
+  // The feed no longer lists them: /e1 is re-fetched for its open leak; /e2
+  // cannot be (meetleak keeps no token), and is never asked for redacted.
+  site_.Put(feed_, FeedWith({}), "application/rss+xml");
+  Pass(1);
+  EXPECT_EQ(server_.RequestsFor("/e1").size(), 2u);
+  EXPECT_EQ(server_.RequestsFor("/e2").size(), 1u);
+  EXPECT_EQ(server_.RequestsFor("/feed.xml").size(), 2u);
+  for (const RecordedRequest& r : server_.Requests())
+    EXPECT_EQ(r.target.find("redacted"), std::string::npos) << r.target;
+
+  // Both fixed; the feed links /e2 again, live: both leaks go gone.
+  site_.Put("/e1", Html("taken down"));
+  site_.Put(e2_, Html("taken down"));
+  site_.Put(feed_, FeedWith({e2_}), "application/rss+xml");
+  Pass(0);
+  EXPECT_EQ(StatusOf("85512345678"), "gone");
+  EXPECT_EQ(StatusOf("85512345679"), "gone");
+  EXPECT_EQ(server_.RequestsFor("/e2").back().target, e2_);
+  for (const RecordedRequest& r : server_.Requests())
+    EXPECT_EQ(r.target.find("redacted"), std::string::npos) << r.target;
+}
+
+// A target that is no http(s) URL is read as a path; its error echoed it.
+TEST_F(StoredUrlsTest, ScanTargetErrorsNameTheTargetRedacted) {
+  dir_.Write("meetleak.toml", "");
+  for (const char* target :
+       {"ftp://files.example/invite.txt?tk=TkFtpSecret94", "invite.html?pwd=PwdPathSecret95"}) {
+    ProgramResult r = Meetleak({"scan", target});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("Secret9"), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace meetleak::testing
