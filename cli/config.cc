@@ -4,11 +4,12 @@
 
 #include <ctime>
 #include <iomanip>
-#include <set>
+#include <map>
 #include <sstream>
 
 #include "base/ascii.h"
 #include "base/email.h"
+#include "matchers/matcher.h"
 
 namespace meetleak::cli {
 namespace {
@@ -148,7 +149,11 @@ void ReadCrawler(ConfigReader& r, const toml::table& t, FetcherOptions* o) {
   r.String(t, "crawler", "user_agent", &o->user_agent);
 }
 
-void ReadSource(ConfigReader& r, const toml::table& t, std::set<std::string>* seen, Config* c) {
+// Sources are one when their URLs are equal after redaction: the database
+// keeps only that form, so it could not tell them apart (their pages, their
+// leaks). The message shows the redacted form and names the first one's line.
+void ReadSource(ConfigReader& r, const toml::table& t, std::map<std::string, int>* seen,
+                Config* c) {
   r.CheckKeys(t, "source",
               {"url", "interval", "kind", "follow_entries", "depth", "allow_private_addresses"});
   SourceSpec s;
@@ -156,8 +161,10 @@ void ReadSource(ConfigReader& r, const toml::table& t, std::set<std::string>* se
   r.String(t, "source", "url", &s.url);
   if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
     r.Error(t.source(), "source.url", "required, an http:// or https:// URL");
-  } else if (!seen->insert(s.url).second) {
-    r.Error(t.get("url")->source(), "source.url", "duplicate source " + s.url);
+  } else if (auto [it, added] = seen->emplace(RedactSecrets(s.url), s.line); !added) {
+    r.Error(t.get("url")->source(), "source.url",
+            "duplicate source " + it->first + " (line " + std::to_string(it->second) +
+                (it->first == s.url ? ")" : "; the same once its secrets are redacted)"));
   }
   if (const toml::node* n = t.get("interval")) {
     auto v = n->value<std::string>();
@@ -183,6 +190,7 @@ void ReadAllow(ConfigReader& r, const toml::table& t, Config* c) {
   r.String(t, "allow", "meeting_id", &a.meeting_id);
   r.String(t, "allow", "vanity", &a.vanity);
   r.String(t, "allow", "url_prefix", &a.url_prefix);
+  a.url_prefix = RedactSecrets(a.url_prefix);  // it is compared with stored, redacted page URLs
   r.String(t, "allow", "reason", &a.reason);
   std::string digits;
   for (char ch : a.meeting_id)
@@ -285,7 +293,7 @@ Result<Config> LoadConfig(const fs::path& file) {
   ForTables(r, root, "company", false, [&](const toml::table& t) { ReadCompany(r, t, &config); });
   ForTables(r, root, "crawler", false,
             [&](const toml::table& t) { ReadCrawler(r, t, &config.crawler); });
-  std::set<std::string> seen;
+  std::map<std::string, int> seen;
   ForTables(r, root, "source", true,
             [&](const toml::table& t) { ReadSource(r, t, &seen, &config); });
   ForTables(r, root, "allow", true, [&](const toml::table& t) { ReadAllow(r, t, &config); });

@@ -79,6 +79,26 @@ TEST_F(StoredUrlsTest, SourceWithATokenIsFetchedWithItAndItsPagesAreFollowedUnti
     EXPECT_EQ(r.target.find("redacted"), std::string::npos) << r.target;
 }
 
+// Two sources that differ only in a token are one source in the database:
+// refused as a config error (file, line, key) before anything is fetched, by
+// every command that loads the config, and the message shows no token.
+TEST_F(StoredUrlsTest, SourcesEqualOnceRedactedAreAConfigErrorBeforeAnyFetch) {
+  site_.Put("/feed.xml", FeedWith({}), "application/rss+xml");
+  WriteConfig(
+      {server_.Url("/feed.xml?tk=TkFirstSecret96"), server_.Url("/feed.xml?tk=TkOtherSecret97")});
+  const std::vector<std::vector<std::string>> commands = {
+      {"config", "check"}, {"run", "--once"}, {"sources", "list"}, {"scan", server_.Url("/e1")}};
+  for (const auto& command : commands) {
+    ProgramResult r = Meetleak(command);
+    EXPECT_EQ(r.exit_code, 2) << command[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("meetleak.toml:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": source.url: duplicate source"), std::string::npos) << r.err;
+    for (const char* secret : {"TkFirstSecret96", "TkOtherSecret97"})
+      EXPECT_EQ((r.out + r.err).find(secret), std::string::npos) << r.err;
+  }
+  EXPECT_TRUE(server_.Requests().empty());
+}
+
 // A target that is no http(s) URL is read as a path; its error echoed it.
 TEST_F(StoredUrlsTest, ScanTargetErrorsNameTheTargetRedacted) {
   dir_.Write("meetleak.toml", "");
