@@ -117,6 +117,12 @@ ALTER TABLE document ADD COLUMN candidate_keys BLOB;
 ALTER TABLE document ADD COLUMN refetch INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 3: no schema change; every URL stored before the store redacted
+// URLs is redacted (redact_urls.cc), and the file keeps no old copy.
+constexpr std::string_view kVersion3 = "";
+
+constexpr std::string_view kScrubPending = "scrub_pending";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -157,15 +163,75 @@ Status ApplyPragmas(Connection* conn) {
   return conn->Exec("PRAGMA synchronous = NORMAL");
 }
 
+// After a migration that rewrote secrets out of the data: the pages they
+// were on are rebuilt (VACUUM) and the WAL, which holds older page images,
+// is checkpointed and truncated. secure_delete zeroes what is freed on the
+// way. A reader of another process may keep the WAL from being truncated:
+// the meta row stays and the next open tries again.
+Status ScrubIfPending(Connection* conn) {
+  Result<Query> pending = conn->Prepare("SELECT 1 FROM meta WHERE key = ?");
+  if (!pending.ok()) return pending.status();
+  pending->Bind(1, kScrubPending);
+  Result<bool> row = pending->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::OK();
+  MEETLEAK_RETURN_IF_ERROR(pending->Run());
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("VACUUM"));
+  auto truncate_wal = [conn]() -> Result<bool> {
+    Result<Query> q = conn->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!q.ok()) return q.status();
+    Result<bool> r = q->Step();
+    if (!r.ok()) return r.status();
+    const bool done = *r && q->Int(0) == 0 && q->Int(1) == q->Int(2);
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+    return done;
+  };
+  Result<bool> truncated = truncate_wal();
+  if (!truncated.ok()) return truncated.status();
+  if (*truncated) {
+    Result<Query> done = conn->Prepare("DELETE FROM meta WHERE key = ?");
+    if (!done.ok()) return done.status();
+    done->Bind(1, kScrubPending);
+    MEETLEAK_RETURN_IF_ERROR(done->Run());
+    Result<bool> again = truncate_wal();
+    if (!again.ok()) return again.status();
+  }
+  return Status::OK();
+}
+
+// Runs the migrations from `version` to the latest, in the caller's
+// transaction; a scrubbing one leaves its mark in meta for ScrubIfPending.
+Status RunMigrations(Connection* conn, std::int64_t version) {
+  const auto latest = static_cast<std::int64_t>(Migrations().size());
+  bool scrub = false;
+  for (std::int64_t v = version; v < latest; ++v) {
+    const Migration& m = Migrations()[v];
+    if (!m.sql.empty()) MEETLEAK_RETURN_IF_ERROR(conn->Exec(std::string(m.sql)));
+    if (m.rewrite != nullptr) MEETLEAK_RETURN_IF_ERROR(m.rewrite(conn));
+    scrub = scrub || (m.scrub && version > 0);  // a new file has nothing to scrub
+  }
+  if (scrub) {
+    Result<Query> q = conn->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')");
+    if (!q.ok()) return q.status();
+    q->Bind(1, kScrubPending);
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+  }
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
+  return conn->Exec("PRAGMA user_version = " + std::to_string(latest));
+}
+
 }  // namespace
 
-const std::vector<std::string_view>& Migrations() {
-  static const std::vector<std::string_view> migrations = {kVersion1, kVersion2};
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> migrations = {
+      {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true}};
   return migrations;
 }
 
 Status PrepareSchema(Connection* conn) {
   MEETLEAK_RETURN_IF_ERROR(ApplyPragmas(conn));
+  // What a migration rewrites is zeroed where it stood, not only unlinked.
+  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA secure_delete = ON"));
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn);
   if (!tx.ok()) return tx.status();
   // Read again under the write lock: another process may have migrated.
@@ -174,12 +240,10 @@ Status PrepareSchema(Connection* conn) {
   const auto latest = static_cast<std::int64_t>(Migrations().size());
   if (*version > latest) return Status::TooNew(VersionMessage(*conn, *version));
   MEETLEAK_RETURN_IF_ERROR(CheckIdentity(conn, *version));
-  if (*version == latest) return (*tx)->Commit();
-  for (std::int64_t v = *version; v < latest; ++v)
-    MEETLEAK_RETURN_IF_ERROR(conn->Exec(std::string(Migrations()[v])));
-  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
-  MEETLEAK_RETURN_IF_ERROR(conn->Exec("PRAGMA user_version = " + std::to_string(latest)));
-  return (*tx)->Commit();
+  if (*version < latest) MEETLEAK_RETURN_IF_ERROR(RunMigrations(conn, *version));
+  MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
+  MEETLEAK_RETURN_IF_ERROR(ScrubIfPending(conn));
+  return conn->Exec("PRAGMA secure_delete = OFF");
 }
 
 }  // namespace meetleak::db

@@ -19,13 +19,28 @@ namespace meetleak::db {
 // PRAGMA application_id of a meetleak DB ("MLK1" in ASCII).
 inline constexpr int kApplicationId = 0x4d4c4b31;
 
-// migrations()[i] builds version i+1 from version i.
-const std::vector<std::string_view>& Migrations();
+// One step of the schema: SQL, then (optionally) a rewrite of the data in
+// C++ in the same transaction.
+struct Migration {
+  std::string_view sql;
+  Status (*rewrite)(Connection* conn) = nullptr;
+  // The step rewrites secrets out of the data: it runs with secure_delete
+  // on, and after it commits the file keeps no old copy (VACUUM, the WAL
+  // checkpointed and truncated; retried at each open until it succeeds).
+  bool scrub = false;
+};
+
+// Migrations()[i] builds version i+1 from version i.
+const std::vector<Migration>& Migrations();
+
+// Version 3's rewrite (redact_urls.cc): every stored URL redacted, rows that
+// become equal merged.
+Status RedactStoredUrls(Connection* conn);
 
 // Sets the connection's pragmas (WAL, synchronous, foreign keys, busy
 // timeout), then brings the schema to the latest version in one
-// transaction. kTooNew for a newer DB, kInvalidInput for a file that holds
-// tables but is not a meetleak DB.
+// transaction, then scrubs the file if a migration asks for it. kTooNew for a newer DB,
+// kInvalidInput for a file that holds tables but is not a meetleak DB.
 Status PrepareSchema(Connection* conn);
 
 }  // namespace meetleak::db

@@ -126,7 +126,7 @@ void WriteVersion1Fixture(const std::string& path) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   const std::string sql =
-      std::string(db::Migrations()[0]) +
+      std::string(db::Migrations()[0].sql) +
       "PRAGMA application_id = " + std::to_string(db::kApplicationId) +
       "; PRAGMA user_version = 1;"
       "INSERT INTO document (url, source_url, etag, last_fetched, last_status) "
@@ -144,7 +144,7 @@ TEST(SchemaTest, Version1MigratesAndItsDocumentsAreRefetchedOnAnAddedKey) {
   WriteVersion1Fixture(path);
   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open(path, &clock);
   ASSERT_OK(store);
-  EXPECT_EQ(Sql(path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(Sql(path, "PRAGMA user_version"), std::to_string(LeakStore::kSchemaVersion));
   Result<std::optional<LeakStore::FetchState>> before =
       (*store)->GetFetchState("https://a.example/p");
   ASSERT_OK(before);
