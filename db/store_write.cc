@@ -70,22 +70,38 @@ std::int64_t DetailHash(const LeakStore::Sighting& s) {
   return static_cast<std::int64_t>(h);
 }
 
+// StoredUrl, remembered for one WriteDocuments call: the source's URL, the
+// page URL that is the requested one, the empty entry URLs recur in every
+// document of a group, and redacting costs microseconds.
+class StoredUrls {
+ public:
+  const std::string& operator()(const std::string& url) {
+    auto [it, added] = memo_.try_emplace(url);
+    if (added) it->second = StoredUrl(url);
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::string> memo_;
+};
+
 // The per-document write: fetch state, links, then leaks.
 class DocumentWriter {
  public:
   // `candidate_hashes`: the keyed hashes of doc.candidate_keys.
   DocumentWriter(Connection* conn, std::int64_t now, const LeakStore::DocumentWrite& doc,
-                 std::string candidate_hashes, LeakStore::WriteResult* result)
+                 std::string candidate_hashes, StoredUrls* urls, LeakStore::WriteResult* result)
       : conn_(conn),
         now_(now),
         doc_(doc),
         candidate_hashes_(std::move(candidate_hashes)),
+        urls_(*urls),
         result_(result),
-        url_(StoredUrl(doc.url)),
-        given_page_url_(doc.page_url.empty() ? "" : StoredUrl(doc.page_url)),
+        url_(urls_(doc.url)),
+        given_page_url_(doc.page_url.empty() ? "" : urls_(doc.page_url)),
         page_url_(given_page_url_.empty() ? url_ : given_page_url_),
-        source_url_(StoredUrl(doc.source_url)),
-        error_(StoredUrl(doc.error)) {}
+        source_url_(urls_(doc.source_url)),
+        error_(urls_(doc.error)) {}
 
   Status Write();
 
@@ -106,6 +122,7 @@ class DocumentWriter {
   std::int64_t now_;
   const LeakStore::DocumentWrite& doc_;
   std::string candidate_hashes_;
+  StoredUrls& urls_;
   LeakStore::WriteResult* result_;
   // The document's URLs as stored (StoredUrl): its key, the page it
   // answered with as given ("" = none), the page its leaks are keyed by.
@@ -229,7 +246,7 @@ Status DocumentWriter::ReplaceLinks() {
     Result<Query> ins =
         conn_->Prepare("INSERT OR IGNORE INTO link (from_id, to_url) VALUES (?, ?)");
     if (!ins.ok()) return ins.status();
-    ins->Bind(1, doc_id_).Bind(2, StoredUrl(to));
+    ins->Bind(1, doc_id_).Bind(2, urls_(to));
     MEETLEAK_RETURN_IF_ERROR(ins->Run());
   }
   return Status::OK();
@@ -274,7 +291,7 @@ Status DocumentWriter::Sight(const LeakStore::Sighting& s) {
     if (!found.ok()) return found.status();
     leak = *found;
   }
-  const std::string entry_url = StoredUrl(s.ref.entry_url);
+  const std::string& entry_url = urls_(s.ref.entry_url);
   if (leak == nullptr) return Insert(s, entry_url);
   leak->sighted = true;
   return Update(leak, s, entry_url);
@@ -459,10 +476,11 @@ Result<LeakStore::WriteResult> SqliteLeakStore::WriteDocuments(
   if (!tx.ok()) return tx.status();
   WriteResult result;
   const std::int64_t now = Now();
+  StoredUrls urls;
   for (const DocumentWrite& doc : docs) {
     if (doc.url.empty()) return Status::InvalidInput("a document to store has no URL");
     MEETLEAK_RETURN_IF_ERROR(
-        DocumentWriter(conn_.get(), now, doc, CandidateHashes(doc.candidate_keys), &result)
+        DocumentWriter(conn_.get(), now, doc, CandidateHashes(doc.candidate_keys), &urls, &result)
             .Write());
   }
   MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
