@@ -117,7 +117,10 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     PassOptions options;
     options.fetcher = ctx.config().crawler;
     options.fetcher.wait_for_retry_after = !args.once;
+    Result<std::unique_ptr<LeakStore>> reader = LeakStore::Open(ctx.db_path(), SystemClock());
+    if (!reader.ok()) return reader.status();
     StoreSink sink(&ctx.store(), ctx.config().allow, intervals, /*collect=*/false);
+    sink.set_reader(reader->get());
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
     const Clock::TimePoint pass_start = SystemClock()->Now() - std::chrono::seconds(1);
     Result<PassSummary> pass = RunPass(ctx, signals, *inventory, targets, options, sink);

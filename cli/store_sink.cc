@@ -13,7 +13,7 @@ std::vector<std::optional<StoredValidators>> StoreSink::Validators(
   std::vector<std::optional<StoredValidators>> out(urls.size());
   if (store_ == nullptr) return out;
   Result<std::vector<std::optional<LeakStore::FetchState>>> states =
-      writer_->WithStore([&](LeakStore& store) { return store.GetFetchStates(urls); });
+      Read([&](LeakStore& store) { return store.GetFetchStates(urls); });
   if (!states.ok()) {
     Fail(states.status());
     return out;
@@ -25,11 +25,11 @@ std::vector<std::optional<StoredValidators>> StoreSink::Validators(
 }
 
 std::vector<std::string> StoreSink::WatchList(const std::string& source_url) {
-  if (store_ == nullptr) return {};
-  // The watch list is read after the documents before it are committed.
-  if (Status s = Flush(); !s.ok()) return {};
+  if (store_ == nullptr || !CheckWriter()) return {};
+  // Read without waiting for the writer: what is not committed yet was
+  // fetched in this pass, and the crawler fetches a URL once per pass.
   Result<std::vector<std::string>> w =
-      writer_->WithStore([&](LeakStore& store) { return store.WatchList(source_url); });
+      Read([&](LeakStore& store) { return store.WatchList(source_url); });
   if (!w.ok()) {
     Fail(w.status());
     return {};
@@ -112,13 +112,13 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
   else
     ++sources_ok_;
   if (store_ != nullptr && CheckWriter()) {
-    // The source's own findings and fetch state go in the same group as the
-    // rest, then its source state — strictly after everything reached from it
-    // (the writer skips it when a write before it failed).
-    bool configured = intervals_.count(doc.url) > 0;
+    // The source's own findings and fetch state join the group, and its
+    // source state joins it too, written after the group's documents: every
+    // document reached from it is in this group or an earlier one (the
+    // writer skips the group when a write before it failed). Many sources
+    // thus share one transaction, as documents do.
     buffer_.push_back(ToWrite(doc));
-    Submit();
-    if (configured) {
+    if (intervals_.count(doc.url) > 0) {
       LeakStore::SourceResult r;
       r.url = doc.url;
       r.status = doc.status;
@@ -127,16 +127,19 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
       r.retry_after = doc.retry_at;
       r.non_company_refs = non_company_[doc.source_url];
       for (const PageRef& ref : doc.refs) r.non_company_refs += !ref.classification.company;
-      writer_->Submit([r = std::move(r)](LeakStore& store) { return store.WriteSourceResult(r); });
+      non_company_.erase(doc.source_url);
+      source_buffer_.push_back(std::move(r));
     }
+    if (buffer_.size() >= kGroup) Submit();
   }
   if (collect_) collected_.push_back(std::move(doc));
 }
 
 void StoreSink::Submit() {
-  if (buffer_.empty()) return;
-  writer_->Submit([this, docs = std::move(buffer_)](LeakStore& store) -> Status {
-    Result<LeakStore::WriteResult> r = store.WriteDocuments(docs);
+  if (buffer_.empty() && source_buffer_.empty()) return;
+  writer_->Submit([this, docs = std::move(buffer_),
+                   sources = std::move(source_buffer_)](LeakStore& store) -> Status {
+    Result<LeakStore::WriteResult> r = store.Write(docs, sources);
     if (!r.ok()) return r.status();
     std::lock_guard<std::mutex> lock(totals_mu_);
     totals_.new_leaks += r->new_leaks;
@@ -146,6 +149,7 @@ void StoreSink::Submit() {
     return Status::OK();
   });
   buffer_.clear();
+  source_buffer_.clear();
 }
 
 bool StoreSink::CheckWriter() {

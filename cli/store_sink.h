@@ -1,8 +1,10 @@
 // StoreSink: the crawler's sink, written to the LeakStore (the adapter the
 // design puts in cli/). Documents are grouped into one transaction of up to
-// kGroup documents (group commit); a source's own state is written only after
-// the documents reached from it are committed. The transactions run in that
-// order on a StoreWriter thread: the crawler's calls only hand them over.
+// kGroup documents (group commit), and so are the states of the sources that
+// finished meanwhile, each written in the transaction of its own document,
+// after the documents (so never before a document reached from it). The
+// transactions run in order on a StoreWriter thread: the crawler's calls only
+// hand them over.
 // Also collects what the scan command prints, and the figures of the run
 // summary. Every method is called on the crawler's thread.
 #ifndef MEETLEAK_CLI_STORE_SINK_H_
@@ -35,6 +37,12 @@ class StoreSink : public CrawlSink {
   // A scan's sink: its writes never change what a configured source
   // watches (LeakStore::DocumentWrite::ad_hoc).
   void set_ad_hoc(bool ad_hoc) { ad_hoc_ = ad_hoc; }
+  // A second connection to the same database for the crawler's reads
+  // (validators, watch lists), borrowed: they then never wait for the
+  // writer's transaction in progress (WAL readers do not block), which
+  // matters when a pass has thousands of sources, each read on its own.
+  // What it reads is what is committed, as through the writer.
+  void set_reader(LeakStore* reader) { reader_ = reader; }
 
   // A document's stored validators, withheld when it is marked for refetch
   // (an inventory change).
@@ -69,14 +77,21 @@ class StoreSink : public CrawlSink {
   void Submit();
   // Takes up a failure of the writer's thread.
   bool CheckWriter();
+  // Runs a read on the reader, else on the store through the writer.
+  template <class F>
+  auto Read(F&& f) {
+    return reader_ != nullptr ? f(*reader_) : writer_->WithStore(std::forward<F>(f));
+  }
   void Fail(Status s);
 
   LeakStore* store_;
+  LeakStore* reader_ = nullptr;
   const std::vector<AllowEntry>& allow_;
   std::map<std::string, int> intervals_;
   bool collect_;
   bool ad_hoc_ = false;
   std::vector<LeakStore::DocumentWrite> buffer_;
+  std::vector<LeakStore::SourceResult> source_buffer_;  // written after buffer_
   std::vector<CrawledDocument> collected_;
   std::vector<CrawledDocument> failed_sources_;
   std::map<std::string, std::int64_t> non_company_;  // per source, this pass

@@ -62,8 +62,8 @@ class SqliteLeakStore : public LeakStore {
       const std::vector<std::string>& asked) override;
   Result<std::vector<std::string>> WatchList(std::string_view source_url) override;
 
-  Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) override;
-  Status WriteSourceResult(const SourceResult& result) override;
+  Result<WriteResult> Write(const std::vector<DocumentWrite>& docs,
+                            const std::vector<SourceResult>& sources) override;
 
   Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) override;
   Result<std::optional<LeakRow>> GetLeak(std::int64_t id) override;

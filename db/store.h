@@ -204,7 +204,9 @@ class LeakStore {
   };
   // Writes all documents in ONE transaction (group commit): all or nothing,
   // never half a document. Documents are applied in order.
-  virtual Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) = 0;
+  Result<WriteResult> WriteDocuments(const std::vector<DocumentWrite>& docs) {
+    return Write(docs, {});
+  }
 
   // A source's own state, written after every document reached from it in
   // the pass (so a crash before it re-fetches them). Also recomputes which of
@@ -219,7 +221,16 @@ class LeakStore {
   };
   // Sets the source's next_due by db/due.h's rule (the pass ends now).
   // kNotFound for a URL that SyncSources never saw.
-  virtual Status WriteSourceResult(const SourceResult& result) = 0;
+  Status WriteSourceResult(const SourceResult& result) { return Write({}, {result}).status(); }
+
+  // The group commit of a pass: `docs` in order, then `sources` in order, in
+  // ONE transaction — all or nothing. A source's state thus commits with or
+  // after the documents reached from it (give each source's result in the
+  // same call as its last documents, or in a later one), whatever the number
+  // of sources a transaction holds. Any error (kNotFound for a source that
+  // SyncSources never saw) writes nothing.
+  virtual Result<WriteResult> Write(const std::vector<DocumentWrite>& docs,
+                                    const std::vector<SourceResult>& sources) = 0;
 
   // --- Leaks ---------------------------------------------------------------
   struct LeakRow {

@@ -468,10 +468,41 @@ Status MarkStillLinked(Connection* conn, const std::string& source_url) {
   return Status::OK();
 }
 
+// A source's own state (LeakStore::SourceResult), inside the caller's
+// transaction.
+// The URL and the error are stored redacted (StoredUrl), as every URL is.
+Status WriteSourceState(Connection* conn, const Clock::TimePoint now,
+                        const LeakStore::SourceResult& given) {
+  LeakStore::SourceResult r = given;
+  r.url = StoredUrl(given.url);
+  r.error = StoredUrl(given.error);
+  Result<Query> q =
+      conn->Prepare("SELECT interval_s, consecutive_failures FROM source WHERE url = ?1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, r.url);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no configured source " + r.url);
+  const std::chrono::seconds interval(q->Int(0));
+  const int failures = r.failed ? static_cast<int>(q->Int(1)) + 1 : 0;
+  const Clock::TimePoint next_due = db::NextDue(r.url, interval, failures, now, r.retry_after);
+  Result<Query> update = conn->Prepare(
+      "UPDATE source SET last_status = ?2, last_error = ?3, consecutive_failures = ?4, "
+      "last_fetched = iif(?5, last_fetched, ?6), retry_after = ?7, next_due = ?8, "
+      "non_company_refs = ?9 WHERE url = ?1");
+  if (!update.ok()) return update.status();
+  update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);
+  update->Bind(5, r.failed).Bind(6, ToUnix(now)).Bind(7, ToUnix(r.retry_after));
+  update->Bind(8, ToUnix(next_due)).Bind(9, r.non_company_refs);
+  MEETLEAK_RETURN_IF_ERROR(update->Run());
+  if (!r.failed) MEETLEAK_RETURN_IF_ERROR(MarkStillLinked(conn, r.url));
+  return Status::OK();
+}
+
 }  // namespace
 
-Result<LeakStore::WriteResult> SqliteLeakStore::WriteDocuments(
-    const std::vector<DocumentWrite>& docs) {
+Result<LeakStore::WriteResult> SqliteLeakStore::Write(const std::vector<DocumentWrite>& docs,
+                                                      const std::vector<SourceResult>& sources) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   WriteResult result;
@@ -483,40 +514,11 @@ Result<LeakStore::WriteResult> SqliteLeakStore::WriteDocuments(
         DocumentWriter(conn_.get(), now, doc, CandidateHashes(doc.candidate_keys), &urls, &result)
             .Write());
   }
+  const Clock::TimePoint end = clock_->Now();
+  for (const SourceResult& r : sources)
+    MEETLEAK_RETURN_IF_ERROR(WriteSourceState(conn_.get(), end, r));
   MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
   return result;
-}
-
-Status SqliteLeakStore::WriteSourceResult(const SourceResult& given) {
-  SourceResult r = given;
-  r.url = StoredUrl(given.url);
-  r.error = StoredUrl(given.error);
-  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
-  if (!tx.ok()) return tx.status();
-  {
-    Result<Query> q =
-        conn_->Prepare("SELECT interval_s, consecutive_failures FROM source WHERE url = ?1");
-    if (!q.ok()) return q.status();
-    q->Bind(1, r.url);
-    Result<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound("no configured source " + r.url);
-    const std::chrono::seconds interval(q->Int(0));
-    const int failures = r.failed ? static_cast<int>(q->Int(1)) + 1 : 0;
-    const Clock::TimePoint now = clock_->Now();
-    const Clock::TimePoint next_due = db::NextDue(r.url, interval, failures, now, r.retry_after);
-    Result<Query> update = conn_->Prepare(
-        "UPDATE source SET last_status = ?2, last_error = ?3, consecutive_failures = ?4, "
-        "last_fetched = iif(?5, last_fetched, ?6), retry_after = ?7, next_due = ?8, "
-        "non_company_refs = ?9 WHERE url = ?1");
-    if (!update.ok()) return update.status();
-    update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);
-    update->Bind(5, r.failed).Bind(6, ToUnix(now)).Bind(7, ToUnix(r.retry_after));
-    update->Bind(8, ToUnix(next_due)).Bind(9, r.non_company_refs);
-    MEETLEAK_RETURN_IF_ERROR(update->Run());
-  }
-  if (!r.failed) MEETLEAK_RETURN_IF_ERROR(MarkStillLinked(conn_.get(), r.url));
-  return (*tx)->Commit();
 }
 
 }  // namespace meetleak::db
