@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "cli/config.h"
-#include "cli/store_writer.h"
 #include "crawler/crawler.h"
 #include "db/store.h"
+#include "db/store_writer.h"
 
 namespace meetleak::cli {
 

@@ -1,12 +1,12 @@
-#include "cli/store_writer.h"
+#include "db/store_writer.h"
 
 #include <pthread.h>
 #include <signal.h>
 
-namespace meetleak::cli {
+namespace meetleak {
 
 StoreWriter::StoreWriter(LeakStore* store) : store_(store) {
-  // SIGINT and SIGTERM are the command's (StopSignals waits for them): the
+  // SIGINT and SIGTERM are the process's (its signal thread waits for them): the
   // thread starts with them blocked, whenever it is created, so the kernel
   // never picks it to take one (the default action would end the process).
   sigset_t stop, old;
@@ -67,4 +67,4 @@ void StoreWriter::Loop() {
   }
 }
 
-}  // namespace meetleak::cli
+}  // namespace meetleak

@@ -13,8 +13,8 @@
 // slower than the crawl sets the pace instead of holding the pass in memory.
 // After a task fails, later tasks are skipped (never half a pass's order);
 // failed() tells any thread at once. Destruction waits for the queue.
-#ifndef MEETLEAK_CLI_STORE_WRITER_H_
-#define MEETLEAK_CLI_STORE_WRITER_H_
+#ifndef MEETLEAK_DB_STORE_WRITER_H_
+#define MEETLEAK_DB_STORE_WRITER_H_
 
 #include <atomic>
 #include <condition_variable>
@@ -26,7 +26,7 @@
 #include "base/status.h"
 #include "db/store.h"
 
-namespace meetleak::cli {
+namespace meetleak {
 
 class StoreWriter {
  public:
@@ -34,7 +34,7 @@ class StoreWriter {
   static constexpr std::size_t kMaxQueued = 4;
 
   // `store` is borrowed: it must outlive the writer. The writer's thread
-  // has SIGINT and SIGTERM blocked (they are the command's to handle) and
+  // has SIGINT and SIGTERM blocked (they are the process's to handle) and
   // runs at the caller's priority, not below it: the caller waits on it (a
   // full queue, a read through WithStore), and a starved writer would stall
   // the caller with it.
@@ -69,6 +69,6 @@ class StoreWriter {
   std::thread thread_;  // last: started once the fields above exist
 };
 
-}  // namespace meetleak::cli
+}  // namespace meetleak
 
-#endif  // MEETLEAK_CLI_STORE_WRITER_H_
+#endif  // MEETLEAK_DB_STORE_WRITER_H_
