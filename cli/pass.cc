@@ -1,17 +1,15 @@
 #include "cli/pass.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <latch>
 #include <memory>
-#include <thread>
 
 #include "crawler/asio.h"
 #include "crawler/curl_fetcher.h"
+#include "crawler/scan_workers.h"
 
 namespace meetleak::cli {
 namespace {
@@ -25,28 +23,8 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
   return buf;
 }
 
-// Worker threads run at this niceness, the lowest: they take the CPU the
-// fetching thread leaves, so transfers never wait on parsing. (Measured on
-// the 2-core bench box: nice 19 beat 10 and 0 on scripts/bench-crawl
-// --mode full; see README, Performance.) Nothing waits on a worker: a
-// backlog of scans only pauses new fetches (Crawler::kHeldFactor).
-constexpr int kWorkerNice = 19;
-
 // How long documents in flight may still be matched after a stop signal.
 constexpr std::chrono::milliseconds kScanGrace{800};
-
-void LowerPriority(boost::asio::thread_pool& pool, unsigned threads) {
-  // Each job holds its thread until every thread has one. Shared: a waiter
-  // may still be inside wait() after this function has returned.
-  auto arrived = std::make_shared<std::latch>(threads);
-  for (unsigned i = 0; i < threads; ++i) {
-    boost::asio::post(pool, [arrived] {
-      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWorkerNice);
-      arrived->arrive_and_wait();
-    });
-  }
-  arrived->wait();
-}
 
 }  // namespace
 
@@ -61,17 +39,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   crawler.set_max_urls_per_document(options.fetcher.max_urls_per_document);
   // Parsing and matching run on worker threads, at a lower priority than
   // this one, which keeps the transfers and the DB writes going.
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  boost::asio::thread_pool workers(threads);
-  LowerPriority(workers, threads);
-  auto work_guard = std::make_shared<decltype(boost::asio::make_work_guard(io))>(
-      boost::asio::make_work_guard(io));
-  crawler.set_offload([&](std::function<void()> work, std::function<void()> then) {
-    boost::asio::post(workers, [&io, work = std::move(work), then = std::move(then), work_guard] {
-      work();
-      boost::asio::post(io, then);
-    });
-  });
+  ScanWorkers workers(io);
+  crawler.set_offload(workers.offload());
   PassSummary summary;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -108,7 +77,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   int sources_logged = 0;
   auto stop_when_idle = [&] {
     if (!crawler.idle()) return;
-    work_guard->reset();
+    workers.Release();
     ticker.cancel();
     scan_grace.cancel();
   };
