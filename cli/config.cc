@@ -307,17 +307,4 @@ Result<Config> LoadConfig(const fs::path& file) {
   return config;
 }
 
-const AllowEntry* FindAllow(const std::vector<AllowEntry>& allow, std::string_view key_kind,
-                            std::string_view key, std::string_view page_url, Clock::TimePoint now) {
-  std::string today = FormatIso8601(now).substr(0, 10);
-  for (const AllowEntry& a : allow) {
-    if (a.expires && *a.expires < today) continue;
-    bool match = (!a.meeting_id.empty() && key_kind == "meeting_id" && key == a.meeting_id) ||
-                 (!a.vanity.empty() && key_kind == "vanity" && key == a.vanity) ||
-                 (!a.url_prefix.empty() && page_url.substr(0, a.url_prefix.size()) == a.url_prefix);
-    if (match) return &a;
-  }
-  return nullptr;
-}
-
 }  // namespace meetleak::cli

@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "crawler/fetcher.h"
+#include "matchers/allow.h"
 
 namespace meetleak::cli {
 
@@ -28,15 +29,6 @@ struct SourceSpec {
   int depth = 0;
   bool allow_private_addresses = false;
   int line = 0;  // where it was declared, for messages
-};
-
-struct AllowEntry {
-  std::string meeting_id;              // digits; or
-  std::string vanity;                  // lower-case; or
-  std::string url_prefix;              // a prefix of page_url
-  std::string reason;                  // required
-  std::optional<std::string> expires;  // "YYYY-MM-DD": allowed through that day (UTC)
-  int line = 0;
 };
 
 struct NotifySettings {
@@ -60,10 +52,6 @@ Result<Config> LoadConfig(const std::filesystem::path& file);
 
 // "90s", "15m", "6h", "1d" → seconds; nullopt when malformed or not positive.
 std::optional<int> ParseInterval(std::string_view text);
-
-// The [[allow]] entry that makes (key, page_url) allowed at `now`, or null.
-const AllowEntry* FindAllow(const std::vector<AllowEntry>& allow, std::string_view key_kind,
-                            std::string_view key, std::string_view page_url, Clock::TimePoint now);
 
 }  // namespace meetleak::cli
 

@@ -39,8 +39,7 @@ std::vector<std::string> StoreSink::WatchList(const std::string& source_url) {
 
 bool StoreSink::Allowed(const PageRef& ref, const std::string& page_url,
                         std::string* reason) const {
-  const AllowEntry* a =
-      FindAllow(allow_, ToString(ref.key_kind), ref.key, page_url, SystemClock()->Now());
+  const AllowEntry* a = FindAllow(allow_, ref.key_kind, ref.key, page_url, SystemClock()->Now());
   if (a != nullptr && reason != nullptr) *reason = a->reason;
   return a != nullptr;
 }

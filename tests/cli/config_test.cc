@@ -96,29 +96,6 @@ TEST_F(ConfigTest, ErrorsNameFileLineAndKey) {
   }
 }
 
-TEST_F(ConfigTest, AllowEntriesMatchByKeyOrPrefixUntilTheyExpire) {
-  std::vector<cli::AllowEntry> allow(3);
-  allow[0].meeting_id = "85512345678";
-  allow[0].expires = "2026-12-31";
-  allow[1].vanity = "carla.acme";
-  allow[2].url_prefix = "https://example.org/public/";
-  auto day = [](const char* iso) {
-    std::tm tm{};
-    strptime(iso, "%Y-%m-%d", &tm);
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
-  };
-  EXPECT_NE(cli::FindAllow(allow, "meeting_id", "85512345678", "x", day("2026-12-31")), nullptr);
-  EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "85512345678", "x", day("2027-01-01")), nullptr);
-  EXPECT_NE(cli::FindAllow(allow, "vanity", "carla.acme", "x", day("2030-01-01")), nullptr);
-  EXPECT_EQ(cli::FindAllow(allow, "meeting_id", "carla.acme", "x", day("2030-01-01")), nullptr);
-  EXPECT_NE(
-      cli::FindAllow(allow, "meeting_id", "1", "https://example.org/public/a", day("2030-01-01")),
-      nullptr);
-  EXPECT_EQ(
-      cli::FindAllow(allow, "meeting_id", "1", "https://example.org/private", day("2030-01-01")),
-      nullptr);
-}
-
 // A source URL may carry a token (tk=, pwd=, zak=); config check and
 // sources list printed it as written.
 TEST_F(ConfigTest, SourceUrlSecretsAreNotPrintedByConfigCheckOrSourcesList) {
