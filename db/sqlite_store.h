@@ -1,6 +1,7 @@
 // Internal to db/: the SQLite implementation of LeakStore, split over
 // store.cc (open, inventory, sources, fetch state), store_write.cc (documents
-// and the lifecycle) and store_leaks.cc (leak queries and decisions).
+// and the lifecycle), source_state.cc (a source's own state) and
+// store_leaks.cc (leak queries and decisions).
 #ifndef MEETLEAK_DB_SQLITE_STORE_H_
 #define MEETLEAK_DB_SQLITE_STORE_H_
 
@@ -35,6 +36,12 @@ inline std::optional<std::int64_t> ToUnix(std::optional<Clock::TimePoint> t) {
 // The form in which `url` is stored and looked up (store.h, "URLs"):
 // secrets redacted. Also for any other text that may quote a URL.
 std::string StoredUrl(std::string_view url);
+
+// Writes a source's own state (next_due by db/due.h's rule from `now`) and,
+// unless it failed, which of its documents it still links; inside the
+// caller's transaction (source_state.cc).
+Status WriteSourceState(Connection* conn, Clock::TimePoint now,
+                        const LeakStore::SourceResult& result);
 
 class SqliteLeakStore : public LeakStore {
  public:
