@@ -261,6 +261,15 @@ bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool fi
   FirstLevelRules rules;
   std::size_t i = begin;
   while (i < end) {
+    // Letters and digits start no marker or escape and end no Proofpoint
+    // wrapper: copy a run of them at once.
+    if (ascii::IsAlnum(t[i])) {
+      std::size_t run = i + 1;
+      while (run < end && ascii::IsAlnum(t[run])) ++run;
+      out->text.append(t.substr(i, run - i));
+      for (; i < run; ++i) out->src.push_back(static_cast<std::uint32_t>(i));
+      continue;
+    }
     if (std::size_t marker = first ? rules.Marker(t, i, end) : 0; marker != 0) {
       out->Put(t.substr(i, marker), i);
       i += marker;
