@@ -107,6 +107,7 @@ struct TestServer::Impl {
 
   mutable std::mutex mu;
   std::map<std::string, Handler> routes;
+  Handler fallback;  // RouteAll: for paths no route names
   std::set<std::string> released;
   bool stopping = false;
   std::vector<RecordedRequest> requests;
@@ -116,7 +117,7 @@ struct TestServer::Impl {
     std::lock_guard<std::mutex> lock(mu);
     auto it = routes.find(target);
     if (it == routes.end()) it = routes.find(target.substr(0, target.find('?')));
-    if (it == routes.end()) return nullptr;
+    if (it == routes.end()) return fallback;
     return it->second;
   }
 
@@ -230,6 +231,7 @@ struct TestServer::Impl {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         continue;
       }
+      if (options.no_delay) socket.set_option(tcp::no_delay(true), ec);
       int connection;
       {
         std::lock_guard<std::mutex> lock(mu);
@@ -289,6 +291,11 @@ void TestServer::Route(const std::string& path, Reply reply) {
 void TestServer::Route(const std::string& path, Handler handler) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->routes[path] = std::move(handler);
+}
+
+void TestServer::RouteAll(Handler handler) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->fallback = std::move(handler);
 }
 
 void TestServer::Release(const std::string& hold) {

@@ -61,6 +61,11 @@ class TestServer {
     std::string address = "127.0.0.1";
     std::uint16_t port = 0;
     bool tls = false;
+    // TCP_NODELAY on accepted sockets: head and body are two writes, and
+    // without it each keep-alive answer waits for the client's delayed ACK
+    // (~40 ms). Off by default: the CurlAsio tests count socket events of
+    // the slower exchange.
+    bool no_delay = false;
   };
   using Handler = std::function<Reply(const RecordedRequest&)>;
 
@@ -76,6 +81,9 @@ class TestServer {
 
   void Route(const std::string& path, Reply reply);
   void Route(const std::string& path, Handler handler);
+  // Answers every request that no Route names (instead of 404): a handler
+  // that dispatches on the path itself (e.g. the Zoom API stand-in).
+  void RouteAll(Handler handler);
   void Release(const std::string& hold);
 
   std::vector<RecordedRequest> Requests() const;
