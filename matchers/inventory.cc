@@ -5,6 +5,8 @@
 
 namespace meetleak {
 
+std::string_view ToString(RowSource source) { return source == RowSource::kZoom ? "zoom" : "csv"; }
+
 Result<Inventory> Inventory::Build(std::string_view meetings_csv, std::string_view meetings_name,
                                    std::string_view links_csv, std::string_view links_name) {
   Result<std::vector<InventoryMeeting>> meetings = ParseMeetingsCsv(meetings_csv, meetings_name);
@@ -24,15 +26,25 @@ Inventory Inventory::FromRows(std::vector<InventoryMeeting> meetings,
                               std::vector<PersonalLink> links) {
   Inventory inv;
   for (InventoryMeeting& m : meetings) {
-    if (inv.meetings_.count(m.meeting_id)) continue;  // the first listing wins
-    inv.meetings_.emplace(m.meeting_id, inv.meeting_rows_.size());
-    inv.meeting_rows_.push_back(std::move(m));
+    auto it = inv.meetings_.find(m.meeting_id);
+    if (it == inv.meetings_.end()) {
+      inv.meetings_.emplace(m.meeting_id, inv.meeting_rows_.size());
+      inv.meeting_rows_.push_back(std::move(m));
+    } else if (m.source == RowSource::kZoom &&
+               inv.meeting_rows_[it->second].source == RowSource::kCsv) {
+      inv.meeting_rows_[it->second] = std::move(m);  // Zoom's row wins
+    }
   }
   for (PersonalLink& l : links) {
     l.vanity = ascii::Lower(l.vanity);
-    if (inv.links_.count(l.vanity)) continue;
-    inv.links_.emplace(l.vanity, inv.link_rows_.size());
-    inv.link_rows_.push_back(std::move(l));
+    auto it = inv.links_.find(l.vanity);
+    if (it == inv.links_.end()) {
+      inv.links_.emplace(l.vanity, inv.link_rows_.size());
+      inv.link_rows_.push_back(std::move(l));
+    } else if (l.source == RowSource::kZoom &&
+               inv.link_rows_[it->second].source == RowSource::kCsv) {
+      inv.link_rows_[it->second] = std::move(l);
+    }
   }
   return inv;
 }

@@ -23,6 +23,8 @@
 #ifndef MEETLEAK_MATCHERS_INVENTORY_H_
 #define MEETLEAK_MATCHERS_INVENTORY_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,16 +36,39 @@
 
 namespace meetleak {
 
+// Where an inventory row comes from: a CSV (import or the configured file)
+// or Zoom's API (`inventory sync`). A meeting in both keeps both rows; the
+// Zoom row wins (owner, kind, settings).
+enum class RowSource { kCsv, kZoom };
+std::string_view ToString(RowSource source);  // "csv" | "zoom"
+
 struct InventoryMeeting {
   std::string meeting_id;  // digits only
   std::string owner_email;
   std::string topic;
   MeetingKind kind = MeetingKind::kScheduled;
+  RowSource source = RowSource::kCsv;
+  // From Zoom only (nullopt from a CSV, or when Zoom did not say). Times are
+  // unix seconds, UTC.
+  std::optional<std::int64_t> start_time{};
+  std::optional<std::int64_t> recurrence_end{};
+  // Set when Zoom has expired the meeting (a one-off past its date + 30
+  // days, a series past its end + 30 days) or it is gone from Zoom: its
+  // leaks keep their owner and are rated low.
+  std::optional<std::int64_t> expired_at{};
+  std::optional<bool> passcode_set{}, waiting_room{}, join_before_host{},
+      embed_password_in_join_link{};
+  // Sync bookkeeping (Zoom rows): a hash of the meeting's list entry and
+  // when its details were last read, so a sync reads details only for what
+  // changed plus a rolling share of the rest.
+  std::string list_hash{};
+  std::int64_t details_at = 0;
 };
 
 struct PersonalLink {
   std::string vanity;  // lower-case
   std::string owner_email;
+  RowSource source = RowSource::kCsv;
 };
 
 struct Classification {
@@ -51,6 +76,10 @@ struct Classification {
   std::string owner;  // empty when not the company's
   MeetingKind meeting_kind = MeetingKind::kUnknown;
   Severity severity = Severity::kInfo;  // kInfo when not the company's
+  // Why the meeting's settings or state set the severity ("" when the
+  // severity table alone did): "meeting expired", or "no passcode, no
+  // waiting room, join before host on".
+  std::string severity_reason;
 };
 
 class Inventory {
@@ -66,6 +95,8 @@ class Inventory {
                                                                 std::string_view name);
   static Result<std::vector<PersonalLink>> ParseLinksCsv(std::string_view csv,
                                                          std::string_view name);
+  // Rows of both sources: for a meeting ID (or vanity) listed more than
+  // once, a Zoom row wins over a CSV row, else the first listing wins.
   static Inventory FromRows(std::vector<InventoryMeeting> meetings,
                             std::vector<PersonalLink> links);
 
