@@ -123,6 +123,48 @@ constexpr std::string_view kVersion3 = "";
 
 constexpr std::string_view kScrubPending = "scrub_pending";
 
+// Version 4: the inventory from Zoom's API (DESIGN.md, "Zoom integration").
+// A meeting or personal link may be listed by a CSV and by Zoom: rows are
+// keyed by (source, key), and Zoom's row wins when both exist. Zoom rows
+// carry the meeting's times and the settings that change a leak's danger
+// (NULL: not known); expired_at keeps a meeting gone from Zoom, or past
+// Zoom's expiry, so its leaks keep their owner. list_hash and details_at are
+// the sync's bookkeeping.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE inventory_meeting_v4 (
+  source                      TEXT NOT NULL CHECK (source IN ('csv', 'zoom')),
+  meeting_id                  TEXT NOT NULL,
+  owner_email                 TEXT NOT NULL,
+  topic                       TEXT NOT NULL,
+  kind                        TEXT NOT NULL,
+  start_time                  INTEGER,
+  recurrence_end              INTEGER,
+  expired_at                  INTEGER,
+  passcode_set                INTEGER,
+  waiting_room                INTEGER,
+  join_before_host            INTEGER,
+  embed_password_in_join_link INTEGER,
+  list_hash                   TEXT NOT NULL DEFAULT '',
+  details_at                  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (source, meeting_id)
+) WITHOUT ROWID;
+INSERT INTO inventory_meeting_v4 (source, meeting_id, owner_email, topic, kind)
+  SELECT 'csv', meeting_id, owner_email, topic, kind FROM inventory_meeting;
+DROP TABLE inventory_meeting;
+ALTER TABLE inventory_meeting_v4 RENAME TO inventory_meeting;
+
+CREATE TABLE personal_link_v4 (
+  source      TEXT NOT NULL CHECK (source IN ('csv', 'zoom')),
+  vanity      TEXT NOT NULL,
+  owner_email TEXT NOT NULL,
+  PRIMARY KEY (source, vanity)
+) WITHOUT ROWID;
+INSERT INTO personal_link_v4 (source, vanity, owner_email)
+  SELECT 'csv', vanity, owner_email FROM personal_link;
+DROP TABLE personal_link;
+ALTER TABLE personal_link_v4 RENAME TO personal_link;
+)sql";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -224,7 +266,7 @@ Status RunMigrations(Connection* conn, std::int64_t version) {
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
-      {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true}};
+      {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true}, {kVersion4}};
   return migrations;
 }
 

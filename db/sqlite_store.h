@@ -1,7 +1,7 @@
 // Internal to db/: the SQLite implementation of LeakStore, split over
-// store.cc (open, inventory, sources, fetch state), store_write.cc (documents
-// and the lifecycle), source_state.cc (a source's own state) and
-// store_leaks.cc (leak queries and decisions).
+// store.cc (open, sources, fetch state), store_inventory.cc (the inventory),
+// store_write.cc (documents and the lifecycle), source_state.cc (a source's
+// own state) and store_leaks.cc (leak queries and decisions).
 #ifndef MEETLEAK_DB_SQLITE_STORE_H_
 #define MEETLEAK_DB_SQLITE_STORE_H_
 
@@ -58,6 +58,8 @@ class SqliteLeakStore : public LeakStore {
   Status ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
                           std::optional<std::vector<PersonalLink>> links) override;
   Result<Inventory> LoadInventory() override;
+  Result<InventoryRows> LoadRows(RowSource source) override;
+  Status ReplaceZoomInventory(const InventoryRows& rows) override;
   Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   Status SetMeta(std::string_view key, std::string_view value) override;
 
@@ -86,6 +88,8 @@ class SqliteLeakStore : public LeakStore {
       const std::optional<std::vector<InventoryMeeting>>& meetings,
       const std::optional<std::vector<PersonalLink>>& links);
   Status MarkRefetch(const std::vector<std::string>& added);
+  Status InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
+                    const std::vector<PersonalLink>* links);
   Result<std::vector<SourceRow>> QuerySources(std::string_view sql, bool bind_now);
   Result<std::vector<LeakRow>> QueryLeaks(std::string_view sql,
                                           const std::function<void(Query&)>& bind);

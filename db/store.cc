@@ -180,60 +180,6 @@ Status SqliteLeakStore::MarkRefetch(const std::vector<std::string>& added) {
   return Status::OK();
 }
 
-Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
-                                         std::optional<std::vector<PersonalLink>> links) {
-  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
-  if (!tx.ok()) return tx.status();
-  Result<std::vector<std::string>> added = AddedKeys(meetings, links);
-  if (!added.ok()) return added.status();
-  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*added));
-  if (meetings) {
-    MEETLEAK_RETURN_IF_ERROR(conn_->Run("DELETE FROM inventory_meeting"));
-    for (const InventoryMeeting& m : *meetings) {
-      Result<Query> q = conn_->Prepare(
-          "INSERT OR REPLACE INTO inventory_meeting (meeting_id, owner_email, topic, kind) "
-          "VALUES (?, ?, ?, ?)");
-      if (!q.ok()) return q.status();
-      q->Bind(1, m.meeting_id).Bind(2, m.owner_email).Bind(3, m.topic).Bind(4, ToString(m.kind));
-      MEETLEAK_RETURN_IF_ERROR(q->Run());
-    }
-  }
-  if (links) {
-    MEETLEAK_RETURN_IF_ERROR(conn_->Run("DELETE FROM personal_link"));
-    for (const PersonalLink& l : *links) {
-      Result<Query> q = conn_->Prepare(
-          "INSERT OR REPLACE INTO personal_link (vanity, owner_email) VALUES (?, ?)");
-      if (!q.ok()) return q.status();
-      q->Bind(1, l.vanity).Bind(2, l.owner_email);
-      MEETLEAK_RETURN_IF_ERROR(q->Run());
-    }
-  }
-  return (*tx)->Commit();
-}
-
-Result<Inventory> SqliteLeakStore::LoadInventory() {
-  std::vector<InventoryMeeting> meetings;
-  std::vector<PersonalLink> links;
-  {
-    Result<Query> q = conn_->Prepare(
-        "SELECT meeting_id, owner_email, topic, kind FROM inventory_meeting ORDER BY meeting_id");
-    if (!q.ok()) return q.status();
-    Result<bool> row = q->Step();
-    for (; row.ok() && *row; row = q->Step()) {
-      InventoryMeeting m{q->Text(0), q->Text(1), q->Text(2), MeetingKind::kUnknown};
-      m.kind = ParseMeetingKind(q->Text(3)).value_or(MeetingKind::kUnknown);
-      meetings.push_back(std::move(m));
-    }
-    if (!row.ok()) return row.status();
-  }
-  Result<Query> q = conn_->Prepare("SELECT vanity, owner_email FROM personal_link ORDER BY vanity");
-  if (!q.ok()) return q.status();
-  Result<bool> row = q->Step();
-  for (; row.ok() && *row; row = q->Step()) links.push_back({q->Text(0), q->Text(1)});
-  if (!row.ok()) return row.status();
-  return Inventory::FromRows(std::move(meetings), std::move(links));
-}
-
 Result<std::optional<std::string>> SqliteLeakStore::GetMeta(std::string_view key) {
   Result<Query> q = conn_->Prepare("SELECT value FROM meta WHERE key = ?");
   if (!q.ok()) return q.status();

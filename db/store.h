@@ -76,7 +76,7 @@ class LeakStore {
   using TimePoint = Clock::TimePoint;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.
@@ -96,7 +96,21 @@ class LeakStore {
   virtual Status ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
                                   std::optional<std::vector<PersonalLink>> links) = 0;
   // The stored rows (domains and security contact are the CLI's to set).
+  // A meeting or link stored from both sources is Zoom's row.
   virtual Result<Inventory> LoadInventory() = 0;
+
+  // --- The inventory from Zoom (inventory sync) ---------------------------
+  // ReplaceInventory above replaces the CSV rows only; these, the Zoom rows.
+  struct InventoryRows {
+    std::vector<InventoryMeeting> meetings;  // expired ones included
+    std::vector<PersonalLink> links;
+  };
+  // The stored rows of one source, by key.
+  virtual Result<InventoryRows> LoadRows(RowSource source) = 0;
+  // Replaces every Zoom row in one transaction (CSV rows untouched), marking
+  // for refetch the documents that held a candidate for an added key, as
+  // ReplaceInventory does.
+  virtual Status ReplaceZoomInventory(const InventoryRows& rows) = 0;
   // Small string settings, e.g. the content hash of each inventory file.
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
   virtual Status SetMeta(std::string_view key, std::string_view value) = 0;

@@ -1,0 +1,139 @@
+// The inventory: CSV rows and Zoom rows side by side, keyed by (source, key).
+#include <set>
+
+#include "db/sqlite_store.h"
+
+namespace meetleak::db {
+
+namespace {
+
+std::optional<std::int64_t> FromFlag(std::optional<bool> b) {
+  if (!b) return std::nullopt;
+  return *b ? 1 : 0;
+}
+
+std::optional<bool> ToFlag(const Query& q, int col) {
+  std::optional<std::int64_t> v = q.OptInt(col);
+  if (!v) return std::nullopt;
+  return *v != 0;
+}
+
+}  // namespace
+
+Status SqliteLeakStore::InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
+                                   const std::vector<PersonalLink>* links) {
+  const std::string src(ToString(source));
+  if (meetings != nullptr) {
+    Result<Query> del = conn_->Prepare("DELETE FROM inventory_meeting WHERE source = ?");
+    if (!del.ok()) return del.status();
+    del->Bind(1, src);
+    MEETLEAK_RETURN_IF_ERROR(del->Run());
+    for (const InventoryMeeting& m : *meetings) {
+      Result<Query> q = conn_->Prepare(
+          "INSERT OR REPLACE INTO inventory_meeting (source, meeting_id, owner_email, topic, kind, "
+          "start_time, recurrence_end, expired_at, passcode_set, waiting_room, join_before_host, "
+          "embed_password_in_join_link, list_hash, details_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, src).Bind(2, m.meeting_id).Bind(3, m.owner_email).Bind(4, m.topic);
+      q->Bind(5, ToString(m.kind)).Bind(6, m.start_time).Bind(7, m.recurrence_end);
+      q->Bind(8, m.expired_at).Bind(9, FromFlag(m.passcode_set)).Bind(10, FromFlag(m.waiting_room));
+      q->Bind(11, FromFlag(m.join_before_host)).Bind(12, FromFlag(m.embed_password_in_join_link));
+      q->Bind(13, m.list_hash).Bind(14, m.details_at);
+      MEETLEAK_RETURN_IF_ERROR(q->Run());
+    }
+  }
+  if (links != nullptr) {
+    Result<Query> del = conn_->Prepare("DELETE FROM personal_link WHERE source = ?");
+    if (!del.ok()) return del.status();
+    del->Bind(1, src);
+    MEETLEAK_RETURN_IF_ERROR(del->Run());
+    for (const PersonalLink& l : *links) {
+      Result<Query> q = conn_->Prepare(
+          "INSERT OR REPLACE INTO personal_link (source, vanity, owner_email) VALUES (?, ?, ?)");
+      if (!q.ok()) return q.status();
+      q->Bind(1, src).Bind(2, l.vanity).Bind(3, l.owner_email);
+      MEETLEAK_RETURN_IF_ERROR(q->Run());
+    }
+  }
+  return Status::OK();
+}
+
+Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
+                                         std::optional<std::vector<PersonalLink>> links) {
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
+  Result<std::vector<std::string>> added = AddedKeys(meetings, links);
+  if (!added.ok()) return added.status();
+  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*added));
+  if (meetings)
+    for (InventoryMeeting& m : *meetings) m.source = RowSource::kCsv;
+  if (links)
+    for (PersonalLink& l : *links) l.source = RowSource::kCsv;
+  MEETLEAK_RETURN_IF_ERROR(
+      InsertRows(RowSource::kCsv, meetings ? &*meetings : nullptr, links ? &*links : nullptr));
+  return (*tx)->Commit();
+}
+
+Status SqliteLeakStore::ReplaceZoomInventory(const InventoryRows& rows) {
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
+  Result<std::vector<std::string>> added = AddedKeys(rows.meetings, rows.links);
+  if (!added.ok()) return added.status();
+  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*added));
+  MEETLEAK_RETURN_IF_ERROR(InsertRows(RowSource::kZoom, &rows.meetings, &rows.links));
+  return (*tx)->Commit();
+}
+
+Result<LeakStore::InventoryRows> SqliteLeakStore::LoadRows(RowSource source) {
+  InventoryRows rows;
+  const std::string src(ToString(source));
+  Result<Query> q = conn_->Prepare(
+      "SELECT meeting_id, owner_email, topic, kind, start_time, recurrence_end, expired_at, "
+      "passcode_set, waiting_room, join_before_host, embed_password_in_join_link, list_hash, "
+      "details_at FROM inventory_meeting WHERE source = ? ORDER BY meeting_id");
+  if (!q.ok()) return q.status();
+  q->Bind(1, src);
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) {
+    InventoryMeeting m{.meeting_id = q->Text(0),
+                       .owner_email = q->Text(1),
+                       .topic = q->Text(2),
+                       .kind = ParseMeetingKind(q->Text(3)).value_or(MeetingKind::kUnknown),
+                       .source = source,
+                       .start_time = q->OptInt(4),
+                       .recurrence_end = q->OptInt(5),
+                       .expired_at = q->OptInt(6),
+                       .passcode_set = ToFlag(*q, 7),
+                       .waiting_room = ToFlag(*q, 8),
+                       .join_before_host = ToFlag(*q, 9),
+                       .embed_password_in_join_link = ToFlag(*q, 10),
+                       .list_hash = q->Text(11),
+                       .details_at = q->Int(12)};
+    rows.meetings.push_back(std::move(m));
+  }
+  if (!row.ok()) return row.status();
+  Result<Query> l = conn_->Prepare(
+      "SELECT vanity, owner_email FROM personal_link WHERE source = ? ORDER BY vanity");
+  if (!l.ok()) return l.status();
+  l->Bind(1, src);
+  row = l->Step();
+  for (; row.ok() && *row; row = l->Step()) rows.links.push_back({l->Text(0), l->Text(1), source});
+  if (!row.ok()) return row.status();
+  return rows;
+}
+
+Result<Inventory> SqliteLeakStore::LoadInventory() {
+  Result<InventoryRows> csv = LoadRows(RowSource::kCsv);
+  if (!csv.ok()) return csv.status();
+  Result<InventoryRows> zoom = LoadRows(RowSource::kZoom);
+  if (!zoom.ok()) return zoom.status();
+  std::vector<InventoryMeeting> meetings =
+      std::move(zoom->meetings);  // Zoom's rows first: they win
+  for (InventoryMeeting& m : csv->meetings) meetings.push_back(std::move(m));
+  std::vector<PersonalLink> links = std::move(zoom->links);
+  for (PersonalLink& l : csv->links) links.push_back(std::move(l));
+  return Inventory::FromRows(std::move(meetings), std::move(links));
+}
+
+}  // namespace meetleak::db
