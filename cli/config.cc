@@ -10,6 +10,7 @@
 #include "base/ascii.h"
 #include "base/email.h"
 #include "matchers/matcher.h"
+#include "zoom/client.h"
 
 namespace meetleak::cli {
 namespace {
@@ -240,6 +241,46 @@ void ReadNotify(ConfigReader& r, const toml::table& t, NotifySettings* n) {
     r.Error(t.get("webhook_url")->source(), "notify.webhook_url", "must be an http(s) URL");
 }
 
+void ReadZoom(ConfigReader& r, const toml::table& t, ZoomSettings* z) {
+  z->configured = true;
+  r.CheckKeys(t, "zoom",
+              {"account_id", "client_id", "client_secret_env", "api_url", "oauth_url",
+               "sync_interval", "requests_per_second", "fix_client_id", "fix_client_secret_env"});
+  r.String(t, "zoom", "account_id", &z->account_id);
+  r.String(t, "zoom", "client_id", &z->client_id);
+  r.String(t, "zoom", "client_secret_env", &z->client_secret_env);
+  r.String(t, "zoom", "api_url", &z->api_url);
+  r.String(t, "zoom", "oauth_url", &z->oauth_url);
+  r.String(t, "zoom", "fix_client_id", &z->fix_client_id);
+  r.String(t, "zoom", "fix_client_secret_env", &z->fix_client_secret_env);
+  for (const char* key : {"account_id", "client_id", "client_secret_env"})
+    if (t.get(key) == nullptr)
+      r.Error(t.source(), std::string("zoom.") + key, "required in [zoom]");
+  for (const char* key : {"api_url", "oauth_url"}) {
+    const std::string full = std::string("zoom.") + key;
+    const std::string& url = std::string_view(key) == "api_url" ? z->api_url : z->oauth_url;
+    if (const toml::node* n = t.get(key); n != nullptr && n->is_string()) {
+      Status s = zoom::CheckApiUrl(url, full);
+      if (!s.ok()) r.Error(n->source(), full, s.message().substr(full.size() + 2));
+    }
+  }
+  if (const toml::node* n = t.get("sync_interval")) {
+    auto v = n->value<std::string>();
+    auto secs = v ? ParseInterval(*v) : std::nullopt;
+    if (!secs)
+      r.Error(n->source(), "zoom.sync_interval", "must look like 90s, 15m, 6h or 1d");
+    else
+      z->sync_interval_s = *secs;
+  }
+  if (const toml::node* n = t.get("requests_per_second")) {
+    auto v = n->value<double>();
+    if (!v || *v <= 0 || *v > 1000)
+      r.Error(n->source(), "zoom.requests_per_second", "must be a number above 0, at most 1000");
+    else
+      z->requests_per_second = *v;
+  }
+}
+
 // Calls `read` for the table at `key`, or for each table of an array of tables.
 template <typename F>
 void ForTables(ConfigReader& r, const toml::table& root, std::string_view key, bool many, F read) {
@@ -288,7 +329,7 @@ Result<Config> LoadConfig(const fs::path& file) {
     return Status::InvalidInput(m.str());
   }
   ConfigReader r(config.file);
-  r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify"});
+  r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify", "zoom"});
   r.Path(root, "", "database", &config.database);
   ForTables(r, root, "company", false, [&](const toml::table& t) { ReadCompany(r, t, &config); });
   ForTables(r, root, "crawler", false,
@@ -299,6 +340,7 @@ Result<Config> LoadConfig(const fs::path& file) {
   ForTables(r, root, "allow", true, [&](const toml::table& t) { ReadAllow(r, t, &config); });
   ForTables(r, root, "notify", false,
             [&](const toml::table& t) { ReadNotify(r, t, &config.notify); });
+  ForTables(r, root, "zoom", false, [&](const toml::table& t) { ReadZoom(r, t, &config.zoom); });
   if (!r.errors().empty()) {
     std::string m;
     for (const std::string& e : r.errors()) m += (m.empty() ? "" : "\n") + e;

@@ -35,6 +35,18 @@ struct NotifySettings {
   std::string smtp_url, smtp_user, smtp_password_env, from, webhook_url;
 };
 
+// [zoom]: the inventory sync (and remediation) through Zoom's API. Secrets
+// only through the environment: the config names the variable.
+struct ZoomSettings {
+  bool configured = false;  // a [zoom] section exists
+  std::string account_id, client_id, client_secret_env;
+  std::string api_url = "https://api.zoom.us/v2";
+  std::string oauth_url = "https://zoom.us/oauth/token";
+  int sync_interval_s = 3600;       // "1h"
+  double requests_per_second = 10;  // the client-side budget
+  std::string fix_client_id, fix_client_secret_env;
+};
+
 struct Config {
   std::filesystem::path file;      // "" when no config file was used
   std::filesystem::path database;  // "" = not set
@@ -46,6 +58,7 @@ struct Config {
   std::vector<SourceSpec> sources;
   std::vector<AllowEntry> allow;
   NotifySettings notify;
+  ZoomSettings zoom;
 };
 
 Result<Config> LoadConfig(const std::filesystem::path& file);

@@ -45,6 +45,10 @@ Status CheckNotEmptied(LeakStore& store, const InventoryFiles& files,
 Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
                             const std::string& links_path, bool allow_empty) {
   const Config& c = ctx.config();
+  if (c.zoom.configured)
+    return Status::InvalidInput(c.file.string() +
+                                ": the config has a [zoom] section: the inventory comes from "
+                                "`meetleak inventory sync` (and the configured CSV files, if any)");
   if (!c.inventory.empty() || !c.personal_links.empty())
     return Status::InvalidInput(
         c.file.string() + ": the config names the inventory (" +
@@ -67,6 +71,42 @@ Result<int> ImportInventory(Context& ctx, const std::string& meetings_path,
   return 0;
 }
 
+// What Zoom said of a meeting (nothing for a CSV row): "unknown" where it
+// did not say.
+ordered_json MeetingJson(const InventoryMeeting& m) {
+  auto flag = [](std::optional<bool> b) { return b ? ordered_json(*b) : ordered_json(nullptr); };
+  auto time = [](std::optional<std::int64_t> t) {
+    return t ? ordered_json(FormatIso8601(Clock::TimePoint(std::chrono::seconds(*t))))
+             : ordered_json(nullptr);
+  };
+  return {{"meeting_id", m.meeting_id},
+          {"owner_email", m.owner_email},
+          {"topic", m.topic},
+          {"kind", ToString(m.kind)},
+          {"source", ToString(m.source)},
+          {"start_time", time(m.start_time)},
+          {"recurrence_end", time(m.recurrence_end)},
+          {"expired_at", time(m.expired_at)},
+          {"passcode_set", flag(m.passcode_set)},
+          {"waiting_room", flag(m.waiting_room)},
+          {"join_before_host", flag(m.join_before_host)},
+          {"embed_password_in_join_link", flag(m.embed_password_in_join_link)}};
+}
+
+std::string SettingsText(const InventoryMeeting& m) {
+  if (m.source == RowSource::kCsv) return "";
+  auto flag = [](const char* name, std::optional<bool> b) {
+    return std::string(" ") + name + "=" + (b ? (*b ? "yes" : "no") : "?");
+  };
+  std::string s = "  " + flag("passcode", m.passcode_set).substr(1) +
+                  flag("waiting_room", m.waiting_room) +
+                  flag("join_before_host", m.join_before_host) +
+                  flag("passcode_in_link", m.embed_password_in_join_link);
+  if (m.expired_at)
+    s += " expired=" + FormatIso8601(Clock::TimePoint(std::chrono::seconds(*m.expired_at)));
+  return s;
+}
+
 Result<int> ListInventory(Context& ctx, const std::string& format) {
   MEETLEAK_RETURN_IF_ERROR(CheckFormat(format, {"text", "json"}));
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
@@ -74,13 +114,10 @@ Result<int> ListInventory(Context& ctx, const std::string& format) {
   if (!inv.ok()) return inv.status();
   if (format == "json") {
     ordered_json j{{"meetings", ordered_json::array()}, {"personal_links", ordered_json::array()}};
-    for (const InventoryMeeting& m : inv->meetings())
-      j["meetings"].push_back({{"meeting_id", m.meeting_id},
-                               {"owner_email", m.owner_email},
-                               {"topic", m.topic},
-                               {"kind", ToString(m.kind)}});
+    for (const InventoryMeeting& m : inv->meetings()) j["meetings"].push_back(MeetingJson(m));
     for (const PersonalLink& l : inv->personal_links())
-      j["personal_links"].push_back({{"vanity", l.vanity}, {"owner_email", l.owner_email}});
+      j["personal_links"].push_back(
+          {{"vanity", l.vanity}, {"owner_email", l.owner_email}, {"source", ToString(l.source)}});
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -88,10 +125,11 @@ Result<int> ListInventory(Context& ctx, const std::string& format) {
             << " personal links\n";
   for (const InventoryMeeting& m : inv->meetings())
     std::cout << TerminalSafe(m.meeting_id) << "  " << ToString(m.kind) << "  "
-              << TerminalSafe(m.owner_email) << "  " << TerminalSafe(m.topic) << "\n";
+              << TerminalSafe(m.owner_email) << "  " << ToString(m.source) << SettingsText(m)
+              << "  " << TerminalSafe(m.topic) << "\n";
   for (const PersonalLink& l : inv->personal_links())
     std::cout << "/my/" << TerminalSafe(l.vanity) << "  personal  " << TerminalSafe(l.owner_email)
-              << "\n";
+              << "  " << ToString(l.source) << "\n";
   return 0;
 }
 
@@ -190,6 +228,7 @@ void AddInventoryCommands(CLI::App& app, Command& command) {
 };
 }  // namespace meetleak::cli
 );
+AddInventorySyncCommand(*inv, command);
 auto* list = inv->add_subcommand("list", "print the inventory");
 auto format = std::make_shared<std::string>("text");
 list->add_option("--format", *format);

@@ -23,6 +23,13 @@ void AddLeaksCommands(CLI::App& app, Command& command);
 void AddReportCommands(CLI::App& app, Command& command);
 void AddNotifyCommand(CLI::App& app, Command& command);
 
+// `inventory sync` (registered by AddInventoryCommands).
+void AddInventorySyncCommand(CLI::App& inventory, Command& command);
+// Reads Zoom's inventory and, unless `dry_run`, stores it in one transaction
+// when every call succeeded and it removes at most a fifth of the Zoom rows
+// (any share with `allow_shrink`). The store must be open (and locked).
+Result<int> SyncZoomInventory(Context& ctx, bool dry_run, bool allow_shrink);
+
 int ReportError(const Status& status);
 
 // Sends (or with dry_run prints) the owner digests of leaks that are new,

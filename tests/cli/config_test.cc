@@ -96,6 +96,49 @@ TEST_F(ConfigTest, ErrorsNameFileLineAndKey) {
   }
 }
 
+TEST_F(ConfigTest, ZoomSectionKeysAndDefaults) {
+  auto path = dir_.Write("z.toml",
+                         "[zoom]\naccount_id = \"acct\"\nclient_id = \"cid\"\n"
+                         "client_secret_env = \"MEETLEAK_ZOOM_CLIENT_SECRET\"\n"
+                         "sync_interval = \"15m\"\nrequests_per_second = 5\n");
+  Result<Config> c = LoadConfig(path);
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->zoom.configured);
+  EXPECT_EQ(c->zoom.account_id, "acct");
+  EXPECT_EQ(c->zoom.client_secret_env, "MEETLEAK_ZOOM_CLIENT_SECRET");
+  EXPECT_EQ(c->zoom.api_url, "https://api.zoom.us/v2");
+  EXPECT_EQ(c->zoom.oauth_url, "https://zoom.us/oauth/token");
+  EXPECT_EQ(c->zoom.sync_interval_s, 900);
+  EXPECT_EQ(c->zoom.requests_per_second, 5);
+  Result<Config> none = LoadConfig(dir_.Write("n.toml", "database = \"x.db\"\n"));
+  ASSERT_OK(none);
+  EXPECT_FALSE(none->zoom.configured);
+}
+
+TEST_F(ConfigTest, ZoomSectionErrorsNameFileLineAndKey) {
+  const std::string ids =
+      "[zoom]\naccount_id = \"a\"\nclient_id = \"c\"\nclient_secret_env = \"S\"\n";
+  struct Case {
+    std::string toml;
+    const char* expect;
+  } cases[] = {
+      {ids + "api_url = \"http://api.zoom.us/v2\"\n", ":5: zoom.api_url: must be an https URL"},
+      {ids + "oauth_url = \"http://10.1.2.3/oauth\"\n", ":5: zoom.oauth_url"},
+      {ids + "sync_interval = \"hourly\"\n", ":5: zoom.sync_interval"},
+      {ids + "requests_per_second = 0\n", ":5: zoom.requests_per_second"},
+      {ids + "client_secret = \"x\"\n", ":5: zoom.client_secret: unknown key"},
+      {"[zoom]\naccount_id = \"a\"\nclient_id = \"c\"\n", "zoom.client_secret_env: required"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.toml);
+    auto path = dir_.Write("bad.toml", c.toml);
+    Result<Config> r = LoadConfig(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find(path.string()), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
+  }
+}
+
 // A source URL may carry a token (tk=, pwd=, zak=); config check and
 // sources list printed it as written.
 TEST_F(ConfigTest, SourceUrlSecretsAreNotPrintedByConfigCheckOrSourcesList) {
