@@ -340,6 +340,8 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   const PageRef& r = s.ref;
   const Severity seen = r.classification.severity;
   SightingEffect e = ApplySighting(leak->status, leak->severity, seen, s.allowed);
+  // An expired meeting lowers its leak (design: Detection): the one decrease.
+  if (r.classification.severity_reason == kMeetingExpired) e.severity = seen;
   const bool full = e.status != leak->status || e.severity != leak->severity || e.notice ||
                     r.classification.owner != leak->owner || source_url_ != leak->source_url ||
                     doc_id_ != leak->document_id;

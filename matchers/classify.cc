@@ -31,15 +31,30 @@ Severity Rate(const MeetingRef& ref, MeetingKind kind) {
   return Severity::kMedium;  // not reached: every company reference meets a rule above
 }
 
+// The settings and state Zoom reported (design: "Zoom integration"): a room
+// anyone can walk into is critical in any form; an expired meeting is low,
+// the one rule that lowers a leak.
+void ApplyZoomState(const InventoryMeeting& m, Classification* c) {
+  if (m.expired_at) {
+    c->severity = Severity::kLow;
+    c->severity_reason = std::string(kMeetingExpired);
+  } else if (m.passcode_set == false && m.waiting_room == false && m.join_before_host == true) {
+    c->severity = Severity::kCritical;
+    c->severity_reason = "no passcode, no waiting room, join before host on";
+  }
+}
+
 }  // namespace
 
 Classification Inventory::Classify(const MeetingRef& ref) const {
   Classification c;
+  const InventoryMeeting* meeting = nullptr;
   if (ref.key_kind == KeyKind::kMeetingId) {
     if (const InventoryMeeting* m = FindMeeting(ref.key)) {
       c.company = true;
       c.owner = m->owner_email;
       c.meeting_kind = m->kind;
+      meeting = m;
     }
   } else if (ref.key_kind == KeyKind::kVanity) {
     if (const PersonalLink* l = FindVanity(ref.key)) {
@@ -55,6 +70,7 @@ Classification Inventory::Classify(const MeetingRef& ref) const {
   }
   if (!c.company) return Classification{};
   c.severity = Rate(ref, c.meeting_kind);
+  if (meeting != nullptr) ApplyZoomState(*meeting, &c);
   return c;
 }
 

@@ -43,9 +43,9 @@ enum class RowSource { kCsv, kZoom };
 std::string_view ToString(RowSource source);  // "csv" | "zoom"
 
 struct InventoryMeeting {
-  std::string meeting_id;  // digits only
-  std::string owner_email;
-  std::string topic;
+  std::string meeting_id{};  // digits only
+  std::string owner_email{};
+  std::string topic{};
   MeetingKind kind = MeetingKind::kScheduled;
   RowSource source = RowSource::kCsv;
   // From Zoom only (nullopt from a CSV, or when Zoom did not say). Times are
@@ -70,6 +70,10 @@ struct PersonalLink {
   std::string owner_email;
   RowSource source = RowSource::kCsv;
 };
+
+// Classification::severity_reason of a meeting Zoom has expired: its leaks
+// are rated low, the one rule that lowers a stored leak's severity.
+inline constexpr std::string_view kMeetingExpired = "meeting expired";
 
 struct Classification {
   bool company = false;

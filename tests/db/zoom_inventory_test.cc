@@ -137,3 +137,23 @@ TEST(ZoomInventorySchemaTest, Version3MigratesItsRowsAsCsvRows) {
 
 }  // namespace
 }  // namespace meetleak::testing
+
+namespace meetleak::testing {
+namespace {
+
+TEST_F(ZoomInventoryTest, AnExpiredMeetingLowersItsLeakTheOneDecrease) {
+  LeakStore::Sighting critical = CompanySighting("86600000001", Severity::kCritical);
+  Write({Fetched("https://example.org/p", {critical})});
+  EXPECT_EQ(Leak("86600000001").severity, Severity::kCritical);
+  LeakStore::Sighting high = CompanySighting("86600000001", Severity::kHigh);
+  Write({Fetched("https://example.org/p", {high})});
+  EXPECT_EQ(Leak("86600000001").severity, Severity::kCritical) << "severity otherwise only rises";
+  LeakStore::Sighting expired = CompanySighting("86600000001", Severity::kLow);
+  expired.ref.classification.severity_reason = std::string(kMeetingExpired);
+  Write({Fetched("https://example.org/p", {expired})});
+  EXPECT_EQ(Leak("86600000001").severity, Severity::kLow);
+  EXPECT_EQ(Leak("86600000001").owner, "ana@acme.example");
+}
+
+}  // namespace
+}  // namespace meetleak::testing

@@ -220,3 +220,51 @@ TEST(MergeOnPage, FromRealMatches) {
 
 }  // namespace
 }  // namespace meetleak
+
+namespace meetleak {
+namespace {
+
+// Zoom's settings and state change a leak's danger (design: Zoom integration).
+TEST(ZoomSeverityTest, AnOpenRoomIsCriticalInAnyFormAndAnExpiredMeetingIsLow) {
+  InventoryMeeting open{.meeting_id = "555555555",
+                        .owner_email = "ed@acme.example",
+                        .kind = MeetingKind::kScheduled,
+                        .source = RowSource::kZoom,
+                        .passcode_set = false,
+                        .waiting_room = false,
+                        .join_before_host = true};
+  InventoryMeeting guarded = open;
+  guarded.meeting_id = "666666666";
+  guarded.waiting_room = true;
+  InventoryMeeting expired = open;
+  expired.meeting_id = "777777777";
+  expired.expired_at = 1790000000;
+  Inventory inv = Inventory::FromRows({open, guarded, expired}, {});
+  MeetingRef text = Ref(RefForm::kIdText, LinkType::kNone, "", KeyKind::kMeetingId, "555555555");
+  Classification c = inv.Classify(text);
+  EXPECT_EQ(c.severity, Severity::kCritical) << "an ID in text opens a room anyone can walk into";
+  EXPECT_EQ(c.severity_reason, "no passcode, no waiting room, join before host on");
+  text.key = "666666666";
+  EXPECT_EQ(inv.Classify(text).severity, Severity::kMedium) << "the waiting room guards it";
+  MeetingRef start = Url(LinkType::kStart, "acme-corp.zoom.us", "777777777");
+  Classification e = inv.Classify(start);
+  EXPECT_TRUE(e.company);
+  EXPECT_EQ(e.owner, "ed@acme.example") << "an expired meeting keeps its owner";
+  EXPECT_EQ(e.severity, Severity::kLow);
+  EXPECT_EQ(e.severity_reason, kMeetingExpired);
+}
+
+TEST(ZoomSeverityTest, AZoomRowWinsOverACsvRowForTheSameMeeting) {
+  InventoryMeeting csv{"555555555", "old@acme.example", "", MeetingKind::kScheduled};
+  InventoryMeeting zoom{.meeting_id = "555555555",
+                        .owner_email = "ed@acme.example",
+                        .kind = MeetingKind::kRecurring,
+                        .source = RowSource::kZoom};
+  Inventory inv = Inventory::FromRows({csv, zoom}, {});
+  ASSERT_NE(inv.FindMeeting("555555555"), nullptr);
+  EXPECT_EQ(inv.FindMeeting("555555555")->owner_email, "ed@acme.example");
+  EXPECT_EQ(inv.meetings().size(), 1u);
+}
+
+}  // namespace
+}  // namespace meetleak
