@@ -1,5 +1,6 @@
 // `inventory sync`: the Zoom-sourced inventory read whole from Zoom's API,
 // then stored in one transaction (../shared/DESIGN.md, "Zoom integration").
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -116,6 +117,20 @@ Result<int> SyncZoomInventory(Context& ctx, bool dry_run, bool allow_shrink) {
   MEETLEAK_RETURN_IF_ERROR(ctx.store().ReplaceZoomInventory({r->meetings, r->links}));
   MEETLEAK_RETURN_IF_ERROR(RecordSync(ctx.store(), true, ""));
   return 0;
+}
+
+void SyncIfDue(Context& ctx) {
+  const ZoomSettings& z = ctx.config().zoom;
+  if (!z.configured) return;
+  const std::int64_t now = std::chrono::system_clock::to_time_t(SystemClock()->Now());
+  Result<std::optional<std::string>> last = ctx.store().GetMeta("last_sync_attempt");
+  if (last.ok() && last->has_value() && now - std::atoll((*last)->c_str()) < z.sync_interval_s)
+    return;
+  (void)ctx.store().SetMeta("last_sync_attempt", std::to_string(now));
+  Result<int> r = SyncZoomInventory(ctx, /*dry_run=*/false, /*allow_shrink=*/false);
+  if (!r.ok())  // said even with -q: the scan goes on against the old inventory
+    std::cerr << "meetleak: error: " << TerminalSafe(r.status().message())
+              << " (the pass uses the inventory stored before)\n";
 }
 
 void AddInventorySyncCommand(CLI::App& inventory, Command& command) {

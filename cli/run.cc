@@ -102,6 +102,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     if (!first)
       SleepUntil(signals, next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
     if (signals.stop_requested()) break;
+    SyncIfDue(ctx);
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
     Result<std::set<std::string>> due = DueUrls(ctx.store(), args.all && first);

@@ -29,6 +29,11 @@ void AddInventorySyncCommand(CLI::App& inventory, Command& command);
 // when every call succeeded and it removes at most a fifth of the Zoom rows
 // (any share with `allow_shrink`). The store must be open (and locked).
 Result<int> SyncZoomInventory(Context& ctx, bool dry_run, bool allow_shrink);
+// `run`: syncs when a [zoom] section exists and the last attempt is
+// sync_interval old (or none was made). A failure is printed, and the pass
+// goes on with the inventory stored before. The caller holds the run lock:
+// one sync at a time per database.
+void SyncIfDue(Context& ctx);
 
 int ReportError(const Status& status);
 
