@@ -41,6 +41,7 @@ struct Job {
   CurlAsio* driver = nullptr;  // the one `transfer` was added to
   SteadyClock::time_point started = SteadyClock::now();
   std::string status_note;  // added to an HTTP error's message (a capped Retry-After)
+  std::string cause;        // a failure's message without the URL
 };
 
 bool IsRedirect(int status) {
@@ -130,7 +131,7 @@ class CurlFetcher : public Fetcher {
     if (IsZoomUrlHost(parsed->lookup_host()) || (is_meeting_url_ && is_meeting_url_(job.url))) {
       // The message names the host only: the URL may carry a passcode or token.
       job.response.error = FetchError::kRefusedZoom;
-      job.response.error_message = "refused: a URL on " + parsed->host() +
+      job.response.error_message = "Zoom-host rule: a URL on " + parsed->host() +
                                    " is a Zoom meeting link or holds a meeting reference; "
                                    "meetleak never fetches those";
       return Finish(job);
@@ -168,7 +169,7 @@ class CurlFetcher : public Fetcher {
     if (!addresses.ok()) {
       // Behind a proxy the proxy resolves names it alone can see.
       if (proxied) return CheckRobots(job);
-      return Fail(job, FetchError::kDns, addresses.status().message());
+      return Fail(job, FetchError::kDns, "DNS failure: " + addresses.status().message());
     }
     Status s = CheckAddresses(job.hop.host(), *addresses);
     if (!s.ok()) return Fail(job, FetchError::kRefusedGuard, s.message());
@@ -180,19 +181,22 @@ class CurlFetcher : public Fetcher {
 
   void CheckRobots(Job& job) {
     if (!options_.respect_robots || job.is_robots) return Enqueue(job);
-    if (const RobotsRules* rules = robots_.Find(job.hop.origin(), clock_->Now())) {
-      return ApplyRobots(job, *rules);
+    if (const RobotsCache::Entry* cached = robots_.Lookup(job.hop.origin(), clock_->Now())) {
+      return ApplyRobots(job, *cached);
     }
     std::vector<std::uint64_t>& waiters = robots_waiters_[job.hop.origin()];
     waiters.push_back(job.id);
     if (waiters.size() == 1) StartRobotsFetch(job);
   }
 
-  void ApplyRobots(Job& job, const RobotsRules& rules) {
-    if (!rules.IsAllowed(job.hop.path_and_query())) {
+  void ApplyRobots(Job& job, const RobotsCache::Entry& robots) {
+    // A robots.txt that could not be read stands for "disallow all" for a
+    // while (RFC 9309); every request it holds back names why.
+    if (robots.failure) return Fail(job, robots.failure->error, robots.failure->cause);
+    if (!robots.rules.IsAllowed(job.hop.path_and_query())) {
       return Fail(job, FetchError::kRobots, "disallowed by " + job.hop.origin() + "/robots.txt");
     }
-    job.crawl_delay = rules.crawl_delay().value_or(milliseconds(0));
+    job.crawl_delay = robots.rules.crawl_delay().value_or(milliseconds(0));
     Enqueue(job);
   }
 
@@ -226,21 +230,30 @@ class CurlFetcher : public Fetcher {
       status = 0;  // unreachable
     }
     const std::string& origin = robots.request.url;
-    const RobotsRules& rules = robots_.Store(origin, status, r.body, product_token_, clock_->Now());
-    RobotsRules copy = rules;  // Store() may be called again from below
+    const RobotsCache::Entry& entry = robots_.Store(origin, status, r.body, product_token_,
+                                                    clock_->Now(), RobotsFailureOf(robots));
+    RobotsCache::Entry copy = entry;  // Store() may be called again from below
     std::vector<std::uint64_t> waiters = std::move(robots_waiters_[origin]);
     robots_waiters_.erase(origin);
     for (std::uint64_t id : waiters) {
-      Job* job = Find(id);
-      if (job == nullptr) continue;
-      // An unreachable host is disallowed (RFC 9309), but the cause the
-      // waiting requests report is the network's, not robots.txt's.
-      if (status == 0 && r.error != FetchError::kNone) {
-        Fail(*job, r.error, r.error_message);
-      } else {
-        ApplyRobots(*job, copy);
-      }
+      if (Job* job = Find(id)) ApplyRobots(*job, copy);
     }
+  }
+
+  // Why a robots.txt fetch leaves its host disallowed, in the words of the
+  // cause: an unreachable host fails its requests with the network's error
+  // (connection refused, DNS failure, …), not as a robots.txt refusal.
+  static std::optional<RobotsFailure> RobotsFailureOf(const Job& robots) {
+    const FetchResponse& r = robots.response;
+    const std::string where = " (reading " + SafeUrl(robots.hop.spec()) + ")";
+    if (r.error != FetchError::kNone && r.error != FetchError::kHttp &&
+        r.error != FetchError::kTooLarge)
+      return RobotsFailure{r.error, robots.cause + where};
+    if (r.status == 429 || r.status >= 500 || (r.status >= 300 && r.status < 400))
+      return RobotsFailure{FetchError::kRobots,
+                           "robots.txt answered HTTP status " + std::to_string(r.status) +
+                               ": the site counts as disallowed for now (RFC 9309)" + where};
+    return std::nullopt;
   }
 
   // --- transfers ---
@@ -258,8 +271,8 @@ class CurlFetcher : public Fetcher {
     job.response.status = 429;
     job.response.retry_at = blocked->second;
     Fail(job, FetchError::kHttp,
-         "not fetched: " + job.hop.host() + " asked to wait until " +
-             FormatIso8601(blocked->second) + " (Retry-After)");
+         "HTTP status 429 earlier in this pass: not fetched: " + job.hop.host() +
+             " asked to wait until " + FormatIso8601(blocked->second) + " (Retry-After)");
     return true;
   }
 
@@ -383,7 +396,7 @@ class CurlFetcher : public Fetcher {
     if (r.status >= 400) {
       r.error = FetchError::kHttp;
       r.error_message =
-          SafeUrl(job.hop.spec()) + ": HTTP " + std::to_string(r.status) + job.status_note;
+          SafeUrl(job.hop.spec()) + ": HTTP status " + std::to_string(r.status) + job.status_note;
     }
     Finish(job);
   }
@@ -392,6 +405,7 @@ class CurlFetcher : public Fetcher {
     if (job.transfer && job.transfer->status() != 0) job.response.status = job.transfer->status();
     job.response.error = error;
     job.response.error_message = SafeUrl(job.url) + ": " + what;
+    job.cause = what;
     Finish(job);
   }
 

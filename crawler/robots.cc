@@ -195,13 +195,21 @@ RobotsRules RobotsFromFetch(int status, std::string_view body, std::string_view 
 }
 
 const RobotsRules* RobotsCache::Find(const std::string& origin, Clock::TimePoint now) const {
-  auto it = entries_.find(origin);
-  if (it == entries_.end() || it->second.expires <= now) return nullptr;
-  return &it->second.rules;
+  const Entry* e = Lookup(origin, now);
+  return e == nullptr ? nullptr : &e->rules;
 }
 
-const RobotsRules& RobotsCache::Store(const std::string& origin, int status, std::string_view body,
-                                      std::string_view product_token, Clock::TimePoint now) {
+const RobotsCache::Entry* RobotsCache::Lookup(const std::string& origin,
+                                              Clock::TimePoint now) const {
+  auto it = entries_.find(origin);
+  if (it == entries_.end() || it->second.expires <= now) return nullptr;
+  return &it->second;
+}
+
+const RobotsCache::Entry& RobotsCache::Store(const std::string& origin, int status,
+                                             std::string_view body, std::string_view product_token,
+                                             Clock::TimePoint now,
+                                             std::optional<RobotsFailure> failure) {
   bool failed = status == 0 || status == 429 || status >= 500 || (status >= 300 && status < 400);
   Clock::TimePoint expires = now + (failed ? std::chrono::system_clock::duration(kErrorTtl)
                                            : std::chrono::system_clock::duration(kTtl));
@@ -209,7 +217,8 @@ const RobotsRules& RobotsCache::Store(const std::string& origin, int status, std
   Entry& e = entries_[origin];
   e.rules = RobotsFromFetch(status, body, product_token);
   e.expires = expires;
-  return e.rules;
+  e.failure = std::move(failure);
+  return e;
 }
 
 void RobotsCache::Evict(Clock::TimePoint now) {

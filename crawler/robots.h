@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "crawler/fetcher.h"
 
 namespace meetleak {
 
@@ -59,24 +60,41 @@ std::string ProductToken(std::string_view user_agent);
 // `status` 0 means unreachable (DNS, connect, TLS, timeout, …).
 RobotsRules RobotsFromFetch(int status, std::string_view body, std::string_view product_token);
 
+// Why a robots.txt could not be read (unreachable host, 429/5xx): the
+// error its held-back requests fail with, and one line saying so (no URL of
+// the request; it names the robots.txt).
+struct RobotsFailure {
+  FetchError error = FetchError::kNone;
+  std::string cause;
+};
+
 // Per-origin ("https://host:port") cache. Not thread-safe: one owner.
 class RobotsCache {
  public:
+  struct Entry {
+    RobotsRules rules;
+    Clock::TimePoint expires;
+    // Set when the rules stand for a robots.txt that could not be read:
+    // every request answered from this entry fails with it, so a refused
+    // connection is never reported as a robots.txt refusal.
+    std::optional<RobotsFailure> failure;
+  };
+
   static constexpr std::chrono::hours kTtl{24};         // parsed or 4xx
   static constexpr std::chrono::minutes kErrorTtl{10};  // 429/5xx/unreachable
   static constexpr std::size_t kMaxEntries = 10'000;
 
   // The cached rules, or nullptr when absent or expired.
   const RobotsRules* Find(const std::string& origin, Clock::TimePoint now) const;
-  // Stores the rules for a fetch result; returns the stored rules.
-  const RobotsRules& Store(const std::string& origin, int status, std::string_view body,
-                           std::string_view product_token, Clock::TimePoint now);
+  // The cached entry (rules and failure), or nullptr when absent or expired.
+  const Entry* Lookup(const std::string& origin, Clock::TimePoint now) const;
+  // Stores the rules for a fetch result (and why it failed, if it did);
+  // returns the stored entry.
+  const Entry& Store(const std::string& origin, int status, std::string_view body,
+                     std::string_view product_token, Clock::TimePoint now,
+                     std::optional<RobotsFailure> failure = std::nullopt);
 
  private:
-  struct Entry {
-    RobotsRules rules;
-    Clock::TimePoint expires;
-  };
   void Evict(Clock::TimePoint now);
   std::unordered_map<std::string, Entry> entries_;
 };

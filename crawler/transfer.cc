@@ -1,6 +1,8 @@
 #include "crawler/transfer.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "base/ascii.h"
 
@@ -152,7 +154,27 @@ std::string Transfer::Describe(CURLcode rc) const {
     return "decoded body over max_body_bytes (" + std::to_string(body_cap_) + ")";
   }
   std::string text = error_[0] ? error_ : curl_easy_strerror(rc);
-  return text;
+  // The cause first, in the words of the design's exit-codes paragraph;
+  // libcurl's own line follows where it adds something.
+  switch (Classify(rc)) {
+    case FetchError::kConnect: {
+      long os_errno = 0;
+      curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &os_errno);
+      if (os_errno == ECONNREFUSED) return "connection refused";
+      if (os_errno != 0) return "cannot connect: " + std::string(std::strerror(os_errno));
+      return "cannot connect: " + text;
+    }
+    case FetchError::kDns:
+      return "DNS failure: " + text;
+    case FetchError::kTls:
+      return "TLS: " + text;
+    case FetchError::kTimeout:
+      return "timeout: " + text;
+    case FetchError::kNetwork:
+      return "network error: " + text;
+    default:
+      return text;
+  }
 }
 
 }  // namespace meetleak
