@@ -67,6 +67,12 @@ struct Digest {
 std::vector<Digest> BuildDigests(const std::vector<Finding>& findings,
                                  const NotifyOptions& options);
 
+// The message of `notify --test`: no finding, no secret; to
+// security_contact, or to `from` when there is none. SendDigests delivers it
+// on every configured channel like any digest (an e-mail, a webhook POST
+// whose "findings" list is empty).
+Digest TestDigest(const NotifyOptions& options);
+
 // The webhook body: {"text": Slack-compatible summary, "recipient": …,
 // "findings": [the design's finding objects]}.
 std::string WebhookPayload(const Digest& digest);

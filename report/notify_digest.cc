@@ -94,6 +94,18 @@ std::vector<Digest> BuildDigests(const std::vector<Finding>& findings,
   return digests;
 }
 
+Digest TestDigest(const NotifyOptions& options) {
+  Digest d;
+  d.recipient = options.security_contact.empty() ? options.from : options.security_contact;
+  d.subject = "meetleak: test message";
+  d.text = "This is a test message from meetleak" +
+           (options.tool_version.empty() ? std::string() : " " + options.tool_version) +
+           ". It holds no leak: it shows that owner digests can reach you on this channel.\n";
+  // Fixed text (the version is ours): nothing to escape.
+  d.html = "<!doctype html><html><body><p>" + d.text + "</p></body></html>";
+  return d;
+}
+
 std::string WebhookPayload(const Digest& digest) {
   nlohmann::ordered_json body;
   std::string text = digest.subject;
