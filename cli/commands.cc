@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "base/terminal.h"
 #include "cli/stop_signals.h"
 #include "cli/subcommands.h"
 
@@ -26,13 +25,13 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
-int ReportError(const Status& status) {
+int ReportError(const Log& log, const Status& status) {
   // One line per message line, each naming what is at fault; what came from
   // outside (file names, CSV cells, server replies) cannot drive the terminal.
   std::string_view m = status.message();
   while (!m.empty()) {
     auto nl = m.find('\n');
-    std::cerr << "meetleak: error: " << TerminalSafe(m.substr(0, nl)) << "\n";
+    log.Error(m.substr(0, nl));
     m = nl == std::string_view::npos ? std::string_view() : m.substr(nl + 1);
   }
   return ExitCodeFor(status);
@@ -46,10 +45,17 @@ int Main(int argc, char** argv) {
   app.fallthrough();
   app.require_subcommand(0, 1);
   GlobalOptions global;
+  // Errors of the command line itself come before --log-format is parsed.
+  const Log early_log(LogFormatFromArgs(argc, argv), false, false);
   app.add_option("--config", global.config, "config file (default ./meetleak.toml if it exists)");
   app.add_option("--db", global.db, "database file (default: the config's, else ./meetleak.db)");
-  app.add_flag("-q,--quiet", global.quiet, "no warnings");
-  app.add_flag("-v,--verbose", global.verbose, "more messages");
+  app.add_flag("-q,--quiet", global.quiet,
+               "no progress or per-source lines; warnings and errors still print");
+  app.add_flag("-v,--verbose", global.verbose, "more messages: a line per source, per new leak");
+  app.add_option("--log-format", global.log_format,
+                 "stderr lines as text, or one JSON object per line (time, level, event, url, "
+                 "message)")
+      ->check(CLI::IsMember({"text", "json"}));
   app.set_version_flag("--version", std::string("meetleak ") + MEETLEAK_VERSION);
 
   Command command;
@@ -68,25 +74,25 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "meetleak: error: " << TerminalSafe(e.what()) << " (see meetleak --help)\n";
+    early_log.Error(std::string(e.what()) + " (see meetleak --help)");
     return 2;
   }
   // An empty path is never "the default": it is a mistake in a script.
   for (const char* name : {"--db", "--config"})
     if (app.get_option(name)->count() > 0 && app.get_option(name)->as<std::string>().empty())
-      return ReportError(Status::InvalidInput(std::string(name) + ": empty path"));
+      return ReportError(early_log, Status::InvalidInput(std::string(name) + ": empty path"));
   if (!command) {
     std::cerr << app.help();
     return 2;
   }
   Context ctx(global, signals);
-  if (Status s = ctx.LoadConfig(); !s.ok()) return ReportError(s);
+  if (Status s = ctx.LoadConfig(); !s.ok()) return ReportError(ctx.log(), s);
   Result<int> exit_code = command(ctx);
   // What was printed must have reached stdout: a full disk or a closed pipe
   // is an I/O failure, not a success.
   std::cout.flush();
-  if (!exit_code.ok()) return ReportError(exit_code.status());
-  if (!std::cout) return ReportError(Status::IOError("stdout: write failed"));
+  if (!exit_code.ok()) return ReportError(ctx.log(), exit_code.status());
+  if (!std::cout) return ReportError(ctx.log(), Status::IOError("stdout: write failed"));
   return *exit_code;
 }
 

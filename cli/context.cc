@@ -8,8 +8,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "base/terminal.h"
-
 namespace meetleak::cli {
 
 namespace fs = std::filesystem;
@@ -113,14 +111,6 @@ Finding FindingFromLeak(const LeakStore::LeakRow& leak) {
   f.last_seen = FormatIso8601(leak.last_seen);
   f.topic = leak.topic;
   return f;
-}
-
-void Context::Warn(const std::string& line) const {
-  if (!options_.quiet) std::cerr << "meetleak: warning: " << TerminalSafe(line) << "\n";
-}
-
-void Context::Info(const std::string& line) const {
-  if (options_.verbose) std::cerr << "meetleak: " << TerminalSafe(line) << "\n";
 }
 
 Status Context::LoadConfig() {

@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "cli/config.h"
+#include "cli/log.h"
 #include "cli/stop_signals.h"
 #include "db/store.h"
 #include "matchers/inventory.h"
@@ -23,13 +24,17 @@ struct GlobalOptions {
   std::string db;      // --db
   bool quiet = false;
   bool verbose = false;
+  std::string log_format = "text";  // --log-format text|json
 };
 
 class Context {
  public:
   // `signals` is the process's (Main owns it) and outlives the Context.
   Context(GlobalOptions options, StopSignals& signals)
-      : options_(std::move(options)), signals_(signals) {}
+      : options_(std::move(options)),
+        signals_(signals),
+        log_(options_.log_format == "json" ? LogFormat::kJson : LogFormat::kText, options_.quiet,
+             options_.verbose) {}
 
   // Loads the config (the explicit one must exist; the default is optional)
   // and decides the DB path. kInvalidInput names file, line and key.
@@ -55,15 +60,17 @@ class Context {
   const std::filesystem::path& db_path() const { return db_path_; }
   const GlobalOptions& options() const { return options_; }
   StopSignals& signals() { return signals_; }
+  const Log& log() const { return log_; }
 
-  void Warn(const std::string& line) const;  // "meetleak: warning: …" unless --quiet
-  void Info(const std::string& line) const;  // only with --verbose
+  void Warn(const std::string& line) const { log_.Warn(line); }   // unless --quiet
+  void Info(const std::string& line) const { log_.Debug(line); }  // only with --verbose
 
  private:
   Status SyncConfiguredInventory();
 
   GlobalOptions options_;
   StopSignals& signals_;
+  Log log_;
   Config config_;
   std::filesystem::path db_path_;
   std::unique_ptr<RunLock> run_lock_;  // before store_: outlives it

@@ -8,15 +8,15 @@
 
 namespace meetleak::cli {
 
-Status NotifyOwners(Context& ctx, bool dry_run) {
-  const Config& c = ctx.config();
+Result<NotifyOptions> NotifyOptionsFor(const Config& c, bool dry_run) {
+  const std::string file = c.file.empty() ? std::string("config") : c.file.string();
   NotifyOptions options;
   options.smtp_url = c.notify.smtp_url;
   options.smtp_user = c.notify.smtp_user;
   if (!c.notify.smtp_password_env.empty()) {
     const char* pw = std::getenv(c.notify.smtp_password_env.c_str());
     if (pw == nullptr && !dry_run && !c.notify.smtp_url.empty())
-      return Status::InvalidInput(c.file.string() + ": notify.smtp_password_env: $" +
+      return Status::InvalidInput(file + ": notify.smtp_password_env: $" +
                                   c.notify.smtp_password_env + " is not set");
     if (pw != nullptr) options.smtp_password = pw;
   }
@@ -27,42 +27,100 @@ Status NotifyOwners(Context& ctx, bool dry_run) {
   options.ca_bundle = c.crawler.ca_bundle;
   options.tool_version = MEETLEAK_VERSION;
   if (Status s = CheckNotifyOptions(options); !s.ok())
-    return Status::InvalidInput((c.file.empty() ? "config" : c.file.string()) +
-                                ": [notify]: " + s.message());
+    return Status::InvalidInput(file + ": [notify]: " + s.message());
+  return options;
+}
 
+namespace {
+
+// What a delivery failed on, by channel: "e-mail: …" / "webhook: …".
+std::string FailureText(const DeliveryResult& r) {
+  std::string text;
+  if (!r.email.ok()) text = "e-mail: " + r.email.message();
+  if (!r.webhook.ok()) text += (text.empty() ? "" : "; ") + ("webhook: " + r.webhook.message());
+  return text;
+}
+
+}  // namespace
+
+Result<NotifyCounts> NotifyOwners(Context& ctx, bool dry_run) {
+  Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), dry_run);
+  if (!options.ok()) return options.status();
   Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().LeaksToNotify();
   if (!rows.ok()) return rows.status();
   std::vector<Finding> findings;
   for (const auto& row : *rows) findings.push_back(FindingFromLeak(row));
-  std::vector<Digest> digests = BuildDigests(findings, options);
+  std::vector<Digest> digests = BuildDigests(findings, *options);
+  NotifyCounts counts;
   if (dry_run) {
-    std::cout << RenderDryRun(digests, options, *SystemClock());
-    return Status::OK();
+    std::cout << RenderDryRun(digests, *options, *SystemClock());
+    return counts;
   }
-  int sent = 0, failed = 0;
-  for (const DeliveryResult& r : SendDigests(digests, options, *SystemClock())) {
+  const Log& log = ctx.log();
+  for (const DeliveryResult& r : SendDigests(digests, *options, *SystemClock())) {
+    const std::string who = r.recipient.empty() ? std::string("(no recipient)") : r.recipient;
     if (r.ok()) {
       MEETLEAK_RETURN_IF_ERROR(ctx.store().MarkNotified(r.delivered_leak_ids()));
-      ++sent;
+      ++counts.sent;
+      log.Write(
+          LogLevel::kDetail, "notify_sent", "",
+          "notify " + who + ": digest of " + std::to_string(r.leak_ids.size()) + " leaks sent");
     } else {
-      ++failed;
-      ctx.Warn("notify " + (r.recipient.empty() ? std::string("(no recipient)") : r.recipient) +
-               ": " + r.error().message() + " (will retry next time)");
+      // An error line even with -q: a digest that did not go out is a leak
+      // its owner does not know about.
+      ++counts.failed;
+      log.Write(LogLevel::kError, "notify_failed", "",
+                "notify " + who + ": not delivered: " + FailureText(r) +
+                    " (the digest stays due: the next notify retries it)");
     }
   }
-  if (!ctx.options().quiet)
-    std::cerr << "meetleak: notify: " << sent << " digests sent, " << failed << " failed\n";
-  return Status::OK();
+  log.Info("notify: " + std::to_string(counts.sent) + " digests sent, " +
+           std::to_string(counts.failed) + " failed");
+  return counts;
 }
+
+namespace {
+
+// notify --test: one message on every configured channel.
+Result<int> SendTest(Context& ctx) {
+  Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), false);
+  if (!options.ok()) return options.status();
+  std::vector<DeliveryResult> results =
+      SendDigests({TestDigest(*options)}, *options, *SystemClock());
+  const DeliveryResult& r = results.at(0);
+  for (const auto& [attempted, status, channel] :
+       {std::tuple(r.email_attempted, r.email, "e-mail to " + r.recipient),
+        std::tuple(r.webhook_attempted, r.webhook, std::string("webhook"))}) {
+    if (!attempted) continue;
+    if (status.ok())
+      ctx.log().Write(LogLevel::kInfo, "notify_sent", "", "notify --test: " + channel + " sent");
+    else
+      ctx.log().Write(LogLevel::kError, "notify_failed", "",
+                      "notify --test: " + channel + ": " + status.message());
+  }
+  if (!r.ok()) return Status::IOError("notify --test: a channel could not be reached");
+  return 0;
+}
+
+}  // namespace
 
 void AddNotifyCommand(CLI::App& app, Command& command) {
   auto dry_run = std::make_shared<bool>(false);
+  auto test = std::make_shared<bool>(false);
   CLI::App* notify = app.add_subcommand("notify", "send owner digests");
-  notify->add_flag("--dry-run", *dry_run, "print what would be sent");
-  notify->callback([&command, dry_run] {
-    command = [dry_run](Context& ctx) -> Result<int> {
+  notify->add_flag("--dry-run", *dry_run, "print what would be sent; send nothing");
+  notify->add_flag("--test", *test,
+                   "send one test message on every configured channel (no leak data)");
+  notify->callback([&command, dry_run, test] {
+    command = [dry_run, test](Context& ctx) -> Result<int> {
+      if (*test) return SendTest(ctx);
       MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
-      MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, *dry_run));
+      Result<NotifyCounts> counts = NotifyOwners(ctx, *dry_run);
+      if (!counts.ok()) return counts.status();
+      if (counts->failed > 0)
+        return Status::IOError("notify: " + std::to_string(counts->failed) + " of " +
+                               std::to_string(counts->sent + counts->failed) +
+                               " digests not delivered; they stay due");
       return 0;
     };
   });

@@ -61,7 +61,11 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   });
   sink.set_on_error([&] { crawler.Stop(); });
 
-  const bool tty = options.progress && !ctx.options().quiet && isatty(2);
+  // Without a terminal (cron, journald) the running counts are per-source
+  // lines, printed only with -v; a JSON log has no progress line.
+  const bool tty = options.progress && !ctx.options().quiet && isatty(2) &&
+                   ctx.log().format() == LogFormat::kText;
+  const bool lines = !tty && options.progress && ctx.log().Enabled(LogLevel::kDebug);
   boost::asio::steady_timer ticker(io);
   std::function<void(const boost::system::error_code&)> tick =
       [&](const boost::system::error_code& ec) {
@@ -84,10 +88,9 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   crawler.set_progress([&](const CrawlStats& s) {
     signals.set_exit_code(s.company_refs > 0 ? 1 : 0);
     stop_when_idle();
-    if (!tty && options.progress && !ctx.options().quiet && s.sources_done > sources_logged &&
-        s.sources_done < s.sources_total) {
+    if (lines && s.sources_done > sources_logged && s.sources_done < s.sources_total) {
       sources_logged = s.sources_done;
-      std::cerr << "meetleak: " << ProgressLine(s, sink.totals(), elapsed()) << "\n";
+      ctx.log().Debug(ProgressLine(s, sink.totals(), elapsed()));
     }
   });
 
@@ -98,9 +101,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   Status flushed = sink.Flush();
   if (tty)
     std::cerr << "\r" << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\033[K\n";
-  else if (options.progress && !ctx.options().quiet &&
-           crawler.stats().sources_done > sources_logged)
-    std::cerr << "meetleak: " << ProgressLine(crawler.stats(), sink.totals(), elapsed()) << "\n";
+  else if (lines && crawler.stats().sources_done > sources_logged)
+    ctx.log().Debug(ProgressLine(crawler.stats(), sink.totals(), elapsed()));
   MEETLEAK_RETURN_IF_ERROR(flushed);
   MEETLEAK_RETURN_IF_ERROR(sink.error());
   const CrawlStats& stats = crawler.stats();

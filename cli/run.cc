@@ -1,7 +1,7 @@
 // run: the scheduled scanning job (--once for cron/systemd timers, else a daemon).
-#include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "cli/pass.h"
@@ -66,6 +66,58 @@ Result<int> OpenLeaksSeenSince(LeakStore& store, Clock::TimePoint since) {
   return n;
 }
 
+// Each leak's status before a pass, to log what the pass changed.
+using LeakStatuses = std::map<std::int64_t, std::string>;
+
+Result<LeakStatuses> SnapshotLeaks(Context& ctx) {
+  LeakStatuses statuses;
+  if (!ctx.log().Enabled(LogLevel::kDetail)) return statuses;
+  Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks({});
+  if (!rows.ok()) return rows.status();
+  for (const auto& r : *rows) statuses[r.id] = r.status;
+  return statuses;
+}
+
+// leak_new, leak_reopened and leak_gone, one line per leak the pass changed.
+// Meeting IDs and vanity names are no secrets; other keys (tokens) are not
+// named, and URLs are stored redacted.
+Status LogLeakEvents(Context& ctx, const LeakStatuses& before) {
+  if (!ctx.log().Enabled(LogLevel::kDetail)) return Status::OK();
+  Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks({});
+  if (!rows.ok()) return rows.status();
+  for (const auto& r : *rows) {
+    auto was = before.find(r.id);
+    const char* event = nullptr;
+    if (was == before.end())
+      event = "leak_new";
+    else if (r.status == "open" && was->second != "open")
+      event = "leak_reopened";
+    else if (r.status == "gone" && was->second != "gone")
+      event = "leak_gone";
+    if (event == nullptr) continue;
+    std::string what = std::string(event + 5) + " leak " + std::to_string(r.id) + ": " +
+                       std::string(ToString(r.severity)) + " " + std::string(ToString(r.key_kind));
+    if (r.key_kind == KeyKind::kMeetingId || r.key_kind == KeyKind::kVanity) what += " " + r.key;
+    what += " on " + r.page_url + (r.owner.empty() ? "" : " (owner " + r.owner + ")");
+    ctx.log().Write(LogLevel::kDetail, event, r.page_url, what);
+  }
+  return Status::OK();
+}
+
+// The pass's one summary line; its "failed" count is the number of sources
+// that `sources list` shows with this pass's error.
+std::string Summary(const StoreSink& sink, const PassSummary& pass, size_t sources, int open) {
+  const LeakStore::WriteResult totals = sink.totals();
+  std::ostringstream line;
+  line << "pass done: " << sink.sources_ok() << "/" << sources << " sources read, "
+       << sink.failed_sources().size() << " failed; " << pass.stats.documents << " documents ("
+       << pass.stats.errors << " failed); " << totals.new_leaks << " new leaks, " << totals.reopened
+       << " reopened, " << totals.gone << " gone, " << open << " open leaks seen; in "
+       << static_cast<int>(pass.seconds * 10) / 10.0 << " s"
+       << (pass.interrupted ? " (interrupted)" : "");
+  return line.str();
+}
+
 // Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
 void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
   auto now = SystemClock()->Now();
@@ -84,6 +136,9 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
   if (ctx.config().sources.empty())
     return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
+  // Owners must hear of what the pass finds: a [notify] that cannot send is
+  // found now, before anything is fetched.
+  if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOptionsFor(ctx.config(), false).status());
   StopSignals& signals = ctx.signals();
   signals.StopGracefully();  // a signal ends the pass, not the process
   MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());
@@ -112,9 +167,15 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
       Result<std::optional<Clock::TimePoint>> earliest = EarliestDue(ctx.store());
       if (!earliest.ok()) return earliest.status();
       next_due = *earliest;
-      if (args.once) ctx.Info("no source is due");
+      if (args.once) ctx.log().Info("no source is due");
       continue;
     }
+    const Log& log = ctx.log();
+    log.Write(LogLevel::kInfo, "pass_start", "",
+              "pass start: " + std::to_string(targets.size()) + " of " +
+                  std::to_string(ctx.config().sources.size()) + " sources due");
+    Result<LeakStatuses> before = SnapshotLeaks(ctx);
+    if (!before.ok()) return before.status();
     PassOptions options;
     options.fetcher = ctx.config().crawler;
     options.fetcher.wait_for_retry_after = !args.once;
@@ -123,6 +184,19 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     StoreSink sink(&ctx.store(), ctx.config().allow, intervals, /*collect=*/false);
     sink.set_reader(reader->get());
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
+    // One error line per failed source, also with -q: it names the source
+    // and says what failed in the words of its cause.
+    sink.set_on_source_done([&log](const CrawledDocument& doc, bool failed) {
+      if (failed)
+        log.Write(LogLevel::kError, "source_error", doc.page_url, "source failed: " + doc.error);
+      else
+        log.Write(LogLevel::kDebug, "source_done", doc.page_url,
+                  "source " + doc.page_url + ": " +
+                      (doc.outcome == DocumentOutcome::kNotModified
+                           ? "not modified"
+                           : "HTTP status " + std::to_string(doc.status)) +
+                      ", " + std::to_string(doc.linked_urls.size()) + " linked documents");
+    });
     const Clock::TimePoint pass_start = SystemClock()->Now() - std::chrono::seconds(1);
     Result<PassSummary> pass = RunPass(ctx, signals, *inventory, targets, options, sink);
     if (!pass.ok()) return pass.status();
@@ -137,14 +211,11 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     if (!open.ok()) return open.status();
     saw_open = saw_open || *open > 0;
     signals.set_exit_code(saw_open ? 1 : 0);
-    if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, /*dry_run=*/false));
-    if (!ctx.options().quiet)
-      std::cerr << "meetleak: pass done: " << sink.sources_ok() << "/" << targets.size()
-                << " sources read, " << pass->stats.documents << " documents, "
-                << sink.totals().new_leaks << " new leaks, " << sink.totals().gone << " gone, "
-                << *open << " open leaks seen, " << pass->stats.errors << " errors in "
-                << static_cast<int>(pass->seconds * 10) / 10.0 << " s"
-                << (pass->interrupted ? " (interrupted)" : "") << "\n";
+    MEETLEAK_RETURN_IF_ERROR(LogLeakEvents(ctx, *before));
+    log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, targets.size(), *open));
+    // A digest that could not go out stays due and is named on its own
+    // error line; the run still exits by what it saw.
+    if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, /*dry_run=*/false).status());
   }
   if (any_pass && !any_pass_read) return Status::Unavailable("every source of the run failed");
   return saw_open ? 1 : 0;

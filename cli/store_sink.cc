@@ -110,6 +110,7 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
     failed_sources_.push_back(doc);
   else
     ++sources_ok_;
+  if (on_source_done_) on_source_done_(doc, failed);
   if (store_ != nullptr && CheckWriter()) {
     // The source's own findings and fetch state join the group, and its
     // source state joins it too, written after the group's documents: every

@@ -61,6 +61,11 @@ class StoreSink : public CrawlSink {
   const Status& error() const { return error_; }
   void set_on_error(std::function<void()> f) { on_error_ = std::move(f); }
   void set_on_warning(std::function<void(const std::string&)> f) { warn_ = std::move(f); }
+  // Called with each source's own document as it is done; `failed` when it
+  // counts in failed_sources().
+  void set_on_source_done(std::function<void(const CrawledDocument&, bool failed)> f) {
+    on_source_done_ = std::move(f);
+  }
 
   // Documents seen (scan keeps them to print findings).
   const std::vector<CrawledDocument>& collected() const { return collected_; }
@@ -102,6 +107,7 @@ class StoreSink : public CrawlSink {
   Status error_;
   std::function<void()> on_error_;
   std::function<void(const std::string&)> warn_;
+  std::function<void(const CrawledDocument&, bool)> on_source_done_;
 };
 
 }  // namespace meetleak::cli

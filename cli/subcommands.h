@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "cli/context.h"
+#include "report/notify.h"
 
 namespace meetleak::cli {
 
@@ -35,11 +36,22 @@ Result<int> SyncZoomInventory(Context& ctx, bool dry_run, bool allow_shrink);
 // one sync at a time per database.
 void SyncIfDue(Context& ctx);
 
-int ReportError(const Status& status);
+// Logs each line of `status`'s message as an error; returns its exit code.
+int ReportError(const Log& log, const Status& status);
+
+// The [notify] settings with the SMTP password read from its variable;
+// kInvalidInput naming the config when they cannot send (no channel, a bad
+// URL, an unset password variable — not checked with `dry_run`).
+Result<NotifyOptions> NotifyOptionsFor(const Config& config, bool dry_run);
 
 // Sends (or with dry_run prints) the owner digests of leaks that are new,
 // reopened or escalated since their last notice; marks sent ones notified.
-Status NotifyOwners(Context& ctx, bool dry_run);
+// Each failed digest is an error line (it stays due); the counts say how
+// many went out.
+struct NotifyCounts {
+  int sent = 0, failed = 0;
+};
+Result<NotifyCounts> NotifyOwners(Context& ctx, bool dry_run);
 
 }  // namespace meetleak::cli
 
