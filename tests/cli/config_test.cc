@@ -154,6 +154,40 @@ TEST_F(ConfigTest, SourceUrlSecretsAreNotPrintedByConfigCheckOrSourcesList) {
   }
 }
 
+// A misspelt key is named with the key it most likely meant; a key that
+// resembles none gets no guess.
+TEST_F(ConfigTest, UnknownKeySuggestsTheClosestKnownOne) {
+  dir_.Write("meetleak.toml",
+             "[crawler]\nconcurency = 3\n[[source]]\nurl = \"https://example.org/\"\n"
+             "intervall = \"1h\"\nflavour = 1\n");
+  ProgramResult r = Meetleak({"config", "check"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(":2: crawler.concurency: unknown key (did you mean \"concurrency\"?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(":5: source.intervall: unknown key (did you mean \"interval\"?)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(":6: source.flavour: unknown key"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("flavour: unknown key (did you mean"), std::string::npos) << r.err;
+}
+
+// config check warns about what would fail or misbehave later, and still
+// exits 0: an unset secret variable, a source polled more than once a minute.
+TEST_F(ConfigTest, ConfigCheckWarnsAboutUnsetSecretVariablesAndShortIntervals) {
+  dir_.Write("meetleak.toml",
+             "[[source]]\nurl = \"https://example.org/\"\ninterval = \"30s\"\n"
+             "[notify]\nsmtp_url = \"smtp://127.0.0.1:25\"\nfrom = \"m@acme.example\"\n"
+             "smtp_password_env = \"MEETLEAK_TEST_UNSET_VARIABLE_42\"\n");
+  ProgramResult r = Meetleak({"config", "check"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(":1: source.interval: under a minute (30s)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("notify.smtp_password_env: the environment variable "
+                       "MEETLEAK_TEST_UNSET_VARIABLE_42 is not set"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(ConfigTest, ConfigCheckAndBadConfigExitCodes) {
   dir_.Write("meetings.csv",
              "meeting_id,owner_email,topic,kind\n85512345678,a@acme.example,t,pmi\n");
