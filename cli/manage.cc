@@ -1,4 +1,5 @@
 // inventory, config, sources and leaks subcommands.
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -144,6 +145,19 @@ Result<int> CheckConfig(Context& ctx) {
             << "company domains: " << c.zoom_domains.size() << ", allow entries: " << c.allow.size()
             << "\n"
             << c.sources.size() << " sources:\n";
+  for (const SourceSpec& s : c.sources)
+    if (s.interval_s < 60)
+      ctx.Warn(c.file.string() + ":" + std::to_string(s.line) +
+               ": source.interval: under a minute (" + std::to_string(s.interval_s) +
+               "s): the source will be polled that often");
+  const std::pair<std::string_view, const std::string*> secret_variables[] = {
+      {"notify.smtp_password_env", &c.notify.smtp_password_env},
+      {"zoom.client_secret_env", &c.zoom.client_secret_env},
+      {"zoom.fix_client_secret_env", &c.zoom.fix_client_secret_env}};
+  for (const auto& [key, variable] : secret_variables)
+    if (!variable->empty() && std::getenv(variable->c_str()) == nullptr)
+      ctx.Warn(c.file.string() + ": " + std::string(key) + ": the environment variable " +
+               *variable + " is not set: commands that need it will fail");
   for (const SourceSpec& s : c.sources)
     std::cout << "  " << TerminalSafe(RedactSecrets(s.url)) << "  every " << s.interval_s
               << "s  kind " << s.kind << (s.follow_entries ? "" : "  no-entries")
