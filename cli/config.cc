@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <iomanip>
 #include <map>
@@ -345,6 +346,18 @@ std::optional<int> ParseInterval(std::string_view text) {
     if (text.back() == unit && n > 0 && n * secs <= 366LL * 86400)
       return static_cast<int>(n * secs);
   return std::nullopt;
+}
+
+std::optional<std::string> SecretFromEnv(const std::string& variable) {
+  const char* value = variable.empty() ? nullptr : std::getenv(variable.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+std::string UnsetSecretMessage(const Config& config, std::string_view key,
+                               const std::string& variable) {
+  const std::string file = config.file.empty() ? std::string("config") : config.file.string();
+  return file + ": " + std::string(key) + ": the environment variable " + variable + " is not set";
 }
 
 Result<Config> LoadConfig(const fs::path& file) {

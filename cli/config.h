@@ -66,6 +66,14 @@ Result<Config> LoadConfig(const std::filesystem::path& file);
 // "90s", "15m", "6h", "1d" → seconds; nullopt when malformed or not positive.
 std::optional<int> ParseInterval(std::string_view text);
 
+// A `*_env` key's secret: the value of the environment variable it names,
+// or nullopt when the key is empty or the variable is unset.
+std::optional<std::string> SecretFromEnv(const std::string& variable);
+// The one wording of a missing secret variable, for errors and warnings:
+// "FILE: KEY: the environment variable VAR is not set".
+std::string UnsetSecretMessage(const Config& config, std::string_view key,
+                               const std::string& variable);
+
 }  // namespace meetleak::cli
 
 #endif  // MEETLEAK_CLI_CONFIG_H_

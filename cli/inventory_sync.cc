@@ -20,16 +20,16 @@ Status RecordSync(LeakStore& store, bool ok, const std::string& error) {
   return store.SetMeta("last_sync", j.dump());
 }
 
-Result<zoom::ClientOptions> ClientOptionsFor(const ZoomSettings& z) {
-  const char* secret =
-      z.client_secret_env.empty() ? nullptr : std::getenv(z.client_secret_env.c_str());
-  if (secret == nullptr || *secret == '\0')
-    return Status::InvalidInput("zoom.client_secret_env: the environment variable " +
-                                z.client_secret_env + " is not set");
+Result<zoom::ClientOptions> ClientOptionsFor(const Config& c) {
+  const ZoomSettings& z = c.zoom;
+  std::optional<std::string> secret = SecretFromEnv(z.client_secret_env);
+  if (!secret || secret->empty())
+    return Status::InvalidInput(
+        UnsetSecretMessage(c, "zoom.client_secret_env", z.client_secret_env));
   zoom::ClientOptions o;
   o.account_id = z.account_id;
   o.client_id = z.client_id;
-  o.client_secret = secret;
+  o.client_secret = std::move(*secret);
   o.api_url = z.api_url;
   o.oauth_url = z.oauth_url;
   o.requests_per_second = z.requests_per_second;
@@ -85,7 +85,7 @@ Result<int> SyncZoomInventory(Context& ctx, bool dry_run, bool allow_shrink) {
   if (!z.configured)
     return Status::InvalidInput((ctx.has_config() ? ctx.config().file.string() : "meetleak.toml") +
                                 ": no [zoom] section: nothing to sync from");
-  Result<zoom::ClientOptions> options = ClientOptionsFor(z);
+  Result<zoom::ClientOptions> options = ClientOptionsFor(ctx.config());
   if (!options.ok()) return options.status();
   Result<LeakStore::InventoryRows> previous = ctx.store().LoadRows(RowSource::kZoom);
   if (!previous.ok()) return previous.status();

@@ -1,5 +1,4 @@
 // inventory, config, sources and leaks subcommands.
-#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -155,9 +154,8 @@ Result<int> CheckConfig(Context& ctx) {
       {"zoom.client_secret_env", &c.zoom.client_secret_env},
       {"zoom.fix_client_secret_env", &c.zoom.fix_client_secret_env}};
   for (const auto& [key, variable] : secret_variables)
-    if (!variable->empty() && std::getenv(variable->c_str()) == nullptr)
-      ctx.Warn(c.file.string() + ": " + std::string(key) + ": the environment variable " +
-               *variable + " is not set: commands that need it will fail");
+    if (!variable->empty() && !SecretFromEnv(*variable))
+      ctx.Warn(UnsetSecretMessage(c, key, *variable) + ": commands that need it will fail");
   for (const SourceSpec& s : c.sources)
     std::cout << "  " << TerminalSafe(RedactSecrets(s.url)) << "  every " << s.interval_s
               << "s  kind " << s.kind << (s.follow_entries ? "" : "  no-entries")

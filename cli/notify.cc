@@ -14,11 +14,11 @@ Result<NotifyOptions> NotifyOptionsFor(const Config& c, bool dry_run) {
   options.smtp_url = c.notify.smtp_url;
   options.smtp_user = c.notify.smtp_user;
   if (!c.notify.smtp_password_env.empty()) {
-    const char* pw = std::getenv(c.notify.smtp_password_env.c_str());
-    if (pw == nullptr && !dry_run && !c.notify.smtp_url.empty())
-      return Status::InvalidInput(file + ": notify.smtp_password_env: $" +
-                                  c.notify.smtp_password_env + " is not set");
-    if (pw != nullptr) options.smtp_password = pw;
+    std::optional<std::string> pw = SecretFromEnv(c.notify.smtp_password_env);
+    if (!pw && !dry_run && !c.notify.smtp_url.empty())
+      return Status::InvalidInput(
+          UnsetSecretMessage(c, "notify.smtp_password_env", c.notify.smtp_password_env));
+    if (pw) options.smtp_password = std::move(*pw);
   }
   options.from = c.notify.from;
   options.webhook_url = c.notify.webhook_url;
