@@ -84,10 +84,10 @@ class SqliteLeakStore : public LeakStore {
  private:
   std::int64_t Now() const { return ToUnix(clock_->Now()); }
   Status WriteOneDocument(const DocumentWrite& doc, WriteResult* result);
-  Result<std::vector<std::string>> AddedKeys(
-      const std::optional<std::vector<InventoryMeeting>>& meetings,
+  Result<std::vector<std::string>> ChangedKeys(
+      RowSource source, const std::optional<std::vector<InventoryMeeting>>& meetings,
       const std::optional<std::vector<PersonalLink>>& links);
-  Status MarkRefetch(const std::vector<std::string>& added);
+  Status MarkRefetch(const std::vector<std::string>& keys);
   Status InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
                     const std::vector<PersonalLink>* links);
   Result<std::vector<SourceRow>> QuerySources(std::string_view sql, bool bind_now);

@@ -111,45 +111,11 @@ std::string SqliteLeakStore::CandidateHashes(const std::vector<std::string>& key
   return out;
 }
 
-// The candidate keys `meetings`/`links` add to what is stored.
-Result<std::vector<std::string>> SqliteLeakStore::AddedKeys(
-    const std::optional<std::vector<InventoryMeeting>>& meetings,
-    const std::optional<std::vector<PersonalLink>>& links) {
-  std::vector<std::string> added;
-  auto collect = [&](const char* sql, KeyKind kind, auto new_keys) -> Status {
-    std::set<std::string> stored;
-    Result<Query> q = conn_->Prepare(sql);
-    if (!q.ok()) return q.status();
-    Result<bool> row = q->Step();
-    for (; row.ok() && *row; row = q->Step()) stored.insert(q->Text(0));
-    if (!row.ok()) return row.status();
-    for (const std::string& k : new_keys())
-      if (!stored.count(k)) added.push_back(CandidateKey(kind, k));
-    return Status::OK();
-  };
-  if (meetings) {
-    MEETLEAK_RETURN_IF_ERROR(
-        collect("SELECT meeting_id FROM inventory_meeting", KeyKind::kMeetingId, [&] {
-          std::vector<std::string> k;
-          for (const InventoryMeeting& m : *meetings) k.push_back(m.meeting_id);
-          return k;
-        }));
-  }
-  if (links) {
-    MEETLEAK_RETURN_IF_ERROR(collect("SELECT vanity FROM personal_link", KeyKind::kVanity, [&] {
-      std::vector<std::string> k;
-      for (const PersonalLink& l : *links) k.push_back(l.vanity);
-      return k;
-    }));
-  }
-  return added;
-}
-
 // Marks for refetch every document that held a candidate for one of
-// `added`, or whose candidates are unknown.
-Status SqliteLeakStore::MarkRefetch(const std::vector<std::string>& added) {
-  if (added.empty()) return Status::OK();
-  const std::string wanted = CandidateHashes(added);
+// `keys`, or whose candidates are unknown.
+Status SqliteLeakStore::MarkRefetch(const std::vector<std::string>& keys) {
+  if (keys.empty()) return Status::OK();
+  const std::string wanted = CandidateHashes(keys);
   std::set<std::string_view> want;
   for (std::size_t i = 0; i + kCandidateHashBytes <= wanted.size(); i += kCandidateHashBytes)
     want.insert(std::string_view(wanted).substr(i, kCandidateHashBytes));

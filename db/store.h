@@ -87,7 +87,9 @@ class LeakStore {
   // --- Inventory and metadata -------------------------------------------
   // Replaces the meetings and/or the personal links in one transaction;
   // nullopt keeps what is stored. A repeated ID or vanity keeps the last row.
-  // When it adds keys (an ID or vanity not stored before), every document
+  // When it changes keys — adds an ID or vanity, or changes what a reference
+  // to one classifies as (owner, kind, Zoom's expiry and settings, CSV and
+  // Zoom rows merged) — every document
   // whose last body held a candidate for one (see DocumentWrite::
   // candidate_keys), and every document whose candidates are unknown, is
   // marked for refetch in the same transaction: its validators are withheld
@@ -108,7 +110,7 @@ class LeakStore {
   // The stored rows of one source, by key.
   virtual Result<InventoryRows> LoadRows(RowSource source) = 0;
   // Replaces every Zoom row in one transaction (CSV rows untouched), marking
-  // for refetch the documents that held a candidate for an added key, as
+  // for refetch the documents that held a candidate for a changed key, as
   // ReplaceInventory does.
   virtual Status ReplaceZoomInventory(const InventoryRows& rows) = 0;
   // Small string settings, e.g. the content hash of each inventory file.

@@ -1,6 +1,7 @@
 // The inventory: CSV rows and Zoom rows side by side, keyed by (source, key).
-#include <set>
+#include <map>
 
+#include "base/ascii.h"
 #include "db/sqlite_store.h"
 
 namespace meetleak::db {
@@ -18,7 +19,76 @@ std::optional<bool> ToFlag(const Query& q, int col) {
   return *v != 0;
 }
 
+// Whether a reference to the meeting classifies alike under both rows
+// (owner, kind, and the Zoom state of matchers/classify.cc).
+bool ClassifiesAlike(const InventoryMeeting& a, const InventoryMeeting& b) {
+  return ascii::EqualsIgnoreCase(a.owner_email, b.owner_email) && a.kind == b.kind &&
+         a.expired_at.has_value() == b.expired_at.has_value() && a.passcode_set == b.passcode_set &&
+         a.waiting_room == b.waiting_room && a.join_before_host == b.join_before_host;
+}
+
+// The effective rows (Inventory::FromRows's merge) by key.
+std::map<std::string, InventoryMeeting> MeetingsByKey(const Inventory& inv) {
+  std::map<std::string, InventoryMeeting> out;
+  for (const InventoryMeeting& m : inv.meetings()) out.emplace(m.meeting_id, m);
+  return out;
+}
+std::map<std::string, std::string> LinkOwnersByKey(const Inventory& inv) {
+  std::map<std::string, std::string> out;
+  for (const PersonalLink& l : inv.personal_links()) out.emplace(l.vanity, l.owner_email);
+  return out;
+}
+
 }  // namespace
+
+// The candidate keys whose classification replacing `source`'s rows by
+// `meetings`/`links` (nullopt keeps them) changes: keys added, and keys whose
+// effective row (CSV and Zoom merged) changes owner, kind or Zoom state — a
+// page holding one must be matched again even if it answers 304, or an
+// expired meeting's leak would stay critical and a new owner never hear of
+// it. Removed keys are not refetched: their leaks keep what they had.
+Result<std::vector<std::string>> SqliteLeakStore::ChangedKeys(
+    RowSource source, const std::optional<std::vector<InventoryMeeting>>& meetings,
+    const std::optional<std::vector<PersonalLink>>& links) {
+  Result<InventoryRows> csv = LoadRows(RowSource::kCsv);
+  if (!csv.ok()) return csv.status();
+  Result<InventoryRows> zoom = LoadRows(RowSource::kZoom);
+  if (!zoom.ok()) return zoom.status();
+  InventoryRows& replaced = source == RowSource::kZoom ? *zoom : *csv;
+  InventoryRows next_replaced = replaced;
+  if (meetings) {
+    next_replaced.meetings = *meetings;
+    for (InventoryMeeting& m : next_replaced.meetings) m.source = source;
+  }
+  if (links) {
+    next_replaced.links = *links;
+    for (PersonalLink& l : next_replaced.links) l.source = source;
+  }
+  auto merged = [&](const InventoryRows& z, const InventoryRows& c) {
+    std::vector<InventoryMeeting> m = z.meetings;
+    m.insert(m.end(), c.meetings.begin(), c.meetings.end());
+    std::vector<PersonalLink> l = z.links;
+    l.insert(l.end(), c.links.begin(), c.links.end());
+    return Inventory::FromRows(std::move(m), std::move(l));
+  };
+  const Inventory before = merged(*zoom, *csv);
+  const Inventory after =
+      source == RowSource::kZoom ? merged(next_replaced, *csv) : merged(*zoom, next_replaced);
+  std::vector<std::string> changed;
+  const std::map<std::string, InventoryMeeting> old_meetings = MeetingsByKey(before);
+  for (const auto& [id, m] : MeetingsByKey(after)) {
+    auto it = old_meetings.find(id);
+    if (it == old_meetings.end() || !ClassifiesAlike(it->second, m))
+      changed.push_back(CandidateKey(KeyKind::kMeetingId, id));
+  }
+  const std::map<std::string, std::string> old_links = LinkOwnersByKey(before);
+  for (const auto& [vanity, owner] : LinkOwnersByKey(after)) {
+    auto it = old_links.find(vanity);
+    if (it == old_links.end() || !ascii::EqualsIgnoreCase(it->second, owner))
+      changed.push_back(CandidateKey(KeyKind::kVanity, vanity));
+  }
+  return changed;
+}
 
 Status SqliteLeakStore::InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
                                    const std::vector<PersonalLink>* links) {
@@ -63,9 +133,9 @@ Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeet
                                          std::optional<std::vector<PersonalLink>> links) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  Result<std::vector<std::string>> added = AddedKeys(meetings, links);
-  if (!added.ok()) return added.status();
-  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*added));
+  Result<std::vector<std::string>> changed = ChangedKeys(RowSource::kCsv, meetings, links);
+  if (!changed.ok()) return changed.status();
+  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*changed));
   if (meetings)
     for (InventoryMeeting& m : *meetings) m.source = RowSource::kCsv;
   if (links)
@@ -78,9 +148,10 @@ Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeet
 Status SqliteLeakStore::ReplaceZoomInventory(const InventoryRows& rows) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  Result<std::vector<std::string>> added = AddedKeys(rows.meetings, rows.links);
-  if (!added.ok()) return added.status();
-  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*added));
+  Result<std::vector<std::string>> changed =
+      ChangedKeys(RowSource::kZoom, rows.meetings, rows.links);
+  if (!changed.ok()) return changed.status();
+  MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*changed));
   MEETLEAK_RETURN_IF_ERROR(InsertRows(RowSource::kZoom, &rows.meetings, &rows.links));
   return (*tx)->Commit();
 }

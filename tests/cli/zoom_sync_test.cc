@@ -198,6 +198,35 @@ TEST_F(ZoomSyncTest, RunSyncsFirstAndAPmiMovedInZoomIsFoundOnAPageAnswering304) 
   EXPECT_EQ(site.RequestsFor("/page").back().Header("if-none-match"), "\"v1\"");
 }
 
+TEST_F(ZoomSyncTest, AMeetingGoneFromZoomLowersItsLeakOnAPageAnswering304) {
+  const std::string id = fixture_.users[1].meetings[0].id;
+  TestServer site;
+  RouteStablePage(site, "<a href=\"https://acme-corp.zoom.us/j/" + id + "\">join</a>");
+  {
+    std::ofstream config(dir_.path() / "meetleak.toml", std::ios::app);
+    config << "[[source]]\nurl = \"" << site.Url("/page") << "\"\nkind = \"page\"\n";
+  }
+  ProgramResult first = Run({"run", "--once", "--all"});
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  auto found = FindingsFor(Json(Run({"leaks", "list", "--format", "json"})), id);
+  ASSERT_EQ(found.size(), 1u);
+  ASSERT_NE(found[0]["severity"], "low");
+  // The host deletes the meeting in Zoom: the sync keeps its row, expired.
+  fixture_.users[1].meetings.erase(fixture_.users[1].meetings.begin());
+  zoom_.SetFixture(fixture_);
+  ProgramResult sync = Run({"inventory", "sync"});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  const std::size_t before = site.RequestsFor("/page").size();
+  Run({"run", "--once", "--all"});
+  auto requests = site.RequestsFor("/page");
+  ASSERT_GT(requests.size(), before);
+  EXPECT_EQ(requests[before].Header("if-none-match"), "") << "the page holds a changed key";
+  found = FindingsFor(Json(Run({"leaks", "list", "--format", "json"})), id);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]["severity"], "low") << "an expired meeting's leak is low";
+  EXPECT_EQ(found[0]["owner"], "user2@acme.example") << "and keeps its owner";
+}
+
 TEST_F(ZoomSyncTest, AFailedSyncInRunKeepsTheOldInventoryAndThePassGoesOn) {
   ASSERT_EQ(Run({"inventory", "sync"}).exit_code, 0);
   TestServer site;

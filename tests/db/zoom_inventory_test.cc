@@ -98,6 +98,48 @@ TEST_F(ZoomInventoryTest, ASyncThatAddsAKeyRefetchesOnlyTheDocumentsHoldingIt) {
   EXPECT_FALSE(Refetch("https://example.org/new-pmi"));
 }
 
+TEST_F(ZoomInventoryTest, ASyncThatChangesHowAKeyClassifiesRefetchesTheDocumentsHoldingIt) {
+  const InventoryMeeting live = ZoomRow("86600000001", "bo@acme.example");
+  ASSERT_OK(store_->ReplaceZoomInventory({{live, ZoomRow("86600000002", "bo@acme.example")}, {}}));
+  WriteHolding("https://example.org/expired", "86600000001");
+  WriteHolding("https://example.org/same", "86600000002");
+  // Meeting 1 expires in Zoom; meeting 2's list bookkeeping changes, nothing
+  // a reference to it classifies by.
+  InventoryMeeting expired = live;
+  expired.expired_at = 1797000000;
+  InventoryMeeting relisted = ZoomRow("86600000002", "BO@acme.example");
+  relisted.list_hash = "h2";
+  relisted.details_at = 1796500000;
+  relisted.embed_password_in_join_link = false;
+  ASSERT_OK(store_->ReplaceZoomInventory({{expired, relisted}, {}}));
+  EXPECT_TRUE(Refetch("https://example.org/expired")) << "its leak must be rated low";
+  EXPECT_FALSE(Refetch("https://example.org/same")) << "nothing it classifies by changed";
+  WriteHolding("https://example.org/expired", "86600000001");  // fetched in full
+  // A new owner, then a new waiting-room setting: each refetches.
+  InventoryMeeting moved = expired;
+  moved.owner_email = "cy@acme.example";
+  ASSERT_OK(store_->ReplaceZoomInventory({{moved, relisted}, {}}));
+  EXPECT_TRUE(Refetch("https://example.org/expired")) << "the new owner must hear of it";
+  relisted.waiting_room = true;
+  ASSERT_OK(store_->ReplaceZoomInventory({{moved, relisted}, {}}));
+  EXPECT_TRUE(Refetch("https://example.org/same"));
+}
+
+TEST_F(ZoomInventoryTest, ACsvRowUnderAZoomRowChangesNothingThatIsMatched) {
+  ASSERT_OK(store_->ReplaceZoomInventory({{ZoomRow("86600000001", "bo@acme.example")}, {}}));
+  WriteHolding("https://example.org/held", "86600000001");
+  // The CSV names the meeting with another owner: Zoom's row wins, so a
+  // reference to it classifies as before.
+  ASSERT_OK(
+      store_->ReplaceInventory(std::vector<InventoryMeeting>{{"86600000001", "other@acme.example",
+                                                              "", MeetingKind::kScheduled}},
+                               std::nullopt));
+  EXPECT_FALSE(Refetch("https://example.org/held"));
+  // Once Zoom's row is gone, the CSV's owner takes over: refetch.
+  ASSERT_OK(store_->ReplaceZoomInventory({{}, {}}));
+  EXPECT_TRUE(Refetch("https://example.org/held"));
+}
+
 // A database as version 3 left it: CSV rows.
 void WriteVersion3Fixture(const std::string& path) {
   sqlite3* db = nullptr;
