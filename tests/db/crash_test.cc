@@ -2,6 +2,7 @@
 // groups and is SIGKILLed at random points; after each kill the DB must pass
 // integrity_check and every document must be there whole or not at all.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -26,8 +27,10 @@ std::string DocUrl(int round, int n) {
 
 // Group g: documents g*kGroup… fetched (200, kLeaksPerDoc new leaks each),
 // and group g-1's documents answered 304 (each of their leaks sighted a
-// second time). Runs until killed.
-[[noreturn]] void StreamDocuments(const std::string& path, int round) {
+// second time). Writes one byte to `ready_fd` once the first group is
+// committed, so the parent's kill lands while documents stream whatever the
+// machine's load. Runs until killed.
+[[noreturn]] void StreamDocuments(const std::string& path, int round, int ready_fd) {
   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open(path, SystemClock());
   if (!store.ok()) _exit(2);
   for (int g = 0;; ++g) {
@@ -41,6 +44,7 @@ std::string DocUrl(int round, int n) {
     for (int n = (g - 1) * kGroup; g > 0 && n < g * kGroup; ++n)
       docs.push_back(WithOutcome(DocUrl(round, n), LeakStore::Outcome::kNotModified, 304));
     if (!(*store)->WriteDocuments(docs).ok()) _exit(3);
+    if (g == 0 && write(ready_fd, "r", 1) != 1) _exit(4);
   }
 }
 
@@ -96,13 +100,19 @@ TEST(CrashTest, KilledWriterLeavesEveryDocumentWholeOrAbsent) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> delay_us(5'000, 120'000);
+  std::uniform_int_distribution<int> delay_us(0, 60'000);  // after the first commit
   constexpr int kRounds = 30;
   int rounds_with_data = 0;
   for (int round = 0; round < kRounds; ++round) {
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
     const pid_t child = fork();
     ASSERT_GE(child, 0);
-    if (child == 0) StreamDocuments(path, round);
+    if (child == 0) StreamDocuments(path, round, ready[1]);
+    close(ready[1]);
+    pollfd first_commit{.fd = ready[0], .events = POLLIN, .revents = 0};
+    ASSERT_EQ(poll(&first_commit, 1, 60'000), 1) << "round " << round << ": no first commit";
+    close(ready[0]);
     usleep(static_cast<useconds_t>(delay_us(rng)));
     ASSERT_EQ(kill(child, SIGKILL), 0);
     int wstatus = 0;
@@ -126,8 +136,8 @@ TEST(CrashTest, KilledWriterLeavesEveryDocumentWholeOrAbsent) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   for (int r = 0; r < kRounds; ++r) ExpectWhole(db, r);
   sqlite3_close(db);
-  // The kills landed while documents were streaming, not before the first write.
-  EXPECT_GE(rounds_with_data, kRounds / 2);
+  // Every kill landed while documents were streaming, after the first write.
+  EXPECT_EQ(rounds_with_data, kRounds);
   std::cout << "crash test: " << kRounds << " kills, " << rounds_with_data
             << " during writes, seed " << seed << "\n";
 }

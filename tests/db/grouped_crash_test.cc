@@ -5,6 +5,7 @@
 // integrity_check, and no source's state may be stored ahead of a document
 // reached from it: a source with a state has every one of its documents.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -30,7 +31,9 @@ std::string DocUrl(int s, int n) { return SourceUrl(s) + "/doc" + std::to_string
 // Source s's documents are split over two transactions: the first half in
 // the group of s, the rest, its own document and its state in the next one
 // (the way a source whose pages finish across a group boundary is written).
-[[noreturn]] void StreamSources(const std::string& path) {
+// Writes one byte to `ready_fd` once the first source states are committed,
+// so the parent's kill lands while states stream whatever the machine's load.
+[[noreturn]] void StreamSources(const std::string& path, int ready_fd) {
   FakeClock clock;
   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open(path, &clock);
   if (!store.ok()) _exit(2);
@@ -57,6 +60,7 @@ std::string DocUrl(int s, int n) { return SourceUrl(s) + "/doc" + std::to_string
     }
     if (docs.empty()) pause();  // every source written: wait for the kill
     if (!(*store)->Write(docs, sources).ok()) _exit(4);
+    if (g == 1 && write(ready_fd, "r", 1) != 1) _exit(5);
   }
 }
 
@@ -73,15 +77,21 @@ TEST(GroupedCrashTest, KilledPassNeverStoresASourceAheadOfItsDocuments) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> delay_us(20'000, 400'000);
+  std::uniform_int_distribution<int> delay_us(0, 100'000);  // after the first states
   constexpr int kRounds = 20;
   int rounds_with_sources = 0;
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     const std::string path = (dir.path() / ("grouped-" + std::to_string(round) + ".db")).string();
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
     const pid_t child = fork();
     ASSERT_GE(child, 0);
-    if (child == 0) StreamSources(path);
+    if (child == 0) StreamSources(path, ready[1]);
+    close(ready[1]);
+    pollfd first_states{.fd = ready[0], .events = POLLIN, .revents = 0};
+    ASSERT_EQ(poll(&first_states, 1, 60'000), 1) << "no source state committed";
+    close(ready[0]);
     usleep(static_cast<useconds_t>(delay_us(rng)));
     ASSERT_EQ(kill(child, SIGKILL), 0);
     int wstatus = 0;
