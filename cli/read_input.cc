@@ -27,26 +27,7 @@ Status TooLarge(const std::string& what) {
   return Status::Unavailable(what + ": over 4 GiB, more than one document the matcher takes");
 }
 
-// Fills buf[0, size) from fd; the bytes read (fewer only at the end), or -1.
-// Waits for a pipe by poll(), so `stop` is seen within kPollMs.
-long long ReadFull(int fd, char* buf, std::size_t size, const CancelToken* stop) {
-  std::size_t got = 0;
-  while (got < size) {
-    if (stop != nullptr) {
-      if (stop->cancelled()) break;
-      pollfd p{fd, POLLIN, 0};
-      int ready = poll(&p, 1, kPollMs);
-      if (ready < 0 && errno != EINTR) return -1;
-      if (ready <= 0) continue;
-    }
-    ssize_t n = read(fd, buf + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  return static_cast<long long>(got);
-}
+constexpr std::size_t kScratchBytes = std::size_t{256} << 10;
 
 // Asks for transparent huge pages under a large buffer before it is first
 // touched: faulting in 4 KiB pages, not copying, was most of the time spent
@@ -61,13 +42,36 @@ void AdviseHugePages(std::string* buffer) {
     (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // NOLINT
 }
 
-// A string of `size` bytes (their value unset), on huge pages when large.
+// An empty string with room for `size` bytes, on huge pages when large.
 std::string Buffer(std::size_t size) {
   std::string out;
   out.reserve(size);
   AdviseHugePages(&out);
-  out.resize(size);
   return out;
+}
+
+// Appends what fd holds to *out until it has `size` bytes or fd ends; false
+// on a read error. Reads land in `scratch`, small enough to stay in cache,
+// and each byte is then copied once into *out: sizing *out first (resize)
+// would zero-fill it, a whole extra pass over the document. Waits for a
+// pipe by poll(), so `stop` is seen within kPollMs.
+bool ReadInto(int fd, std::string* out, std::size_t size, std::vector<char>& scratch,
+              const CancelToken* stop) {
+  while (out->size() < size) {
+    if (stop != nullptr) {
+      if (stop->cancelled()) break;
+      pollfd p{fd, POLLIN, 0};
+      int ready = poll(&p, 1, kPollMs);
+      if (ready < 0 && errno != EINTR) return false;
+      if (ready <= 0) continue;
+    }
+    ssize_t n = read(fd, scratch.data(), std::min(scratch.size(), size - out->size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) break;
+    out->append(scratch.data(), static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace
@@ -75,14 +79,14 @@ std::string Buffer(std::size_t size) {
 Result<std::string> ReadDocument(int fd, const std::string& what, const CancelToken* stop) {
   struct stat st {};
   if (fstat(fd, &st) != 0) return ReadError(what);
+  std::vector<char> scratch(kScratchBytes);
   if (S_ISREG(st.st_mode)) {
     off_t at = lseek(fd, 0, SEEK_CUR);
     std::size_t size = static_cast<std::size_t>(st.st_size - (at > 0 ? at : 0));
     if (size > kMaxDocumentBytes) return TooLarge(what);
     std::string out = Buffer(size);
-    long long n = ReadFull(fd, out.data(), size, nullptr);  // a file's read never waits
-    if (n < 0) return ReadError(what);
-    out.resize(static_cast<std::size_t>(n));
+    if (!ReadInto(fd, &out, size, scratch, nullptr))
+      return ReadError(what);  // a file's read never waits
     return out;  // what the file held when it was opened (a log still growing: that much)
   }
   // A pipe or terminal: blocks, joined once.
@@ -92,9 +96,7 @@ Result<std::string> ReadDocument(int fd, const std::string& what, const CancelTo
     // Blocks grow with what was read: few of them, each large.
     const std::size_t want = std::min(kMaxBlockBytes, std::max(kFirstBlockBytes, total));
     std::string block = Buffer(want);
-    long long n = ReadFull(fd, block.data(), block.size(), stop);
-    if (n < 0) return ReadError(what);
-    block.resize(static_cast<std::size_t>(n));
+    if (!ReadInto(fd, &block, want, scratch, stop)) return ReadError(what);
     total += block.size();
     if (total > kMaxDocumentBytes) return TooLarge(what);
     const bool last = block.size() < want;
