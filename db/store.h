@@ -275,7 +275,8 @@ class LeakStore {
   virtual Result<std::optional<LeakRow>> GetLeak(std::int64_t id) = 0;
   // Owner decisions: "ack" → acknowledged, "resolve" → resolved,
   // "false-positive" → false_positive, "reopen" → open (the resulting status
-  // names are accepted too). A non-empty note replaces the stored one.
+  // names are accepted too). A non-empty note replaces the stored one,
+  // its secrets redacted (RedactSecrets).
   // Unknown id → kNotFound; unknown decision → kInvalidInput.
   virtual Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) = 0;
   // Open leaks never notified, reopened or escalated since their last notice;

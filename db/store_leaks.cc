@@ -5,6 +5,7 @@
 
 #include "db/lifecycle.h"
 #include "db/sqlite_store.h"
+#include "matchers/matcher.h"
 
 namespace meetleak::db {
 namespace {
@@ -99,7 +100,8 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision
   Result<Query> q =
       conn_->Prepare("UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
   if (!q.ok()) return q.status();
-  q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, note);
+  // A note is free text: someone may paste the leaked link, passcode and all.
+  q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, RedactSecrets(note));
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (conn_->Changes() == 0) return Status::NotFound("no leak with id " + std::to_string(id));
   return Status::OK();

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "matchers/meeting_ref.h"
 #include "tests/cli/crawl_fixture.h"
 
 namespace meetleak::testing {
@@ -109,6 +110,31 @@ TEST_F(StoredUrlsTest, ScanTargetErrorsNameTheTargetRedacted) {
     EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("Secret9"), std::string::npos) << r.err;
   }
+}
+
+// A note is free text: the owner may paste the leaked link or its passcode.
+TEST_F(StoredUrlsTest, AckNotesAreStoredWithTheirSecretsRedacted) {
+  dir_.Write("page.txt", "Join https://acme-corp.zoom.us/j/85512345678?pwd=PwdNoteSecret96");
+  dir_.Write("meetleak.toml", "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\n");
+  ProgramResult scan = Meetleak({"scan", "page.txt", "--store"});
+  ASSERT_EQ(scan.exit_code, 1) << scan.err;
+  std::vector<nlohmann::json> f = FindingsFor(Leaks(), "85512345678");
+  ASSERT_EQ(f.size(), 1u);
+  const std::string id = std::to_string(f[0]["leak_id"].get<long long>());
+  ProgramResult ack =
+      Meetleak({"leaks", "ack", id, "--note",
+                "moved; old link https://acme-corp.zoom.us/j/85512345678?pwd=PwdNoteSecret96 "
+                "Passcode: 731955 rotated"});
+  ASSERT_EQ(ack.exit_code, 0) << ack.err;
+  std::string bytes = ack.out + ack.err + Leaks().dump() + ReadFile(dir_.path() / "meetleak.db");
+  if (std::filesystem::exists(dir_.path() / "meetleak.db-wal"))
+    bytes += ReadFile(dir_.path() / "meetleak.db-wal");
+  for (const char* secret : {"PwdNoteSecret96", "731955"})
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " printed or stored";
+  EXPECT_NE(bytes.find("moved; old link https://acme-corp.zoom.us/j/85512345678?pwd=" +
+                       std::string(meetleak::kRedacted)),
+            std::string::npos)
+      << "the note is kept, its secrets redacted";
 }
 
 }  // namespace
