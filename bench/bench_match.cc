@@ -3,6 +3,7 @@
 // of mixed forms, which must all be found.
 //
 //   bench_match PAGES_DIR [REPETITIONS]
+//   bench_match --shapes PAGES_DIR [REPETITIONS] [UNIT...]   (adversarial shapes alone)
 //
 // Both timings include reading the files (rg reads them too); each figure is
 // the median of REPETITIONS runs (default 7). rg's count is printed for
@@ -225,13 +226,15 @@ double SecondsPerMb(const Matcher& matcher, const Inventory& inv, const std::str
 // Adversarial shapes (repeated prefixes, labels, digit runs, wrappers) at 1 MB and 8 MB beside
 // ordinary pages, all in memory: time per MB within 1.5x between the sizes and within 3x of
 // ordinary pages is the target. Returns the worst ratio to ordinary pages.
+// `only`: the shapes to time (all when empty).
 double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
-                          const std::vector<fs::path>& files) {
+                          const std::vector<fs::path>& files, int reps,
+                          const std::vector<std::string>& only) {
   std::string pages;
   for (const fs::path& f : files) pages += ReadFile(f);
-  const double ordinary = SecondsPerMb(matcher, inv, pages, 5);
+  const double ordinary = SecondsPerMb(matcher, inv, pages, reps);
   std::printf("ordinary pages (in memory): %.4f s/MB\n", ordinary);
-  const char* kShapes[] = {
+  const std::vector<std::string> kShapes = {
       "zoom.us/j/1",
       "notzoom.us/j/123456789",
       "Meeting ID:",
@@ -244,17 +247,17 @@ double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
       "zoom.us/j/123456789?pwd=",
       "pwd="};
   double worst = 0;
-  for (const char* unit : kShapes) {
+  for (const std::string& unit : only.empty() ? kShapes : only) {
     double per_mb[2];
     for (int i = 0; i < 2; ++i) {
       std::string text;
       const std::size_t size = (i == 0 ? 1u : 8u) << 20;
       while (text.size() < size) text += unit;
-      per_mb[i] = SecondsPerMb(matcher, inv, text, 3);
+      per_mb[i] = SecondsPerMb(matcher, inv, text, reps);
     }
     worst = std::max(worst, std::max(per_mb[0], per_mb[1]) / ordinary);
-    std::printf("  %-44.44s 1 MB %.4f s/MB  8 MB %.4f s/MB  8/1 %.2f  vs pages %.2f\n", unit,
-                per_mb[0], per_mb[1], per_mb[1] / per_mb[0],
+    std::printf("  %-44.44s 1 MB %.4f s/MB  8 MB %.4f s/MB  8/1 %.2f  vs pages %.2f\n",
+                unit.c_str(), per_mb[0], per_mb[1], per_mb[1] / per_mb[0],
                 std::max(per_mb[0], per_mb[1]) / ordinary);
   }
   return worst;
@@ -263,8 +266,11 @@ double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --shapes: the adversarial timings alone (optionally of the given units).
+  const bool shapes_only = argc > 1 && std::string(argv[1]) == "--shapes";
+  if (shapes_only) --argc, ++argv;
   if (argc < 2) {
-    std::cerr << "usage: bench_match PAGES_DIR [REPETITIONS]\n";
+    std::cerr << "usage: bench_match [--shapes] PAGES_DIR [REPETITIONS] [UNIT...]\n";
     return 2;
   }
   fs::path pages = argv[1];
@@ -280,10 +286,17 @@ int main(int argc, char** argv) {
   Matcher matcher;
   std::printf("corpus: %zu files, %.1f MB (%s); inventory of %d meeting IDs\n", files.size(), mb,
               pages.c_str(), kPlanted);
+  if (shapes_only) {
+    const std::vector<std::string> units(argv + std::min(argc, 3), argv + argc);
+    std::printf("adversarial worst vs pages: %.2f\n",
+                AdversarialTimings(matcher, inv, files, reps, units));
+    return 0;
+  }
   double ratio = SideBySide(matcher, inv, pages, files, mb, reps);
   if (ratio < 0) return 1;
   int hits = PlantedFound(matcher, inv, files);
-  std::printf("adversarial worst vs pages: %.2f\n", AdversarialTimings(matcher, inv, files));
+  std::printf("adversarial worst vs pages: %.2f\n",
+              AdversarialTimings(matcher, inv, files, reps, {}));
   std::printf("ratio %.2f\n", ratio);
   return hits == kPlanted ? 0 : 1;
 }
