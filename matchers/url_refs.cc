@@ -184,31 +184,59 @@ bool BadHostPrefix(const std::string& text, std::size_t host_start) {
   return IsHostOrPathChar(c) && c != '%' && c != '~';
 }
 
-// Where a matched URL really ends: before another URL that starts inside
-// its path ("…/j/XXXXX](https://zoom.us/j/…)", "…/j/1,https://…"), so that
-// every candidate of a window is tried.
-std::size_t UrlEnd(std::string_view text, std::size_t path_begin, std::size_t end) {
-  std::string_view path = text.substr(path_begin, end - path_begin);
-  std::size_t cut = path.size();
-  std::size_t md = path.find("](");
-  if (md != std::string_view::npos) cut = md;
-  std::size_t scheme = path.find("://");
-  if (scheme != std::string_view::npos && scheme < cut) {
-    std::size_t k = scheme;
-    while (k > 0 && (ascii::IsAlnum(path[k - 1]) || path[k - 1] == '+' || path[k - 1] == '-' ||
-                     path[k - 1] == '.'))
-      --k;
-    if (k > 0) cut = std::min(cut, k);
+// The first place at or after a position where something starts in a
+// text (or the text's end), remembered: the candidates of a window are read
+// in order, so each byte is searched once, not once per candidate (a window
+// without delimiters holds hundreds of them).
+class NextOf {
+ public:
+  using Finder = std::size_t (*)(std::string_view text, std::size_t from);
+  NextOf(std::string_view text, Finder find) : text_(text), find_(find) {}
+  std::size_t At(std::size_t from) {
+    // No match in [from_, found_): the answer holds for any from in it.
+    if (from < from_ || from > found_) {
+      from_ = from;
+      found_ = std::min(find_(text_, from), text_.size());
+    }
+    return found_;
   }
-  return path_begin + cut;
-}
 
-// The end of the path and query starting at text[from]: the next raw
-// delimiter (what the old pattern's [^\t\n\v\f\r "'<>`]* stopped at).
-std::size_t PathEnd(const std::string& text, std::size_t from) {
-  std::size_t k = from;
-  while (k < text.size() && !IsDelimiter(static_cast<unsigned char>(text[k]))) ++k;
-  return k;
+ private:
+  std::string_view text_;
+  Finder find_;
+  std::size_t from_ = 1, found_ = 0;  // nothing known yet
+};
+
+// Where the candidates of one window end.
+struct UrlEnds {
+  explicit UrlEnds(std::string_view text)
+      : delimiter(text,
+                  [](std::string_view t, std::size_t k) {
+                    while (k < t.size() && !IsDelimiter(static_cast<unsigned char>(t[k]))) ++k;
+                    return k;
+                  }),
+        markdown(text, [](std::string_view t, std::size_t k) { return t.find("](", k); }),
+        scheme(text, [](std::string_view t, std::size_t k) { return t.find("://", k); }) {}
+  NextOf delimiter, markdown, scheme;
+};
+
+// Where a matched URL really ends: at the next raw delimiter (what the old
+// pattern's [^\t\n\v\f\r "'<>`]* stopped at), or before another URL that
+// starts inside its path ("…/j/XXXXX](https://zoom.us/j/…)", "…/j/1,https://…"),
+// so that every candidate of a window is tried.
+std::size_t UrlEnd(std::string_view text, std::size_t path_begin, UrlEnds* ends) {
+  const std::size_t end = ends->delimiter.At(path_begin);
+  std::size_t cut = end;
+  if (std::size_t md = ends->markdown.At(path_begin); md + 2 <= end) cut = md;
+  const std::size_t scheme = ends->scheme.At(path_begin);
+  if (scheme + 3 <= end && scheme < cut) {
+    std::size_t k = scheme;
+    while (k > path_begin && (ascii::IsAlnum(text[k - 1]) || text[k - 1] == '+' ||
+                              text[k - 1] == '-' || text[k - 1] == '.'))
+      --k;
+    if (k > path_begin) cut = std::min(cut, k);
+  }
+  return cut;
 }
 
 void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
@@ -216,6 +244,7 @@ void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
   re2::StringPiece text(w.text);
   re2::StringPiece m[2];
   const char* base = w.text.data();
+  UrlEnds ends(w.text);
   std::size_t pos = 0;
   while (pos < text.size()) {
     if (!pattern.Match(text, pos, text.size(), RE2::UNANCHORED, m, 2)) {
@@ -230,7 +259,7 @@ void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
       pos = host_start + m[1].size();  // "notzoom.us": look past this host
       continue;
     }
-    std::size_t end = UrlEnd(w.text, slash, PathEnd(w.text, slash));
+    std::size_t end = UrlEnd(w.text, slash, &ends);
     pos = end;
     MeetingRef ref;
     ref.form = RefForm::kUrl;
