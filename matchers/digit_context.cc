@@ -155,7 +155,7 @@ std::string DialNumberBefore(const std::string& before) {
 }
 
 std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& run,
-                                         const Inventory* inventory) {
+                                         const Inventory* inventory, MarkerIndex* markers) {
   MeetingRef ref;
   ref.offset = run.begin;
   ref.length = run.end - run.begin;
@@ -168,7 +168,7 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
       Decoded after = DecodeAfter(raw, run.end, 64);
       if (!after.text.empty() && after.text[0] == '#') {
         if (!in_inventory &&
-            !IsZoomInvitation(raw, run.begin, run.end, DialNumberBefore(before.text)))
+            !markers->IsZoomInvitation(run.begin, run.end, DialNumberBefore(before.text)))
           return std::nullopt;
         CountSearched(after.text.size());
         ref.form = RefForm::kDialIn;
@@ -190,7 +190,7 @@ std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& r
   // company's anywhere. The passcode of its invitation is attached later
   // (PasscodeOwners).
   if (!in_inventory &&
-      !(LabelBefore(raw, run.begin) && IsZoomInvitation(raw, run.begin, run.end, {})))
+      !(LabelBefore(raw, run.begin) && markers->IsZoomInvitation(run.begin, run.end, {})))
     return std::nullopt;
   ref.form = RefForm::kIdText;
   return ref;

@@ -110,9 +110,11 @@ bool EscapeEndsAt(std::string_view raw, std::size_t p);
 
 // Classifies a parsed number by its surroundings: one-tap dial string, SIP
 // address, labelled ID ("Meeting ID: …" in many languages), or a bare
-// inventory ID. nullopt when it is none of these.
+// inventory ID. nullopt when it is none of these. `markers`: the text's
+// (see MarkerIndex below).
+class MarkerIndex;
 std::optional<MeetingRef> ClassifyDigits(std::string_view raw, const DigitRun& run,
-                                         const Inventory* inventory);
+                                         const Inventory* inventory, MarkerIndex* markers);
 
 // ---- redact.cc -------------------------------------------------------------
 
@@ -176,8 +178,40 @@ class PasscodeOwners {
 // numbers — or there is no vendor marker at all (a Zoom label alone is
 // Zoom's wording). `dial_number` is the number of a one-tap string (digits),
 // or empty: a known Zoom or other-vendor number decides by itself.
-bool IsZoomInvitation(std::string_view raw, std::size_t begin, std::size_t end,
-                      std::string_view dial_number);
+//
+// One index serves every number of a text: the markers are found per block
+// of the text (decoded once however many numbers stand near it), so a text
+// dense in numbers costs a fixed amount per byte, not a window per number.
+// Numbers are best asked about in the order of the text (a few recent
+// blocks are kept).
+class MarkerIndex {
+ public:
+  explicit MarkerIndex(std::string_view raw);
+  bool IsZoomInvitation(std::size_t begin, std::size_t end, std::string_view dial_number);
+
+ private:
+  static constexpr std::size_t kBlock = 2048;
+  static constexpr std::size_t kBlockMargin = 256;
+  static constexpr std::size_t kBlocksKept = 4;
+  static constexpr std::size_t kMarkerBefore = 1024;  // vendor markers read before a number
+  static constexpr std::size_t kMarkerAfter = 512;    // and after it
+  struct Marker {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+  };
+  struct Block {
+    std::size_t index = 0;
+    std::vector<Marker> zoom, other;  // raw spans, in order
+  };
+  struct Nearest {
+    std::size_t before = std::string_view::npos;  // end of the last one before
+    std::size_t after = std::string_view::npos;   // start of the first one after
+  };
+  const Block& BlockAt(std::size_t k);
+  Nearest Around(std::vector<Marker> Block::*kind, std::size_t lo, std::size_t at, std::size_t hi);
+  std::string_view raw_;
+  std::vector<Block> blocks_;
+};
 
 // ---- labels.cc -------------------------------------------------------------
 

@@ -10,8 +10,6 @@ namespace meetleak::matchers_internal {
 namespace {
 
 constexpr std::size_t kInvitationReach = 2048;  // bytes between a reference and its passcode
-constexpr std::size_t kMarkerBefore = 1024;     // vendor markers read before a number
-constexpr std::size_t kMarkerAfter = 512;       // and after it
 
 struct InvitationPatterns {
   // Another invitation starts here: a passcode after it is not ours.
@@ -125,33 +123,81 @@ void PasscodeOwners::Attach(const SecretSpan& s) {
   }
 }
 
-bool IsZoomInvitation(std::string_view raw, std::size_t begin, std::size_t end,
-                      std::string_view dial_number) {
+MarkerIndex::MarkerIndex(std::string_view raw) : raw_(raw) {}
+
+// Block k's markers: those starting in raw[k * kBlock, (k + 1) * kBlock),
+// found in a decoding of the block with kBlockMargin bytes either side (no
+// marker is longer), so a block's answer depends on the text alone.
+const MarkerIndex::Block& MarkerIndex::BlockAt(std::size_t k) {
+  for (const Block& block : blocks_)
+    if (block.index == k) return block;
+  Block block;
+  block.index = k;
+  const std::size_t start = k * kBlock, stop = std::min(raw_.size(), start + kBlock);
+  const std::size_t b = start > kBlockMargin ? start - kBlockMargin : 0;
+  const std::size_t e = std::min(raw_.size(), stop + kBlockMargin);
+  const Decoded d = DecodeRange(raw_, b, e, DecodeMode::kAll);
+  for (auto [pattern, out] :
+       {std::pair{&Patterns().zoom, &block.zoom}, std::pair{&Patterns().other, &block.other}}) {
+    CountSearched(d.text.size());
+    re2::StringPiece input(d.text), m;
+    std::size_t pos = 0;
+    while (pos < d.text.size() &&
+           pattern->Match(input, pos, d.text.size(), RE2::UNANCHORED, &m, 1)) {
+      const std::size_t at = static_cast<std::size_t>(m.data() - d.text.data());
+      const std::size_t raw_at = d.Raw(at);
+      if (raw_at >= stop) break;
+      if (raw_at >= start) out->push_back({raw_at, d.Raw(at + m.size())});
+      pos = at + std::max<std::size_t>(m.size(), 1);
+    }
+  }
+  // Numbers are classified in the order of the text: the oldest block goes.
+  if (blocks_.size() == kBlocksKept)
+    blocks_.erase(
+        std::min_element(blocks_.begin(), blocks_.end(),
+                         [](const Block& x, const Block& y) { return x.index < y.index; }));
+  blocks_.push_back(std::move(block));
+  return blocks_.back();
+}
+
+// The markers of one kind in raw[lo, hi): the end of the last one starting
+// before `at`, and the start of the first one starting at or after it.
+MarkerIndex::Nearest MarkerIndex::Around(std::vector<Marker> Block::*kind, std::size_t lo,
+                                         std::size_t at, std::size_t hi) {
+  Nearest n;
+  for (std::size_t k = lo / kBlock; k * kBlock < hi; ++k) {
+    for (const Marker& marker : BlockAt(k).*kind) {
+      if (marker.begin < lo) continue;
+      if (marker.begin >= hi) break;
+      if (marker.begin < at) {
+        n.before = marker.end;
+      } else if (n.after == std::string_view::npos) {
+        n.after = marker.begin;
+      }
+    }
+  }
+  return n;
+}
+
+bool MarkerIndex::IsZoomInvitation(std::size_t begin, std::size_t end,
+                                   std::string_view dial_number) {
   if (!dial_number.empty()) {
     if (IsZoomDialIn(dial_number)) return true;
     if (IsOtherVendorDialIn(dial_number)) return false;
   }
-  const std::size_t b = begin > kMarkerBefore ? begin - kMarkerBefore : 0;
-  const std::size_t e = std::min(raw.size(), end + kMarkerAfter);
-  Decoded d = DecodeRange(raw, b, e, DecodeMode::kAll);
-  // Decoded positions of the number's start and end.
-  const std::size_t at = static_cast<std::size_t>(
-      std::lower_bound(d.src.begin(), d.src.end(), static_cast<std::uint32_t>(begin)) -
-      d.src.begin());
-  const std::size_t after_at = static_cast<std::size_t>(
-      std::lower_bound(d.src.begin(), d.src.end(), static_cast<std::uint32_t>(end)) -
-      d.src.begin());
-  auto [zoom_before, zoom_after] = Nearest(Patterns().zoom, d.text, at);
-  auto [other_before, other_after] = Nearest(Patterns().other, d.text, at);
-  (void)after_at;
-  if (zoom_before != std::string::npos || other_before != std::string::npos) {
-    if (other_before == std::string::npos) return true;
-    if (zoom_before == std::string::npos) return false;
-    return zoom_before > other_before;
+  const std::size_t lo = begin > kMarkerBefore ? begin - kMarkerBefore : 0;
+  const std::size_t hi = std::min(raw_.size(), end + kMarkerAfter);
+  const Nearest zoom = Around(&Block::zoom, lo, begin, hi);
+  const Nearest other = Around(&Block::other, lo, begin, hi);
+  constexpr std::size_t kNone = std::string_view::npos;
+  if (zoom.before != kNone || other.before != kNone) {
+    if (other.before == kNone) return true;
+    if (zoom.before == kNone) return false;
+    return zoom.before > other.before;
   }
-  if (other_after == std::string::npos) return true;
-  if (zoom_after == std::string::npos) return false;
-  return zoom_after < other_after;
+  if (other.after == kNone) return true;
+  if (zoom.after == kNone) return false;
+  return zoom.after < other.after;
 }
 
 }  // namespace meetleak::matchers_internal

@@ -92,11 +92,11 @@ BlockMasks Masks64(const char* p) {
 // `covered_end`: how far the links found before p reach; a number that
 // ends inside one is dropped by Combine anyway, so it is not classified.
 void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventory,
-                 std::vector<MeetingRef>* out, std::size_t covered_end = 0,
-                 std::vector<std::string>* id_candidates = nullptr) {
+                 matchers_internal::MarkerIndex* markers, std::vector<MeetingRef>* out,
+                 std::size_t covered_end = 0, std::vector<std::string>* id_candidates = nullptr) {
   std::optional<DigitRun> run = matchers_internal::ParseIdDigits(text, p);
   if (!run || run->end <= covered_end) return;
-  std::optional<MeetingRef> ref = matchers_internal::ClassifyDigits(text, *run, inventory);
+  std::optional<MeetingRef> ref = matchers_internal::ClassifyDigits(text, *run, inventory, markers);
   if (ref)
     out->push_back(std::move(*ref));
   else if (id_candidates != nullptr)
@@ -193,6 +193,7 @@ struct Scan {
   const Inventory* inventory;
   std::vector<std::string>* id_candidates;
   std::vector<MeetingRef> links, numbers;
+  matchers_internal::MarkerIndex markers{text};
   std::size_t window_end = 0;
   std::size_t link_cursor = 0, links_end = 0;  // links[0, link_cursor) reach links_end
 
@@ -223,7 +224,7 @@ struct Scan {
       const std::size_t first = run_end - p;
       if (first != 3 && (first < 9 || first > 11)) continue;
       if (p == r || matchers_internal::EscapeEndsAt(text, p))
-        AddDigitRef(text, p, inventory, &numbers, LinksEndAt(p), id_candidates);
+        AddDigitRef(text, p, inventory, &markers, &numbers, LinksEndAt(p), id_candidates);
     }
   }
 };
@@ -255,7 +256,7 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
     if (options.stats != nullptr) options.stats->cancelled = true;
     return std::vector<MeetingRef>();
   };
-  Scan scan{text, inventory, options.id_candidates, {}, {}, 0};
+  Scan scan{text, inventory, options.id_candidates, {}, {}, matchers_internal::MarkerIndex(text)};
   const char* p = text.data();
   std::size_t n = text.size(), i = 0;
   bool prev_digit = false;
@@ -299,8 +300,9 @@ std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory
   StatsScope not_counted(nullptr);
   std::vector<MeetingRef> links, numbers, out;
   matchers_internal::FindLinkRefs(DecodeRange(text, 0, text.size()), &links);
+  matchers_internal::MarkerIndex markers(text);
   for (std::size_t p = 0; p < text.size(); ++p)
-    if (ascii::IsDigit(text[p])) AddDigitRef(text, p, inventory, &numbers);
+    if (ascii::IsDigit(text[p])) AddDigitRef(text, p, inventory, &markers, &numbers);
   Combine(text, std::move(links), std::move(numbers), nullptr, &out);
   return out;
 }
