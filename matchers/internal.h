@@ -13,8 +13,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -136,6 +138,8 @@ std::vector<SecretSpan> FindSecrets(std::string_view raw);
 
 // Raw spans [begin, end) of every secret in `raw` (sorted, disjoint).
 Spans SecretSpans(std::string_view raw);
+// `spans` (sorted by begin) as sorted, disjoint spans.
+Spans Merge(std::span<const SecretSpan> spans);
 
 // The raw region whose secrets the context of a reference at
 // raw[offset, offset+length) depends on (a margin either side of the
@@ -143,13 +147,19 @@ Spans SecretSpans(std::string_view raw);
 std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::size_t offset,
                                                   std::size_t length);
 
+// Contexts already made, by the redacted snippet they were made from.
+using ContextMemo = std::unordered_map<std::string, std::string>;
+
 // The context snippet of a reference at raw[offset, offset+length): about
-// 120 bytes, valid UTF-8, one line, secrets redacted. `secrets`: those of
-// a region that covers its ContextRegion (raw offsets, sorted by begin),
-// read far enough back that a label outside the snippet still marks its
-// value; nearby references share one FindSecrets pass.
+// 120 bytes, valid UTF-8, one line, secrets redacted. `spans`: the merged
+// secrets (Merge) that reach into its ContextRegion, found in a region
+// that covers it, read far enough back that a label outside the snippet
+// still marks its value; nearby references share one FindSecrets pass.
+// `memo` (may be null) keeps the contexts of one text: a snippet seen
+// before costs a look-up.
 std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length,
-                        const std::vector<SecretSpan>& secrets);
+                        std::span<const std::pair<std::size_t, std::size_t>> spans,
+                        ContextMemo* memo);
 
 // ---- invitation.cc ---------------------------------------------------------
 

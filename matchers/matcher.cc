@@ -115,6 +115,7 @@ bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const Can
   using matchers_internal::ContextRegion;
   std::vector<MeetingRef>& r = *refs;
   matchers_internal::PasscodeOwners owners(text, refs);
+  matchers_internal::ContextMemo memo;
   for (std::size_t i = 0; i < r.size();) {
     if (Cancelled(cancel)) return false;
     auto [begin, end] = ContextRegion(text, r[i].offset, r[i].length);
@@ -131,18 +132,17 @@ bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const Can
       s.end += begin;
       if (s.passcode) owners.Attach(s);
     }
+    // Merged once for the group: disjoint and sorted, by begin and by end.
+    const matchers_internal::Spans spans = matchers_internal::Merge(secrets);
     for (; i < j; ++i) {
       auto [b, e] = ContextRegion(text, r[i].offset, r[i].length);
-      // Spans are sorted by begin; a value that starts more than 4 KiB
-      // before the region is not one the snippet can show.
-      auto first = std::lower_bound(
-          secrets.begin(), secrets.end(), b > 4096 ? b - 4096 : 0,
-          [](const matchers_internal::SecretSpan& s, std::size_t v) { return s.begin < v; });
-      auto last = std::lower_bound(
-          first, secrets.end(), e,
-          [](const matchers_internal::SecretSpan& s, std::size_t v) { return s.begin < v; });
-      r[i].context = matchers_internal::MakeContext(
-          text, r[i].offset, r[i].length, std::vector<matchers_internal::SecretSpan>(first, last));
+      // The spans that reach into the region: the snippet lies in it.
+      auto first = std::upper_bound(spans.begin(), spans.end(), b,
+                                    [](std::size_t v, const auto& s) { return v < s.second; });
+      auto last = std::lower_bound(first, spans.end(), e,
+                                   [](const auto& s, std::size_t v) { return s.first < v; });
+      r[i].context = matchers_internal::MakeContext(text, r[i].offset, r[i].length,
+                                                    std::span(first, last), &memo);
     }
   }
   return true;

@@ -121,7 +121,8 @@ std::string Sanitize(std::string_view s) {
   return out;
 }
 
-std::string Replace(std::string_view raw, std::size_t b, std::size_t e, const Spans& spans) {
+std::string Replace(std::string_view raw, std::size_t b, std::size_t e,
+                    std::span<const std::pair<std::size_t, std::size_t>> spans) {
   std::string out;
   std::size_t k = b;
   for (const auto& [sb, se] : spans) {
@@ -189,7 +190,16 @@ Decoded WithoutTags(const Decoded& d) {
   return out;
 }
 
-Spans Merge(const std::vector<SecretSpan>& spans) {
+// kMargin: how far from a reference a label may stand whose value the
+// snippet would show ("Passcode:" and 2 KiB of markup before the value).
+constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 2048;
+// Snippets a ContextMemo holds before it starts over (each at most ~300 bytes
+// and its context).
+constexpr std::size_t kMemoEntries = 4096;
+
+}  // namespace
+
+Spans Merge(std::span<const SecretSpan> spans) {
   Spans merged;
   for (const SecretSpan& span : spans) {
     if (span.begin >= span.end) continue;
@@ -200,12 +210,6 @@ Spans Merge(const std::vector<SecretSpan>& spans) {
   }
   return merged;
 }
-
-// kMargin: how far from a reference a label may stand whose value the
-// snippet would show ("Passcode:" and 2 KiB of markup before the value).
-constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 2048;
-
-}  // namespace
 
 std::vector<SecretSpan> FindSecrets(std::string_view raw) {
   Decoded d = DecodeRange(raw, 0, raw.size(), DecodeMode::kAll);
@@ -225,7 +229,10 @@ std::vector<SecretSpan> FindSecrets(std::string_view raw) {
   return spans;
 }
 
-Spans SecretSpans(std::string_view raw) { return Merge(FindSecrets(raw)); }
+Spans SecretSpans(std::string_view raw) {
+  const std::vector<SecretSpan> spans = FindSecrets(raw);
+  return Merge(spans);
+}
 
 std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::size_t offset,
                                                   std::size_t length) {
@@ -237,8 +244,8 @@ std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::siz
 }
 
 std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t length,
-                        const std::vector<SecretSpan>& secrets) {
-  const Spans spans = Merge(secrets);
+                        std::span<const std::pair<std::size_t, std::size_t>> spans,
+                        ContextMemo* memo) {
   std::size_t b = offset > kBefore ? offset - kBefore : 0;
   std::size_t e = std::min(raw.size(), std::max(offset + length + kBefore, b + kSize));
   e = std::min(e, b + kMax);
@@ -249,8 +256,16 @@ std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t le
   while (b < e && IsContinuation(static_cast<unsigned char>(raw[b]))) ++b;
   while (e < raw.size() && e > b && IsContinuation(static_cast<unsigned char>(raw[e]))) --e;
   // The snippet alone is redacted once more: what it holds is redacted
-  // whether or not the spans of its surroundings saw it.
-  return Sanitize(RedactSecrets(Replace(raw, b, e, spans)));
+  // whether or not the spans of its surroundings saw it. That is a function
+  // of the snippet's text: a text repeating one invitation pays for it once.
+  std::string snippet = Replace(raw, b, e, spans);
+  if (memo != nullptr) {
+    if (auto it = memo->find(snippet); it != memo->end()) return it->second;
+    if (memo->size() >= kMemoEntries) memo->clear();
+  }
+  std::string context = Sanitize(RedactSecrets(snippet));
+  if (memo != nullptr) memo->emplace(std::move(snippet), context);
+  return context;
 }
 
 }  // namespace meetleak::matchers_internal
