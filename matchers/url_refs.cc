@@ -11,13 +11,14 @@ namespace meetleak::matchers_internal {
 namespace {
 
 struct LinkPatterns {
-  // 1: host. The scheme is optional ("zoom.us/j/…"). The match ends at the
-  // path's first '/': the path and query, which run to the next delimiter,
-  // are read in C++ (ReadPathAndQuery), so a search never re-reads them.
+  // The scheme is optional ("zoom.us/j/…"); the host follows it, then an
+  // optional port. The match ends at the path's first '/': the path and
+  // query, which run to the next delimiter, are read in C++ (UrlEnd,
+  // ReadPath, ParseQuery), so a search never re-reads them.
   // The URL character classes exclude exactly the raw delimiters
   // (IsDelimiter), so no match crosses a window edge.
   RE2 url{
-      R"((?i)(?:[a-z][a-z0-9+.\-]*://)?((?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com))(?::[0-9]{1,5})?/)"};
+      R"((?i)(?:[a-z][a-z0-9+.\-]*://)?(?:[a-z0-9\-]+\.)*zoom(?:gov)?\.(?:us|com\.cn|com)(?::[0-9]{1,5})?/)"};
   RE2 app{R"((?i)(?:zoommtg|zoomus)://[^\t\n\v\f\r "'<>`]*)"};
   RE2 intent{R"((?i)intent://[^\t\n\v\f\r "'<>`#]*#intent;[^\t\n\v\f\r "'<>`]*)"};
 };
@@ -242,28 +243,35 @@ std::size_t UrlEnd(std::string_view text, std::size_t path_begin, UrlEnds* ends)
 void FindUrls(const Decoded& w, std::vector<MeetingRef>* out) {
   const RE2& pattern = Patterns().url;
   re2::StringPiece text(w.text);
-  re2::StringPiece m[2];
+  re2::StringPiece m;
   const char* base = w.text.data();
   UrlEnds ends(w.text);
   std::size_t pos = 0;
   while (pos < text.size()) {
-    if (!pattern.Match(text, pos, text.size(), RE2::UNANCHORED, m, 2)) {
+    // The whole match only (no capture group: the DFA alone answers, which
+    // matters where candidates stand every few bytes); the host is where
+    // the scheme's "://" ends, and runs to the port's ':' or the '/'.
+    if (!pattern.Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
       CountSearched(text.size() - pos);
       break;
     }
-    std::size_t start = static_cast<std::size_t>(m[0].data() - base);
-    std::size_t slash = start + m[0].size() - 1;
-    std::size_t host_start = static_cast<std::size_t>(m[1].data() - base);
+    const std::string_view match(m.data(), m.size());
+    std::size_t start = static_cast<std::size_t>(m.data() - base);
+    std::size_t slash = start + m.size() - 1;
+    const std::size_t scheme = match.find("://");
+    const std::size_t host_start = start + (scheme == std::string_view::npos ? 0 : scheme + 3);
+    const std::size_t colon = match.find(':', host_start - start);
+    const std::size_t host_end = colon == std::string_view::npos ? slash : start + colon;
     CountSearched(slash + 1 - pos);
     if (start == host_start && BadHostPrefix(w.text, host_start)) {
-      pos = host_start + m[1].size();  // "notzoom.us": look past this host
+      pos = host_end;  // "notzoom.us": look past this host
       continue;
     }
     std::size_t end = UrlEnd(w.text, slash, &ends);
     pos = end;
     MeetingRef ref;
     ref.form = RefForm::kUrl;
-    ref.host = ascii::Lower(std::string_view(m[1].data(), m[1].size()));
+    ref.host = ascii::Lower(std::string_view(w.text).substr(host_start, host_end - host_start));
     std::string_view path, query;
     SplitPathQuery(std::string_view(w.text).substr(slash, end - slash), &path, &query);
     if (!ReadPath(path, &ref)) continue;
