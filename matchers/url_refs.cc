@@ -198,6 +198,7 @@ class NextOf {
     if (from < from_ || from > found_) {
       from_ = from;
       found_ = std::min(find_(text_, from), text_.size());
+      CountSearched(found_ - from);
     }
     return found_;
   }
