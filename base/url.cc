@@ -1,5 +1,6 @@
 #include "base/url.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <idn2.h>
 
@@ -96,6 +97,13 @@ bool SameHost(std::string_view a, std::string_view b) {
   Result<Url> ua = Url::Parse(a);
   Result<Url> ub = Url::Parse(b);
   return ua.ok() && ub.ok() && ua->SameHost(*ub);
+}
+
+bool IsLoopbackName(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr v4{};
+  const std::string name(host);  // "127.evil.example" is a name, not an address
+  return inet_pton(AF_INET, name.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
 
 }  // namespace meetleak

@@ -76,6 +76,13 @@ std::string LookupHost(std::string_view host);
 // Url::SameHost of two URL strings; false when either does not parse.
 bool SameHost(std::string_view a, std::string_view b);
 
+// A host name that means this machine by its spelling alone, no lookup:
+// "localhost", "::1" (bracketed or not), 127.x.y.z. For rules that allow a
+// weaker setting on loopback only (http to a Zoom stand-in, PostgreSQL
+// without TLS); the address guard's checks of resolved addresses are
+// another matter.
+bool IsLoopbackName(std::string_view host);
+
 }  // namespace meetleak
 
 #endif  // MEETLEAK_BASE_URL_H_

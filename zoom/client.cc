@@ -19,11 +19,6 @@ namespace {
 
 constexpr milliseconds kBackoffCap{60'000};
 
-bool IsLoopbackHost(std::string_view host) {
-  if (host == "localhost" || host == "::1") return true;
-  return host.substr(0, 4) == "127.";
-}
-
 std::string PercentEncode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -81,7 +76,7 @@ Status CheckApiUrl(std::string_view url, std::string_view key) {
   Result<Url> u = Url::Parse(url);
   if (!u.ok()) return Status::InvalidInput(std::string(key) + ": not a URL");
   if (u->scheme() == "https") return Status::OK();
-  if (u->scheme() == "http" && IsLoopbackHost(u->lookup_host())) return Status::OK();
+  if (u->scheme() == "http" && IsLoopbackName(u->lookup_host())) return Status::OK();
   return Status::InvalidInput(std::string(key) +
                               ": must be an https URL (http only on a loopback host)");
 }

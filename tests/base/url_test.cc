@@ -61,4 +61,12 @@ TEST(Url, SameHostIgnoresCaseTrailingDotSchemeAndPort) {
 }
 
 }  // namespace
+TEST(Url, LoopbackNamesAreLoopbackBySpellingAlone) {
+  for (const char* h : {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"})
+    EXPECT_TRUE(IsLoopbackName(h)) << h;
+  for (const char* h : {"127.evil.example", "127.0.0.1.evil.example", "10.0.0.1",
+                        "localhost.example", "", "0x7f.0.0.1"})
+    EXPECT_FALSE(IsLoopbackName(h)) << h;
+}
+
 }  // namespace meetleak
