@@ -11,6 +11,7 @@
 
 #include "base/ascii.h"
 #include "base/email.h"
+#include "db/store.h"
 #include "matchers/matcher.h"
 #include "zoom/client.h"
 
@@ -83,6 +84,18 @@ class ConfigReader {
     std::string s;
     String(t, prefix, key, &s);
     if (!s.empty()) *out = fs::path(s).is_absolute() ? fs::path(s) : file_.parent_path() / s;
+  }
+
+  // `database`: a SQLite file (relative to the config's folder) or a
+  // PostgreSQL URL, checked here so that its error names the line.
+  void Database(const toml::table& t, fs::path* out) {
+    std::string s;
+    String(t, "", "database", &s);
+    if (!IsPostgresUrl(s)) return Path(t, "", "database", out);
+    Result<std::string> conninfo = PostgresConninfo(s);
+    if (!conninfo.ok())
+      return Error(t.get("database")->source(), "database", conninfo.status().message());
+    *out = s;
   }
 
   void Bool(const toml::table& t, std::string_view prefix, std::string_view key, bool* out) {
@@ -373,7 +386,7 @@ Result<Config> LoadConfig(const fs::path& file) {
   }
   ConfigReader r(config.file);
   r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify", "zoom"});
-  r.Path(root, "", "database", &config.database);
+  r.Database(root, &config.database);
   ForTables(r, root, "company", false, [&](const toml::table& t) { ReadCompany(r, t, &config); });
   ForTables(r, root, "crawler", false,
             [&](const toml::table& t) { ReadCrawler(r, t, &config.crawler); });

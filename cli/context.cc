@@ -130,6 +130,14 @@ Status Context::LoadConfig() {
     db_path_ = config_.database;
   else
     db_path_ = "meetleak.db";
+  // Before any lock or file is made of it: a URL is no path.
+  if (IsPostgresUrl(db_path_.string())) {
+    Result<std::string> conninfo = PostgresConninfo(db_path_.string());
+    if (!conninfo.ok())
+      return Status::InvalidInput((options_.db.empty() ? "database: " : "--db: ") +
+                                  conninfo.status().message());
+    return Status::InvalidInput(LeakStore::kPostgresNotYet);
+  }
   return Status::OK();
 }
 

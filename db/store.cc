@@ -70,6 +70,9 @@ Result<std::string> CandidateSecret(db::Connection* conn) {
 
 }  // namespace
 
+const char* const LeakStore::kPostgresNotYet =
+    "database: PostgreSQL is not supported by this build of meetleak yet; use a SQLite file";
+
 std::string LeakStore::CandidateKey(KeyKind kind, std::string_view key) {
   std::string k(ToString(kind));
   k += ':';
@@ -80,6 +83,11 @@ std::string LeakStore::CandidateKey(KeyKind kind, std::string_view key) {
 Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Clock* clock) {
   if (path.empty() || path == ":memory:" || path.front() == '?')
     return Status::InvalidInput("database path '" + path + "' is not a file name");
+  if (IsPostgresUrl(path)) {
+    Result<std::string> conninfo = PostgresConninfo(path);
+    if (!conninfo.ok()) return Status::InvalidInput("database: " + conninfo.status().message());
+    return Status::InvalidInput(kPostgresNotYet);
+  }
   MEETLEAK_RETURN_IF_ERROR(CreatePrivateFile(path));
   Result<std::unique_ptr<db::Connection>> conn = db::Connection::Open(path);
   if (!conn.ok()) return conn.status();

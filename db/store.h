@@ -75,6 +75,9 @@ class LeakStore {
  public:
   using TimePoint = Clock::TimePoint;
 
+  // Open's answer to a PostgreSQL URL until that backend lands.
+  static const char* const kPostgresNotYet;
+
   // The schema version this build writes (PRAGMA user_version).
   static constexpr int kSchemaVersion = 4;
 
@@ -288,6 +291,16 @@ class LeakStore {
   // PRAGMA integrity_check: OK, or kCorruption with its report.
   virtual Status CheckIntegrity() = 0;
 };
+
+// PostgreSQL databases (`database = "postgresql://…"`, `--db postgres://…`,
+// any case; libpq's URL or key=value forms). Credentials come only by
+// libpq's own means (PGPASSWORD, ~/.pgpass, PGSERVICE).
+bool IsPostgresUrl(std::string_view database);
+// The conninfo to give libpq: `url`, with sslmode=verify-full added when a
+// host is not loopback or a local socket and `url` sets no sslmode. A
+// password inside `url` is kInvalidInput, and so is a string libpq cannot
+// parse; the message never quotes `url` (nor libpq's, which may).
+Result<std::string> PostgresConninfo(std::string_view url);
 
 // One `meetleak run` per DB: an exclusive flock on the database file itself,
 // through a descriptor of it (created 0600 when absent), so every path that

@@ -232,5 +232,33 @@ TEST_F(ConfigTest, ReadOnlyCommandsRefuseAMissingDatabaseAndCreateNone) {
   }
 }
 
+// A PostgreSQL URL is no path: a password in it is refused naming the line,
+// never echoed, and nothing is created from it.
+TEST_F(ConfigTest, APostgresUrlWithAPasswordIsRefusedWithoutAnEcho) {
+  dir_.Write("meetleak.toml",
+             "# state\ndatabase = \"postgresql://meetleak:CfgPw0rd88@db.example/leaks\"\n"
+             "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\n");
+  ProgramResult check = Meetleak({"config", "check"});
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_NE(check.err.find("meetleak.toml:2: database: a password"), std::string::npos)
+      << check.err;
+  dir_.Write("meetleak.toml", "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\n");
+  ProgramResult flag = Meetleak({"--db", "postgres://u:FlagPw0rd89@db.example/x", "leaks", "list"});
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_NE(flag.err.find("--db: a password"), std::string::npos) << flag.err;
+  for (const ProgramResult* r : {&check, &flag}) {
+    EXPECT_EQ((r->out + r->err).find("Pw0rd8"), std::string::npos) << r->err;
+  }
+  // Without a password: refused as not supported yet, before any file is made.
+  dir_.Write("meetleak.toml", "database = \"postgresql://meetleak@127.0.0.1/leaks\"\n");
+  ProgramResult run = Meetleak({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("PostgreSQL is not supported"), std::string::npos) << run.err;
+  std::vector<std::string> made;
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path()))
+    made.push_back(e.path().filename().string());
+  EXPECT_EQ(made, std::vector<std::string>{"meetleak.toml"});
+}
+
 }  // namespace
 }  // namespace meetleak::testing
