@@ -3,7 +3,8 @@
 // of mixed forms, which must all be found.
 //
 //   bench_match PAGES_DIR [REPETITIONS]
-//   bench_match --shapes PAGES_DIR [REPETITIONS] [UNIT...]   (adversarial shapes alone)
+//   bench_match --shapes PAGES_DIR [REPETITIONS] [UNIT...]   (adversarial shapes alone;
+//   a '#' in a unit is a digit of a number that differs in each repetition)
 //
 // Both timings include reading the files (rg reads them too); each figure is
 // the median of REPETITIONS runs (default 7). rg's count is printed for
@@ -223,6 +224,20 @@ double SecondsPerMb(const Matcher& matcher, const Inventory& inv, const std::str
   return Median(t) / (static_cast<double>(text.size()) / 1e6);
 }
 
+// `unit` repeated to `size` bytes; each repetition writes a number of its own
+// (9 digits, counting up) over the unit's '#' characters, so that a unit
+// with '#'s gives distinct references, not one invitation many times.
+std::string RepeatUnit(const std::string& unit, std::size_t size) {
+  std::string text;
+  text.reserve(size + unit.size());
+  for (std::size_t k = 0; text.size() < size; ++k) {
+    const std::string digits = std::to_string(100000000 + k % 900000000);
+    std::size_t d = 0;
+    for (char c : unit) text.push_back(c == '#' ? digits[d++ % digits.size()] : c);
+  }
+  return text;
+}
+
 // Adversarial shapes (repeated prefixes, labels, digit runs, wrappers) at 1 MB and 8 MB beside
 // ordinary pages, all in memory: time per MB within 1.5x between the sizes and within 3x of
 // ordinary pages is the target. Returns the worst ratio to ordinary pages.
@@ -239,6 +254,8 @@ double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
       "notzoom.us/j/123456789",
       "Meeting ID:",
       "Meeting ID: 123 456 789<br>Passcode: 42 ",
+      "Meeting ID: ### ### ###<br>Passcode: 42 ",
+      "https://zoom.us/j/#########?pwd=abc ",
       "1",
       "123 456 789 ",
       "https://www.google.com/url?q=https%253A%252F%252Fzoom.us%252Fj%252F1%26",
@@ -250,9 +267,7 @@ double AdversarialTimings(const Matcher& matcher, const Inventory& inv,
   for (const std::string& unit : only.empty() ? kShapes : only) {
     double per_mb[2];
     for (int i = 0; i < 2; ++i) {
-      std::string text;
-      const std::size_t size = (i == 0 ? 1u : 8u) << 20;
-      while (text.size() < size) text += unit;
+      const std::string text = RepeatUnit(unit, (i == 0 ? 1u : 8u) << 20);
       per_mb[i] = SecondsPerMb(matcher, inv, text, reps);
     }
     worst = std::max(worst, std::max(per_mb[0], per_mb[1]) / ordinary);
