@@ -66,6 +66,7 @@ int Main(int argc, char** argv) {
   AddSourcesCommands(app, command);
   AddLeaksCommands(app, command);
   AddReportCommands(app, command);
+  AddNotifyCommand(app, command);
 
   try {
     app.parse(argc, argv);

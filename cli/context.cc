@@ -76,6 +76,12 @@ Result<ReportFormat> ParseFormat(const std::string& name) {
   return Status::InvalidInput("--format: unknown format '" + name + "'");
 }
 
+Result<ReportFormat> ParseListFormat(const std::string& name) {
+  if (name == "text") return ReportFormat::kText;
+  if (name == "json") return ReportFormat::kJson;
+  return Status::InvalidInput("--format: '" + name + "' is not offered here");
+}
+
 Status WriteOutput(const std::string& text, const std::string& output) {
   if (output.empty()) {
     std::cout << text;
@@ -110,6 +116,15 @@ Finding FindingFromLeak(const LeakStore::LeakRow& leak) {
   f.first_seen = FormatIso8601(leak.first_seen);
   f.last_seen = FormatIso8601(leak.last_seen);
   f.topic = leak.topic;
+  return f;
+}
+
+Finding WithStoredLeak(Finding f, const LeakStore::LeakRow& leak) {
+  f.leak_id = leak.id;
+  f.status = leak.status;
+  f.first_seen = FormatIso8601(leak.first_seen);
+  f.last_seen = FormatIso8601(leak.last_seen);
+  f.severity = leak.severity;
   return f;
 }
 

@@ -56,6 +56,7 @@ class Context {
 
   const Config& config() const { return config_; }
   bool has_config() const { return !config_.file.empty(); }
+  bool has_store() const { return store_ != nullptr; }  // OpenStore succeeded
   LeakStore& store() { return *store_; }
   const std::filesystem::path& db_path() const { return db_path_; }
   const GlobalOptions& options() const { return options_; }
@@ -97,9 +98,15 @@ Result<InventoryFiles> ReadInventoryFiles(const std::filesystem::path& meetings,
 
 // Parses "text|json|csv|html|sarif"; kInvalidInput for anything else.
 Result<ReportFormat> ParseFormat(const std::string& name);
+// The --format of a listing (inventory list, sources list): "text" or
+// "json"; kInvalidInput for anything else.
+Result<ReportFormat> ParseListFormat(const std::string& name);
 
 // A stored leak as the design's finding.
 Finding FindingFromLeak(const LeakStore::LeakRow& leak);
+// `f` with the stored state of its leak: id, status, first and last seen,
+// severity (the highest seen).
+Finding WithStoredLeak(Finding f, const LeakStore::LeakRow& leak);
 
 // Prints `text` to stdout, or writes it to `output` when non-empty.
 Status WriteOutput(const std::string& text, const std::string& output);

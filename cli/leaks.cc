@@ -1,40 +1,13 @@
-// leaks and report subcommands.
+// `leaks`: the recorded leaks listed, and the owners' decisions on them.
 #include <iostream>
 
 #include "cli/subcommands.h"
 
 namespace meetleak::cli {
-
-Result<std::vector<Finding>> StoredFindings(Context& ctx, const std::string& status,
-                                            const std::string& owner);
-
 namespace {
 
 const std::vector<std::string> kStatuses = {"open",    "acknowledged", "resolved", "false_positive",
                                             "allowed", "gone",         "all"};
-
-struct ListArgs {
-  std::string status = "open";
-  std::string owner;
-  std::string format = "text";
-  std::string output;
-};
-
-Result<int> ListLeaks(Context& ctx, const ListArgs& args, bool report) {
-  Result<ReportFormat> format = ParseFormat(args.format);
-  if (!format.ok()) return format.status();
-  if (!report && (*format == ReportFormat::kHtml || *format == ReportFormat::kSarif))
-    return Status::InvalidInput("--format: leaks list offers text, json or csv");
-  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
-  Result<std::vector<Finding>> findings = StoredFindings(ctx, args.status, args.owner);
-  if (!findings.ok()) return findings.status();
-  RenderOptions options;
-  options.owners_summary = report;
-  options.remediation = report;
-  options.tool_version = MEETLEAK_VERSION;
-  MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(*findings, *format, options), args.output));
-  return 0;
-}
 
 Result<int> Decide(Context& ctx, const std::string& decision, std::int64_t id,
                    const std::string& note) {
@@ -49,23 +22,44 @@ Result<int> Decide(Context& ctx, const std::string& decision, std::int64_t id,
   return 0;
 }
 
-void AddListOptions(CLI::App* cmd, ListArgs* args, bool report) {
-  cmd->add_option("--status", args->status)->check(CLI::IsMember(kStatuses));
-  cmd->add_option("--owner", args->owner);
-  cmd->add_option("--format", args->format);
-  if (report) cmd->add_option("--output", args->output);
+}  // namespace
+
+Result<int> PrintLeaks(Context& ctx, const LeakListing& listing) {
+  Result<ReportFormat> format = ParseFormat(listing.format);
+  if (!format.ok()) return format.status();
+  if (!listing.report && (*format == ReportFormat::kHtml || *format == ReportFormat::kSarif))
+    return Status::InvalidInput("--format: leaks list offers text, json or csv");
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
+  LeakStore::LeakFilter filter;
+  if (listing.status != "all") filter.status = listing.status;
+  if (!listing.owner.empty()) filter.owner = listing.owner;
+  Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks(filter);
+  if (!rows.ok()) return rows.status();
+  std::vector<Finding> findings;
+  for (const auto& row : *rows) findings.push_back(FindingFromLeak(row));
+  RenderOptions options;
+  options.owners_summary = listing.report;
+  options.remediation = listing.report;
+  options.tool_version = MEETLEAK_VERSION;
+  MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(findings, *format, options), listing.output));
+  return 0;
 }
 
-}  // namespace
+void AddLeakListOptions(CLI::App* cmd, LeakListing* listing) {
+  cmd->add_option("--status", listing->status)->check(CLI::IsMember(kStatuses));
+  cmd->add_option("--owner", listing->owner);
+  cmd->add_option("--format", listing->format);
+  if (listing->report) cmd->add_option("--output", listing->output);
+}
 
 void AddLeaksCommands(CLI::App& app, Command& command) {
   CLI::App* leaks = app.add_subcommand("leaks", "recorded leaks and owner decisions");
   leaks->require_subcommand(1);
-  auto args = std::make_shared<ListArgs>();
+  auto listing = std::make_shared<LeakListing>();
   CLI::App* list = leaks->add_subcommand("list", "list leaks (default status: open)");
-  AddListOptions(list, args.get(), false);
-  list->callback([&command, args] {
-    command = [args](Context& ctx) { return ListLeaks(ctx, *args, false); };
+  AddLeakListOptions(list, listing.get());
+  list->callback([&command, listing] {
+    command = [listing](Context& ctx) { return PrintLeaks(ctx, *listing); };
   });
   for (const char* decision : {"ack", "resolve", "false-positive", "reopen"}) {
     auto id = std::make_shared<std::int64_t>(0);
@@ -78,15 +72,6 @@ void AddLeaksCommands(CLI::App& app, Command& command) {
       command = [d, id, note](Context& ctx) { return Decide(ctx, d, *id, *note); };
     });
   }
-}
-
-void AddReportCommands(CLI::App& app, Command& command) {
-  auto args = std::make_shared<ListArgs>();
-  CLI::App* report = app.add_subcommand("report", "the leak report, by owner");
-  AddListOptions(report, args.get(), true);
-  report->callback(
-      [&command, args] { command = [args](Context& ctx) { return ListLeaks(ctx, *args, true); }; });
-  AddNotifyCommand(app, command);
 }
 
 }  // namespace meetleak::cli

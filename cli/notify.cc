@@ -8,14 +8,14 @@
 
 namespace meetleak::cli {
 
-Result<NotifyOptions> NotifyOptionsFor(const Config& c, bool dry_run) {
+Result<NotifyOptions> NotifyOptionsFor(const Config& c, const NotifyMode& mode) {
   const std::string file = c.file.empty() ? std::string("config") : c.file.string();
   NotifyOptions options;
   options.smtp_url = c.notify.smtp_url;
   options.smtp_user = c.notify.smtp_user;
   if (!c.notify.smtp_password_env.empty()) {
     std::optional<std::string> pw = SecretFromEnv(c.notify.smtp_password_env);
-    if (!pw && !dry_run && !c.notify.smtp_url.empty())
+    if (!pw && !mode.dry_run && !c.notify.smtp_url.empty())
       return Status::InvalidInput(
           UnsetSecretMessage(c, "notify.smtp_password_env", c.notify.smtp_password_env));
     if (pw) options.smtp_password = std::move(*pw);
@@ -43,8 +43,8 @@ std::string FailureText(const DeliveryResult& r) {
 
 }  // namespace
 
-Result<NotifyCounts> NotifyOwners(Context& ctx, bool dry_run) {
-  Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), dry_run);
+Result<NotifyCounts> NotifyOwners(Context& ctx, const NotifyMode& mode) {
+  Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), mode);
   if (!options.ok()) return options.status();
   Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().LeaksToNotify();
   if (!rows.ok()) return rows.status();
@@ -52,7 +52,7 @@ Result<NotifyCounts> NotifyOwners(Context& ctx, bool dry_run) {
   for (const auto& row : *rows) findings.push_back(FindingFromLeak(row));
   std::vector<Digest> digests = BuildDigests(findings, *options);
   NotifyCounts counts;
-  if (dry_run) {
+  if (mode.dry_run) {
     std::cout << RenderDryRun(digests, *options, *SystemClock());
     return counts;
   }
@@ -83,7 +83,7 @@ namespace {
 
 // notify --test: one message on every configured channel.
 Result<int> SendTest(Context& ctx) {
-  Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), false);
+  Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), NotifyMode{});
   if (!options.ok()) return options.status();
   std::vector<DeliveryResult> results =
       SendDigests({TestDigest(*options)}, *options, *SystemClock());
@@ -105,17 +105,20 @@ Result<int> SendTest(Context& ctx) {
 }  // namespace
 
 void AddNotifyCommand(CLI::App& app, Command& command) {
-  auto dry_run = std::make_shared<bool>(false);
-  auto test = std::make_shared<bool>(false);
+  struct NotifyArgs {
+    NotifyMode mode;
+    bool test = false;  // --test: one message per channel, no leak data
+  };
+  auto args = std::make_shared<NotifyArgs>();
   CLI::App* notify = app.add_subcommand("notify", "send owner digests");
-  notify->add_flag("--dry-run", *dry_run, "print what would be sent; send nothing");
-  notify->add_flag("--test", *test,
+  notify->add_flag("--dry-run", args->mode.dry_run, "print what would be sent; send nothing");
+  notify->add_flag("--test", args->test,
                    "send one test message on every configured channel (no leak data)");
-  notify->callback([&command, dry_run, test] {
-    command = [dry_run, test](Context& ctx) -> Result<int> {
-      if (*test) return SendTest(ctx);
+  notify->callback([&command, args] {
+    command = [args](Context& ctx) -> Result<int> {
+      if (args->test) return SendTest(ctx);
       MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
-      Result<NotifyCounts> counts = NotifyOwners(ctx, *dry_run);
+      Result<NotifyCounts> counts = NotifyOwners(ctx, args->mode);
       if (!counts.ok()) return counts.status();
       if (counts->failed > 0)
         return Status::IOError("notify: " + std::to_string(counts->failed) + " of " +

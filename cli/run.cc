@@ -33,9 +33,11 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
 }
 
 // The sources this pass polls, by the store's one due rule (db/due.h): the
-// due ones, or with `all` every active one.
-Result<std::set<std::string>> DueUrls(LeakStore& store, bool all) {
-  Result<std::vector<LeakStore::SourceRow>> rows = all ? store.ListSources() : store.DueSources();
+// due ones, or with kAll every active one.
+enum class Pick { kDue, kAll };
+Result<std::set<std::string>> DueUrls(LeakStore& store, Pick pick) {
+  Result<std::vector<LeakStore::SourceRow>> rows =
+      pick == Pick::kAll ? store.ListSources() : store.DueSources();
   if (!rows.ok()) return rows.status();
   std::set<std::string> urls;
   for (const auto& r : *rows)
@@ -138,7 +140,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
   // Owners must hear of what the pass finds: a [notify] that cannot send is
   // found now, before anything is fetched.
-  if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOptionsFor(ctx.config(), false).status());
+  if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOptionsFor(ctx.config(), NotifyMode{}).status());
   StopSignals& signals = ctx.signals();
   signals.StopGracefully();  // a signal ends the pass, not the process
   MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());
@@ -160,7 +162,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     SyncIfDue(ctx);
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
-    Result<std::set<std::string>> due = DueUrls(ctx.store(), args.all && first);
+    Result<std::set<std::string>> due =
+        DueUrls(ctx.store(), args.all && first ? Pick::kAll : Pick::kDue);
     if (!due.ok()) return due.status();
     std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args);
     if (targets.empty()) {
@@ -181,7 +184,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     options.fetcher.wait_for_retry_after = !args.once;
     Result<std::unique_ptr<LeakStore>> reader = LeakStore::Open(ctx.db_path(), SystemClock());
     if (!reader.ok()) return reader.status();
-    StoreSink sink(&ctx.store(), ctx.config().allow, intervals, /*collect=*/false);
+    StoreSink sink(&ctx.store(), ctx.config().allow,
+                   {.intervals = intervals, .collect = false, .ad_hoc = false});
     sink.set_reader(reader->get());
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
     // One error line per failed source, also with -q: it names the source
@@ -215,7 +219,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, targets.size(), *open));
     // A digest that could not go out stays due and is named on its own
     // error line; the run still exits by what it saw.
-    if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, /*dry_run=*/false).status());
+    if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, NotifyMode{}).status());
   }
   if (any_pass && !any_pass_read) return Status::Unavailable("every source of the run failed");
   return saw_open ? 1 : 0;

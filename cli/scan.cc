@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <map>
 
 #include "cli/pass.h"
 #include "cli/read_input.h"
@@ -24,10 +23,11 @@ struct ScanArgs {
   bool allow_private = false, ignore_robots = false, no_store = false, store = false;
 };
 
-// The DB's inventory with the parts given on the command line replaced.
-Result<Inventory> ScanInventory(Context& ctx, const ScanArgs& args, bool have_store) {
+// The DB's inventory (when the store is open) with the parts given on the
+// command line replaced.
+Result<Inventory> ScanInventory(Context& ctx, const ScanArgs& args) {
   Inventory stored;
-  if (have_store) {
+  if (ctx.has_store()) {
     Result<Inventory> inv = ctx.LoadInventory();
     if (!inv.ok()) return inv.status();
     stored = std::move(*inv);
@@ -66,26 +66,18 @@ Result<std::string> ReadTarget(const std::string& target, std::string* url,
   return body;
 }
 
-// The findings of every document the scan read, stored ones with their leak.
-std::vector<Finding> ScanFindings(Context& ctx, const StoreSink& sink, bool stored) {
-  std::map<std::tuple<KeyKind, std::string, std::string>, LeakStore::LeakRow> leaks;
-  if (stored) {
-    Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks({});
-    if (rows.ok())
-      for (auto& row : *rows) leaks[{row.key_kind, row.key, row.page_url}] = std::move(row);
-  }
+// The findings of every document the scan read; a company one that is
+// stored carries its leak's state (db/ says which leak it is).
+Result<std::vector<Finding>> ScanFindings(LeakStore* store, const StoreSink& sink) {
   std::vector<Finding> findings;
   for (const CrawledDocument& doc : sink.collected()) {
     for (const PageRef& ref : doc.refs) {
       Finding f = MakeFinding(ref, doc.page_url, doc.source_url);
-      auto it = leaks.find({ref.key_kind, ref.key, doc.page_url});
-      if (f.company && it != leaks.end()) {
-        Finding s = FindingFromLeak(it->second);
-        f.leak_id = s.leak_id;
-        f.status = s.status;
-        f.first_seen = s.first_seen;
-        f.last_seen = s.last_seen;
-        f.severity = s.severity;
+      if (f.company && store != nullptr) {
+        Result<std::optional<LeakStore::LeakRow>> leak =
+            store->FindLeak(ref.key_kind, ref.key, doc.page_url);
+        if (!leak.ok()) return leak.status();
+        if (leak->has_value()) f = WithStoredLeak(std::move(f), **leak);
       }
       findings.push_back(std::move(f));
     }
@@ -93,9 +85,12 @@ std::vector<Finding> ScanFindings(Context& ctx, const StoreSink& sink, bool stor
   return findings;
 }
 
-bool IsOpenCompany(const Finding& f, const StoreSink& sink, bool stored) {
+// Whether a finding makes the scan exit 1: a company reference that is not
+// allowed — by the stored leak's status when there is one, else by the
+// [[allow]] entries.
+bool IsOpenCompany(const Finding& f, const StoreSink& sink) {
   if (!f.company) return false;
-  if (stored && f.status) return *f.status != "false_positive" && *f.status != "allowed";
+  if (f.status) return *f.status != "false_positive" && *f.status != "allowed";
   PageRef probe;
   probe.key_kind = f.key_kind;
   probe.key = f.key;
@@ -113,17 +108,16 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
   const bool is_url = args.target.rfind("http://", 0) == 0 || args.target.rfind("https://", 0) == 0;
   // A local copy is no public page to watch or to tell an owner about.
   const bool store = is_url ? !args.no_store : args.store;
-  const bool have_db = store || fs::exists(ctx.db_path());
-  if (have_db) MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
-  Result<Inventory> inventory = ScanInventory(ctx, args, have_db);
+  if (store || fs::exists(ctx.db_path())) MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  Result<Inventory> inventory = ScanInventory(ctx, args);
   if (!inventory.ok()) return inventory.status();
   if (inventory->meetings().empty() && inventory->personal_links().empty() &&
       inventory->company_domains().empty())
     ctx.Warn("no inventory and no company domain: every reference is reported as non-company");
 
-  StoreSink sink(store ? &ctx.store() : nullptr, ctx.config().allow, {}, /*collect=*/true);
+  StoreSink sink(store ? &ctx.store() : nullptr, ctx.config().allow,
+                 {.intervals = {}, .collect = true, .ad_hoc = true});
   sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
-  sink.set_ad_hoc(true);
   if (is_url) {
     PassOptions options;
     options.fetcher = ctx.config().crawler;
@@ -166,12 +160,13 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
                                    ? RedactSecrets(args.target) + ": could not be read"
                                    : sink.failed_sources().front().error);
   }
-  std::vector<Finding> findings = ScanFindings(ctx, sink, store);
+  Result<std::vector<Finding>> findings = ScanFindings(store ? &ctx.store() : nullptr, sink);
+  if (!findings.ok()) return findings.status();
   RenderOptions render;
   render.tool_version = MEETLEAK_VERSION;
-  MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(findings, *format, render), ""));
-  for (const Finding& f : findings)
-    if (IsOpenCompany(f, sink, store)) return 1;
+  MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(*findings, *format, render), ""));
+  for (const Finding& f : *findings)
+    if (IsOpenCompany(f, sink)) return 1;
   return 0;
 }
 

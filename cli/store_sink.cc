@@ -2,9 +2,8 @@
 
 namespace meetleak::cli {
 
-StoreSink::StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
-                     std::map<std::string, int> intervals, bool collect)
-    : store_(store), allow_(allow), intervals_(std::move(intervals)), collect_(collect) {
+StoreSink::StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow, Options options)
+    : store_(store), allow_(allow), options_(std::move(options)) {
   if (store_ != nullptr) writer_ = std::make_unique<StoreWriter>(store_);
 }
 
@@ -69,7 +68,7 @@ LeakStore::DocumentWrite StoreSink::ToWrite(const CrawledDocument& doc) const {
   w.body_hash = doc.body_hash;
   w.error = doc.error;
   w.linked_urls = doc.linked_urls;
-  w.ad_hoc = ad_hoc_;
+  w.ad_hoc = options_.ad_hoc;
   if (doc.outcome == DocumentOutcome::kFetched) {
     for (const PageRef& ref : doc.refs)
       w.candidate_keys.push_back(LeakStore::CandidateKey(ref.key_kind, ref.key));
@@ -98,7 +97,7 @@ void StoreSink::OnDocument(CrawledDocument doc) {
     buffer_.push_back(ToWrite(doc));
     if (buffer_.size() >= kGroup) Submit();
   }
-  if (collect_) collected_.push_back(std::move(doc));
+  if (options_.collect) collected_.push_back(std::move(doc));
 }
 
 void StoreSink::OnSourceDone(CrawledDocument doc) {
@@ -118,7 +117,7 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
     // writer skips the group when a write before it failed). Many sources
     // thus share one transaction, as documents do.
     buffer_.push_back(ToWrite(doc));
-    if (intervals_.count(doc.url) > 0) {
+    if (options_.intervals.count(doc.url) > 0) {
       LeakStore::SourceResult r;
       r.url = doc.url;
       r.status = doc.status;
@@ -132,7 +131,7 @@ void StoreSink::OnSourceDone(CrawledDocument doc) {
     }
     if (buffer_.size() >= kGroup) Submit();
   }
-  if (collect_) collected_.push_back(std::move(doc));
+  if (options_.collect) collected_.push_back(std::move(doc));
 }
 
 void StoreSink::Submit() {

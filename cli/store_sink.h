@@ -29,14 +29,18 @@ class StoreSink : public CrawlSink {
  public:
   static constexpr size_t kGroup = 256;
 
-  // `store` may be null (scan --no-store): nothing is read or written.
-  // `sources` gives each configured source's interval (run); scan passes {}.
-  StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow,
-            std::map<std::string, int> intervals, bool collect);
+  struct Options {
+    // Each configured source's interval (run): a source's state is written
+    // only for these URLs. Scan gives none.
+    std::map<std::string, int> intervals;
+    bool collect = false;  // keep every document (collected()): scan prints them
+    // A scan's sink: its writes never change what a configured source
+    // watches (LeakStore::DocumentWrite::ad_hoc).
+    bool ad_hoc = false;
+  };
 
-  // A scan's sink: its writes never change what a configured source
-  // watches (LeakStore::DocumentWrite::ad_hoc).
-  void set_ad_hoc(bool ad_hoc) { ad_hoc_ = ad_hoc; }
+  // `store` may be null (scan --no-store): nothing is read or written.
+  StoreSink(LeakStore* store, const std::vector<AllowEntry>& allow, Options options);
   // A second connection to the same database for the crawler's reads
   // (validators, watch lists), borrowed: they then never wait for the
   // writer's transaction in progress (WAL readers do not block), which
@@ -92,9 +96,7 @@ class StoreSink : public CrawlSink {
   LeakStore* store_;
   LeakStore* reader_ = nullptr;
   const std::vector<AllowEntry>& allow_;
-  std::map<std::string, int> intervals_;
-  bool collect_;
-  bool ad_hoc_ = false;
+  Options options_;
   std::vector<LeakStore::DocumentWrite> buffer_;
   std::vector<LeakStore::SourceResult> source_buffer_;  // written after buffer_
   std::vector<CrawledDocument> collected_;

@@ -24,12 +24,15 @@ void AddLeaksCommands(CLI::App& app, Command& command);
 void AddReportCommands(CLI::App& app, Command& command);
 void AddNotifyCommand(CLI::App& app, Command& command);
 
-// `inventory sync` (registered by AddInventoryCommands).
-void AddInventorySyncCommand(CLI::App& inventory, Command& command);
+// `inventory sync`'s flags.
+struct SyncOptions {
+  bool dry_run = false;       // read Zoom and print the change; store nothing
+  bool allow_shrink = false;  // let the sync remove more than a fifth of the Zoom rows
+};
 // Reads Zoom's inventory and, unless `dry_run`, stores it in one transaction
 // when every call succeeded and it removes at most a fifth of the Zoom rows
 // (any share with `allow_shrink`). The store must be open (and locked).
-Result<int> SyncZoomInventory(Context& ctx, bool dry_run, bool allow_shrink);
+Result<int> SyncZoomInventory(Context& ctx, const SyncOptions& options);
 // `run`: syncs when a [zoom] section exists and the last attempt is
 // sync_interval old (or none was made). A failure is printed, and the pass
 // goes on with the inventory stored before. The caller holds the run lock:
@@ -39,10 +42,26 @@ void SyncIfDue(Context& ctx);
 // Logs each line of `status`'s message as an error; returns its exit code.
 int ReportError(const Log& log, const Status& status);
 
+// `leaks list` and `report`: the stored leaks that match, rendered.
+struct LeakListing {
+  std::string status = "open";  // --status: a leak status, or "all"
+  std::string owner;            // --owner ("" = every owner)
+  std::string format = "text";  // --format
+  std::string output;           // --output ("" = stdout; report only)
+  // The owner report: the owners summary and advice; html and sarif too.
+  bool report = false;
+};
+void AddLeakListOptions(CLI::App* cmd, LeakListing* listing);
+Result<int> PrintLeaks(Context& ctx, const LeakListing& listing);
+
+// How `notify` (and `run --notify`) deliver.
+struct NotifyMode {
+  bool dry_run = false;  // print what would be sent; send nothing, mark nothing
+};
 // The [notify] settings with the SMTP password read from its variable;
 // kInvalidInput naming the config when they cannot send (no channel, a bad
 // URL, an unset password variable — not checked with `dry_run`).
-Result<NotifyOptions> NotifyOptionsFor(const Config& config, bool dry_run);
+Result<NotifyOptions> NotifyOptionsFor(const Config& config, const NotifyMode& mode);
 
 // Sends (or with dry_run prints) the owner digests of leaks that are new,
 // reopened or escalated since their last notice; marks sent ones notified.
@@ -51,7 +70,7 @@ Result<NotifyOptions> NotifyOptionsFor(const Config& config, bool dry_run);
 struct NotifyCounts {
   int sent = 0, failed = 0;
 };
-Result<NotifyCounts> NotifyOwners(Context& ctx, bool dry_run);
+Result<NotifyCounts> NotifyOwners(Context& ctx, const NotifyMode& mode);
 
 }  // namespace meetleak::cli
 

@@ -76,6 +76,8 @@ class SqliteLeakStore : public LeakStore {
 
   Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) override;
   Result<std::optional<LeakRow>> GetLeak(std::int64_t id) override;
+  Result<std::optional<LeakRow>> FindLeak(KeyKind key_kind, std::string_view key,
+                                          std::string_view page_url) override;
   Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) override;
   Result<std::vector<LeakRow>> LeaksToNotify() override;
   Status MarkNotified(const std::vector<std::int64_t>& ids) override;

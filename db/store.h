@@ -276,6 +276,10 @@ class LeakStore {
   // Worst (severity) first, then by id. kInvalidInput for an unknown status.
   virtual Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) = 0;
   virtual Result<std::optional<LeakRow>> GetLeak(std::int64_t id) = 0;
+  // The leak of (key kind, key, page URL) — a leak's identity — if stored:
+  // what `scan` shows beside a finding it stored or saw stored before.
+  virtual Result<std::optional<LeakRow>> FindLeak(KeyKind key_kind, std::string_view key,
+                                                  std::string_view page_url) = 0;
   // Owner decisions: "ack" → acknowledged, "resolve" → resolved,
   // "false-positive" → false_positive, "reopen" → open (the resulting status
   // names are accepted too). A non-empty note replaces the stored one,

@@ -91,6 +91,18 @@ Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::GetLeak(std::int64_t 
   return std::optional<LeakRow>(std::move(rows->front()));
 }
 
+Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::FindLeak(KeyKind key_kind,
+                                                                    std::string_view key,
+                                                                    std::string_view page_url) {
+  const std::string url = StoredUrl(page_url);
+  Result<std::vector<LeakRow>> rows =
+      QueryLeaks(std::string(kLeakColumns) + "WHERE key_kind = ? AND key = ? AND page_url = ?",
+                 [&](Query& q) { q.Bind(1, ToString(key_kind)).Bind(2, key).Bind(3, url); });
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<LeakRow>();
+  return std::optional<LeakRow>(std::move(rows->front()));
+}
+
 Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision,
                                       std::string_view note) {
   std::optional<LeakStatus> status = ParseDecision(decision);

@@ -1,4 +1,6 @@
-// Renderings of findings: text, JSON, CSV, SARIF 2.1.0, HTML.
+// Renderings of findings: text, JSON, CSV, SARIF 2.1.0, HTML; and of the
+// sources' state and the inventory (text, JSON), for `sources list` and
+// `inventory list`.
 //
 // Each function returns the whole document as a string (UTF-8). Input strings
 // are already redacted; each renderer escapes for its own format (CSV quotes
@@ -34,9 +36,13 @@
 #ifndef MEETLEAK_REPORT_RENDER_H_
 #define MEETLEAK_REPORT_RENDER_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
+#include "matchers/inventory.h"
 #include "report/finding.h"
 
 namespace meetleak {
@@ -52,6 +58,32 @@ struct RenderOptions {
 
 std::string RenderFindings(const std::vector<Finding>& findings, ReportFormat format,
                            const RenderOptions& options = {});
+
+// One configured source's state, as `sources list` prints it. URLs are
+// redacted here once more, like a finding's.
+struct SourceState {
+  std::string url, kind;
+  int interval_s = 0;
+  bool active = true;                            // still in the config
+  std::optional<Clock::TimePoint> last_fetched;  // null: never answered
+  std::optional<Clock::TimePoint> next_due;      // null: never polled, due now
+  std::optional<Clock::TimePoint> retry_after;   // the server's Retry-After
+  int last_status = 0;                           // HTTP status (0: none)
+  std::string last_error;                        // "" when the last pass succeeded
+  int consecutive_failures = 0;
+  std::int64_t open_leaks = 0, non_company_refs = 0;
+};
+
+// kText (a block per source; a Retry-After still ahead of `now` is shown)
+// or kJson ({"sources":[…]}, times ISO 8601 or null); any other format
+// renders as kText.
+std::string RenderSources(const std::vector<SourceState>& sources, ReportFormat format,
+                          Clock::TimePoint now);
+
+// kText (counts, then a line per meeting and per personal link) or kJson
+// ({"meetings":[…],"personal_links":[…]}; what Zoom did not say is null);
+// any other format renders as kText.
+std::string RenderInventory(const Inventory& inventory, ReportFormat format);
 
 }  // namespace meetleak
 

@@ -26,7 +26,7 @@ class StoreSinkTest : public ::testing::Test {
 };
 
 TEST_F(StoreSinkTest, CommitsEverythingByFlushAndReportsAWriteFailureOnItsThread) {
-  StoreSink sink(store_.get(), {}, {}, /*collect=*/false);
+  StoreSink sink(store_.get(), {}, {});
   int errors_reported = 0;
   std::thread::id reported_on;
   sink.set_on_error([&] {

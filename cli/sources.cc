@@ -1,0 +1,37 @@
+// `sources list`: each configured source's state, from the store.
+#include <iostream>
+
+#include "cli/subcommands.h"
+
+namespace meetleak::cli {
+namespace {
+
+Result<int> ListSources(Context& ctx, const std::string& format) {
+  Result<ReportFormat> f = ParseListFormat(format);
+  if (!f.ok()) return f.status();
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
+  Result<std::vector<LeakStore::SourceRow>> rows = ctx.store().ListSources();
+  if (!rows.ok()) return rows.status();
+  std::vector<SourceState> sources;
+  for (const LeakStore::SourceRow& r : *rows)
+    sources.push_back({r.url, r.kind, r.interval_s, r.active, r.last_fetched, r.next_due,
+                       r.retry_after, r.last_status, r.last_error, r.consecutive_failures,
+                       r.open_leaks, r.non_company_refs});
+  std::cout << RenderSources(sources, *f, SystemClock()->Now());
+  return 0;
+}
+
+}  // namespace
+
+void AddSourcesCommands(CLI::App& app, Command& command) {
+  CLI::App* sources = app.add_subcommand("sources", "the configured sources");
+  sources->require_subcommand(1);
+  auto format = std::make_shared<std::string>("text");
+  auto* list = sources->add_subcommand("list", "each source's state");
+  list->add_option("--format", *format);
+  list->callback([&command, format] {
+    command = [format](Context& ctx) { return ListSources(ctx, *format); };
+  });
+}
+
+}  // namespace meetleak::cli
