@@ -95,39 +95,6 @@ Status WriteOutput(const std::string& text, const std::string& output) {
   return Status::OK();
 }
 
-Finding FindingFromLeak(const LeakStore::LeakRow& leak) {
-  Finding f;
-  f.leak_id = leak.id;
-  f.key_kind = leak.key_kind;
-  f.key = leak.key;
-  f.host = leak.host;
-  f.form = leak.form;
-  f.link_type = leak.link_type;
-  f.has_passcode = leak.has_passcode;
-  f.company = true;
-  f.owner = leak.owner;
-  f.meeting_kind = leak.meeting_kind;
-  f.severity = leak.severity;
-  f.status = leak.status;
-  f.page_url = leak.page_url;
-  f.entry_url = leak.entry_url;
-  f.source_url = leak.source_url;
-  f.context = leak.context;
-  f.first_seen = FormatIso8601(leak.first_seen);
-  f.last_seen = FormatIso8601(leak.last_seen);
-  f.topic = leak.topic;
-  return f;
-}
-
-Finding WithStoredLeak(Finding f, const LeakStore::LeakRow& leak) {
-  f.leak_id = leak.id;
-  f.status = leak.status;
-  f.first_seen = FormatIso8601(leak.first_seen);
-  f.last_seen = FormatIso8601(leak.last_seen);
-  f.severity = leak.severity;
-  return f;
-}
-
 Status Context::LoadConfig() {
   fs::path file = options_.config;
   if (file.empty() && fs::exists("meetleak.toml")) file = "meetleak.toml";

@@ -102,12 +102,6 @@ Result<ReportFormat> ParseFormat(const std::string& name);
 // "json"; kInvalidInput for anything else.
 Result<ReportFormat> ParseListFormat(const std::string& name);
 
-// A stored leak as the design's finding.
-Finding FindingFromLeak(const LeakStore::LeakRow& leak);
-// `f` with the stored state of its leak: id, status, first and last seen,
-// severity (the highest seen).
-Finding WithStoredLeak(Finding f, const LeakStore::LeakRow& leak);
-
 // Prints `text` to stdout, or writes it to `output` when non-empty.
 Status WriteOutput(const std::string& text, const std::string& output);
 

@@ -45,29 +45,7 @@ bool StoreSink::Allowed(const PageRef& ref, const std::string& page_url,
 
 LeakStore::DocumentWrite StoreSink::ToWrite(const CrawledDocument& doc) const {
   LeakStore::DocumentWrite w;
-  w.url = doc.url;
-  w.page_url = doc.page_url;
-  w.source_url = doc.source_url;
-  switch (doc.outcome) {
-    case DocumentOutcome::kFetched:
-      w.outcome = LeakStore::Outcome::kFetched;
-      break;
-    case DocumentOutcome::kNotModified:
-      w.outcome = LeakStore::Outcome::kNotModified;
-      break;
-    case DocumentOutcome::kGone:
-      w.outcome = LeakStore::Outcome::kGone;
-      break;
-    case DocumentOutcome::kFailed:
-      w.outcome = LeakStore::Outcome::kFailed;
-      break;
-  }
-  w.status = doc.status;
-  w.etag = doc.etag;
-  w.last_modified = doc.last_modified;
-  w.body_hash = doc.body_hash;
-  w.error = doc.error;
-  w.linked_urls = doc.linked_urls;
+  static_cast<DocumentFetch&>(w) = doc;  // the fetch state is one record on both sides
   w.ad_hoc = options_.ad_hoc;
   if (doc.outcome == DocumentOutcome::kFetched) {
     for (const PageRef& ref : doc.refs)

@@ -53,31 +53,17 @@
 
 namespace meetleak {
 
-enum class DocumentOutcome {
-  kFetched,      // a body was read and scanned
-  kNotModified,  // 304 to a conditional request: every leak on it was seen again
-  kGone,         // 404 or 410
-  kFailed,       // any other failure: changes no leak
-};
-
-struct CrawledDocument {
-  std::string url;         // as requested: the fetch-state key
-  std::string page_url;    // final URL, fragment removed, secrets redacted
-  std::string source_url;  // the target that led here
-  DocumentOutcome outcome = DocumentOutcome::kFailed;
-  int status = 0;  // HTTP status, 0 for files and network errors
-  std::string etag, last_modified;
-  std::string body_hash;  // hex, of the raw body; "" unless kFetched
-  std::string kind;       // "html", "rss", … ("" unless kFetched)
-  std::string error;      // one line, when kFailed
+// A document of the pass: its fetch state (matchers/page_ref.h) and what
+// the crawler found in it.
+struct CrawledDocument : DocumentFetch {
+  std::string kind;  // "html", "rss", … ("" unless kFetched)
   FetchError fetch_error = FetchError::kNone;
   std::optional<std::chrono::system_clock::time_point> retry_at;
   std::vector<PageRef> refs;  // every reference, company or not
   // The digits of every bare Zoom-grouped 9–11 digit run that is no
   // reference: candidates of the inventory-ID rule (Matcher::Find).
   std::vector<std::string> id_candidates;
-  std::vector<std::string> linked_urls;  // documents it led to in this pass
-  std::vector<std::string> warnings;     // parse warnings, one line each
+  std::vector<std::string> warnings;  // parse warnings, one line each
 };
 
 struct StoredValidators {

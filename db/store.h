@@ -4,7 +4,7 @@
 //
 //   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open("meetleak.db", SystemClock());
 //   if (!store.ok()) return store.status();       // kTooNew / kInvalidInput: exit 2
-//   LeakStore::DocumentWrite doc{.url = ..., .outcome = LeakStore::Outcome::kFetched, ...};
+//   LeakStore::DocumentWrite doc;  // url, outcome (DocumentOutcome::kFetched), sightings …
 //   Result<LeakStore::WriteResult> w = (*store)->WriteDocuments({doc});
 //
 // The file: created 0600 (its -wal/-shm take the same mode), WAL journal,
@@ -66,6 +66,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "matchers/inventory.h"
+#include "matchers/leak.h"
 #include "matchers/meeting_ref.h"
 #include "matchers/page_ref.h"
 
@@ -181,33 +182,22 @@ class LeakStore {
     bool allowed = false;  // an [[allow]] entry covers it
     std::string allow_reason;
   };
-  enum class Outcome {
-    kFetched,      // 200: body scanned, `sightings` is everything on it
-    kNotModified,  // 304, or the same body hash: what was there still is
-    kGone,         // 404/410: the page is gone
-    kFailed,       // 5xx, network: no leak changes
-  };
   // The candidate key of a reference or an inventory row: "meeting_id:<digits>",
   // "vanity:<lower-case name>", "token:<prefix>".
   static std::string CandidateKey(KeyKind kind, std::string_view key);
 
-  struct DocumentWrite {
-    std::string url;         // fetch-state key: the requested URL
-    std::string page_url;    // final URL, redacted; leaks' page_url ("" = url)
-    std::string source_url;  // the configured source (or scan target)
+  // A document's write: its fetch state (matchers/page_ref.h; page_url is
+  // the leaks' page_url) and what it held. By outcome: kFetched, the body
+  // was scanned and `sightings` is everything on it; kNotModified, what was
+  // there still is; kGone, the page is gone; kFailed, no leak changes.
+  struct DocumentWrite : DocumentFetch {
     // A scan's write (`scan`, not `run`): a scan never changes what a
     // configured source watches. Only leaks are written (sighted, opened,
     // gone), under the stored document's source; a document not stored yet
     // is added without validators, links or candidates (the first source
     // that reaches it reads it in full and takes it). kFailed writes nothing.
     bool ad_hoc = false;
-    Outcome outcome = Outcome::kFetched;
-    int status = 0;  // HTTP status (0: none, e.g. network error)
-    std::string etag, last_modified, body_hash, error;
     std::vector<Sighting> sightings;
-    // Documents this one links to that the source follows (kFetched only;
-    // a kNotModified document keeps its stored links).
-    std::vector<std::string> linked_urls;
     std::int64_t non_company_refs = 0;
     // kFetched: the CandidateKey of every reference found in the body (company
     // or not) and of every bare Zoom-grouped 9–11 digit run; kept only as
@@ -252,23 +242,7 @@ class LeakStore {
                                     const std::vector<SourceResult>& sources) = 0;
 
   // --- Leaks ---------------------------------------------------------------
-  struct LeakRow {
-    std::int64_t id = 0;
-    KeyKind key_kind = KeyKind::kMeetingId;
-    std::string key, host;
-    RefForm form = RefForm::kUrl;
-    LinkType link_type = LinkType::kNone;
-    bool has_passcode = false;  // ever seen with one
-    Severity severity = Severity::kInfo;
-    std::string status, owner;
-    MeetingKind meeting_kind = MeetingKind::kUnknown;
-    std::string page_url, entry_url, source_url, context, note, topic;
-    std::string allow_reason;  // of the last allowed sighting
-    TimePoint first_seen, last_seen;
-    std::optional<TimePoint> reopened_at, notified_at;
-    std::optional<Severity> notified_severity;
-    std::int64_t sightings = 0;
-  };
+  using LeakRow = StoredLeak;  // matchers/leak.h: what report/ renders too
   struct LeakFilter {
     std::optional<std::string> status;  // nullopt = all
     std::optional<std::string> owner;   // exact, case-insensitive

@@ -12,8 +12,6 @@
 namespace meetleak::db {
 namespace {
 
-using Outcome = LeakStore::Outcome;
-
 // What the write path needs of a stored leak.
 struct StoredLeak {
   std::int64_t id = 0;
@@ -139,22 +137,22 @@ class DocumentWriter {
 Status DocumentWriter::Write() {
   if (doc_.ad_hoc) {
     // A scan's write touches only leaks: the fetch state is the sources'.
-    if (doc_.outcome == Outcome::kFailed) return Status::OK();
+    if (doc_.outcome == DocumentOutcome::kFailed) return Status::OK();
     MEETLEAK_RETURN_IF_ERROR(FindOrAddForScan());
   } else {
     MEETLEAK_RETURN_IF_ERROR(UpsertFetchState());
-    if (doc_.outcome == Outcome::kFailed) return Status::OK();
+    if (doc_.outcome == DocumentOutcome::kFailed) return Status::OK();
     MEETLEAK_RETURN_IF_ERROR(ReplaceLinks());
   }
   MEETLEAK_RETURN_IF_ERROR(LoadLeaks());
-  if (doc_.outcome != Outcome::kGone)
+  if (doc_.outcome != DocumentOutcome::kGone)
     for (const LeakStore::Sighting& s : doc_.sightings)
       if (s.ref.classification.company) MEETLEAK_RETURN_IF_ERROR(Sight(s));
   // Leaks are keyed by page_url: only this document's leaks on the page it
   // answered with are judged by its body.
   for (StoredLeak& leak : leaks_) {
     if (leak.sighted || leak.document_id != doc_id_) continue;
-    if (doc_.outcome == Outcome::kNotModified) {
+    if (doc_.outcome == DocumentOutcome::kNotModified) {
       MEETLEAK_RETURN_IF_ERROR(SightUnchanged(&leak));
     } else {
       MEETLEAK_RETURN_IF_ERROR(MarkAbsent(&leak));
@@ -203,20 +201,20 @@ Status DocumentWriter::UpsertFetchState() {
   // A failure keeps everything but the status and the error.
   static const std::string kFailed =
       std::string(kInsert) + "source_url = ?3, last_status = ?8, last_error = ?9 RETURNING id";
-  const std::string& sql = doc_.outcome == Outcome::kNotModified ? kNotModified
-                           : doc_.outcome == Outcome::kFailed    ? kFailed
-                                                                 : kReplace;
+  const std::string& sql = doc_.outcome == DocumentOutcome::kNotModified ? kNotModified
+                           : doc_.outcome == DocumentOutcome::kFailed    ? kFailed
+                                                                         : kReplace;
   Result<Query> q = conn_->Prepare(sql);
   if (!q.ok()) return q.status();
-  const bool failed = doc_.outcome == Outcome::kFailed;
+  const bool failed = doc_.outcome == DocumentOutcome::kFailed;
   q->Bind(1, url_).Bind(2, given_page_url_).Bind(3, source_url_).Bind(4, doc_.etag);
   q->Bind(5, doc_.last_modified).Bind(6, doc_.body_hash);
   q->Bind(7, failed ? std::nullopt : std::optional<std::int64_t>(now_));
   q->Bind(8, doc_.status).Bind(9, error_);
-  q->Bind(10, doc_.outcome == Outcome::kFetched ? doc_.non_company_refs : 0);
+  q->Bind(10, doc_.outcome == DocumentOutcome::kFetched ? doc_.non_company_refs : 0);
   // A body read (or a 404/410: none) says what the document holds; 304 and
   // failures say nothing (a new row's candidates stay unknown).
-  if (doc_.outcome == Outcome::kFetched || doc_.outcome == Outcome::kGone)
+  if (doc_.outcome == DocumentOutcome::kFetched || doc_.outcome == DocumentOutcome::kGone)
     q->BindBlob(11, candidate_hashes_);
   else
     q->BindNull(11);
@@ -232,14 +230,14 @@ Status DocumentWriter::UpsertFetchState() {
 }
 
 Status DocumentWriter::ReplaceLinks() {
-  if (doc_.outcome == Outcome::kNotModified) return Status::OK();
+  if (doc_.outcome == DocumentOutcome::kNotModified) return Status::OK();
   if (!new_document_) {
     Result<Query> del = conn_->Prepare("DELETE FROM link WHERE from_id = ?");
     if (!del.ok()) return del.status();
     del->Bind(1, doc_id_);
     MEETLEAK_RETURN_IF_ERROR(del->Run());
   }
-  if (doc_.outcome == Outcome::kGone) return Status::OK();
+  if (doc_.outcome == DocumentOutcome::kGone) return Status::OK();
   for (const std::string& to : doc_.linked_urls) {
     Result<Query> ins =
         conn_->Prepare("INSERT OR IGNORE INTO link (from_id, to_url) VALUES (?, ?)");

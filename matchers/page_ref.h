@@ -29,6 +29,32 @@ struct PageRef {
   int occurrences = 0;
 };
 
+// What became of one document of a pass: the one outcome the crawler
+// reports (CrawledDocument) and the store applies (LeakStore::DocumentWrite).
+enum class DocumentOutcome {
+  kFetched,      // a body was read and scanned: its references are everything on it
+  kNotModified,  // 304 to a conditional request, or the same body hash: what was there still is
+  kGone,         // 404 or 410: the page is gone
+  kFailed,       // any other failure (5xx, network): changes no leak
+};
+
+// The part of a document's record that the crawler makes and the store
+// keeps as the document's fetch state: CrawledDocument and
+// LeakStore::DocumentWrite are this plus what each side adds.
+struct DocumentFetch {
+  std::string url;         // as requested: the fetch-state key
+  std::string page_url;    // final URL, fragment removed, secrets redacted ("" = url)
+  std::string source_url;  // the configured source (or scan target) that led here
+  DocumentOutcome outcome = DocumentOutcome::kFailed;
+  int status = 0;  // HTTP status; 0 for files and network errors
+  std::string etag, last_modified;
+  std::string body_hash;  // hex, of the raw body; "" unless kFetched
+  std::string error;      // one line, when kFailed
+  // Documents it led to in this pass (kFetched only; a kNotModified
+  // document keeps its stored links).
+  std::vector<std::string> linked_urls;
+};
+
 // One occurrence: a reference and the feed entry it was inside ("" if none).
 struct RefOccurrence {
   MeetingRef ref;

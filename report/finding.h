@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "matchers/leak.h"
 #include "matchers/meeting_ref.h"
 #include "matchers/page_ref.h"
 
@@ -44,6 +45,13 @@ struct Finding {
 // meeting_kind and severity from ref.classification; topic empty (a PageRef
 // carries none; the CLI may fill it from the inventory).
 Finding MakeFinding(const PageRef& ref, std::string page_url, std::string source_url);
+
+// A stored leak as a finding (company, with its leak id, status and times).
+Finding FindingFromLeak(const StoredLeak& leak);
+
+// `f` with the stored state of its leak: id, status, first and last seen,
+// severity (the highest seen).
+Finding WithStoredLeak(Finding f, const StoredLeak& leak);
 
 }  // namespace meetleak
 

@@ -42,7 +42,7 @@ std::string DocUrl(int round, int n) {
       docs.push_back(Fetched(DocUrl(round, n), std::move(sightings)));
     }
     for (int n = (g - 1) * kGroup; g > 0 && n < g * kGroup; ++n)
-      docs.push_back(WithOutcome(DocUrl(round, n), LeakStore::Outcome::kNotModified, 304));
+      docs.push_back(WithOutcome(DocUrl(round, n), DocumentOutcome::kNotModified, 304));
     if (!(*store)->WriteDocuments(docs).ok()) _exit(3);
     if (g == 0 && write(ready_fd, "r", 1) != 1) _exit(4);
   }

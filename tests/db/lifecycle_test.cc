@@ -8,7 +8,7 @@
 namespace meetleak::testing {
 namespace {
 
-using Outcome = LeakStore::Outcome;
+using Outcome = DocumentOutcome;
 constexpr char kPage[] = "https://example.org/events/7";
 
 class LifecycleTest : public StoreTest {

@@ -46,7 +46,7 @@ inline LeakStore::DocumentWrite Fetched(const std::string& url,
   d.url = url;
   d.page_url = url;
   d.source_url = source;
-  d.outcome = LeakStore::Outcome::kFetched;
+  d.outcome = DocumentOutcome::kFetched;
   d.status = 200;
   d.etag = "\"e1\"";
   d.body_hash = "hash-" + url;
@@ -55,7 +55,7 @@ inline LeakStore::DocumentWrite Fetched(const std::string& url,
 }
 
 inline LeakStore::DocumentWrite WithOutcome(
-    const std::string& url, LeakStore::Outcome outcome, int status,
+    const std::string& url, DocumentOutcome outcome, int status,
     const std::string& source = "https://src.example/feed") {
   LeakStore::DocumentWrite d;
   d.url = url;
@@ -63,7 +63,7 @@ inline LeakStore::DocumentWrite WithOutcome(
   d.source_url = source;
   d.outcome = outcome;
   d.status = status;
-  if (outcome == LeakStore::Outcome::kFailed) d.error = "HTTP " + std::to_string(status);
+  if (outcome == DocumentOutcome::kFailed) d.error = "HTTP " + std::to_string(status);
   return d;
 }
 

@@ -11,7 +11,7 @@
 namespace meetleak::testing {
 namespace {
 
-using Outcome = LeakStore::Outcome;
+using Outcome = DocumentOutcome;
 constexpr char kSource[] = "https://src.example/feed";
 
 std::vector<InventoryMeeting> Meetings() {
