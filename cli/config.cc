@@ -219,8 +219,11 @@ void ReadSource(ConfigReader& r, const toml::table& t, std::map<std::string, int
     else
       s.interval_s = *secs;
   }
-  r.String(t, "source", "kind", &s.kind);
-  if (s.kind != "auto" && s.kind != "page" && s.kind != "feed" && s.kind != "sitemap")
+  std::string kind(ToString(s.kind));
+  r.String(t, "source", "kind", &kind);
+  if (std::optional<SourceKind> k = ParseSourceKind(kind))
+    s.kind = *k;
+  else
     r.Error(t.get("kind")->source(), "source.kind", "must be auto, page, feed or sitemap");
   r.Bool(t, "source", "follow_entries", &s.follow_entries);
   r.Integer(t, "source", "depth", &s.depth, 0, 5);

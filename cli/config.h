@@ -17,14 +17,15 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "crawler/fetcher.h"
+#include "feeds/document.h"
 #include "matchers/allow.h"
 
 namespace meetleak::cli {
 
 struct SourceSpec {
   std::string url;
-  int interval_s = 3600;      // "1h"
-  std::string kind = "auto";  // auto | page | feed | sitemap
+  int interval_s = 3600;                // "1h"
+  SourceKind kind = SourceKind::kAuto;  // auto | page | feed | sitemap
   bool follow_entries = true;
   int depth = 0;
   bool allow_private_addresses = false;

@@ -33,7 +33,7 @@ Result<int> CheckConfig(Context& ctx) {
       ctx.Warn(UnsetSecretMessage(c, key, *variable) + ": commands that need it will fail");
   for (const SourceSpec& s : c.sources)
     std::cout << "  " << TerminalSafe(RedactSecrets(s.url)) << "  every " << s.interval_s
-              << "s  kind " << s.kind << (s.follow_entries ? "" : "  no-entries")
+              << "s  kind " << ToString(s.kind) << (s.follow_entries ? "" : "  no-entries")
               << (s.depth > 0 ? "  depth " + std::to_string(s.depth) : "") << "\n";
   return 0;
 }

@@ -67,21 +67,6 @@ Result<InventoryFiles> ReadInventoryFiles(const fs::path& meetings, const fs::pa
   return files;
 }
 
-Result<ReportFormat> ParseFormat(const std::string& name) {
-  if (name == "text") return ReportFormat::kText;
-  if (name == "json") return ReportFormat::kJson;
-  if (name == "csv") return ReportFormat::kCsv;
-  if (name == "html") return ReportFormat::kHtml;
-  if (name == "sarif") return ReportFormat::kSarif;
-  return Status::InvalidInput("--format: unknown format '" + name + "'");
-}
-
-Result<ReportFormat> ParseListFormat(const std::string& name) {
-  if (name == "text") return ReportFormat::kText;
-  if (name == "json") return ReportFormat::kJson;
-  return Status::InvalidInput("--format: '" + name + "' is not offered here");
-}
-
 Status WriteOutput(const std::string& text, const std::string& output) {
   if (output.empty()) {
     std::cout << text;

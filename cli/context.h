@@ -96,12 +96,6 @@ struct InventoryFiles {
 Result<InventoryFiles> ReadInventoryFiles(const std::filesystem::path& meetings,
                                           const std::filesystem::path& links);
 
-// Parses "text|json|csv|html|sarif"; kInvalidInput for anything else.
-Result<ReportFormat> ParseFormat(const std::string& name);
-// The --format of a listing (inventory list, sources list): "text" or
-// "json"; kInvalidInput for anything else.
-Result<ReportFormat> ParseListFormat(const std::string& name);
-
 // Prints `text` to stdout, or writes it to `output` when non-empty.
 Status WriteOutput(const std::string& text, const std::string& output);
 

@@ -148,7 +148,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   std::vector<LeakStore::SourceConfig> configs;
   std::map<std::string, int> intervals;
   for (const SourceSpec& s : ctx.config().sources) {
-    configs.push_back({s.url, s.kind, s.interval_s});
+    configs.push_back({s.url, std::string(ToString(s.kind)), s.interval_s});
     intervals[s.url] = s.interval_s;
   }
   MEETLEAK_RETURN_IF_ERROR(ctx.store().SyncSources(configs));

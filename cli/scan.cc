@@ -140,9 +140,9 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     if (!body.ok()) return body.status();
     Matcher matcher;
     // A document in hand follows no link, so a page is not parsed for any.
-    CrawledDocument doc =
-        ScanDocument(matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), "auto",
-                     nullptr, ParseOptions{.html_structure = false}, &signals.stop_token());
+    CrawledDocument doc = ScanDocument(
+        matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), nullptr,
+        ParseOptions{.html_structure = false, .kind = SourceKind::kAuto}, &signals.stop_token());
     if (signals.stop_token().cancelled()) {
       // Like a stopped run, the scan exits by what it saw: a document not
       // read to its end is no sighting (nor stored).

@@ -56,11 +56,6 @@ bool IsFeed(DocumentKind k) {
          k == DocumentKind::kJsonFeed;
 }
 
-std::string_view ForcedContentType(std::string_view kind, std::string_view content_type) {
-  if (kind == "page") return "text/html";
-  return content_type;
-}
-
 }  // namespace
 
 Crawler::Crawler(Fetcher& fetcher, const Matcher& matcher, const Inventory& inventory,
@@ -153,9 +148,8 @@ void Crawler::ReadValidators() {
 
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
-                             const std::string& redacted_source_url, std::string_view kind,
-                             Document* parsed, const ParseOptions& options,
-                             const CancelToken* cancel) {
+                             const std::string& redacted_source_url, Document* parsed,
+                             const ParseOptions& options, const CancelToken* cancel) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = RedactSecrets(url);
@@ -164,7 +158,7 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   doc.body_hash = BodyHashHex(body);
   Document local;
   Document& d = parsed != nullptr ? *parsed : local;
-  d = ParseDocument(std::move(body), ForcedContentType(kind, content_type), url, options);
+  d = ParseDocument(std::move(body), content_type, url, options);
   doc.kind = std::string(ToString(d.kind));
   for (const std::string& w : d.warnings) doc.warnings.push_back(RedactSecrets(w));
   std::vector<RefOccurrence> occurrences;
@@ -192,13 +186,13 @@ struct Crawler::Scanned {
 
 // Parsing and matching: pure, so it may run on another thread.
 void Crawler::Scan(const std::string& url, const std::string& redacted_source_url,
-                   std::string_view kind, const ParseOptions& options, Scanned* s) const {
+                   const ParseOptions& options, Scanned* s) const {
   const FetchResponse& r = s->response;
   CrawledDocument& doc = s->doc;
   if (r.ok() && !r.not_modified) {
     doc = ScanDocument(matcher_, inventory_, std::move(s->response.body), r.content_type,
-                       r.final_url.empty() ? r.url : r.final_url, redacted_source_url, kind,
-                       &s->parsed, options, &cancel_scans_);
+                       r.final_url.empty() ? r.url : r.final_url, redacted_source_url, &s->parsed,
+                       options, &cancel_scans_);
     s->have_body = true;
     s->cancelled = cancel_scans_.cancelled();
   } else {
@@ -240,11 +234,12 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
   ++scanning_;
   scan_bytes_ += bytes;
   scanned->response = std::move(r);
-  std::string kind = job.is_source ? job.run->target.kind : "auto";
-  // A page's links are read only when they lead somewhere (same-host depth).
-  ParseOptions options{.html_structure = job.depth > 0};
-  auto work = [this, scanned, url = job.url, source = job.run->redacted_url, kind, options] {
-    Scan(url, source, kind, options, scanned.get());
+  // A page's links are read only when they lead somewhere (same-host depth);
+  // the source's kind says how its own document is read.
+  const ParseOptions options{.html_structure = job.depth > 0,
+                             .kind = job.is_source ? job.run->target.kind : SourceKind::kAuto};
+  auto work = [this, scanned, url = job.url, source = job.run->redacted_url, options] {
+    Scan(url, source, options, scanned.get());
   };
   auto then = [this, job, scanned, bytes] {
     --scanning_;

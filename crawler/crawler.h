@@ -84,9 +84,9 @@ class CrawlSink {
 
 struct CrawlTarget {
   std::string url;
-  std::string kind = "auto";   // auto | page | feed | sitemap
-  bool follow_entries = true;  // feeds and sitemaps: fetch their URLs one hop
-  int depth = 0;               // pages: same-host links this many hops
+  SourceKind kind = SourceKind::kAuto;  // how its own document is read (feeds/document.h)
+  bool follow_entries = true;           // feeds and sitemaps: fetch their URLs one hop
+  int depth = 0;                        // pages: same-host links this many hops
   bool allow_private_addresses = false;
   bool conditional = true;  // use the sink's validators (run); false for scan
   bool watch_list = true;   // re-fetch the sink's watch list (run)
@@ -107,20 +107,18 @@ struct CrawlStats {
 // body, taken over): outcome kFetched, `url` as page_url (redacted),
 // `redacted_source_url` as source_url (redacted by the caller: one source
 // leads to many documents), every reference merged per key and classified.
-// `kind` "page" forces HTML. When `parsed` is given it receives the parsed
-// document (for its links); `options` say whether a page's links are wanted
-// at all. No I/O. When `cancel` is cancelled, matching stops early (within
-// 64 KiB) and the document's references are incomplete: the caller, which
-// owns the token, discards it.
+// options.kind is the source's kind (feeds/document.h). When `parsed` is given it receives the
+// parsed document (for its links); `options` say whether a page's links are wanted at all. No I/O.
+// When `cancel` is cancelled, matching stops early (within 64 KiB) and the document's references
+// are incomplete: the caller, which owns the token, discards it.
 //
 // The matcher reads the whole decoded body (segments[0]): detection never
 // depends on the parse. A feed's entry segments are matched too, so each
 // reference found in an entry carries that entry's URL.
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
-                             const std::string& redacted_source_url, std::string_view kind = "auto",
-                             Document* parsed = nullptr, const ParseOptions& options = {},
-                             const CancelToken* cancel = nullptr);
+                             const std::string& redacted_source_url, Document* parsed = nullptr,
+                             const ParseOptions& options = {}, const CancelToken* cancel = nullptr);
 
 class Crawler {
  public:
@@ -175,7 +173,7 @@ class Crawler {
   void Pump();
   void ReadValidators();
   void OnFetched(const Job& job, FetchResponse response);
-  void Scan(const std::string& url, const std::string& redacted_source_url, std::string_view kind,
+  void Scan(const std::string& url, const std::string& redacted_source_url,
             const ParseOptions& options, Scanned* scanned) const;
   void OnScanned(const Job& job, Scanned scanned);
   void FollowLinks(const Job& job, const Document& parsed, CrawledDocument* doc);

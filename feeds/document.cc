@@ -65,6 +65,53 @@ std::string_view ToString(DocumentKind kind) {
   return "text";
 }
 
+std::string_view ToString(SourceKind kind) {
+  switch (kind) {
+    case SourceKind::kAuto:
+      return "auto";
+    case SourceKind::kPage:
+      return "page";
+    case SourceKind::kFeed:
+      return "feed";
+    case SourceKind::kSitemap:
+      return "sitemap";
+  }
+  return "auto";
+}
+
+std::optional<SourceKind> ParseSourceKind(std::string_view name) {
+  for (SourceKind k :
+       {SourceKind::kAuto, SourceKind::kPage, SourceKind::kFeed, SourceKind::kSitemap})
+    if (ToString(k) == name) return k;
+  return std::nullopt;
+}
+
+namespace {
+
+// The parser for `text`, by its source's kind when the body is of that kind;
+// otherwise sniffed, with a warning naming the kind and what the body looks
+// like. A page is read as one whatever it holds, said when it looks like a
+// feed or sitemap (whose URLs a page source does not follow).
+ParserChoice ChooseForKind(std::string_view text, std::string_view content_type, SourceKind kind,
+                           std::vector<std::string>* warnings) {
+  const ParserChoice sniffed = feeds_internal::ChooseParser(text, content_type);
+  if (kind == SourceKind::kAuto) return sniffed;
+  const std::string declared = "kind = \"" + std::string(ToString(kind)) + "\"";
+  const std::string_view looks = feeds_internal::DescribeBody(text, sniffed);
+  if (kind == SourceKind::kPage) {
+    if (sniffed == ParserChoice::kXmlFeed || sniffed == ParserChoice::kJsonFeed)
+      warnings->push_back(declared + ", but the body looks like " + std::string(looks) +
+                          ": read as a page, as configured (its URLs are not followed)");
+    return ParserChoice::kHtml;
+  }
+  if (std::optional<ParserChoice> c = feeds_internal::ChooseDeclared(text, kind)) return *c;
+  warnings->push_back(declared + ", but the body is no " + std::string(ToString(kind)) +
+                      ": it looks like " + std::string(looks) + "; read as that");
+  return sniffed;
+}
+
+}  // namespace
+
 Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url,
                        const ParseOptions& options) {
   return ParseDocument(std::string(body), content_type, url, options);
@@ -78,7 +125,7 @@ Document ParseDocument(std::string&& body, std::string_view content_type, std::s
   doc.charset = decoded.charset;
   doc.segments.push_back(Segment{Segment::Origin::kBody, std::move(decoded.utf8), ""});
   const std::string& text = doc.segments[0].text;
-  switch (feeds_internal::ChooseParser(text, content_type)) {
+  switch (ChooseForKind(text, content_type, options.kind, &doc.warnings)) {
     case ParserChoice::kXmlFeed:
       if (!feeds_internal::ParseXmlFeed(text, url, &doc)) {
         doc.entries.clear();

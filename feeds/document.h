@@ -16,6 +16,7 @@
 #define MEETLEAK_FEEDS_DOCUMENT_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,12 +74,27 @@ struct Document {
 // "file:///…" or "stdin:"). The kind comes from the Content-Type, then is
 // sniffed from the content; the charset from the Content-Type, BOM, XML
 // declaration or <meta charset>; invalid sequences become U+FFFD.
+// What a source says its document is (the config's `kind`): a parse hint.
+//   kAuto     the kind is sniffed, as below.
+//   kPage     read as a page (HTML) whatever the body holds, so only a page's
+//             links are followed (same host, `depth`); a body that looks like
+//             a feed or a sitemap is said in a warning.
+//   kFeed     read as a feed (RSS, Atom, RDF, JSON Feed) when the body is one,
+//             whatever its Content-Type, and even when the root element stands
+//             behind more than the 4 KiB sniffing reads; a body that is no
+//             feed gets a warning saying what it looks like and is sniffed.
+//   kSitemap  the same for a sitemap or sitemap index.
+enum class SourceKind { kAuto, kPage, kFeed, kSitemap };
+std::string_view ToString(SourceKind kind);  // "auto", "page", "feed", "sitemap"
+std::optional<SourceKind> ParseSourceKind(std::string_view name);
+
 struct ParseOptions {
   // False: an HTML page is only decoded and recognised — segments[0], kind
   // and charset, no links and no text segments — which is all a caller needs
   // when it follows no link from the page (its matcher reads the body). Feeds
   // and sitemaps are always parsed whole.
   bool html_structure = true;
+  SourceKind kind = SourceKind::kAuto;  // the source's kind (above); kAuto sniffs
 };
 
 Document ParseDocument(std::string_view body, std::string_view content_type, std::string_view url,

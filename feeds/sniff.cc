@@ -17,9 +17,9 @@ std::string MediaType(std::string_view content_type) {
 
 // The local name of the first element, lower-cased, skipping the XML
 // declaration, processing instructions, comments and the doctype; "" if the
-// first 4 KiB hold none.
-std::string FirstElementName(std::string_view text) {
-  std::string_view head = text.substr(0, 4096);
+// first `limit` bytes hold none.
+std::string FirstElementName(std::string_view text, std::size_t limit = 4096) {
+  std::string_view head = text.substr(0, limit);
   size_t p = 0;
   while (true) {
     p = head.find('<', p);
@@ -58,11 +58,13 @@ bool LooksLikeHtml(std::string_view text) {
   return false;
 }
 
-bool LooksLikeJsonFeed(std::string_view text) {
+bool LooksLikeJsonFeed(std::string_view text, std::size_t limit = 65536) {
   size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos || text[start] != '{') return false;
-  return text.substr(0, 65536).find("jsonfeed.org/version") != std::string_view::npos;
+  return text.substr(0, limit).find("jsonfeed.org/version") != std::string_view::npos;
 }
+
+bool IsSitemapRoot(std::string_view name) { return name == "urlset" || name == "sitemapindex"; }
 
 }  // namespace
 
@@ -82,6 +84,31 @@ ParserChoice ChooseParser(std::string_view utf8, std::string_view content_type) 
   if ((xml_media || xml_start) && !LooksLikeHtml(utf8)) return ParserChoice::kXmlFeed;
   if (LooksLikeHtml(utf8) || !root.empty()) return ParserChoice::kHtml;
   return ParserChoice::kText;
+}
+
+std::optional<ParserChoice> ChooseDeclared(std::string_view utf8, SourceKind kind) {
+  if (kind == SourceKind::kPage) return ParserChoice::kHtml;
+  const std::string root = FirstElementName(utf8, utf8.size());
+  if (kind == SourceKind::kSitemap)
+    return IsSitemapRoot(root) ? std::optional(ParserChoice::kXmlFeed) : std::nullopt;
+  if (kind != SourceKind::kFeed) return std::nullopt;
+  if (IsFeedRoot(root) && !IsSitemapRoot(root)) return ParserChoice::kXmlFeed;
+  if (LooksLikeJsonFeed(utf8, utf8.size())) return ParserChoice::kJsonFeed;
+  return std::nullopt;
+}
+
+std::string_view DescribeBody(std::string_view utf8, ParserChoice sniffed) {
+  switch (sniffed) {
+    case ParserChoice::kXmlFeed:
+      return IsSitemapRoot(FirstElementName(utf8)) ? "a sitemap" : "a feed";
+    case ParserChoice::kJsonFeed:
+      return "a feed";
+    case ParserChoice::kHtml:
+      return "an HTML page";
+    case ParserChoice::kText:
+      return "plain text";
+  }
+  return "plain text";
 }
 
 }  // namespace meetleak::feeds_internal

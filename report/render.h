@@ -42,12 +42,20 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/status.h"
 #include "matchers/inventory.h"
 #include "report/finding.h"
 
 namespace meetleak {
 
 enum class ReportFormat { kText, kJson, kCsv, kHtml, kSarif };
+
+// The --format names: "text", "json", "csv", "html", "sarif"; kInvalidInput
+// naming --format for anything else.
+Result<ReportFormat> ParseFormat(std::string_view name);
+// The --format of a listing (RenderSources, RenderInventory): "text" or
+// "json"; kInvalidInput for anything else.
+Result<ReportFormat> ParseListFormat(std::string_view name);
 
 struct RenderOptions {
   bool owners_summary = false;  // JSON: add the "owners" array (report); default off

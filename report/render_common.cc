@@ -250,6 +250,21 @@ bool IsHttpUrl(std::string_view url) {
 
 namespace meetleak {
 
+Result<ReportFormat> ParseFormat(std::string_view name) {
+  if (name == "text") return ReportFormat::kText;
+  if (name == "json") return ReportFormat::kJson;
+  if (name == "csv") return ReportFormat::kCsv;
+  if (name == "html") return ReportFormat::kHtml;
+  if (name == "sarif") return ReportFormat::kSarif;
+  return Status::InvalidInput("--format: unknown format '" + std::string(name) + "'");
+}
+
+Result<ReportFormat> ParseListFormat(std::string_view name) {
+  if (name == "text") return ReportFormat::kText;
+  if (name == "json") return ReportFormat::kJson;
+  return Status::InvalidInput("--format: '" + std::string(name) + "' is not offered here");
+}
+
 std::string RenderFindings(const std::vector<Finding>& findings, ReportFormat format,
                            const RenderOptions& options) {
   using namespace report_internal;

@@ -225,7 +225,8 @@ TEST_F(CrawlerPipelineTest, ValidatorsAreReadInBatchesAndEachRequestCarriesItsOw
     sink_.validators["https://site.example/p" + std::to_string(i)] = {
         "\"" + std::to_string(i) + "\"", ""};
   Crawler crawler(fetcher_, matcher_, inventory_, sink_, /*max_fetching=*/8);
-  crawler.Start({CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = "sitemap"}});
+  crawler.Start(
+      {CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = SourceKind::kSitemap}});
   fetcher_.CompleteAll();
   ASSERT_EQ(fetcher_.requests.size(), 601u);
   for (const FetchRequest& r : fetcher_.requests) {
@@ -262,7 +263,8 @@ TEST_F(CrawlerPipelineTest, DocumentsWaitingForTheirScanDoNotHoldFetchSlots) {
   crawler.set_offload([&](std::function<void()> work, std::function<void()> then) {
     scans.emplace_back(std::move(work), std::move(then));
   });
-  crawler.Start({CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = "sitemap"}});
+  crawler.Start(
+      {CrawlTarget{.url = "https://site.example/sitemap.xml", .kind = SourceKind::kSitemap}});
   fetcher_.CompleteOne();
   run_scan();  // the sitemap: its 100 pages are queued
   EXPECT_EQ(fetcher_.in_flight.size(), 4u);
