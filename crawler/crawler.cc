@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "base/url.h"
+#include "crawler/zoom_rule.h"
 
 namespace meetleak {
 
@@ -73,7 +74,7 @@ void Crawler::Start(std::vector<CrawlTarget> targets) {
   for (CrawlTarget& t : targets) {
     auto run = std::make_shared<SourceRun>();
     run->target = std::move(t);
-    run->redacted_url = RedactSecrets(run->target.url);
+    run->redacted_url = SafeUrl(run->target.url);
     if (!seen_.insert(run->redacted_url).second) {  // the same document twice: one fetch
       ++stats_.sources_done;
       continue;
@@ -99,7 +100,7 @@ bool Crawler::Enqueue(std::shared_ptr<SourceRun> run, std::string url, int entry
     ++stats_.skipped_meeting_urls;
     return false;
   }
-  if (!seen_.insert(RedactSecrets(url)).second) return true;
+  if (!seen_.insert(SafeUrl(url)).second) return true;
   ++run->pending;
   queue_.push_back(Job{.run = std::move(run),
                        .url = std::move(url),
@@ -152,7 +153,7 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
                              const ParseOptions& options, const CancelToken* cancel) {
   CrawledDocument doc;
   doc.url = url;
-  doc.page_url = RedactSecrets(url);
+  doc.page_url = SafeUrl(url);
   doc.source_url = redacted_source_url;
   doc.outcome = DocumentOutcome::kFetched;
   doc.body_hash = BodyHashHex(body);
@@ -160,7 +161,7 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   Document& d = parsed != nullptr ? *parsed : local;
   d = ParseDocument(std::move(body), content_type, url, options);
   doc.kind = std::string(ToString(d.kind));
-  for (const std::string& w : d.warnings) doc.warnings.push_back(RedactSecrets(w));
+  for (const std::string& w : d.warnings) doc.warnings.push_back(SafeText(w));
   std::vector<RefOccurrence> occurrences;
   // A page's text, attribute and script segments are parts of its body: the
   // body alone is matched, so each occurrence counts once.
@@ -168,7 +169,7 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   for (std::size_t i = 0; i < matched; ++i)
     for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory,
                                         {.cancel = cancel, .id_candidates = &doc.id_candidates}))
-      occurrences.push_back({std::move(ref), RedactSecrets(d.segments[i].entry_url)});
+      occurrences.push_back({std::move(ref), SafeUrl(d.segments[i].entry_url)});
   doc.refs = MergeOnPage(occurrences, inventory);
   std::sort(doc.id_candidates.begin(), doc.id_candidates.end());
   doc.id_candidates.erase(std::unique(doc.id_candidates.begin(), doc.id_candidates.end()),
@@ -196,7 +197,7 @@ void Crawler::Scan(const std::string& url, const std::string& redacted_source_ur
     s->have_body = true;
     s->cancelled = cancel_scans_.cancelled();
   } else {
-    doc.page_url = RedactSecrets(r.final_url.empty() ? url : r.final_url);
+    doc.page_url = SafeUrl(r.final_url.empty() ? url : r.final_url);
     doc.source_url = redacted_source_url;
     if (r.not_modified)
       doc.outcome = DocumentOutcome::kNotModified;
@@ -204,7 +205,7 @@ void Crawler::Scan(const std::string& url, const std::string& redacted_source_ur
       doc.outcome = DocumentOutcome::kGone;
     else
       doc.outcome = DocumentOutcome::kFailed;
-    doc.error = RedactSecrets(r.error_message);
+    doc.error = SafeText(r.error_message);
   }
   doc.url = url;
   doc.status = r.status;

@@ -8,4 +8,6 @@ bool IsZoomUrlHost(std::string_view host) { return IsZoomHost(host); }
 
 std::string SafeUrl(std::string_view url) { return RedactSecrets(url); }
 
+std::string SafeText(std::string_view text) { return RedactSecrets(text); }
+
 }  // namespace meetleak

@@ -12,8 +12,12 @@ namespace meetleak {
 // their subdomains): never fetched.
 bool IsZoomUrlHost(std::string_view host);
 
-// `url` safe to put in a message or log line: secrets redacted.
+// `url` safe to put in a message, a log line or a document's record: its
+// secrets redacted. The redacted form is also a document's identity: two URLs
+// that differ only in a secret are one document.
 std::string SafeUrl(std::string_view url);
+// Free text that may hold URLs (an error, a parse warning): the same.
+std::string SafeText(std::string_view text);
 
 }  // namespace meetleak
 
