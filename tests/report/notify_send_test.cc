@@ -7,7 +7,7 @@
 #include "base/clock.h"
 #include "report/notify.h"
 #include "tests/report/fixtures.h"
-#include "tests/report/loopback_mail_servers.h"
+#include "tests/support/loopback_mail_servers.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_server.h"
 

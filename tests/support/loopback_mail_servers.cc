@@ -1,4 +1,4 @@
-#include "tests/report/loopback_mail_servers.h"
+#include "tests/support/loopback_mail_servers.h"
 
 #include <algorithm>
 #include <boost/asio/ssl.hpp>
