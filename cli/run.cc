@@ -107,17 +107,39 @@ Status LogLeakEvents(Context& ctx, const LeakStatuses& before) {
 }
 
 // The pass's one summary line; its "failed" count is the number of sources
-// that `sources list` shows with this pass's error.
+// that `sources list` shows with this pass's error. A document answering 404
+// or 410 is gone, not failed (its leaks go `gone`); a source that does is
+// both failed and counted in "gone".
 std::string Summary(const StoreSink& sink, const PassSummary& pass, size_t sources, int open) {
   const LeakStore::WriteResult totals = sink.totals();
   std::ostringstream line;
   line << "pass done: " << sink.sources_ok() << "/" << sources << " sources read, "
        << sink.failed_sources().size() << " failed; " << pass.stats.documents << " documents ("
-       << pass.stats.errors << " failed); " << totals.new_leaks << " new leaks, " << totals.reopened
-       << " reopened, " << totals.gone << " gone, " << open << " open leaks seen; in "
-       << static_cast<int>(pass.seconds * 10) / 10.0 << " s"
+       << pass.stats.errors << " failed, " << pass.stats.gone << " gone); " << totals.new_leaks
+       << " new leaks, " << totals.reopened << " reopened, " << totals.gone << " gone, " << open
+       << " open leaks seen; in " << static_cast<int>(pass.seconds * 10) / 10.0 << " s"
        << (pass.interrupted ? " (interrupted)" : "");
   return line.str();
+}
+
+// One error line per failed source, also with -q: it names the source
+// (redacted, as sources list shows it) and says what failed in the words of
+// its cause. The error names the hop that failed, which after a redirect is
+// not the source, and a Zoom-host refusal names no URL: the source is added.
+void LogSourceDone(const Log& log, const CrawledDocument& doc, bool failed) {
+  if (failed) {
+    const std::string& source = doc.source_url;
+    const bool named = doc.error.rfind(source + ": ", 0) == 0;
+    log.Write(LogLevel::kError, "source_error", source,
+              "source failed: " + (named ? doc.error : source + ": " + doc.error));
+    return;
+  }
+  log.Write(LogLevel::kDebug, "source_done", doc.page_url,
+            "source " + doc.page_url + ": " +
+                (doc.outcome == DocumentOutcome::kNotModified
+                     ? "not modified"
+                     : "HTTP status " + std::to_string(doc.status)) +
+                ", " + std::to_string(doc.linked_urls.size()) + " linked documents");
 }
 
 // Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
@@ -188,19 +210,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
                    {.intervals = intervals, .collect = false, .ad_hoc = false});
     sink.set_reader(reader->get());
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
-    // One error line per failed source, also with -q: it names the source
-    // and says what failed in the words of its cause.
-    sink.set_on_source_done([&log](const CrawledDocument& doc, bool failed) {
-      if (failed)
-        log.Write(LogLevel::kError, "source_error", doc.page_url, "source failed: " + doc.error);
-      else
-        log.Write(LogLevel::kDebug, "source_done", doc.page_url,
-                  "source " + doc.page_url + ": " +
-                      (doc.outcome == DocumentOutcome::kNotModified
-                           ? "not modified"
-                           : "HTTP status " + std::to_string(doc.status)) +
-                      ", " + std::to_string(doc.linked_urls.size()) + " linked documents");
-    });
+    sink.set_on_source_done(
+        [&log](const CrawledDocument& doc, bool failed) { LogSourceDone(log, doc, failed); });
     const Clock::TimePoint pass_start = SystemClock()->Now() - std::chrono::seconds(1);
     Result<PassSummary> pass = RunPass(ctx, signals, *inventory, targets, options, sink);
     if (!pass.ok()) return pass.status();

@@ -279,6 +279,7 @@ void Crawler::OnScanned(const Job& job, Scanned scanned) {
   }
   ++stats_.documents;
   if (doc.outcome == DocumentOutcome::kFailed) ++stats_.errors;
+  if (doc.outcome == DocumentOutcome::kGone) ++stats_.gone;
   for (const PageRef& p : doc.refs) stats_.company_refs += p.classification.company ? 1 : 0;
 
   if (have_body && !stopping_) FollowLinks(job, parsed, &doc);

@@ -95,6 +95,7 @@ struct CrawlTarget {
 struct CrawlStats {
   int sources_total = 0, sources_done = 0;
   int documents = 0, errors = 0, skipped_meeting_urls = 0;
+  int gone = 0;  // documents answering 404 or 410 (not counted in errors)
   int company_refs = 0;
   // Discovered URLs the fetcher refused (address guard, Zoom-host rule):
   // counted here, never given to the sink as documents or links.

@@ -208,6 +208,7 @@ TEST_F(CrawlerPipelineTest, FailedAndGoneDocuments) {
   EXPECT_EQ(sink_.Doc("https://site.example/e1")->outcome, DocumentOutcome::kFailed);
   EXPECT_EQ(sink_.Doc("https://site.example/e2")->outcome, DocumentOutcome::kGone);
   EXPECT_EQ(crawler.stats().errors, 1);
+  EXPECT_EQ(crawler.stats().gone, 1);
 }
 
 // A sitemap of `n` pages on one host.
