@@ -1,11 +1,14 @@
 // End-to-end notifications: `meetleak notify` and `run --notify` against a
-// loopback webhook receiver — one digest per owner, the security contact for
-// leaks without an owner, no re-send after success, a re-send after a failed
-// send, a new notice after escalation, and --dry-run sending nothing.
+// loopback webhook receiver and SMTP sink — one digest per owner, the
+// security contact for leaks without an owner, no re-send after success, a
+// re-send after a failed send (exit 4), a new notice after escalation,
+// --dry-run sending nothing, --test one message per channel, and run
+// --notify refusing an unusable [notify] before fetching.
 #include <atomic>
 #include <set>
 
 #include "tests/cli/cli_fixture.h"
+#include "tests/support/loopback_mail_servers.h"
 #include "tests/support/test_server.h"
 
 namespace meetleak::testing {
@@ -35,6 +38,13 @@ class NotifyTest : public CliTest {
     for (const RecordedRequest& r : hook_.RequestsFor("/hook"))
       out.push_back(nlohmann::json::parse(r.body));
     return out;
+  }
+  // The fixture's config with [notify] replaced by `notify` (TOML lines).
+  void WriteNotify(const std::string& notify) {
+    dir_.Write("meetleak.toml",
+               "[company]\nzoom_domains = [\"acme-corp.zoom.us\"]\ninventory = \"meetings.csv\"\n"
+               "security_contact = \"secops@acme.example\"\n" +
+                   notify);
   }
   ProgramResult ScanText(const std::string& text) {
     dir_.Write("page.html", text);
@@ -117,6 +127,84 @@ TEST_F(NotifyTest, RunNotifySendsAfterThePass) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   ASSERT_EQ(Posts().size(), 1u);
   EXPECT_EQ(Posts()[0]["recipient"], "ana@acme.example");
+}
+
+// One message per configured channel, none of it leak data; the leaks due
+// stay due.
+TEST_F(NotifyTest, TestSendsOneMessageOnEveryChannelAndLeavesTheDigestsDue) {
+  SmtpSink smtp;
+  WriteNotify("[notify]\nsmtp_url = \"" + smtp.url() +
+              "\"\nfrom = \"meetleak@acme.example\"\nwebhook_url = \"" + hook_.Url("/hook") +
+              "\"\n");
+  ASSERT_EQ(ScanText("https://acme-corp.zoom.us/j/85512345678").exit_code, 1);
+  ProgramResult test = Meetleak({"notify", "--test"});
+  ASSERT_EQ(test.exit_code, 0) << test.err;
+  ASSERT_EQ(smtp.mails().size(), 1u);
+  EXPECT_EQ(smtp.mails()[0].rcpt_to, std::vector<std::string>{"<secops@acme.example>"});
+  EXPECT_NE(smtp.mails()[0].data.find("test message"), std::string::npos);
+  EXPECT_EQ(smtp.mails()[0].data.find("85512345678"), std::string::npos) << "no leak data";
+  ASSERT_EQ(Posts().size(), 1u);
+  EXPECT_EQ(hook_.RequestsFor("/hook")[0].body.find("85512345678"), std::string::npos);
+  EXPECT_NE(test.err.find("e-mail to secops@acme.example sent"), std::string::npos) << test.err;
+  EXPECT_NE(test.err.find("webhook sent"), std::string::npos) << test.err;
+
+  ProgramResult digests = Meetleak({"notify"});
+  ASSERT_EQ(digests.exit_code, 0) << digests.err;
+  ASSERT_EQ(smtp.mails().size(), 2u) << "the leak's digest was still due after --test";
+  EXPECT_EQ(smtp.mails()[1].rcpt_to, std::vector<std::string>{"<ana@acme.example>"});
+}
+
+// The mail server is down: exit 4, the failure named, the digest due; the
+// next notify (server back) delivers it, the one after sends nothing.
+TEST_F(NotifyTest, SmtpServerDownExitsFourAndTheDigestStaysDue) {
+  std::string down;
+  {
+    SmtpSink gone;
+    down = gone.url();
+  }  // nothing listens there any more
+  WriteNotify("[notify]\nsmtp_url = \"" + down + "\"\nfrom = \"meetleak@acme.example\"\n");
+  ASSERT_EQ(ScanText("https://acme-corp.zoom.us/j/85512345678").exit_code, 1);
+  ProgramResult failed = Meetleak({"notify"});
+  EXPECT_EQ(failed.exit_code, 4) << failed.err;
+  EXPECT_NE(failed.err.find("ana@acme.example"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("stays due"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("1 failed"), std::string::npos) << failed.err;
+  ProgramResult test = Meetleak({"notify", "--test"});
+  EXPECT_EQ(test.exit_code, 4) << "a channel that cannot be reached fails --test: " << test.err;
+
+  SmtpSink smtp;
+  WriteNotify("[notify]\nsmtp_url = \"" + smtp.url() + "\"\nfrom = \"meetleak@acme.example\"\n");
+  ProgramResult sent = Meetleak({"notify"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  ASSERT_EQ(smtp.mails().size(), 1u);
+  EXPECT_EQ(smtp.mails()[0].rcpt_to, std::vector<std::string>{"<ana@acme.example>"});
+  ASSERT_EQ(Meetleak({"notify"}).exit_code, 0);
+  EXPECT_EQ(smtp.mails().size(), 1u) << "delivered once";
+}
+
+// run --notify with no channel, or with a password variable that is not
+// set, is exit 2 naming [notify], before anything is fetched.
+TEST_F(NotifyTest, RunNotifyWithoutAUsableNotifySectionFetchesNothing) {
+  TestServer site;
+  site.Route("/page", Reply{.body = "<p>https://acme-corp.zoom.us/j/85512345678</p>",
+                            .headers = {{"Content-Type", "text/html"}}});
+  const std::string source =
+      "[[source]]\nurl = \"" + site.Url("/page") + "\"\nallow_private_addresses = true\n";
+  for (const std::string& notify :
+       {std::string(""), std::string("[notify]\nfrom = \"meetleak@acme.example\"\n"),
+        std::string("[notify]\nsmtp_url = \"smtp://127.0.0.1:9\"\n"
+                    "from = \"meetleak@acme.example\"\nsmtp_user = \"m\"\n"
+                    "smtp_password_env = \"MEETLEAK_TEST_UNSET_PASSWORD\"\n")}) {
+    SCOPED_TRACE(notify);
+    WriteNotify(source + notify);
+    ProgramResult r = Meetleak({"run", "--once", "--notify"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("notify"), std::string::npos) << r.err;
+    EXPECT_TRUE(site.Requests().empty()) << "fetched before checking [notify]";
+  }
+  // The same config without --notify runs.
+  EXPECT_EQ(Meetleak({"run", "--once"}).exit_code, 1);
+  EXPECT_EQ(site.RequestsFor("/page").size(), 1u);
 }
 
 }  // namespace
