@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/suggest.h"
 #include "cli/stop_signals.h"
 #include "cli/subcommands.h"
 
@@ -36,6 +37,65 @@ int ReportError(const Log& log, const Status& status) {
   }
   return ExitCodeFor(status);
 }
+
+namespace {
+
+// The option named `arg` ("-q", "--db") of `at` or of a command above it
+// (options fall through to subcommands); null when there is none.
+const CLI::Option* FindOption(const CLI::App* at, const std::string& arg) {
+  for (; at != nullptr; at = at->get_parent())
+    if (const CLI::Option* o = at->get_option_no_throw(arg)) return o;
+  return nullptr;
+}
+
+// " (did you mean 'X'?)" for the closest of `known`, or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& known) {
+  const std::string_view best = ClosestWord(word, {known.begin(), known.end()});
+  return best.empty() ? "" : "; did you mean '" + std::string(best) + "'?";
+}
+
+// What a command line that did not parse got wrong, when it is a mistyped
+// subcommand or long option: "unknown subcommand 'lekas'; did you mean
+// 'leaks'?". Walks the arguments down the command tree as CLI11 does;
+// "" when the fault is something else (CLI11's own message says it).
+std::string Mistyped(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* at = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") return "";
+    if (arg.size() > 1 && arg[0] == '-') {
+      const std::string name = arg.substr(0, arg.find('='));
+      const CLI::Option* option = FindOption(at, name);
+      if (option == nullptr) {
+        if (name.rfind("--", 0) != 0) return "";
+        std::vector<std::string> known;
+        for (const CLI::App* a = at; a != nullptr; a = a->get_parent())
+          for (const CLI::Option* o : a->get_options())
+            for (const std::string& l : o->get_lnames()) known.push_back("--" + l);
+        return "unknown option '" + name + "'" + DidYouMean(name, known);
+      }
+      if (name == arg && option->get_expected_min() > 0) ++i;  // its value
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const CLI::App* sub : at->get_subcommands({})) {
+      if (sub->check_name(arg)) {
+        at = sub;
+        break;
+      }
+      names.push_back(sub->get_name());
+    }
+    if (at->get_name() == arg) continue;
+    // A command's own positional (a URL, a CSV, an ID) is no mistake here.
+    if (names.empty() ||
+        !at->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty())
+      return "";
+    return "unknown subcommand '" + arg + "'" + DidYouMean(arg, names);
+  }
+  return "";
+}
+
+}  // namespace
 
 int Main(int argc, char** argv) {
   // First, before any thread starts, and alive until Main returns: every
@@ -75,7 +135,9 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    early_log.Error(std::string(e.what()) + " (see meetleak --help)");
+    const std::string mistyped = Mistyped(app, argc, argv);
+    early_log.Error((mistyped.empty() ? std::string(e.what()) : mistyped) +
+                    " (see meetleak --help)");
     return 2;
   }
   // An empty path is never "the default": it is a mistake in a script.

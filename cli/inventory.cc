@@ -224,24 +224,25 @@ void AddInventorySyncCommand(CLI::App& inventory, Command& command) {
 void AddInventoryCommands(CLI::App& app, Command& command) {
   CLI::App* inv = app.add_subcommand("inventory", "the company's meetings and personal links");
   inv->require_subcommand(1);
-  auto* import = inv->add_subcommand("import", "replace the meetings (and personal links)");
+  auto* import_cmd = inv->add_subcommand("import", "replace the meetings (and personal links)");
   auto args = std::make_shared<ImportArgs>();
-  import->add_option("MEETINGS.csv", args->meetings)->required();
-  import->add_option("--personal-links", args->links);
-  import->add_flag("--allow-empty", args->allow_empty,
-                   "let the import empty a non-empty inventory");
-  import->callback([&command, args] {
-    command = [args](Context& ctx) { return ImportInventory(ctx, *args);
-};
-}  // namespace meetleak::cli
-);
-AddInventorySyncCommand(*inv, command);
-auto* list = inv->add_subcommand("list", "print the inventory");
-auto format = std::make_shared<std::string>("text");
-list->add_option("--format", *format);
-list->callback([&command, format] {
-  command = [format](Context& ctx) { return ListInventory(ctx, *format); };
-});
+  import_cmd
+      ->add_option("MEETINGS.csv", args->meetings,
+                   "meetings CSV: meeting_id,owner_email,topic,kind")
+      ->required();
+  import_cmd->add_option("--personal-links", args->links,
+                         "personal links CSV (vanity,owner_email); kept when not given");
+  import_cmd->add_flag("--allow-empty", args->allow_empty,
+                       "let the import empty a non-empty inventory");
+  import_cmd->callback(
+      [&command, args] { command = [args](Context& ctx) { return ImportInventory(ctx, *args); }; });
+  AddInventorySyncCommand(*inv, command);
+  auto* list = inv->add_subcommand("list", "print the inventory");
+  auto format = std::make_shared<std::string>("text");
+  list->add_option("--format", *format, "text or json");
+  list->callback([&command, format] {
+    command = [format](Context& ctx) { return ListInventory(ctx, *format); };
+  });
 }
 
 }  // namespace meetleak::cli

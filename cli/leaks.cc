@@ -46,10 +46,14 @@ Result<int> PrintLeaks(Context& ctx, const LeakListing& listing) {
 }
 
 void AddLeakListOptions(CLI::App* cmd, LeakListing* listing) {
-  cmd->add_option("--status", listing->status)->check(CLI::IsMember(kStatuses));
-  cmd->add_option("--owner", listing->owner);
-  cmd->add_option("--format", listing->format);
-  if (listing->report) cmd->add_option("--output", listing->output);
+  cmd->add_option("--status", listing->status,
+                  "leaks of this status (default open; all: every one)")
+      ->check(CLI::IsMember(kStatuses));
+  cmd->add_option("--owner", listing->owner, "only the leaks of this owner's meetings");
+  cmd->add_option("--format", listing->format,
+                  listing->report ? "text, json, csv, html or sarif" : "text, json or csv");
+  if (listing->report)
+    cmd->add_option("--output", listing->output, "write the report to FILE, not stdout");
 }
 
 void AddLeaksCommands(CLI::App& app, Command& command) {
@@ -65,8 +69,8 @@ void AddLeaksCommands(CLI::App& app, Command& command) {
     auto id = std::make_shared<std::int64_t>(0);
     auto note = std::make_shared<std::string>();
     CLI::App* cmd = leaks->add_subcommand(decision, std::string("mark a leak: ") + decision);
-    cmd->add_option("ID", *id)->required();
-    cmd->add_option("--note", *note);
+    cmd->add_option("ID", *id, "the leak's ID (leaks list shows it)")->required();
+    cmd->add_option("--note", *note, "why: kept with the decision in the leak's history");
     std::string d = decision;
     cmd->callback([&command, d, id, note] {
       command = [d, id, note](Context& ctx) { return Decide(ctx, d, *id, *note); };

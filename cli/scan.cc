@@ -182,8 +182,9 @@ void AddScanCommand(CLI::App& app, Command& command) {
   scan->add_option("--depth", args->depth, "follow same-host page links N hops")
       ->check(CLI::Range(0, 5));
   scan->add_option("--format", args->format, "text, json or sarif");
-  scan->add_flag("--allow-private-addresses", args->allow_private);
-  scan->add_flag("--ignore-robots", args->ignore_robots);
+  scan->add_flag("--allow-private-addresses", args->allow_private,
+                 "let discovered links reach loopback and private addresses");
+  scan->add_flag("--ignore-robots", args->ignore_robots, "fetch what robots.txt disallows");
   scan->add_flag("--no-store", args->no_store, "do not write leaks (default for a file or stdin)");
   scan->add_flag("--store", args->store, "store the findings of a file or stdin target too");
   scan->callback([&command, args] { command = [args](Context& ctx) { return Scan(ctx, *args); }; });

@@ -28,7 +28,7 @@ void AddSourcesCommands(CLI::App& app, Command& command) {
   sources->require_subcommand(1);
   auto format = std::make_shared<std::string>("text");
   auto* list = sources->add_subcommand("list", "each source's state");
-  list->add_option("--format", *format);
+  list->add_option("--format", *format, "text or json");
   list->callback([&command, format] {
     command = [format](Context& ctx) { return ListSources(ctx, *format); };
   });
