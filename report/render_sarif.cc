@@ -1,6 +1,10 @@
-// SARIF 2.1.0: one rule per (form, link type) kind, one result per finding.
+// SARIF 2.1.0: one rule per (form, link type, severity), one result per
+// finding; owner decisions as external suppressions.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 #include "report/render_internal.h"
 
@@ -62,10 +66,20 @@ constexpr RuleKind kRuleKinds[] = {
      "passcode. Change the passcode and have the invitation removed."},
 };
 
-std::string RuleId(RefForm form, LinkType type) {
-  std::string id = "zoom-" + std::string(ToString(form));
-  if (type != LinkType::kNone) id += "-" + std::string(ToString(type));
-  return id;
+// One rule per (form, link type, severity): code-scanning tools read
+// security-severity from the rule, so a critical and a high join link are
+// two rules and neither shows as the other.
+constexpr std::size_t kOtherIndex = std::size(kRuleKinds);
+
+// "zoom-url-join/critical"; a kind outside the table is "zoom-reference/…".
+std::string RuleId(std::size_t kind_index, Severity severity) {
+  std::string id = "zoom-reference";
+  if (kind_index < kOtherIndex) {
+    const RuleKind& kind = kRuleKinds[kind_index];
+    id = "zoom-" + std::string(ToString(kind.form));
+    if (kind.link_type != LinkType::kNone) id += "-" + std::string(ToString(kind.link_type));
+  }
+  return id + "/" + std::string(ToString(severity));
 }
 
 const char* Level(Severity s) {
@@ -82,30 +96,87 @@ const char* Level(Severity s) {
   return "note";
 }
 
-// GitHub code scanning's numeric severity for rules.
-const char* SecuritySeverity(LinkType type) {
-  switch (type) {
-    case LinkType::kStart:
-    case LinkType::kPersonal:
-      return "9.0";
-    case LinkType::kRegister:
+// GitHub code scanning's numeric severity (0.1–3.9 low, 4–6.9 medium,
+// 7–8.9 high, 9+ critical). A non-company reference (info) is no risk to
+// the company: 0.0.
+const char* SecuritySeverity(Severity s) {
+  switch (s) {
+    case Severity::kCritical:
+      return "9.5";
+    case Severity::kHigh:
+      return "8.0";
+    case Severity::kMedium:
+      return "5.0";
+    case Severity::kLow:
       return "3.0";
-    default:
-      return "7.0";
+    case Severity::kInfo:
+      return "0.0";
   }
+  return "0.0";
 }
 
-ordered_json RuleJson(const RuleKind& kind) {
+std::string Capitalized(std::string_view s) {
+  std::string out(s);
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 32);
+  return out;
+}
+
+constexpr RuleKind kOtherKind = {RefForm::kUrl, LinkType::kNone, "PublicZoomReference",
+                                 "Zoom meeting reference on a public page",
+                                 "Have the reference removed and protect the meeting."};
+
+ordered_json RuleJson(std::size_t kind_index, Severity severity) {
+  const RuleKind& kind = kind_index < kOtherIndex ? kRuleKinds[kind_index] : kOtherKind;
   ordered_json rule;
-  rule["id"] = RuleId(kind.form, kind.link_type);
-  rule["name"] = kind.name;
-  rule["shortDescription"]["text"] = kind.short_text;
-  rule["fullDescription"]["text"] = std::string(kind.short_text) + ". " + kind.help;
+  rule["id"] = RuleId(kind_index, severity);
+  rule["name"] = std::string(kind.name) + Capitalized(ToString(severity));
+  const std::string short_text =
+      std::string(kind.short_text) + " (" + std::string(ToString(severity)) + ")";
+  rule["shortDescription"]["text"] = short_text;
+  rule["fullDescription"]["text"] = short_text + ". " + kind.help;
   rule["help"]["text"] = kind.help;
-  rule["defaultConfiguration"]["level"] = kind.link_type == LinkType::kRegister ? "note" : "error";
+  rule["defaultConfiguration"]["level"] = Level(severity);
   rule["properties"]["tags"] = {"security", "zoom", "meeting-leak"};
-  rule["properties"]["security-severity"] = SecuritySeverity(kind.link_type);
+  rule["properties"]["security-severity"] = SecuritySeverity(severity);
   return rule;
+}
+
+// The rule's place: (index of the finding's kind in kRuleKinds, or
+// kOtherIndex; severity). Ordered by kind, then worst first.
+using RulePlace = std::pair<std::size_t, Severity>;
+
+RulePlace PlaceOf(const Finding& f) {
+  std::size_t i = 0;
+  while (i < kOtherIndex &&
+         (kRuleKinds[i].form != f.form || kRuleKinds[i].link_type != f.link_type))
+    ++i;
+  return {i, f.severity};
+}
+
+bool RuleBefore(const RulePlace& a, const RulePlace& b) {
+  return a.first != b.first ? a.first < b.first : a.second > b.second;
+}
+
+// Allowed, acknowledged and false-positive leaks are decisions made outside
+// the scanned page: SARIF's external suppressions, with the reason.
+ordered_json Suppressions(const Finding& f) {
+  if (!f.status) return nullptr;
+  std::string justification;
+  if (*f.status == "allowed") {
+    justification = "allowed by the configuration";
+    if (!f.allow_reason.empty()) justification += ": " + f.allow_reason;
+  } else if (*f.status == "acknowledged" || *f.status == "false_positive") {
+    justification =
+        *f.status == "acknowledged" ? "acknowledged by its owner" : "marked a false positive";
+    if (!f.note.empty()) justification += ": " + f.note;
+  } else {
+    return nullptr;
+  }
+  ordered_json s;
+  s["kind"] = "external";
+  s["status"] = "accepted";
+  s["justification"] = Scrubbed(justification);
+  return ordered_json::array({s});
 }
 
 // FNV-1a 64: a stable, platform-independent digest of the leak key.
@@ -141,6 +212,7 @@ ordered_json ResultJson(const Finding& f, const std::string& rule_id, std::size_
   location["physicalLocation"]["artifactLocation"]["uri"] = Scrubbed(f.page_url);
   r["locations"] = ordered_json::array({location});
   r["partialFingerprints"]["meetleakLeakKey/v1"] = Fingerprint(f);
+  if (ordered_json s = Suppressions(f); !s.is_null()) r["suppressions"] = std::move(s);
   r["properties"] = FindingJson(f);
   return r;
 }
@@ -148,25 +220,21 @@ ordered_json ResultJson(const Finding& f, const std::string& rule_id, std::size_
 }  // namespace
 
 std::string RenderSarif(const std::vector<Finding>& findings, const RenderOptions& options) {
+  // Rules in a fixed order, and only those the results use, so ruleIndex
+  // is stable for a given input.
+  std::vector<RulePlace> used;
+  used.reserve(findings.size());
+  for (const Finding& f : findings) used.push_back(PlaceOf(f));
+  std::sort(used.begin(), used.end(), RuleBefore);
+  used.erase(std::unique(used.begin(), used.end()), used.end());
   ordered_json rules = ordered_json::array();
-  std::vector<std::string> rule_ids;
-  for (const RuleKind& kind : kRuleKinds) {
-    rules.push_back(RuleJson(kind));
-    rule_ids.push_back(RuleId(kind.form, kind.link_type));
-  }
+  for (const auto& [kind_index, severity] : used) rules.push_back(RuleJson(kind_index, severity));
   ordered_json results = ordered_json::array();
   for (const Finding& f : findings) {
-    const std::string id = RuleId(f.form, f.link_type);
-    std::size_t index = 0;
-    while (index < rule_ids.size() && rule_ids[index] != id) ++index;
-    if (index == rule_ids.size()) {  // a kind outside the table: still gets a rule
-      rules.push_back(RuleJson({f.form, f.link_type, "PublicZoomReference",
-                                "Zoom meeting reference on a public page",
-                                "Have the reference removed and protect the meeting."}));
-      rules.back()["id"] = id;
-      rule_ids.push_back(id);
-    }
-    results.push_back(ResultJson(f, id, index));
+    const RulePlace place = PlaceOf(f);
+    const auto at = std::lower_bound(used.begin(), used.end(), place, RuleBefore);
+    results.push_back(ResultJson(f, RuleId(place.first, place.second),
+                                 static_cast<std::size_t>(at - used.begin())));
   }
   ordered_json driver;
   driver["name"] = "meetleak";

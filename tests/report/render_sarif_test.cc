@@ -2,6 +2,7 @@
 // place) with python3-jsonschema.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -34,6 +35,10 @@ TEST(RenderSarifTest, ValidatesAgainstTheSarif210Schema) {
       "sys.exit(1 if errors else 0)\n";
   std::vector<Finding> findings = ReportFixture();
   findings.push_back(testing::ScanOnlyFinding());
+  findings[0].status = "allowed";
+  findings[0].allow_reason = "public webinar series";
+  findings[1].status = "false_positive";
+  findings[1].note = "not ours";
   for (const auto& input : {findings, std::vector<Finding>{}}) {
     testing::ProgramResult r = testing::RunPython(script, Sarif(input), {schema});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -58,7 +63,7 @@ TEST(RenderSarifTest, DriverRulesAndLevels) {
     ids.insert(rule["id"].get<std::string>());
     EXPECT_FALSE(rule["help"]["text"].get<std::string>().empty());
   }
-  EXPECT_EQ(ids.size(), rules.size()) << "one rule per kind";
+  EXPECT_EQ(ids.size(), rules.size()) << "one rule per kind and severity";
   const json& results = run["results"];
   ASSERT_EQ(results.size(), findings.size());
   const std::vector<std::string> levels = {"error", "error", "error", "warning",
@@ -72,9 +77,92 @@ TEST(RenderSarifTest, DriverRulesAndLevels) {
     ASSERT_LT(index, rules.size());
     EXPECT_EQ(r["ruleId"], rules[index]["id"]);
   }
-  EXPECT_EQ(results[1]["ruleId"], "zoom-url-start");
-  EXPECT_EQ(results[3]["ruleId"], "zoom-id_text");
-  EXPECT_EQ(results[6]["ruleId"], "zoom-url-register");
+  EXPECT_EQ(results[1]["ruleId"], "zoom-url-start/critical");
+  EXPECT_EQ(results[3]["ruleId"], "zoom-id_text/medium");
+  EXPECT_EQ(results[6]["ruleId"], "zoom-url-register/low");
+}
+
+// Code-scanning UIs take security-severity from the rule: a critical and a
+// high join link are two rules, each result is graded by its own severity.
+TEST(RenderSarifTest, RulesPerFormAndSeverityCarrySecuritySeverity) {
+  Finding critical =
+      testing::StoredFinding(1, "85512345678", "a@acme.example", Severity::kCritical);
+  critical.has_passcode = true;
+  Finding high = testing::StoredFinding(2, "85512345679", "a@acme.example", Severity::kHigh);
+  Finding medium = testing::StoredFinding(3, "85512345670", "a@acme.example", Severity::kMedium);
+  Finding low = testing::StoredFinding(4, "85512345671", "a@acme.example", Severity::kLow);
+  Finding high2 = testing::StoredFinding(5, "85512345672", "a@acme.example", Severity::kHigh);
+  // High listed first: the critical one must not inherit the high rule.
+  const std::vector<Finding> findings = {high, critical, medium, low, high2};
+  const json doc = json::parse(Sarif(findings));
+  const json& rules = doc["runs"][0]["tool"]["driver"]["rules"];
+  const json& results = doc["runs"][0]["results"];
+  ASSERT_EQ(rules.size(), 4u) << "two high join links share one rule";
+  const std::map<std::string, std::string> expected = {
+      {"critical", "9.5"}, {"high", "8.0"}, {"medium", "5.0"}, {"low", "3.0"}};
+  const std::map<std::string, std::string> level = {
+      {"critical", "error"}, {"high", "error"}, {"medium", "warning"}, {"low", "note"}};
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const std::string severity(ToString(findings[i].severity));
+    const json& r = results[i];
+    const json& rule = rules[r["ruleIndex"].get<std::size_t>()];
+    EXPECT_EQ(r["ruleId"], "zoom-url-join/" + severity);
+    EXPECT_EQ(rule["id"], r["ruleId"]);
+    EXPECT_EQ(rule["properties"]["security-severity"], expected.at(severity)) << severity;
+    EXPECT_EQ(rule["defaultConfiguration"]["level"], level.at(severity));
+    EXPECT_EQ(r["level"], level.at(severity));
+    EXPECT_EQ(r["properties"]["severity"], severity);
+  }
+}
+
+// Allowed, acknowledged and false-positive leaks are suppressed in code
+// scanning, with the reason the team gave; open and resolved ones are not.
+TEST(RenderSarifTest, OwnerDecisionsAreExternalSuppressionsWithTheirReason) {
+  auto leak = [](std::int64_t id, const char* status) {
+    Finding f = testing::StoredFinding(id, "8551234567" + std::to_string(id % 10), "a@acme.example",
+                                       Severity::kHigh);
+    f.status = status;
+    return f;
+  };
+  Finding allowed = leak(1, "allowed");
+  allowed.allow_reason = "public webinar series";
+  Finding acked = leak(2, "acknowledged");
+  acked.note = "waiting room on, passcode changed";
+  Finding fp = leak(3, "false_positive");
+  fp.note = "a phone number, not a meeting";
+  Finding acked_silent = leak(4, "acknowledged");
+  const std::vector<Finding> findings = {allowed,
+                                         acked,
+                                         fp,
+                                         acked_silent,
+                                         leak(5, "open"),
+                                         leak(6, "resolved"),
+                                         testing::ScanOnlyFinding()};
+  const json doc = json::parse(Sarif(findings));
+  const json& results = doc["runs"][0]["results"];
+  const std::vector<std::string> reasons = {
+      "allowed by the configuration: public webinar series",
+      "acknowledged by its owner: waiting room on, passcode changed",
+      "marked a false positive: a phone number, not a meeting", "acknowledged by its owner"};
+  for (std::size_t i = 0; i < reasons.size(); ++i) {
+    ASSERT_TRUE(results[i].contains("suppressions")) << i;
+    const json& s = results[i]["suppressions"];
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_EQ(s[0]["kind"], "external");
+    EXPECT_EQ(s[0]["status"], "accepted");
+    EXPECT_EQ(s[0]["justification"], reasons[i]);
+  }
+  for (std::size_t i = reasons.size(); i < findings.size(); ++i)
+    EXPECT_FALSE(results[i].contains("suppressions")) << i;
+}
+
+TEST(RenderSarifTest, SuppressionReasonsAreRedacted) {
+  Finding f = testing::StoredFinding(1, "85512345678", "a@acme.example", Severity::kHigh);
+  f.status = "acknowledged";
+  f.note = "moved to https://acme-corp.zoom.us/j/85512345678?pwd=SeCrEt123";
+  const std::string sarif = Sarif({f});
+  EXPECT_EQ(sarif.find("SeCrEt123"), std::string::npos);
+  EXPECT_NE(sarif.find("acknowledged by its owner: moved to"), std::string::npos);
 }
 
 TEST(RenderSarifTest, FingerprintIsStablePerLeakKey) {
