@@ -165,6 +165,40 @@ DROP TABLE personal_link;
 ALTER TABLE personal_link_v4 RENAME TO personal_link;
 )sql";
 
+// Version 5: each leak's history (DESIGN.md, `leaks show ID`: notes,
+// decisions, reopenings, fixes). One row per event: an owner decision with
+// its note, an automatic reopening and why, an allow and its reason, a leak
+// going gone, a severity change and why, and — for `fix` — what was applied
+// and the API's answer. `actor` says who: owner | meetleak | config | zoom.
+// `at` is NULL for what version 4 kept without a date (a decision or an
+// allow recorded before the history existed). severity_reason: why the
+// leak has its severity, from the Zoom settings ("meeting expired", …).
+// source.failing_since: when the current run of failures began (`status`);
+// a source failing at the migration gets it at its next failure.
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE leak_event (
+  id      INTEGER PRIMARY KEY,
+  leak_id INTEGER NOT NULL REFERENCES leak (id) ON DELETE CASCADE,
+  at      INTEGER,
+  kind    TEXT NOT NULL,
+  actor   TEXT NOT NULL,
+  note    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX leak_event_leak ON leak_event (leak_id, id);
+ALTER TABLE leak ADD COLUMN severity_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE source ADD COLUMN failing_since INTEGER;
+INSERT INTO leak_event (leak_id, at, kind, actor, note)
+  SELECT id, NULL, iif(status = 'open', 'note', status),
+         iif(status = 'allowed', 'config', 'owner'),
+         iif(status = 'allowed', allow_reason, note)
+  FROM leak WHERE status IN ('acknowledged', 'resolved', 'false_positive', 'allowed')
+     OR (status = 'open' AND note <> '')
+  ORDER BY id;
+INSERT INTO leak_event (leak_id, at, kind, actor, note)
+  SELECT id, reopened_at, 'reopened', 'meetleak', 'seen again on the page'
+  FROM leak WHERE reopened_at IS NOT NULL ORDER BY id;
+)sql";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -265,8 +299,11 @@ Status RunMigrations(Connection* conn, std::int64_t version) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {
-      {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true}, {kVersion4}};
+  static const std::vector<Migration> migrations = {{kVersion1},
+                                                    {kVersion2},
+                                                    {kVersion3, &RedactStoredUrls, /*scrub=*/true},
+                                                    {kVersion4},
+                                                    {kVersion5}};
   return migrations;
 }
 

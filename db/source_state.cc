@@ -95,7 +95,8 @@ Status WriteSourceState(Connection* conn, const Clock::TimePoint now,
   Result<Query> update = conn->Prepare(
       "UPDATE source SET last_status = ?2, last_error = ?3, consecutive_failures = ?4, "
       "last_fetched = iif(?5, last_fetched, ?6), retry_after = ?7, next_due = ?8, "
-      "non_company_refs = ?9 WHERE url = ?1");
+      "non_company_refs = ?9, failing_since = iif(?5, coalesce(failing_since, ?6), NULL) "
+      "WHERE url = ?1");
   if (!update.ok()) return update.status();
   update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);
   update->Bind(5, r.failed).Bind(6, ToUnix(now)).Bind(7, ToUnix(r.retry_after));

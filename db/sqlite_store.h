@@ -43,6 +43,11 @@ std::string StoredUrl(std::string_view url);
 Status WriteSourceState(Connection* conn, Clock::TimePoint now,
                         const LeakStore::SourceResult& result);
 
+// Appends one event to a leak's history (LeakStore::LeakEvents), its note
+// redacted, inside the caller's transaction (store_leaks.cc).
+Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
+                       std::string_view kind, std::string_view actor, std::string_view note);
+
 class SqliteLeakStore : public LeakStore {
  public:
   // `secret`: the database's key for candidate-key hashes.
@@ -79,6 +84,9 @@ class SqliteLeakStore : public LeakStore {
   Result<std::optional<LeakRow>> FindLeak(KeyKind key_kind, std::string_view key,
                                           std::string_view page_url) override;
   Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) override;
+  Result<std::vector<LeakEvent>> LeakEvents(std::int64_t id) override;
+  Status AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
+                      std::string_view note) override;
   Result<std::vector<LeakRow>> LeaksToNotify() override;
   Status MarkNotified(const std::vector<std::int64_t>& ids) override;
   Status CheckIntegrity() override;

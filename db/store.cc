@@ -222,8 +222,8 @@ namespace {
 constexpr std::string_view kSourceColumns =
     "SELECT url, kind, interval_s, last_fetched, next_due, retry_after, last_status, "
     "last_error, consecutive_failures, non_company_refs, active, "
-    "(SELECT count(*) FROM leak WHERE leak.source_url = source.url AND status = 'open') "
-    "FROM source ";
+    "(SELECT count(*) FROM leak WHERE leak.source_url = source.url AND status = 'open'), "
+    "failing_since FROM source ";
 
 LeakStore::SourceRow ReadSource(const Query& q) {
   LeakStore::SourceRow r;
@@ -239,6 +239,7 @@ LeakStore::SourceRow ReadSource(const Query& q) {
   r.non_company_refs = q.Int(9);
   r.active = q.Int(10) != 0;
   r.open_leaks = q.Int(11);
+  r.failing_since = FromUnix(q.OptInt(12));
   return r;
 }
 

@@ -80,7 +80,7 @@ class LeakStore {
   static const char* const kPostgresNotYet;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.
@@ -117,6 +117,9 @@ class LeakStore {
   // for refetch the documents that held a candidate for a changed key, as
   // ReplaceInventory does.
   virtual Status ReplaceZoomInventory(const InventoryRows& rows) = 0;
+  // The meta key under which ReplaceInventory and ReplaceZoomInventory
+  // record when the inventory last changed (unix seconds, as text).
+  static constexpr std::string_view kInventoryUpdatedKey = "inventory_updated";
   // Small string settings, e.g. the content hash of each inventory file.
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
   virtual Status SetMeta(std::string_view key, std::string_view value) = 0;
@@ -143,9 +146,10 @@ class LeakStore {
     int last_status = 0;                    // HTTP status of the last pass (0: none)
     std::string last_error;                 // "" when the last pass succeeded
     int consecutive_failures = 0;
-    std::int64_t non_company_refs = 0;  // as reported by the last SourceResult
-    std::int64_t open_leaks = 0;        // leaks with status open reached from it
-    bool active = true;                 // still in the config
+    std::optional<TimePoint> failing_since;  // the first failure of the current run of them
+    std::int64_t non_company_refs = 0;       // as reported by the last SourceResult
+    std::int64_t open_leaks = 0;             // leaks with status open reached from it
+    bool active = true;                      // still in the config
   };
   // Every source, active or not, by URL.
   virtual Result<std::vector<SourceRow>> ListSources() = 0;
@@ -257,9 +261,30 @@ class LeakStore {
   // Owner decisions: "ack" → acknowledged, "resolve" → resolved,
   // "false-positive" → false_positive, "reopen" → open (the resulting status
   // names are accepted too). A non-empty note replaces the stored one,
-  // its secrets redacted (RedactSecrets).
+  // its secrets redacted (RedactSecrets). Each decision is one history
+  // event (LeakEvents) with its note.
   // Unknown id → kNotFound; unknown decision → kInvalidInput.
   virtual Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) = 0;
+  // A leak's history, oldest first. Recorded by the store itself: owner
+  // decisions (SetLeakStatus: kind = the resulting status, "reopened" for
+  // reopen; actor "owner"; the note), automatic reopenings (actor
+  // "meetleak", the note says why), allowed sightings (actor "config", the
+  // allow reason), leaks going gone, severity changes and why. Other
+  // modules add theirs with AddLeakEvent (a `fix`: kind "fixed", actor
+  // "zoom", the API's answer as note — never a secret).
+  struct LeakEvent {
+    std::optional<TimePoint> at;  // nullopt: kept from before the history (schema 5)
+    std::string kind;             // acknowledged|resolved|false_positive|reopened|allowed|gone|
+                                  // severity|note|fixed|… (free for later kinds)
+    std::string actor;            // owner | meetleak | config | zoom
+    std::string note;             // redacted as it is stored
+  };
+  // Unknown id → an empty history (GetLeak tells whether it exists).
+  virtual Result<std::vector<LeakEvent>> LeakEvents(std::int64_t id) = 0;
+  // Adds one event at the clock's now; kNotFound for an unknown leak.
+  virtual Status AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
+                              std::string_view note) = 0;
+
   // Open leaks never notified, reopened or escalated since their last notice;
   // worst first, then id.
   virtual Result<std::vector<LeakRow>> LeaksToNotify() = 0;

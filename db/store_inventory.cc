@@ -142,6 +142,7 @@ Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeet
     for (PersonalLink& l : *links) l.source = RowSource::kCsv;
   MEETLEAK_RETURN_IF_ERROR(
       InsertRows(RowSource::kCsv, meetings ? &*meetings : nullptr, links ? &*links : nullptr));
+  MEETLEAK_RETURN_IF_ERROR(SetMeta(kInventoryUpdatedKey, std::to_string(Now())));
   return (*tx)->Commit();
 }
 
@@ -153,6 +154,7 @@ Status SqliteLeakStore::ReplaceZoomInventory(const InventoryRows& rows) {
   if (!changed.ok()) return changed.status();
   MEETLEAK_RETURN_IF_ERROR(MarkRefetch(*changed));
   MEETLEAK_RETURN_IF_ERROR(InsertRows(RowSource::kZoom, &rows.meetings, &rows.links));
+  MEETLEAK_RETURN_IF_ERROR(SetMeta(kInventoryUpdatedKey, std::to_string(Now())));
   return (*tx)->Commit();
 }
 

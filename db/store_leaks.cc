@@ -1,5 +1,6 @@
 // Leak queries, owner decisions and notices.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,7 @@ constexpr std::string_view kLeakColumns =
     "meeting_kind, page_url, entry_url, source_url, context, note, "
     "coalesce((SELECT m.topic FROM inventory_meeting m WHERE leak.key_kind = 'meeting_id' "
     "AND m.meeting_id = leak.key), topic), allow_reason, first_seen, last_seen, reopened_at, "
-    "notified_at, notified_severity, sightings FROM leak ";
+    "notified_at, notified_severity, sightings, severity_reason FROM leak ";
 
 LeakStore::LeakRow ReadLeak(const Query& q) {
   LeakStore::LeakRow r;
@@ -45,6 +46,7 @@ LeakStore::LeakRow ReadLeak(const Query& q) {
   r.notified_at = FromUnix(q.OptInt(21));
   if (!q.IsNull(22)) r.notified_severity = static_cast<Severity>(q.Int(22));
   r.sightings = q.Int(23);
+  r.severity_reason = q.Text(24);
   return r;
 }
 
@@ -109,14 +111,53 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision
   if (!status)
     return Status::InvalidInput("unknown decision '" + std::string(decision) +
                                 "' (ack, resolve, false-positive or reopen)");
+  const std::string stored_note = StoredUrl(note);
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
   Result<Query> q =
       conn_->Prepare("UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
   if (!q.ok()) return q.status();
   // A note is free text: someone may paste the leaked link, passcode and all.
-  q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, RedactSecrets(note));
+  q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, stored_note);
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (conn_->Changes() == 0) return Status::NotFound("no leak with id " + std::to_string(id));
-  return Status::OK();
+  const std::string_view kind = *status == LeakStatus::kOpen ? "reopened" : ToString(*status);
+  MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_.get(), id, Now(), kind, "owner", stored_note));
+  return (*tx)->Commit();
+}
+
+Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
+                       std::string_view kind, std::string_view actor, std::string_view note) {
+  Result<Query> q = conn->Prepare(
+      "INSERT INTO leak_event (leak_id, at, kind, actor, note) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!q.ok()) return q.status();
+  q->Bind(1, leak_id).Bind(2, at).Bind(3, kind).Bind(4, actor).Bind(5, StoredUrl(note));
+  return q->Run();
+}
+
+Result<std::vector<LeakStore::LeakEvent>> SqliteLeakStore::LeakEvents(std::int64_t id) {
+  Result<Query> q =
+      conn_->Prepare("SELECT at, kind, actor, note FROM leak_event WHERE leak_id = ? ORDER BY id");
+  if (!q.ok()) return q.status();
+  q->Bind(1, id);
+  std::vector<LeakEvent> events;
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step())
+    events.push_back({FromUnix(q->OptInt(0)), q->Text(1), q->Text(2), q->Text(3)});
+  if (!row.ok()) return row.status();
+  return events;
+}
+
+Status SqliteLeakStore::AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
+                                     std::string_view note) {
+  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
+  if (!tx.ok()) return tx.status();
+  Result<std::int64_t> exists =
+      conn_->QueryInt("SELECT count(*) FROM leak WHERE id = " + std::to_string(id));
+  if (!exists.ok()) return exists.status();
+  if (*exists == 0) return Status::NotFound("no leak with id " + std::to_string(id));
+  MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_.get(), id, Now(), kind, actor, note));
+  return (*tx)->Commit();
 }
 
 Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::LeaksToNotify() {

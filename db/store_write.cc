@@ -59,7 +59,8 @@ std::int64_t DetailHash(const LeakStore::Sighting& s) {
   for (std::string_view part :
        {std::string_view(r.host), ToString(r.form), ToString(r.link_type),
         std::string_view(r.context), std::string_view(r.entry_url),
-        ToString(r.classification.meeting_kind), std::string_view(s.allow_reason)}) {
+        ToString(r.classification.meeting_kind), std::string_view(s.allow_reason),
+        std::string_view(r.classification.severity_reason)}) {
     // boost::hash_combine's mixing, over each part's own hash (no copies).
     h ^= std::hash<std::string_view>{}(part) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   }
@@ -110,6 +111,8 @@ class DocumentWriter {
   Result<StoredLeak*> FindElsewhere(const PageRef& ref);
   Status Insert(const LeakStore::Sighting& s, const std::string& entry_url);
   Status Update(StoredLeak* leak, const LeakStore::Sighting& s, const std::string& entry_url);
+  Status RecordChange(const StoredLeak& leak, const SightingEffect& e,
+                      const LeakStore::Sighting& s);
   Status MarkAbsent(StoredLeak* leak);
   Status SightUnchanged(StoredLeak* leak);
   Status FlushSeenAgain();
@@ -298,10 +301,11 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s, const std::string& e
   Result<Query> q = conn_->Prepare(
       "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
       "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
-      "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic) "
+      "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic, "
+      "severity_reason) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
       "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
-      "AND meeting_id = ?2), ''))");
+      "AND meeting_id = ?2), ''), ?20)");
   if (!q.ok()) return q.status();
   const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
   q->Bind(1, ToString(r.key_kind)).Bind(2, r.key).Bind(3, page_url_).Bind(4, doc_id_);
@@ -311,8 +315,11 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s, const std::string& e
   q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, entry_url);
   q->Bind(14, source_url_).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, now_);
   q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
+  q->Bind(20, r.classification.severity_reason);
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   ++result_->new_leaks;
+  if (status == LeakStatus::kAllowed)
+    return InsertLeakEvent(conn_, conn_->LastInsertId(), now_, "allowed", "config", s.allow_reason);
   return Status::OK();
 }
 
@@ -330,7 +337,9 @@ constexpr std::string_view kSightingSet =
     ", ?9, form), "
     "link_type = iif(" MEETLEAK_SHOWN
     ", ?10, link_type), "
-    "context = iif(" MEETLEAK_SHOWN ", ?11, context)";
+    "context = iif(" MEETLEAK_SHOWN
+    ", ?11, context), "
+    "severity_reason = iif(?7 OR ?20, ?21, severity_reason)";
 #undef MEETLEAK_SHOWN
 
 Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
@@ -361,6 +370,7 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   // The shown form, host and context are those of the most severe sighting.
   q->Bind(7, seen >= leak->severity).Bind(8, r.host).Bind(9, ToString(r.form));
   q->Bind(10, ToString(r.link_type)).Bind(11, r.context).Bind(12, detail);
+  q->Bind(20, e.severity != leak->severity).Bind(21, r.classification.severity_reason);
   if (full) {
     q->Bind(13, ToString(e.status)).Bind(14, static_cast<int>(e.severity));
     q->Bind(15, r.classification.owner).Bind(16, source_url_).Bind(17, doc_id_);
@@ -368,8 +378,36 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   }
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (e.reopened) ++result_->reopened;
+  MEETLEAK_RETURN_IF_ERROR(RecordChange(*leak, e, s));
   leak->status = e.status;
   leak->severity = e.severity;
+  return Status::OK();
+}
+
+// The history of a sighting that changed a leak: why it reopened, that it
+// is allowed now, and a severity change with its reason.
+Status DocumentWriter::RecordChange(const StoredLeak& leak, const SightingEffect& e,
+                                    const LeakStore::Sighting& s) {
+  const Severity seen = s.ref.classification.severity;
+  if (e.reopened) {
+    std::string why = "seen again on the page";
+    if (leak.status == LeakStatus::kAllowed)
+      why = "seen again and no longer allowed by the configuration";
+    else if (leak.status != LeakStatus::kGone)
+      why = "seen again at " + std::string(ToString(seen)) + ", more severe than when it was " +
+            std::string(ToString(leak.status)) + " (" + std::string(ToString(leak.severity)) + ")";
+    MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_, leak.id, now_, "reopened", "meetleak", why));
+  }
+  if (e.status == LeakStatus::kAllowed && leak.status != LeakStatus::kAllowed)
+    MEETLEAK_RETURN_IF_ERROR(
+        InsertLeakEvent(conn_, leak.id, now_, "allowed", "config", s.allow_reason));
+  if (e.severity != leak.severity) {
+    std::string what =
+        std::string(ToString(leak.severity)) + " → " + std::string(ToString(e.severity));
+    if (!s.ref.classification.severity_reason.empty())
+      what += ": " + s.ref.classification.severity_reason;
+    MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_, leak.id, now_, "severity", "meetleak", what));
+  }
   return Status::OK();
 }
 
@@ -392,6 +430,11 @@ Status DocumentWriter::MarkAbsent(StoredLeak* leak) {
   if (!q.ok()) return q.status();
   q->Bind(1, leak->id).Bind(2, ToString(next));
   MEETLEAK_RETURN_IF_ERROR(q->Run());
+  MEETLEAK_RETURN_IF_ERROR(
+      InsertLeakEvent(conn_, leak->id, now_, "gone", "meetleak",
+                      doc_.outcome == LeakStore::Outcome::kGone
+                          ? "the page answered HTTP " + std::to_string(doc_.status)
+                          : std::string("no longer on the page")));
   leak->status = next;
   ++result_->gone;
   return Status::OK();

@@ -25,6 +25,10 @@ struct StoredLeak {
   MeetingKind meeting_kind = MeetingKind::kUnknown;
   std::string page_url, entry_url, source_url, context, note, topic;
   std::string allow_reason;  // of the last allowed sighting
+  // Why the leak has its severity when a setting decided it (Zoom sync:
+  // "meeting expired", "no passcode, no waiting room, join before host
+  // on"); "" when the form alone did.
+  std::string severity_reason;
   Clock::TimePoint first_seen, last_seen;
   std::optional<Clock::TimePoint> reopened_at, notified_at;
   std::optional<Severity> notified_severity;
