@@ -80,6 +80,17 @@ Status WriteOutput(const std::string& text, const std::string& output) {
   return Status::OK();
 }
 
+Status AddHistory(LeakStore& store, std::vector<Finding>& findings) {
+  for (Finding& f : findings) {
+    if (!f.leak_id) continue;
+    Result<std::vector<LeakStore::LeakEvent>> events = store.LeakEvents(*f.leak_id);
+    if (!events.ok()) return events.status();
+    for (const auto& e : *events)
+      f.history.push_back({e.at ? FormatIso8601(*e.at) : "", e.kind, e.actor, e.note});
+  }
+  return Status::OK();
+}
+
 Status Context::LoadConfig() {
   fs::path file = options_.config;
   if (file.empty() && fs::exists("meetleak.toml")) file = "meetleak.toml";

@@ -96,6 +96,9 @@ struct InventoryFiles {
 Result<InventoryFiles> ReadInventoryFiles(const std::filesystem::path& meetings,
                                           const std::filesystem::path& links);
 
+// Fills each stored finding's history (LeakStore::LeakEvents).
+Status AddHistory(LeakStore& store, std::vector<Finding>& findings);
+
 // Prints `text` to stdout, or writes it to `output` when non-empty.
 Status WriteOutput(const std::string& text, const std::string& output);
 

@@ -22,6 +22,29 @@ Result<int> Decide(Context& ctx, const std::string& decision, std::int64_t id,
   return 0;
 }
 
+// `leaks show ID`: the leak, what it allows, the page's text around it and
+// its whole history.
+Result<int> ShowLeak(Context& ctx, std::int64_t id, const std::string& format) {
+  if (format != "text" && format != "json")
+    return Status::InvalidInput("--format: leaks show offers text or json");
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
+  Result<std::optional<LeakStore::LeakRow>> row = ctx.store().GetLeak(id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value())
+    return Status::InvalidInput("leak " + std::to_string(id) + " does not exist");
+  std::vector<Finding> findings = {FindingFromLeak(**row)};
+  MEETLEAK_RETURN_IF_ERROR(AddHistory(ctx.store(), findings));
+  RenderOptions options;
+  options.history = true;
+  options.tool_version = MEETLEAK_VERSION;
+  if (format == "json") {
+    std::cout << RenderFindings(findings, ReportFormat::kJson, options);
+    return 0;
+  }
+  std::cout << RenderLeakDetail(findings.front(), (*row)->sightings);
+  return 0;
+}
+
 }  // namespace
 
 Result<int> PrintLeaks(Context& ctx, const LeakListing& listing) {
@@ -40,7 +63,14 @@ Result<int> PrintLeaks(Context& ctx, const LeakListing& listing) {
   RenderOptions options;
   options.owners_summary = listing.report;
   options.remediation = listing.report;
+  options.history = listing.report;
   options.tool_version = MEETLEAK_VERSION;
+  if (listing.report) {
+    MEETLEAK_RETURN_IF_ERROR(AddHistory(ctx.store(), findings));
+    Result<ReportHeader> header = ReportHeaderFor(ctx, listing.owner, listing.status);
+    if (!header.ok()) return header.status();
+    options.header = std::move(*header);
+  }
   MEETLEAK_RETURN_IF_ERROR(WriteOutput(RenderFindings(findings, *format, options), listing.output));
   return 0;
 }
@@ -64,6 +94,16 @@ void AddLeaksCommands(CLI::App& app, Command& command) {
   AddLeakListOptions(list, listing.get());
   list->callback([&command, listing] {
     command = [listing](Context& ctx) { return PrintLeaks(ctx, *listing); };
+  });
+  auto show_id = std::make_shared<std::int64_t>(0);
+  auto show_format = std::make_shared<std::string>("text");
+  CLI::App* show = leaks->add_subcommand("show", "one leak with its notes and history");
+  show->add_option("ID", *show_id, "the leak's ID (leaks list shows it)")->required();
+  show->add_option("--format", *show_format, "text or json");
+  show->callback([&command, show_id, show_format] {
+    command = [show_id, show_format](Context& ctx) {
+      return ShowLeak(ctx, *show_id, *show_format);
+    };
   });
   for (const char* decision : {"ack", "resolve", "false-positive", "reopen"}) {
     auto id = std::make_shared<std::int64_t>(0);

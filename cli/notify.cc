@@ -50,6 +50,7 @@ Result<NotifyCounts> NotifyOwners(Context& ctx, const NotifyMode& mode) {
   if (!rows.ok()) return rows.status();
   std::vector<Finding> findings;
   for (const auto& row : *rows) findings.push_back(FindingFromLeak(row));
+  MEETLEAK_RETURN_IF_ERROR(AddHistory(ctx.store(), findings));
   std::vector<Digest> digests = BuildDigests(findings, *options);
   NotifyCounts counts;
   if (mode.dry_run) {

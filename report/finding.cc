@@ -45,6 +45,9 @@ Finding FindingFromLeak(const StoredLeak& leak) {
   f.first_seen = FormatIso8601(leak.first_seen);
   f.last_seen = FormatIso8601(leak.last_seen);
   f.topic = leak.topic;
+  f.note = leak.note;
+  f.allow_reason = leak.allow_reason;
+  f.severity_reason = leak.severity_reason;
   return f;
 }
 

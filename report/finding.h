@@ -18,6 +18,16 @@
 
 namespace meetleak {
 
+// One entry of a stored leak's history (LeakStore::LeakEvents): an owner
+// decision, an automatic reopening, an allow, a fix, …
+struct FindingEvent {
+  std::string at;     // ISO 8601 UTC; "" when not known (kept from before history)
+  std::string kind;   // acknowledged | resolved | false_positive | reopened | allowed |
+                      // gone | severity | note | fixed | …
+  std::string actor;  // owner | meetleak | config | zoom
+  std::string note;
+};
+
 struct Finding {
   std::optional<std::int64_t> leak_id;  // null unless stored
   KeyKind key_kind = KeyKind::kMeetingId;
@@ -38,6 +48,13 @@ struct Finding {
   std::optional<std::string> first_seen;  // ISO 8601 UTC "2026-11-26T10:00:00Z"
   std::optional<std::string> last_seen;
   std::string topic;  // from the inventory, for reports ("" if none)
+  // Stored leaks only (not in the finding JSON's design fields): the owner's
+  // last note (ack, resolve, false-positive) and the [[allow]] entry's reason.
+  std::string note;
+  std::string allow_reason;
+  // Why the severity, when a Zoom setting decided it ("meeting expired", …).
+  std::string severity_reason;
+  std::vector<FindingEvent> history;  // oldest first; filled for reports
 };
 
 // A finding for `ref` seen on `page_url` via `source_url`, not stored:

@@ -283,4 +283,8 @@ std::string RenderFindings(const std::vector<Finding>& findings, ReportFormat fo
   return {};
 }
 
+std::string RenderLeakDetail(const Finding& finding, std::int64_t sightings) {
+  return report_internal::LeakDetailText(finding, sightings);
+}
+
 }  // namespace meetleak

@@ -46,11 +46,31 @@ std::string CsvCell(std::string text) {
 
 }  // namespace
 
+void AddHistoryJson(const Finding& f, nlohmann::ordered_json& j) {
+  const auto str_or_null = [](const std::string& s) -> nlohmann::ordered_json {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(Scrubbed(s));
+  };
+  j["note"] = str_or_null(f.note);
+  j["allow_reason"] = str_or_null(f.allow_reason);
+  j["severity_reason"] = str_or_null(f.severity_reason);
+  j["history"] = nlohmann::ordered_json::array();
+  for (const FindingEvent& e : f.history)
+    j["history"].push_back(
+        {{"time", e.at.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.at)},
+         {"event", e.kind},
+         {"by", e.actor},
+         {"note", str_or_null(e.note)}});
+}
+
 std::string RenderJson(const std::vector<Finding>& findings, const RenderOptions& options) {
   nlohmann::ordered_json doc;
   doc["version"] = 1;
   doc["findings"] = nlohmann::ordered_json::array();
-  for (const Finding& f : findings) doc["findings"].push_back(FindingJson(f));
+  for (const Finding& f : findings) {
+    nlohmann::ordered_json j = FindingJson(f);
+    if (options.history) AddHistoryJson(f, j);
+    doc["findings"].push_back(std::move(j));
+  }
   if (options.owners_summary) doc["owners"] = OwnersJson(findings);
   return DumpJson(doc, 2) + "\n";
 }

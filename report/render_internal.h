@@ -26,6 +26,10 @@ std::string Scrubbed(std::string_view s);
 
 // One finding in the design's JSON shape and order (ordered_json).
 nlohmann::ordered_json FindingJson(const Finding& f);
+// Appends, after the design's fields, "note", "allow_reason",
+// "severity_reason" (null when empty) and "history": [{time, event, by,
+// note}] (RenderOptions::history).
+void AddHistoryJson(const Finding& f, nlohmann::ordered_json& j);
 // The design's field names, in order (the CSV columns).
 const std::vector<std::string>& FindingFieldNames();
 // JSON text that never throws on bad UTF-8 (replaced by U+FFFD).
@@ -70,7 +74,36 @@ std::vector<std::string> Remediation(const Finding& f);
 
 bool IsHttpUrl(std::string_view url);
 
+// --- The owners' report in plain words (owner_view.cc) -------------------
+// The text a reader of the page sees around the reference: tags dropped,
+// entities decoded, whitespace collapsed; the reference itself (the Zoom
+// URL of a tag's attribute, or the key in the text, widened to its URL)
+// is the one marked piece. Secrets stay redacted.
+struct ContextPiece {
+  std::string text;
+  bool marked = false;
+};
+std::vector<ContextPiece> VisibleContext(const Finding& f);
+// "A join link with its passcode is on a public page. Anyone with this
+// link can join without a passcode." (+ the severity's reason, if any).
+std::string WhatLeaked(const Finding& f);
+// The advice for one meeting, fitted to what leaked of it, each line once.
+std::vector<std::string> MeetingAdvice(const MeetingGroup& meeting);
+struct ExposureSpan {
+  bool known = false;
+  int days = 0;  // first to last seen, rounded up
+};
+ExposureSpan Exposure(const Finding& f);
+std::string ExposureText(const Finding& f);    // "public for at least 3 days", "" unknown
+std::string EventText(const FindingEvent& e);  // "2026-…Z: Acknowledged by its owner — note"
+// `meetleak leaks ack ID --note "what you did"`; "" for an unstored finding.
+std::string HandledCommand(const Finding& f);
+std::string StatusText(const Finding& f);  // "open: nobody has handled it yet", …
+// The header lines of the owners' report (text and HTML say the same).
+std::vector<std::pair<std::string, std::string>> HeaderLines(const ReportHeader& h);
+
 std::string RenderText(const std::vector<Finding>& findings, const RenderOptions& options);
+std::string LeakDetailText(const Finding& f, std::int64_t sightings);
 std::string RenderJson(const std::vector<Finding>& findings, const RenderOptions& options);
 std::string RenderCsv(const std::vector<Finding>& findings);
 std::string RenderHtml(const std::vector<Finding>& findings, const RenderOptions& options);

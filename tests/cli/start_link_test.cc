@@ -68,7 +68,8 @@ TEST_F(StartLinkTest, AdviceSaysWhoeverHasItCanStartTheMeetingAsHost) {
   ScanJson("https://acme-corp.zoom.us/j/85512345678?pwd=AbCd1234 https://zoom.us/s/85512345678");
   for (const char* format : {"text", "html"}) {
     ProgramResult r = Meetleak({"report", "--format", format});
-    EXPECT_NE(r.out.find("whoever has it can start the meeting as its host"), std::string::npos)
+    EXPECT_NE(r.out.find("Whoever has this link can start the meeting as its host"),
+              std::string::npos)
         << format << ": " << r.out;
   }
   ProgramResult dry = Meetleak({"notify", "--dry-run"});

@@ -65,11 +65,11 @@ TEST(BuildDigestsTest, SubjectTextAndHtmlTellTheOwnerWhatToDo) {
   EXPECT_EQ(d.subject, "[meetleak] 3 Zoom meeting leaks to fix (3 critical)");
   EXPECT_NE(d.text.find("for meetings you own (ana@acme.example)"), std::string::npos);
   EXPECT_NE(d.text.find("https://example.org/feed.xml"), std::string::npos);
-  EXPECT_NE(d.text.find("Delete the meeting and re-create it"), std::string::npos);
-  EXPECT_NE(d.text.find("change the meeting passcode"), std::string::npos);
+  EXPECT_NE(d.text.find("Delete this meeting and create a new one"), std::string::npos);
+  EXPECT_NE(d.text.find("Anyone with this link can join without a passcode."), std::string::npos);
   EXPECT_NE(d.text.find("meetleak 0.1.0"), std::string::npos);
   EXPECT_NE(d.html.find("<!DOCTYPE html>"), std::string::npos);
-  EXPECT_NE(d.html.find("Delete the meeting and re-create it"), std::string::npos);
+  EXPECT_NE(d.html.find("Delete this meeting and create a new one"), std::string::npos);
   EXPECT_EQ(d.text.find("bob@acme.example"), std::string::npos) << "only ana's leaks";
 }
 

@@ -57,43 +57,46 @@ TEST(RenderTextTest, ReportGroupsByOwnerThenMeetingWorstFirst) {
   ASSERT_NE(medium_meeting, std::string::npos);
   EXPECT_LT(high_meeting, medium_meeting);
   // One meeting heading for the two leaks of 85512345678, with topic and kind.
-  const std::string heading = "Meeting 855 1234 5678 \"Weekly sync\" (recurring) - worst: critical";
+  const std::string heading = "Meeting 855 1234 5678 \"Weekly sync\" (recurring) - risk: critical";
   ASSERT_NE(out.find(heading), std::string::npos) << out;
   EXPECT_EQ(out.find(heading, out.find(heading) + 1), std::string::npos);
-  EXPECT_NE(out.find("first seen: 2026-11-26T10:00:00Z   last seen: 2026-11-26T12:00:00Z"),
+  EXPECT_NE(out.find("Seen:       first 2026-11-26T10:00:00Z, last 2026-11-26T12:00:00Z"),
             std::string::npos);
-  EXPECT_NE(out.find("status acknowledged"), std::string::npos);
+  EXPECT_NE(out.find("Status:     acknowledged: someone is on it - leak #14"), std::string::npos);
 }
 
-// Each kind of leak gets its concrete advice, on that leak only.
-std::string LeakBlock(const std::string& report, const std::string& marker) {
-  const auto start = report.find(marker);
+// Each meeting gets the advice fitted to what leaked of it, once, after its
+// leaks ("What to do:" up to the blank line that ends the meeting).
+std::string Advice(const std::string& report, const std::string& heading) {
+  const auto start = report.find(heading);
   if (start == std::string::npos) return "";
-  const auto end = report.find("    - [", start + 1);
-  return report.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const auto what = report.find("What to do:", start);
+  const auto end = report.find("\n\n", what);
+  return report.substr(what, end == std::string::npos ? std::string::npos : end - what);
 }
 
-TEST(RenderTextTest, RemediationIsConcretePerLeak) {
+TEST(RenderTextTest, AdviceIsFittedToEachMeeting) {
   RenderOptions options;
   options.remediation = true;
   const std::string out = RenderFindings(ReportFixture(), ReportFormat::kText, options);
-  const std::string passcode = LeakBlock(out, "#12 ");
-  const std::string start = LeakBlock(out, "#13 ");
-  const std::string pmi = LeakBlock(out, "#14 ");
-  const std::string recording = LeakBlock(out, "#16 ");
-  const std::string id_text = LeakBlock(out, "#15 ");
-  EXPECT_NE(passcode.find("change the meeting passcode"), std::string::npos) << passcode;
-  EXPECT_EQ(passcode.find("re-create"), std::string::npos);
-  EXPECT_NE(start.find("Delete the meeting and re-create it"), std::string::npos) << start;
-  EXPECT_NE(pmi.find("stop using it for public events"), std::string::npos) << pmi;
+  const std::string start_and_passcode = Advice(out, "Meeting 855 1234 5678");
+  const std::string pmi = Advice(out, "Personal link /my/ana.smith");
+  const std::string recording = Advice(out, "Link token AbCdEfGhIjKl");
+  const std::string id_text = Advice(out, "Meeting 912 345 6789");
+  EXPECT_NE(start_and_passcode.find("Delete this meeting and create a new one"), std::string::npos)
+      << start_and_passcode;
+  EXPECT_NE(start_and_passcode.find("sign out of all devices"), std::string::npos);
+  EXPECT_NE(pmi.find("Move public events off your Personal Meeting ID"), std::string::npos) << pmi;
   EXPECT_NE(pmi.find("change your PMI"), std::string::npos);
-  EXPECT_NE(recording.find("remove the share, or restrict it"), std::string::npos) << recording;
-  for (const std::string& block : {passcode, start, pmi, id_text})
-    EXPECT_NE(block.find("Turn on the waiting room"), std::string::npos) << block;
+  EXPECT_NE(recording.find("Stop sharing the recording"), std::string::npos) << recording;
   EXPECT_EQ(recording.find("waiting room"), std::string::npos) << "a recording has no room";
-  for (const std::string& block : {passcode, start, pmi, recording, id_text})
-    EXPECT_NE(block.find("ake the post down or ask the site"), std::string::npos) << block;
+  for (const std::string& block : {pmi, id_text})
+    EXPECT_NE(block.find("Turn on the waiting room"), std::string::npos) << block;
+  for (const std::string& block : {start_and_passcode, pmi, recording, id_text})
+    EXPECT_NE(block.find("Ask whoever runs the page to take the link down"), std::string::npos)
+        << block;
   EXPECT_EQ(id_text.find("passcode"), std::string::npos) << id_text;
+  EXPECT_EQ(id_text.find("Delete"), std::string::npos) << id_text;
 }
 
 TEST(RenderTextTest, EmptyInputSaysSo) {
