@@ -127,6 +127,7 @@ int Main(int argc, char** argv) {
   AddLeaksCommands(app, command);
   AddReportCommands(app, command);
   AddNotifyCommand(app, command);
+  AddStatusCommand(app, command);
 
   try {
     app.parse(argc, argv);

@@ -18,7 +18,13 @@ namespace {
 using nlohmann::ordered_json;
 
 Status RecordSync(LeakStore& store, bool ok, const std::string& error) {
-  ordered_json j{{"time", FormatIso8601(SystemClock()->Now())}, {"ok", ok}, {"error", error}};
+  const Clock::TimePoint now = SystemClock()->Now();
+  ordered_json j{{"time", FormatIso8601(now)}, {"ok", ok}, {"error", error}};
+  if (ok)  // the metrics' last_sync_success_timestamp_seconds outlives a failed sync
+    MEETLEAK_RETURN_IF_ERROR(store.SetMeta(
+        kLastSyncSuccessKey,
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())));
   return store.SetMeta("last_sync", j.dump());
 }
 

@@ -1,4 +1,8 @@
 // run: the scheduled scanning job (--once for cron/systemd timers, else a daemon).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -13,6 +17,7 @@ namespace {
 
 struct RunArgs {
   bool once = false, all = false, notify = false, allow_private = false, refetch = false;
+  std::string metrics_file;
 };
 
 std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::string>& due,
@@ -142,6 +147,43 @@ void LogSourceDone(const Log& log, const CrawledDocument& doc, bool failed) {
                 ", " + std::to_string(doc.linked_urls.size()) + " linked documents");
 }
 
+// The figures of the pass just ended, for --metrics-file.
+Result<PassMetrics> MetricsOf(LeakStore& store, const StoreSink& sink, const PassSummary& pass,
+                              const PassRecord& record, const NotifyCounts& notified) {
+  PassMetrics m;
+  using std::chrono::duration;
+  m.start = duration<double>(record.start.time_since_epoch()).count();
+  m.end = duration<double>(record.end.time_since_epoch()).count();
+  m.duration = pass.seconds;
+  std::map<std::string, std::int64_t> documents = {
+      {"fetched", 0},    {"not_modified", 0},   {"failed_dns", 0},  {"failed_connect", 0},
+      {"failed_tls", 0}, {"failed_timeout", 0}, {"failed_http", 0}, {"failed_other", 0},
+      {"robots", 0},     {"guard", 0},          {"zoom_host", 0}};
+  for (const auto& [outcome, n] : sink.outcomes()) documents[outcome] += n;
+  // Discovered URLs refused before any fetch are no documents of the sink.
+  documents["guard"] += pass.stats.refused_guard;
+  documents["zoom_host"] += pass.stats.refused_zoom + pass.stats.skipped_meeting_urls;
+  m.documents.assign(documents.begin(), documents.end());
+  m.bytes = pass.stats.bytes;
+  m.new_leaks = sink.totals().new_leaks;
+  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({"open", std::nullopt});
+  if (!open.ok()) return open.status();
+  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow}) {
+    std::int64_t n = 0;
+    for (const auto& l : *open) n += l.severity == s;
+    m.leaks_open.emplace_back(std::string(ToString(s)), n);
+  }
+  m.notify_sent = notified.sent;
+  m.notify_failed = notified.failed;
+  Result<std::optional<std::string>> sync = store.GetMeta(kLastSyncSuccessKey);
+  if (!sync.ok()) return sync.status();
+  if (sync->has_value()) m.last_sync_success = std::atof((*sync)->c_str());
+  Result<std::vector<LeakStore::SourceRow>> sources = store.ListSources();
+  if (!sources.ok()) return sources.status();
+  for (const auto& s : *sources) m.sources_failing += s.active && !s.last_error.empty();
+  return m;
+}
+
 // Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
 void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
   auto now = SystemClock()->Now();
@@ -163,6 +205,14 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   // Owners must hear of what the pass finds: a [notify] that cannot send is
   // found now, before anything is fetched.
   if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOptionsFor(ctx.config(), NotifyMode{}).status());
+  if (!args.metrics_file.empty()) {  // a typo in the path is found before the pass, not after
+    const std::filesystem::path dir = std::filesystem::path(args.metrics_file).parent_path().empty()
+                                          ? std::filesystem::path(".")
+                                          : std::filesystem::path(args.metrics_file).parent_path();
+    if (!std::filesystem::is_directory(dir) || ::access(dir.c_str(), W_OK) != 0)
+      return Status::InvalidInput("--metrics-file " + args.metrics_file + ": the folder " +
+                                  dir.string() + " does not exist or is not writable");
+  }
   StopSignals& signals = ctx.signals();
   signals.StopGracefully();  // a signal ends the pass, not the process
   MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());
@@ -212,7 +262,9 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
     sink.set_on_source_done(
         [&log](const CrawledDocument& doc, bool failed) { LogSourceDone(log, doc, failed); });
-    const Clock::TimePoint pass_start = SystemClock()->Now() - std::chrono::seconds(1);
+    PassRecord record;
+    record.start = SystemClock()->Now();
+    const Clock::TimePoint pass_start = record.start - std::chrono::seconds(1);
     Result<PassSummary> pass = RunPass(ctx, signals, *inventory, targets, options, sink);
     if (!pass.ok()) return pass.status();
     any_pass = true;
@@ -230,7 +282,21 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, targets.size(), *open));
     // A digest that could not go out stays due and is named on its own
     // error line; the run still exits by what it saw.
-    if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOwners(ctx, NotifyMode{}).status());
+    NotifyCounts notified;
+    if (args.notify) {
+      Result<NotifyCounts> n = NotifyOwners(ctx, NotifyMode{});
+      if (!n.ok()) return n.status();
+      notified = *n;
+    }
+    record.end = SystemClock()->Now();
+    const bool all_failed = sink.failed_sources().size() == targets.size() && !pass->interrupted;
+    record.exit = all_failed ? 3 : (*open > 0 ? 1 : 0);
+    MEETLEAK_RETURN_IF_ERROR(RecordPass(ctx.store(), record));
+    if (!args.metrics_file.empty()) {
+      Result<PassMetrics> metrics = MetricsOf(ctx.store(), sink, *pass, record, notified);
+      if (!metrics.ok()) return metrics.status();
+      MEETLEAK_RETURN_IF_ERROR(WriteMetricsFile(args.metrics_file, RenderMetrics(*metrics)));
+    }
   }
   if (any_pass && !any_pass_read) return Status::Unavailable("every source of the run failed");
   return saw_open ? 1 : 0;
@@ -247,6 +313,8 @@ void AddRunCommand(CLI::App& app, Command& command) {
   run->add_flag("--refetch", args->refetch, "no conditional GET in this pass: read every document");
   run->add_flag("--allow-private-addresses", args->allow_private,
                 "lift the address guard for every source");
+  run->add_option("--metrics-file", args->metrics_file,
+                  "write the last pass's metrics here (Prometheus text format), after each pass");
   run->callback([&command, args] { command = [args](Context& ctx) { return Run(ctx, *args); }; });
 }
 

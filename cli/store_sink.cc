@@ -65,7 +65,45 @@ LeakStore::DocumentWrite StoreSink::ToWrite(const CrawledDocument& doc) const {
   return w;
 }
 
+namespace {
+
+const char* OutcomeName(const CrawledDocument& doc) {
+  switch (doc.outcome) {
+    case DocumentOutcome::kFetched:
+      return "fetched";
+    case DocumentOutcome::kNotModified:
+      return "not_modified";
+    case DocumentOutcome::kGone:
+      return "failed_http";
+    case DocumentOutcome::kFailed:
+      break;
+  }
+  switch (doc.fetch_error) {
+    case FetchError::kDns:
+      return "failed_dns";
+    case FetchError::kConnect:
+      return "failed_connect";
+    case FetchError::kTls:
+      return "failed_tls";
+    case FetchError::kTimeout:
+      return "failed_timeout";
+    case FetchError::kHttp:
+      return "failed_http";
+    case FetchError::kRobots:
+      return "robots";
+    case FetchError::kRefusedGuard:
+      return "guard";
+    case FetchError::kRefusedZoom:
+      return "zoom_host";
+    default:
+      return "failed_other";
+  }
+}
+
+}  // namespace
+
 void StoreSink::OnDocument(CrawledDocument doc) {
+  ++outcomes_[OutcomeName(doc)];
   if (warn_) {
     for (const std::string& w : doc.warnings) warn_(doc.page_url + ": " + w);
     if (doc.outcome == DocumentOutcome::kFailed) warn_(doc.error);
@@ -79,6 +117,7 @@ void StoreSink::OnDocument(CrawledDocument doc) {
 }
 
 void StoreSink::OnSourceDone(CrawledDocument doc) {
+  ++outcomes_[OutcomeName(doc)];
   if (warn_)
     for (const std::string& w : doc.warnings) warn_(doc.page_url + ": " + w);
   const bool failed =

@@ -76,6 +76,10 @@ class StoreSink : public CrawlSink {
   // Source documents that failed, by URL.
   const std::vector<CrawledDocument>& failed_sources() const { return failed_sources_; }
   int sources_ok() const { return sources_ok_; }
+  // Documents of this pass by outcome, as the metrics name them: fetched,
+  // not_modified, failed_dns, failed_connect, failed_tls, failed_timeout,
+  // failed_http (404/410 included), failed_other, robots, guard, zoom_host.
+  const std::map<std::string, std::int64_t>& outcomes() const { return outcomes_; }
   LeakStore::WriteResult totals() const;
   // Whether `key`/`page_url` is covered by an [[allow]] entry now.
   bool Allowed(const PageRef& ref, const std::string& page_url, std::string* reason) const;
@@ -103,6 +107,7 @@ class StoreSink : public CrawlSink {
   std::vector<CrawledDocument> failed_sources_;
   std::map<std::string, std::int64_t> non_company_;  // per source, this pass
   int sources_ok_ = 0;
+  std::map<std::string, std::int64_t> outcomes_;
   mutable std::mutex totals_mu_;  // the writer adds to totals_
   LeakStore::WriteResult totals_;
   std::unique_ptr<StoreWriter> writer_;  // null without a store; last: its thread uses the above

@@ -23,6 +23,30 @@ void AddSourcesCommands(CLI::App& app, Command& command);
 void AddLeaksCommands(CLI::App& app, Command& command);
 void AddReportCommands(CLI::App& app, Command& command);
 void AddNotifyCommand(CLI::App& app, Command& command);
+void AddStatusCommand(CLI::App& app, Command& command);
+
+// The meta key of the last successful Zoom sync's time (unix seconds).
+inline constexpr std::string_view kLastSyncSuccessKey = "last_sync_success";
+
+// `status`'s exit code when the job is unhealthy.
+inline constexpr int kUnhealthyExit = 5;
+
+// One pass of `run`, recorded in the DB's meta at its end (`status`, the
+// report's header): start, end, and its exit (0, 1 open leaks seen, 3 every
+// source failed).
+struct PassRecord {
+  Clock::TimePoint start, end;
+  int exit = 0;
+};
+Status RecordPass(LeakStore& store, const PassRecord& pass);
+Result<std::optional<PassRecord>> ReadLastPass(LeakStore& store);
+// The owners' report's header: now, the scope, the DB's active sources, the
+// last pass and the config's security contact. The store must be open.
+Result<ReportHeader> ReportHeaderFor(Context& ctx, const std::string& owner,
+                                     const std::string& statuses);
+// Writes `text` to a temporary file beside `path` (a name not ending in
+// .prom), then renames it over `path`.
+Status WriteMetricsFile(const std::string& path, const std::string& text);
 
 // `inventory sync`'s flags.
 struct SyncOptions {

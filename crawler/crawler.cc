@@ -232,6 +232,7 @@ void Crawler::OnFetched(const Job& job, FetchResponse r) {
   }
   auto scanned = std::make_shared<Scanned>();
   const std::size_t bytes = r.body.size();
+  stats_.bytes += static_cast<std::int64_t>(bytes);
   ++scanning_;
   scan_bytes_ += bytes;
   scanned->response = std::move(r);
@@ -270,6 +271,7 @@ void Crawler::OnScanned(const Job& job, Scanned scanned) {
       doc.fetch_error == FetchError::kRefusedGuard || doc.fetch_error == FetchError::kRefusedZoom;
   if (refused && !job.is_source) {  // a discovered URL never fetched: no document
     ++stats_.refused_urls;
+    ++(doc.fetch_error == FetchError::kRefusedGuard ? stats_.refused_guard : stats_.refused_zoom);
     if (refused_examples_.size() < kRefusedKept) refused_examples_.push_back(std::move(doc.error));
     job.run->refused.insert(job.url);
     --job.run->pending;

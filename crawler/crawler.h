@@ -35,6 +35,7 @@
 #define MEETLEAK_CRAWLER_CRAWLER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -100,6 +101,8 @@ struct CrawlStats {
   // Discovered URLs the fetcher refused (address guard, Zoom-host rule):
   // counted here, never given to the sink as documents or links.
   int refused_urls = 0;
+  int refused_guard = 0, refused_zoom = 0;  // refused_urls by cause
+  std::int64_t bytes = 0;                   // decoded body bytes read in the pass
   // URLs a document offered beyond max_urls_per_document: not followed.
   int capped_urls = 0;
 };
