@@ -432,7 +432,7 @@ Status DocumentWriter::MarkAbsent(StoredLeak* leak) {
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   MEETLEAK_RETURN_IF_ERROR(
       InsertLeakEvent(conn_, leak->id, now_, "gone", "meetleak",
-                      doc_.outcome == LeakStore::Outcome::kGone
+                      doc_.outcome == DocumentOutcome::kGone
                           ? "the page answered HTTP " + std::to_string(doc_.status)
                           : std::string("no longer on the page")));
   leak->status = next;

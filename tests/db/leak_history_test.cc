@@ -85,7 +85,7 @@ TEST_F(LeakHistoryTest, AutomaticReopeningSaysWhy) {
 
 TEST_F(LeakHistoryTest, A404IsNamedAsTheCauseOfGone) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
-  Write({WithOutcome(kPage, LeakStore::Outcome::kGone, 404)});
+  Write({WithOutcome(kPage, DocumentOutcome::kGone, 404)});
   EXPECT_EQ(Lines(Leak("85512345678").id),
             std::vector<std::string>{"gone/meetleak: the page answered HTTP 404"});
 }
