@@ -262,7 +262,7 @@ void AddStatusCommand(CLI::App& app, Command& command) {
       "status",
       "health of the scheduled job: last pass, failing sources, open leaks (exit 5 "
       "when unhealthy)");
-  status->add_option("--format", *format)->check(CLI::IsMember({"text", "json"}));
+  status->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
   status->callback([&command, format] {
     command = [format](Context& ctx) { return ShowStatus(ctx, *format); };
   });

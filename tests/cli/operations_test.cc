@@ -73,13 +73,16 @@ TEST_F(OperationsTest, MetricsFileIsPrometheusTextWithThePassFigures) {
   const nlohmann::json m = Parse(text);
   ASSERT_TRUE(m.is_object());
   // The pass's own summary line: "pass done: 1/2 sources read, 1 failed; N
-  // documents (E failed); X new leaks, …".
+  // documents (E failed, G gone); X new leaks, …". A 404/410 (gone) is a
+  // failed_http document for the metrics.
   std::smatch sm;
-  ASSERT_TRUE(std::regex_search(run.err, sm,
-                                std::regex(R"((\d+)/(\d+) sources read, (\d+) failed; (\d+) )"
-                                           R"(documents \((\d+) failed\); (\d+) new leaks)")))
+  ASSERT_TRUE(
+      std::regex_search(run.err, sm,
+                        std::regex(R"((\d+)/(\d+) sources read, (\d+) failed; (\d+) )"
+                                   R"(documents \((\d+) failed, (\d+) gone\); (\d+) new leaks)")))
       << run.err;
-  const int documents = std::stoi(sm[4]), failed = std::stoi(sm[5]), new_leaks = std::stoi(sm[6]);
+  const int documents = std::stoi(sm[4]), failed = std::stoi(sm[5]) + std::stoi(sm[6]),
+            new_leaks = std::stoi(sm[7]);
   double total = 0, failures = 0;
   for (const auto& [key, value] : m.items()) {
     if (key.rfind("meetleak_last_pass_documents{", 0) != 0) continue;

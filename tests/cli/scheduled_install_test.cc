@@ -67,9 +67,11 @@ std::vector<std::string> SplitExecStart(const std::string& line) {
 }
 
 std::string UnitValue(const std::string& unit, const std::string& key) {
+  // A backslash at the end of a line continues it: systemd reads a space.
+  const std::string joined = std::regex_replace(unit, std::regex("\\\\\n[ \t]*"), " ");
   std::smatch m;
   const std::regex line("(?:^|\\n)" + key + "=([^\\n]*)");
-  return std::regex_search(unit, m, line) ? m[1].str() : "";
+  return std::regex_search(joined, m, line) ? m[1].str() : "";
 }
 
 class ScheduledInstallTest : public CliTest {
@@ -156,16 +158,25 @@ TEST_F(ScheduledInstallTest, TheSystemdUnitsVerifyAndTheirExecStartRuns) {
   std::vector<std::string> argv = SplitExecStart(exec_start);
   ASSERT_GE(argv.size(), 2u);
   argv[0] = MeetleakBinary();
-  int configs = 0;
-  for (std::string& word : argv)
+  int configs = 0, metrics = 0;
+  const std::filesystem::path metrics_file = dir_.path() / "textfile" / "meetleak.prom";
+  std::filesystem::create_directories(metrics_file.parent_path());
+  for (std::string& word : argv) {
     if (word == kInstalledConfig) word = config_.string(), ++configs;
+    if (word.size() > 5 && word.substr(word.size() - 5) == ".prom")
+      word = metrics_file.string(), ++metrics;
+  }
   EXPECT_EQ(configs, 1) << exec_start;
+  EXPECT_LE(metrics, 1) << exec_start;
   EXPECT_EQ(UnitValue(service, "SuccessExitStatus"), "1");
   EXPECT_EQ(UnitValue(service, "WorkingDirectory"), "/var/lib/meetleak");
   ProgramResult run = RunBare(argv, dir_.path() / "state");
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.out, "");
   ASSERT_EQ(hook_.RequestsFor("/hook").size(), 1u) << run.err;
+  if (metrics == 1) {
+    EXPECT_TRUE(std::filesystem::exists(metrics_file)) << "--metrics-file written";
+  }
   // The journal gets a start and a summary line, not a line per source.
   EXPECT_NE(run.err.find("pass start"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("pass done: 1/1 sources read"), std::string::npos) << run.err;
