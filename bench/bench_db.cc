@@ -75,7 +75,7 @@ LeakStore::DocumentWrite PageDocument(const Options& o, int page, int pass) {
   LeakStore::DocumentWrite d;
   d.url = d.page_url = PageUrl(page);
   d.source_url = "https://events.example/feed.xml";
-  d.outcome = DocumentOutcome::kFetched;
+  d.outcome = meetleak::DocumentOutcome::kFetched;
   d.status = 200;
   d.etag = "\"" + std::to_string(pass) + "\"";
   d.body_hash = "sha256:" + std::to_string(page * 31 + pass);
