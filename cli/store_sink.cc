@@ -23,15 +23,17 @@ std::vector<std::optional<StoredValidators>> StoreSink::Validators(
   return out;
 }
 
-std::vector<std::string> StoreSink::WatchList(const std::string& source_url) {
-  if (store_ == nullptr || !CheckWriter()) return {};
+std::vector<std::vector<std::string>> StoreSink::WatchLists(
+    const std::vector<std::string>& source_urls) {
+  std::vector<std::vector<std::string>> out(source_urls.size());
+  if (store_ == nullptr || !CheckWriter()) return out;
   // Read without waiting for the writer: what is not committed yet was
   // fetched in this pass, and the crawler fetches a URL once per pass.
-  Result<std::vector<std::string>> w =
-      Read([&](LeakStore& store) { return store.WatchList(source_url); });
+  Result<std::vector<std::vector<std::string>>> w =
+      Read([&](LeakStore& store) { return store.WatchLists(source_urls); });
   if (!w.ok()) {
     Fail(w.status());
-    return {};
+    return out;
   }
   return std::move(*w);
 }

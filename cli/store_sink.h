@@ -52,7 +52,8 @@ class StoreSink : public CrawlSink {
   // (an inventory change).
   std::vector<std::optional<StoredValidators>> Validators(
       const std::vector<std::string>& urls) override;
-  std::vector<std::string> WatchList(const std::string& source_url) override;
+  std::vector<std::vector<std::string>> WatchLists(
+      const std::vector<std::string>& source_urls) override;
   void OnDocument(CrawledDocument doc) override;
   void OnSourceDone(CrawledDocument source_doc) override;
 

@@ -19,6 +19,7 @@ struct Crawler::SourceRun {
   bool incomplete = false;                  // a document of it was cancelled: never finished
   CrawledDocument own;                      // held back until pending == 0
   std::unordered_set<std::string> refused;  // reached URLs the fetcher refused
+  std::vector<std::string> watch;           // the sink's watch list (target.watch_list)
 };
 
 struct Crawler::Job {
@@ -71,8 +72,16 @@ Crawler::~Crawler() = default;
 
 void Crawler::Start(std::vector<CrawlTarget> targets) {
   stats_.sources_total += static_cast<int>(targets.size());
+  std::vector<std::string> watched;
+  for (const CrawlTarget& t : targets)
+    if (t.watch_list) watched.push_back(t.url);
+  std::vector<std::vector<std::string>> watch_lists;
+  if (!watched.empty()) watch_lists = sink_.WatchLists(watched);
+  watch_lists.resize(watched.size());
+  std::size_t next_watch = 0;
   for (CrawlTarget& t : targets) {
     auto run = std::make_shared<SourceRun>();
+    if (t.watch_list) run->watch = std::move(watch_lists[next_watch++]);
     run->target = std::move(t);
     run->redacted_url = SafeUrl(run->target.url);
     if (!seen_.insert(run->redacted_url).second) {  // the same document twice: one fetch
@@ -287,7 +296,7 @@ void Crawler::OnScanned(const Job& job, Scanned scanned) {
   if (have_body && !stopping_) FollowLinks(job, parsed, &doc);
   if (job.is_source && doc.outcome != DocumentOutcome::kFailed && job.run->target.watch_list &&
       !stopping_) {
-    for (std::string& url : sink_.WatchList(job.run->target.url)) {
+    for (std::string& url : job.run->watch) {
       // A stored URL that held a secret is its key, not the address: it is
       // fetched only when a live link reaches it (then under its real URL).
       if (url.find(kRedacted) == std::string::npos) Enqueue(job.run, std::move(url), 0, 0, false);

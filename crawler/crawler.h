@@ -78,7 +78,12 @@ class CrawlSink {
   // none): asked for a batch of queued URLs at once, before their fetches.
   virtual std::vector<std::optional<StoredValidators>> Validators(
       const std::vector<std::string>& urls) = 0;
-  virtual std::vector<std::string> WatchList(const std::string& source_url) = 0;
+  // The watch list of each source, element i for source_urls[i]: documents
+  // it reached before that it still links or that hold a live leak. Asked
+  // once for all the sources of a Start, before their fetches, so a pass of
+  // thousands of sources reads the store once, not once per source.
+  virtual std::vector<std::vector<std::string>> WatchLists(
+      const std::vector<std::string>& source_urls) = 0;
   virtual void OnDocument(CrawledDocument doc) = 0;
   virtual void OnSourceDone(CrawledDocument source_doc) = 0;
 };

@@ -74,7 +74,8 @@ class SqliteLeakStore : public LeakStore {
   Result<std::optional<FetchState>> GetFetchState(std::string_view url) override;
   Result<std::vector<std::optional<FetchState>>> GetFetchStates(
       const std::vector<std::string>& asked) override;
-  Result<std::vector<std::string>> WatchList(std::string_view source_url) override;
+  Result<std::vector<std::vector<std::string>>> WatchLists(
+      const std::vector<std::string>& source_urls) override;
 
   Result<WriteResult> Write(const std::vector<DocumentWrite>& docs,
                             const std::vector<SourceResult>& sources) override;

@@ -73,6 +73,12 @@ Result<std::string> CandidateSecret(db::Connection* conn) {
 const char* const LeakStore::kPostgresNotYet =
     "database: PostgreSQL is not supported by this build of meetleak yet; use a SQLite file";
 
+Result<std::vector<std::string>> LeakStore::WatchList(std::string_view source_url) {
+  Result<std::vector<std::vector<std::string>>> lists = WatchLists({std::string(source_url)});
+  if (!lists.ok()) return lists.status();
+  return std::move(lists->front());
+}
+
 std::string LeakStore::CandidateKey(KeyKind kind, std::string_view key) {
   std::string k(ToString(kind));
   k += ':';
@@ -291,16 +297,26 @@ LeakStore::FetchState ReadFetchState(const Query& q) {
   return f;
 }
 
-// "WHERE url IN (?1, …, ?N)": one prepared statement serves every batch
-// (unused parameters stay NULL, which equals no URL).
-constexpr int kFetchStateBatch = 128;
+// "IN (?1, …, ?N)": one prepared statement serves every batch of a
+// many-URL read (unused parameters stay NULL, which equals no URL).
+constexpr int kUrlBatch = 128;
+
+std::string InUrlBatch() {
+  std::string s = "IN (";
+  for (int i = 1; i <= kUrlBatch; ++i) s += (i > 1 ? ", ?" : "?") + std::to_string(i);
+  return s + ")";
+}
 
 const std::string& FetchStatesSql() {
-  static const std::string sql = [] {
-    std::string s = std::string(kFetchStateColumns) + "WHERE url IN (";
-    for (int i = 1; i <= kFetchStateBatch; ++i) s += (i > 1 ? ", ?" : "?") + std::to_string(i);
-    return s + ")";
-  }();
+  static const std::string sql = std::string(kFetchStateColumns) + "WHERE url " + InUrlBatch();
+  return sql;
+}
+
+const std::string& WatchListsSql() {
+  static const std::string sql =
+      "SELECT d.source_url, d.url FROM document d WHERE d.source_url " + InUrlBatch() +
+      " AND d.url <> d.source_url AND (d.still_linked = 1 OR EXISTS (SELECT 1 FROM leak l "
+      "WHERE l.document_id = d.id AND l.status <> 'gone')) ORDER BY d.source_url, d.url";
   return sql;
 }
 
@@ -327,8 +343,8 @@ Result<std::vector<std::optional<LeakStore::FetchState>>> SqliteLeakStore::GetFe
   std::vector<std::size_t> distinct;
   for (std::size_t i = 0; i < urls.size(); ++i)
     if (first.emplace(urls[i], i).second) distinct.push_back(i);
-  for (std::size_t begin = 0; begin < distinct.size(); begin += kFetchStateBatch) {
-    const std::size_t end = std::min(distinct.size(), begin + kFetchStateBatch);
+  for (std::size_t begin = 0; begin < distinct.size(); begin += kUrlBatch) {
+    const std::size_t end = std::min(distinct.size(), begin + kUrlBatch);
     Result<Query> q = conn_->Prepare(FetchStatesSql());
     if (!q.ok()) return q.status();
     for (std::size_t i = begin; i < end; ++i)
@@ -345,18 +361,28 @@ Result<std::vector<std::optional<LeakStore::FetchState>>> SqliteLeakStore::GetFe
   return out;
 }
 
-Result<std::vector<std::string>> SqliteLeakStore::WatchList(std::string_view source_url) {
-  Result<Query> q = conn_->Prepare(
-      "SELECT d.url FROM document d WHERE d.source_url = ?1 AND d.url <> ?1 AND "
-      "(d.still_linked = 1 OR EXISTS (SELECT 1 FROM leak l WHERE l.document_id = d.id "
-      "AND l.status <> 'gone')) ORDER BY d.url");
-  if (!q.ok()) return q.status();
-  q->Bind(1, StoredUrl(source_url));
-  std::vector<std::string> urls;
-  Result<bool> row = q->Step();
-  for (; row.ok() && *row; row = q->Step()) urls.push_back(q->Text(0));
-  if (!row.ok()) return row.status();
-  return urls;
+Result<std::vector<std::vector<std::string>>> SqliteLeakStore::WatchLists(
+    const std::vector<std::string>& source_urls) {
+  std::vector<std::vector<std::string>> out(source_urls.size());
+  std::unordered_map<std::string, std::vector<std::size_t>> wanted;  // stored URL → indexes
+  std::vector<std::string> distinct;
+  for (std::size_t i = 0; i < source_urls.size(); ++i) {
+    auto [it, added] = wanted.try_emplace(StoredUrl(source_urls[i]));
+    it->second.push_back(i);
+    if (added) distinct.push_back(it->first);
+  }
+  for (std::size_t begin = 0; begin < distinct.size(); begin += kUrlBatch) {
+    const std::size_t end = std::min(distinct.size(), begin + kUrlBatch);
+    Result<Query> q = conn_->Prepare(WatchListsSql());
+    if (!q.ok()) return q.status();
+    for (std::size_t i = begin; i < end; ++i) q->Bind(static_cast<int>(i - begin + 1), distinct[i]);
+    Result<bool> row = q->Step();
+    for (; row.ok() && *row; row = q->Step())
+      if (auto it = wanted.find(q->Text(0)); it != wanted.end())
+        for (std::size_t i : it->second) out[i].push_back(q->Text(1));
+    if (!row.ok()) return row.status();
+  }
+  return out;
 }
 
 Status SqliteLeakStore::CheckIntegrity() {

@@ -178,7 +178,11 @@ class LeakStore {
       const std::vector<std::string>& urls) = 0;
   // Documents reached from `source_url` (the source's own document excluded)
   // that it still links or that hold a leak that is not gone, by URL.
-  virtual Result<std::vector<std::string>> WatchList(std::string_view source_url) = 0;
+  Result<std::vector<std::string>> WatchList(std::string_view source_url);
+  // The watch lists of many sources in one read, element i for
+  // source_urls[i] (a run asks for all its sources at once).
+  virtual Result<std::vector<std::vector<std::string>>> WatchLists(
+      const std::vector<std::string>& source_urls) = 0;
 
   // --- Writing documents ---------------------------------------------------
   struct Sighting {

@@ -81,7 +81,10 @@ class RecordingSink : public CrawlSink {
     }
     return out;
   }
-  std::vector<std::string> WatchList(const std::string&) override { return watch; }
+  std::vector<std::vector<std::string>> WatchLists(
+      const std::vector<std::string>& sources) override {
+    return std::vector<std::vector<std::string>>(sources.size(), watch);
+  }
   void OnDocument(CrawledDocument doc) override {
     calls.push_back("doc " + doc.url);
     docs.push_back(std::move(doc));

@@ -236,6 +236,38 @@ TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
   EXPECT_TRUE(watch->empty());
 }
 
+// A run asks for every source's watch list at once: more sources than one
+// batched statement holds, a source asked twice, and one never stored.
+TEST_F(StoreTest, WatchListsAnswersEachSourceOfAManySourceRead) {
+  std::vector<LeakStore::SourceConfig> sources;
+  std::vector<LeakStore::DocumentWrite> docs;
+  std::vector<std::string> asked;
+  for (int i = 0; i < 300; ++i) {
+    const std::string src = "https://feed" + std::to_string(i) + ".example/f.xml";
+    const std::string page = "https://site.example/p" + std::to_string(i);
+    sources.push_back({src, "feed", 900});
+    LeakStore::DocumentWrite feed = Fetched(src, {}, src);
+    feed.linked_urls = {page};
+    docs.push_back(feed);
+    docs.push_back(Fetched(page, {}, src));
+    asked.push_back(src);
+  }
+  ASSERT_OK(store_->SyncSources(sources));
+  Write(docs);
+  for (const auto& s : sources)
+    ASSERT_OK(store_->WriteSourceResult({s.url, 200, "", false, {}, 0}));
+  asked.push_back(asked[7]);
+  asked.push_back("https://never.example/f.xml");
+  Result<std::vector<std::vector<std::string>>> lists = store_->WatchLists(asked);
+  ASSERT_OK(lists);
+  ASSERT_EQ(lists->size(), asked.size());
+  for (int i = 0; i < 300; ++i)
+    EXPECT_EQ((*lists)[i], std::vector<std::string>{"https://site.example/p" + std::to_string(i)})
+        << asked[i];
+  EXPECT_EQ((*lists)[300], std::vector<std::string>{"https://site.example/p7"});
+  EXPECT_TRUE((*lists)[301].empty());
+}
+
 TEST_F(StoreTest, StillLinkedFollowsOnlyTheSourcesOwnDocumentsThroughCycles) {
   const std::string other = "https://other.example/feed";
   ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}, {other, "feed", 900}}));
