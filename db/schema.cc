@@ -199,6 +199,27 @@ INSERT INTO leak_event (leak_id, at, kind, actor, note)
   FROM leak WHERE reopened_at IS NOT NULL ORDER BY id;
 )sql";
 
+// Version 6: web archives (DESIGN.md, "Web archives"). sweep_file: how far
+// `meetleak sweep` got in each archive file, keyed by the file's name, size
+// and the SHA-256 of its first MiB — the records read and committed, in
+// reading order, and whether the whole file was read. An archive sighting of
+// a leak is a history event (kind 'archive', `at` the capture time, the note
+// naming the file); the partial unique index makes re-reading a file
+// idempotent. Sources of kind 'watch' (sweep --watch) need no column: the
+// kind is free text.
+constexpr std::string_view kVersion6 = R"sql(
+CREATE TABLE sweep_file (
+  name      TEXT NOT NULL,
+  size      INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  records   INTEGER NOT NULL DEFAULT 0,
+  done      INTEGER NOT NULL DEFAULT 0,
+  updated   INTEGER NOT NULL,
+  PRIMARY KEY (name, size, head_hash)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX leak_event_archive ON leak_event (leak_id, at, note) WHERE kind = 'archive';
+)sql";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -299,11 +320,9 @@ Status RunMigrations(Connection* conn, std::int64_t version) {
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {{kVersion1},
-                                                    {kVersion2},
-                                                    {kVersion3, &RedactStoredUrls, /*scrub=*/true},
-                                                    {kVersion4},
-                                                    {kVersion5}};
+  static const std::vector<Migration> migrations = {
+      {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true},
+      {kVersion4}, {kVersion5}, {kVersion6}};
   return migrations;
 }
 

@@ -1,7 +1,8 @@
 // Internal to db/: the SQLite implementation of LeakStore, split over
 // store.cc (open, sources, fetch state), store_inventory.cc (the inventory),
 // store_write.cc (documents and the lifecycle), source_state.cc (a source's
-// own state) and store_leaks.cc (leak queries and decisions).
+// own state), store_leaks.cc (leak queries and decisions) and
+// store_archive.cc (web archives' sightings and progress, watch sources).
 #ifndef MEETLEAK_DB_SQLITE_STORE_H_
 #define MEETLEAK_DB_SQLITE_STORE_H_
 
@@ -48,6 +49,19 @@ Status WriteSourceState(Connection* conn, Clock::TimePoint now,
 Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
                        std::string_view kind, std::string_view actor, std::string_view note);
 
+// Where a new leak stands: its page, the document it belongs to, the
+// source that led there and the feed entry ("" if none).
+struct NewLeakPlace {
+  std::string_view page_url;
+  std::int64_t document_id = 0;
+  std::string_view source_url, entry_url;
+};
+// Inserts a new leak for `s` (open, or allowed with its history event),
+// first and last seen at `seen`, inside the caller's transaction
+// (store_write.cc).
+Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakPlace& where,
+                  std::int64_t seen);
+
 class SqliteLeakStore : public LeakStore {
  public:
   // `secret`: the database's key for candidate-key hashes.
@@ -90,6 +104,12 @@ class SqliteLeakStore : public LeakStore {
                       std::string_view note) override;
   Result<std::vector<LeakRow>> LeaksToNotify() override;
   Status MarkNotified(const std::vector<std::int64_t>& ids) override;
+  Result<ArchiveProgress> GetArchiveProgress(const ArchiveFile& file) override;
+  Result<ArchiveWriteResult> WriteArchive(const ArchiveFile& file,
+                                          const std::vector<ArchiveSighting>& sightings,
+                                          const ArchiveProgress& progress) override;
+  Result<bool> AddWatchSource(std::string_view url) override;
+  Result<bool> RemoveWatchSource(std::string_view url) override;
   Status CheckIntegrity() override;
 
  private:

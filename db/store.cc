@@ -187,7 +187,7 @@ Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& configured)
   }
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  MEETLEAK_RETURN_IF_ERROR(conn_->Run("UPDATE source SET active = 0"));
+  MEETLEAK_RETURN_IF_ERROR(conn_->Run("UPDATE source SET active = 0 WHERE kind <> 'watch'"));
   for (const SourceConfig& s : sources) {
     // A new source is due at once (no next_due). A changed interval reschedules
     // from the last attempt, which the due rule's delay for the old interval

@@ -80,7 +80,7 @@ class LeakStore {
   static const char* const kPostgresNotYet;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.
@@ -294,6 +294,59 @@ class LeakStore {
   virtual Result<std::vector<LeakRow>> LeaksToNotify() = 0;
   // Records a notice at now and at each leak's current severity.
   virtual Status MarkNotified(const std::vector<std::int64_t>& ids) = 0;
+
+  // --- Web archives (meetleak sweep) -------------------------------------
+  // An archive file's identity: its name (no directory), its size and the
+  // SHA-256 (hex) of its first MiB. A file renamed, grown or rewritten is
+  // another file.
+  struct ArchiveFile {
+    std::string name;
+    std::uint64_t size = 0;
+    std::string head_hash;
+  };
+  // How far sweeps got in a file: the records read and committed, counted in
+  // reading order (WarcReader::Next), and whether the whole file was read.
+  struct ArchiveProgress {
+    std::uint64_t records = 0;
+    bool done = false;
+  };
+  // Zero records and not done for a file never seen.
+  virtual Result<ArchiveProgress> GetArchiveProgress(const ArchiveFile& file) = 0;
+  // A company reference in one archive record.
+  struct ArchiveSighting {
+    Sighting sighting;     // its ref and whether an [[allow]] entry covers it
+    std::string page_url;  // WARC-Target-URI
+    TimePoint captured;    // WARC-Date
+  };
+  struct ArchiveWriteResult {
+    int new_leaks = 0;  // leaks opened (or allowed) by the archive
+    int sightings = 0;  // archive sightings recorded (a repeat of one stored is not)
+    int open = 0;       // sightings whose leak is open after the write
+  };
+  // Writes `sightings`, then `progress` as the file's, in ONE transaction,
+  // with source_url "warc:" + file.name. A leak not stored yet opens (or is
+  // allowed) with first and last seen = the capture time, under a document
+  // row for its page (kept without validators: the first source that
+  // reaches the page reads it in full and takes it). Any sighting — the new
+  // leak's first included — is a history event (kind "archive", actor
+  // "meetleak", at = the capture time, the note naming the file), stored
+  // once however often the file is read. A known leak's status, severity,
+  // dates and counts never change: an archive is a snapshot.
+  virtual Result<ArchiveWriteResult> WriteArchive(const ArchiveFile& file,
+                                                  const std::vector<ArchiveSighting>& sightings,
+                                                  const ArchiveProgress& progress) = 0;
+
+  // Sources of kind "watch" (sweep --watch): held here, not in the config,
+  // polled by `run` like a page source (interval kWatchIntervalS), always
+  // under the address guard; SyncSources leaves them alone. Adding a URL
+  // already stored as a source (configured or watched) changes nothing and
+  // answers false.
+  static constexpr int kWatchIntervalS = 24 * 3600;
+  static constexpr std::string_view kWatchKind = "watch";
+  virtual Result<bool> AddWatchSource(std::string_view url) = 0;
+  // Removes a watch source (its documents and leaks are kept); false when
+  // `url` is no watch source.
+  virtual Result<bool> RemoveWatchSource(std::string_view url) = 0;
 
   // PRAGMA integrity_check: OK, or kCorruption with its report.
   virtual Status CheckIntegrity() = 0;

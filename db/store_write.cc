@@ -297,29 +297,9 @@ Status DocumentWriter::Sight(const LeakStore::Sighting& s) {
 }
 
 Status DocumentWriter::Insert(const LeakStore::Sighting& s, const std::string& entry_url) {
-  const PageRef& r = s.ref;
-  Result<Query> q = conn_->Prepare(
-      "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
-      "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
-      "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic, "
-      "severity_reason) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
-      "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
-      "AND meeting_id = ?2), ''), ?20)");
-  if (!q.ok()) return q.status();
-  const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
-  q->Bind(1, ToString(r.key_kind)).Bind(2, r.key).Bind(3, page_url_).Bind(4, doc_id_);
-  q->Bind(5, r.host).Bind(6, ToString(r.form)).Bind(7, ToString(r.link_type));
-  q->Bind(8, r.has_passcode).Bind(9, static_cast<int>(r.classification.severity));
-  q->Bind(10, ToString(status)).Bind(11, r.classification.owner);
-  q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, entry_url);
-  q->Bind(14, source_url_).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, now_);
-  q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
-  q->Bind(20, r.classification.severity_reason);
-  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  MEETLEAK_RETURN_IF_ERROR(
+      InsertLeak(conn_, s, {page_url_, doc_id_, source_url_, entry_url}, now_));
   ++result_->new_leaks;
-  if (status == LeakStatus::kAllowed)
-    return InsertLeakEvent(conn_, conn_->LastInsertId(), now_, "allowed", "config", s.allow_reason);
   return Status::OK();
 }
 
@@ -449,6 +429,34 @@ Status DocumentWriter::SightUnchanged(StoredLeak* leak) {
 }
 
 }  // namespace
+
+Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakPlace& where,
+                  std::int64_t seen) {
+  const PageRef& r = s.ref;
+  Result<Query> q = conn->Prepare(
+      "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
+      "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
+      "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic, "
+      "severity_reason) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
+      "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
+      "AND meeting_id = ?2), ''), ?20)");
+  if (!q.ok()) return q.status();
+  const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
+  q->Bind(1, ToString(r.key_kind)).Bind(2, r.key).Bind(3, where.page_url);
+  q->Bind(4, where.document_id);
+  q->Bind(5, r.host).Bind(6, ToString(r.form)).Bind(7, ToString(r.link_type));
+  q->Bind(8, r.has_passcode).Bind(9, static_cast<int>(r.classification.severity));
+  q->Bind(10, ToString(status)).Bind(11, r.classification.owner);
+  q->Bind(12, ToString(r.classification.meeting_kind)).Bind(13, where.entry_url);
+  q->Bind(14, where.source_url).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, seen);
+  q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
+  q->Bind(20, r.classification.severity_reason);
+  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  if (status == LeakStatus::kAllowed)
+    return InsertLeakEvent(conn, conn->LastInsertId(), seen, "allowed", "config", s.allow_reason);
+  return Status::OK();
+}
 
 Result<LeakStore::WriteResult> SqliteLeakStore::Write(const std::vector<DocumentWrite>& docs,
                                                       const std::vector<SourceResult>& sources) {
