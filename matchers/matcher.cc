@@ -105,6 +105,8 @@ void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventor
 
 bool Cancelled(const CancelToken* cancel) { return cancel != nullptr && cancel->cancelled(); }
 
+constexpr std::size_t kCancelCheckMask = std::size_t{64} * 1024 - 1;  // poll every 64 KiB
+
 // Nearby references share one FindSecrets pass over the union of their
 // context regions, up to this many bytes (the token is polled between).
 constexpr std::size_t kContextPassBytes = std::size_t{64} * 1024;
@@ -176,6 +178,62 @@ bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<M
   return true;
 }
 
+// Where a number may start in the digit run at r: its first digit, or just
+// after an escape that ends in digits ("%20855 1234 5678"), with a first
+// group of 3 or 9–11 digits. Calls `at(p)` for each until one returns true.
+template <class At>
+bool ForEachNumberStart(std::string_view text, std::size_t r, At at) {
+  std::size_t run_end = r;
+  while (run_end < text.size() && ascii::IsDigit(text[run_end])) ++run_end;
+  for (std::size_t p = r; p < run_end && p <= r + 2; ++p) {
+    const std::size_t first = run_end - p;
+    if (first != 3 && (first < 9 || first > 11)) continue;
+    if ((p == r || matchers_internal::EscapeEndsAt(text, p)) && at(p)) return true;
+  }
+  return false;
+}
+
+// The one pass over a text that finds the trigger positions, in order: each
+// 'z' (on_z) and each start of a digit run that may begin a number
+// (on_digit_run). A callback returning true stops the pass (kStopped).
+enum class TriggerPass { kRead, kStopped, kCancelled };
+template <class OnZ, class OnRun>
+TriggerPass ForEachTrigger(std::string_view text, const CancelToken* cancel, OnZ on_z,
+                           OnRun on_digit_run) {
+  const char* p = text.data();
+  std::size_t n = text.size(), i = 0;
+  bool prev_digit = false;
+  for (; i + 64 <= n; i += 64) {
+    if ((i & kCancelCheckMask) == 0 && Cancelled(cancel)) return TriggerPass::kCancelled;
+    BlockMasks m = Masks64(p + i);
+    if ((m.digit | m.z) == 0) {
+      prev_digit = false;
+      continue;
+    }
+    std::uint64_t starts = m.digit & ~((m.digit << 1) | static_cast<std::uint64_t>(prev_digit));
+    // Runs of three or more digits (the last two bits are settled by the
+    // scalar run length in ForEachNumberStart).
+    std::uint64_t three =
+        m.digit & ((m.digit >> 1) | (1ull << 63)) & ((m.digit >> 2) | (3ull << 62));
+    std::uint64_t hits = (starts & three) | m.z;
+    prev_digit = (m.digit >> 63) != 0;
+    while (hits != 0) {
+      std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(hits));
+      hits &= hits - 1;
+      if (ascii::IsDigit(p[at]) ? on_digit_run(at) : on_z(at)) return TriggerPass::kStopped;
+    }
+  }
+  for (; i < n; ++i) {
+    if ((p[i] | 0x20) == 'z') {
+      if (on_z(i)) return TriggerPass::kStopped;
+    } else if (ascii::IsDigit(p[i]) && !prev_digit) {
+      if (on_digit_run(i)) return TriggerPass::kStopped;
+    }
+    prev_digit = ascii::IsDigit(p[i]);
+  }
+  return TriggerPass::kRead;
+}
+
 }  // namespace
 
 struct Matcher::Impl {};
@@ -218,14 +276,10 @@ struct Scan {
   // digits (ParseIdDigits' first test, here before any call): the prices,
   // dates and counts of ordinary text cost nothing more.
   void AtDigitRun(std::size_t r) {
-    std::size_t run_end = r;
-    while (run_end < text.size() && ascii::IsDigit(text[run_end])) ++run_end;
-    for (std::size_t p = r; p < run_end && p <= r + 2; ++p) {
-      const std::size_t first = run_end - p;
-      if (first != 3 && (first < 9 || first > 11)) continue;
-      if (p == r || matchers_internal::EscapeEndsAt(text, p))
-        AddDigitRef(text, p, inventory, &markers, &numbers, LinksEndAt(p), id_candidates);
-    }
+    ForEachNumberStart(text, r, [this](std::size_t p) {
+      AddDigitRef(text, p, inventory, &markers, &numbers, LinksEndAt(p), id_candidates);
+      return false;
+    });
   }
 };
 
@@ -245,8 +299,6 @@ class StatsScope {
   MatchStats* saved_;
 };
 
-constexpr std::size_t kCancelCheckMask = std::size_t{64} * 1024 - 1;  // poll every 64 KiB
-
 }  // namespace
 
 std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* inventory,
@@ -257,43 +309,31 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
     return std::vector<MeetingRef>();
   };
   Scan scan{text, inventory, options.id_candidates, {}, {}, matchers_internal::MarkerIndex(text)};
-  const char* p = text.data();
-  std::size_t n = text.size(), i = 0;
-  bool prev_digit = false;
-  for (; i + 64 <= n; i += 64) {
-    if ((i & kCancelCheckMask) == 0 && Cancelled(options.cancel)) return stop();
-    BlockMasks m = Masks64(p + i);
-    if ((m.digit | m.z) == 0) {
-      prev_digit = false;
-      continue;
-    }
-    std::uint64_t starts = m.digit & ~((m.digit << 1) | static_cast<std::uint64_t>(prev_digit));
-    // Runs of three or more digits (the last two bits are settled by the
-    // scalar run length in AtDigitRun).
-    std::uint64_t three =
-        m.digit & ((m.digit >> 1) | (1ull << 63)) & ((m.digit >> 2) | (3ull << 62));
-    std::uint64_t hits = (starts & three) | m.z;
-    prev_digit = (m.digit >> 63) != 0;
-    while (hits != 0) {
-      std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(hits));
-      hits &= hits - 1;
-      if (ascii::IsDigit(p[at]))
-        scan.AtDigitRun(at);
-      else
-        scan.AtZ(at);
-    }
-  }
-  for (; i < n; ++i) {
-    if ((p[i] | 0x20) == 'z')
-      scan.AtZ(i);
-    else if (ascii::IsDigit(p[i]) && !prev_digit)
-      scan.AtDigitRun(i);
-    prev_digit = ascii::IsDigit(p[i]);
-  }
+  const TriggerPass pass = ForEachTrigger(
+      text, options.cancel,
+      [&scan](std::size_t i) {
+        scan.AtZ(i);
+        return false;
+      },
+      [&scan](std::size_t r) {
+        scan.AtDigitRun(r);
+        return false;
+      });
+  if (pass == TriggerPass::kCancelled) return stop();
   std::vector<MeetingRef> out;
   if (!Combine(text, std::move(scan.links), std::move(scan.numbers), options.cancel, &out))
     return stop();
   return out;
+}
+
+bool Matcher::MayFind(std::string_view text) const {
+  return ForEachTrigger(
+             text, nullptr, [text](std::size_t i) { return IsZoomTriggerAt(text, i); },
+             [text](std::size_t r) {
+               return ForEachNumberStart(text, r, [text](std::size_t p) {
+                 return matchers_internal::ParseIdDigits(text, p).has_value();
+               });
+             }) == TriggerPass::kStopped;
 }
 
 std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory* inventory) const {

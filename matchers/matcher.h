@@ -88,6 +88,13 @@ class Matcher {
   std::vector<MeetingRef> Find(std::string_view text, const Inventory* inventory = nullptr,
                                const FindOptions& options = {}) const;
 
+  // The pre-filter alone: false only when Find() would find nothing in
+  // `text`, whatever the inventory (no "zoom" trigger, no digit run that
+  // parses as a 9–11 digit ID in Zoom's groupings). One linear pass, cheaper
+  // than Find(): what lets a caller skip parsing a document (sweep's
+  // records) before detection. Raw bytes, as Find() sees them.
+  bool MayFind(std::string_view text) const;
+
   // Same answer as Find(), without the pre-filter (for tests and benches
   // only: it is not linear on adversarial text).
   std::vector<MeetingRef> FindSlow(std::string_view text,

@@ -1,5 +1,6 @@
 // libFuzzer target: the pre-filtered Find() must give exactly what FindSlow()
-// gives, offsets must lie in the input, contexts must be valid UTF-8 without
+// gives, the pre-filter alone (MayFind) must pass every text in which either
+// finds something, offsets must lie in the input, contexts must be valid UTF-8 without
 // newlines, and redacting twice must change nothing.
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<MeetingRef> fast = matcher->Find(text, inv);
   std::vector<MeetingRef> slow = matcher->FindSlow(text, inv);
   if (fast.size() != slow.size()) std::abort();
+  if (!fast.empty() && !matcher->MayFind(text)) std::abort();
   for (std::size_t k = 0; k < fast.size(); ++k) {
     const MeetingRef& r = fast[k];
     if (!Same(r, slow[k])) std::abort();
