@@ -128,6 +128,7 @@ int Main(int argc, char** argv) {
   AddReportCommands(app, command);
   AddNotifyCommand(app, command);
   AddStatusCommand(app, command);
+  AddSweepCommand(app, command);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,221 @@
+// `meetleak sweep` end to end with the real binary: archives built here (gzip
+// per record, WARC and WET) with company references planted in several
+// forms, the store's archive rules, resuming after SIGKILL, --paths/--root/
+// --shard, --watch and `sources unwatch`, and the real archives of the corpus.
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "tests/cli/cli_fixture.h"
+#include "tests/support/warc_builder.h"
+
+namespace meetleak::testing {
+namespace {
+
+constexpr char kConfig[] = R"toml(
+[company]
+zoom_domains = ["acme-corp.zoom.us"]
+inventory = "meetings.csv"
+security_contact = "secops@acme.example"
+)toml";
+
+constexpr char kMeetings[] =
+    "meeting_id,owner_email,topic,kind\n"
+    "85512345678,ana@acme.example,Board,recurring\n"
+    "9876543210,bo@acme.example,PMI,pmi\n"
+    "123456789,cy@acme.example,Standup,scheduled\n";
+
+const std::string kHtml = "Content-Type: text/html; charset=utf-8\r\n";
+
+// Records that hold no company reference: a request, a warcinfo, pages
+// without any trigger, and a page with another company's meeting.
+std::string Noise(int n) {
+  std::string out;
+  out += GzipMember(WarcRecordText("warcinfo", "", "2024-05-01T00:00:00Z",
+                                   "application/warc-fields", "software: test\r\n"));
+  for (int i = 0; i < n; ++i) {
+    const std::string uri = "https://noise.example/" + std::to_string(i);
+    out += GzipMember(WarcRecordText("request", uri, "2024-05-01T00:00:01Z",
+                                     "application/http; msgtype=request",
+                                     "GET / HTTP/1.1\r\nHost: noise.example\r\n\r\n"));
+    out += GzipMember(Response(uri, "2024-05-01T00:00:01Z", kHtml,
+                               "<html><body><p>Nothing to see, price 12.50</p></body></html>"));
+  }
+  out += GzipMember(Response("https://other.example/", "2024-05-01T00:00:02Z", kHtml,
+                             "<a href=\"https://zoom.us/j/11122233344\">theirs</a>"));
+  return out;
+}
+
+// The WARC: a join link with its passcode, a dial string in a Latin-1 page,
+// a JSON-escaped link of a company-domain meeting not in the inventory.
+std::string PlantedWarc() {
+  std::string w = Noise(3);
+  w += GzipMember(Response("https://blog.example/a", "2024-05-01T10:20:30Z", kHtml,
+                           "<p>Board: <a href=\"https://acme-corp.zoom.us/j/85512345678?pwd="
+                           "s3cretPwd\">join</a></p>"));
+  w += GzipMember(Response("https://forum.example/c", "2024-05-03T11:00:00.5Z",
+                           "Content-Type: text/html; charset=iso-8859-1\r\n",
+                           "<p>Caf\xe9 standup, one tap: +16699009128,,123456789# US</p>"));
+  w += GzipMember(
+      Response("https://cdn.example/d.js", "2024-05-04T12:00:00Z",
+               "Content-Type: application/javascript\r\n",
+               "var m = {\"url\":\"https:\\/\\/acme-corp.zoom.us\\/j\\/85512340001\"};"));
+  w += Noise(2);
+  return w;
+}
+
+// The WET: an invitation's text with the PMI's ID and its passcode label.
+std::string PlantedWet() {
+  return GzipMember(WarcRecordText("warcinfo", "", "2024-05-02T00:00:00Z",
+                                   "application/warc-fields", "isPartOf: CC-MAIN-2024-18\r\n")) +
+         GzipMember(Conversion("https://events.example/b", "2024-05-02T08:00:00Z",
+                               "Join Zoom Meeting\nMeeting ID: 987 654 3210\nPasscode: 4455\n")) +
+         GzipMember(Conversion("https://plain.example/", "2024-05-02T08:00:01Z",
+                               "Nothing here at all.\n"));
+}
+
+class SweepTest : public CliTest {
+ protected:
+  void SetUp() override {
+    dir_.Write("meetleak.toml", kConfig);
+    dir_.Write("meetings.csv", kMeetings);
+  }
+  nlohmann::json Leaks() {
+    ProgramResult r = Meetleak({"leaks", "list", "--status", "all", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Json(r);
+  }
+  nlohmann::json Show(std::int64_t id) {
+    ProgramResult r = Meetleak({"leaks", "show", std::to_string(id), "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Json(r)["findings"][0];
+  }
+  static int ArchiveEvents(const nlohmann::json& finding) {
+    int n = 0;
+    for (const auto& e : finding["history"]) n += e["event"] == "archive";
+    return n;
+  }
+  // One value of the test's DB, by SQL.
+  std::string Sql(const std::string& sql, const std::string& db = "meetleak.db") {
+    sqlite3* h = nullptr;
+    sqlite3_open_v2((dir_.path() / db).c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt* st = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != nullptr)
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+  }
+};
+
+TEST_F(SweepTest, FindsEveryPlantedFormWithItsPageAndCaptureTime) {
+  dir_.Write("CC-a.warc.gz", PlantedWarc());
+  dir_.Write("CC-b.warc.wet.gz", PlantedWet());
+  ProgramResult r = Meetleak({"sweep", "CC-a.warc.gz", "CC-b.warc.wet.gz", "--threads", "2"});
+  EXPECT_EQ(r.exit_code, 1) << "open company leaks were seen\n" << r.err;
+  EXPECT_EQ(r.err.find("s3cretPwd"), std::string::npos) << r.err;
+  nlohmann::json leaks = Leaks();
+  ASSERT_EQ(leaks["findings"].size(), 4u) << leaks.dump(2);
+  struct Want {
+    const char *key, *page, *seen, *file, *severity;
+  };
+  for (const Want& w : {Want{"85512345678", "https://blog.example/a", "2024-05-01T10:20:30Z",
+                             "CC-a.warc.gz", "critical"},
+                        Want{"9876543210", "https://events.example/b", "2024-05-02T08:00:00Z",
+                             "CC-b.warc.wet.gz", "critical"},
+                        Want{"123456789", "https://forum.example/c", "2024-05-03T11:00:00Z",
+                             "CC-a.warc.gz", "medium"},
+                        Want{"85512340001", "https://cdn.example/d.js", "2024-05-04T12:00:00Z",
+                             "CC-a.warc.gz", "high"}}) {
+    std::vector<nlohmann::json> f = FindingsFor(leaks, w.key);
+    ASSERT_EQ(f.size(), 1u) << w.key << "\n" << leaks.dump(2);
+    EXPECT_EQ(f[0]["page_url"], w.page) << w.key;
+    EXPECT_EQ(f[0]["first_seen"], w.seen) << w.key;
+    EXPECT_EQ(f[0]["last_seen"], w.seen) << w.key;
+    EXPECT_EQ(f[0]["source_url"], std::string("warc:") + w.file) << w.key;
+    EXPECT_EQ(f[0]["severity"], w.severity) << w.key;
+    EXPECT_EQ(f[0]["status"], "open") << w.key;
+  }
+  EXPECT_EQ(FindingsFor(leaks, "85512340001")[0]["owner"], "secops@acme.example");
+  EXPECT_EQ(leaks.dump().find("s3cretPwd"), std::string::npos);
+}
+
+TEST_F(SweepTest, AKnownLeakIsOnlySightedAndAFileDoneIsNotReadAgain) {
+  dir_.Write("first.warc.gz", PlantedWarc());
+  ASSERT_EQ(Meetleak({"sweep", "first.warc.gz"}).exit_code, 1);
+  const std::int64_t id = FindingsFor(Leaks(), "123456789")[0]["leak_id"];
+  ASSERT_EQ(Meetleak({"leaks", "ack", std::to_string(id), "--note", "asked the owner"}).exit_code,
+            0);
+  // The same page captured a month later, with the meeting's passcode now:
+  // more severe, later — and still only a sighting.
+  dir_.Write("later.warc.gz",
+             GzipMember(Response("https://forum.example/c", "2024-06-03T11:00:00Z", kHtml,
+                                 "<a href=\"https://acme-corp.zoom.us/j/123456789?pwd=x\">j</a>")));
+  ProgramResult later = Meetleak({"sweep", "later.warc.gz"});
+  EXPECT_EQ(later.exit_code, 0) << "no open leak was seen\n" << later.err;
+  nlohmann::json leak = Show(id);
+  EXPECT_EQ(leak["status"], "acknowledged");
+  EXPECT_EQ(leak["severity"], "medium");
+  EXPECT_EQ(leak["first_seen"], "2024-05-03T11:00:00Z");
+  EXPECT_EQ(leak["last_seen"], "2024-05-03T11:00:00Z");
+  EXPECT_EQ(ArchiveEvents(leak), 2) << leak.dump(2);
+  ProgramResult text = Meetleak({"leaks", "show", std::to_string(id)});
+  EXPECT_NE(text.out.find("warc:later.warc.gz"), std::string::npos) << text.out;
+
+  // Read again: the done file is passed over; nothing is stored twice.
+  ProgramResult again = Meetleak({"sweep", "first.warc.gz", "later.warc.gz"});
+  EXPECT_NE(again.err.find("files 2/2  records 0"), std::string::npos) << again.err;
+  EXPECT_EQ(ArchiveEvents(Show(id)), 2);
+  EXPECT_EQ(Leaks()["findings"].size(), 3u);
+}
+
+TEST_F(SweepTest, AKilledSweepResumesAndStoresEachLeakOnce) {
+  // 40 000 records, a planted leak every 1 000th: matching every record
+  // takes long enough for commits to land before the kill.
+  std::string big;
+  std::set<std::string> planted;
+  for (int i = 0; i < 40000; ++i) {
+    const std::string uri = "https://big.example/" + std::to_string(i);
+    std::string body = "<p>see us on zoom.us or call 555 1234 " + std::string(1500, 'x') + "</p>";
+    if (i % 1000 == 999) {
+      body += "<a href=\"https://acme-corp.zoom.us/j/85512345678\">j</a>";
+      planted.insert(uri);
+    }
+    big += GzipMember(Response(uri, "2024-05-01T10:20:30Z", kHtml, body));
+  }
+  dir_.Write("big.warc.gz", big);
+  const int pid = StartProgram({MeetleakBinary(), "sweep", "big.warc.gz", "--threads", "1"},
+                               dir_.path(), dir_.path() / "out", dir_.path() / "err");
+  bool committed_part = false;
+  for (int i = 0; i < 3000 && !committed_part; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    committed_part = Sql("SELECT records > 0 AND NOT done FROM sweep_file") == "1";
+  }
+  kill(pid, SIGKILL);
+  WaitProgram(pid);
+  ASSERT_TRUE(committed_part) << "the sweep never committed part of the file: "
+                              << ReadFile(dir_.path() / "err");
+  const std::string before = Sql("SELECT records FROM sweep_file");
+  ProgramResult rerun = Meetleak({"sweep", "big.warc.gz"});
+  EXPECT_EQ(rerun.exit_code, 1) << rerun.err;
+  EXPECT_EQ(Sql("SELECT done FROM sweep_file"), "1");
+  EXPECT_EQ(Sql("SELECT records FROM sweep_file"), "40000");
+  nlohmann::json leaks = Leaks();
+  std::set<std::string> found;
+  for (const auto& f : leaks["findings"]) found.insert(f["page_url"].get<std::string>());
+  EXPECT_EQ(found, planted) << "killed after " << before << " records";
+  EXPECT_EQ(leaks["findings"].size(), planted.size());
+  EXPECT_EQ(Sql("SELECT count(*) FROM leak_event WHERE kind = 'archive'"),
+            std::to_string(planted.size()));
+}
+
+}  // namespace
+}  // namespace meetleak::testing

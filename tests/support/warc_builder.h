@@ -1,0 +1,58 @@
+// Builders of web-archive files for tests: WARC records (response with an
+// HTTP message, resource, request) and WET `conversion` records, each gzip'd
+// as its own member (Common Crawl's way) or the whole file at once.
+//
+//   std::string file = GzipMember(Response("https://a.example/", "2024-05-01T10:20:30Z",
+//                                          "Content-Type: text/html\r\n", "<p>…</p>"));
+#ifndef MEETLEAK_TESTS_SUPPORT_WARC_BUILDER_H_
+#define MEETLEAK_TESTS_SUPPORT_WARC_BUILDER_H_
+
+#include <zlib.h>
+
+#include <string>
+
+namespace meetleak::testing {
+
+// `data` as one gzip member.
+inline std::string GzipMember(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// One WARC record with its block, ending in the two CRLFs the format wants.
+inline std::string WarcRecordText(const std::string& type, const std::string& uri,
+                                  const std::string& date, const std::string& content_type,
+                                  const std::string& block,
+                                  const std::string& version = "WARC/1.1") {
+  return version + "\r\nWARC-Type: " + type + "\r\nWARC-Target-URI: " + uri +
+         "\r\nWARC-Date: " + date + "\r\nWARC-Record-ID: <urn:uuid:" +
+         std::to_string(std::hash<std::string>{}(type + uri + date)) +
+         ">\r\nContent-Type: " + content_type +
+         "\r\nContent-Length: " + std::to_string(block.size()) + "\r\n\r\n" + block + "\r\n\r\n";
+}
+
+// A `response` record: an HTTP/1.1 200 with `headers` (each ending CRLF).
+inline std::string Response(const std::string& uri, const std::string& date,
+                            const std::string& headers, const std::string& body) {
+  return WarcRecordText("response", uri, date, "application/http; msgtype=response",
+                        "HTTP/1.1 200 OK\r\n" + headers + "\r\n" + body);
+}
+
+// A WET `conversion` record: the page's extracted text.
+inline std::string Conversion(const std::string& uri, const std::string& date,
+                              const std::string& text) {
+  return WarcRecordText("conversion", uri, date, "text/plain", text, "WARC/1.0");
+}
+
+}  // namespace meetleak::testing
+
+#endif  // MEETLEAK_TESTS_SUPPORT_WARC_BUILDER_H_
