@@ -20,7 +20,8 @@ struct RunArgs {
   std::string metrics_file;
 };
 
-std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::string>& due,
+std::vector<CrawlTarget> TargetsFor(const Config& config,
+                                    const std::map<std::string, std::string>& due,
                                     const RunArgs& args) {
   std::vector<CrawlTarget> targets;
   for (const SourceSpec& s : config.sources) {
@@ -34,19 +35,30 @@ std::vector<CrawlTarget> TargetsFor(const Config& config, const std::set<std::st
     t.conditional = !args.refetch;
     targets.push_back(std::move(t));
   }
+  // A page `sweep --watch` added: an archive's URL is content, not
+  // configuration, so it stays under the address guard whatever the flags.
+  for (const auto& [url, kind] : due) {
+    if (kind != LeakStore::kWatchKind) continue;
+    CrawlTarget t;
+    t.url = url;
+    t.kind = SourceKind::kPage;
+    t.trusted = false;
+    t.conditional = !args.refetch;
+    targets.push_back(std::move(t));
+  }
   return targets;
 }
 
 // The sources this pass polls, by the store's one due rule (db/due.h): the
 // due ones, or with kAll every active one.
 enum class Pick { kDue, kAll };
-Result<std::set<std::string>> DueUrls(LeakStore& store, Pick pick) {
+Result<std::map<std::string, std::string>> DueUrls(LeakStore& store, Pick pick) {
   Result<std::vector<LeakStore::SourceRow>> rows =
       pick == Pick::kAll ? store.ListSources() : store.DueSources();
   if (!rows.ok()) return rows.status();
-  std::set<std::string> urls;
+  std::map<std::string, std::string> urls;  // URL → kind
   for (const auto& r : *rows)
-    if (r.active) urls.insert(r.url);
+    if (r.active) urls.emplace(r.url, r.kind);
   return urls;
 }
 
@@ -234,7 +246,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     SyncIfDue(ctx);
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
-    Result<std::set<std::string>> due =
+    Result<std::map<std::string, std::string>> due =
         DueUrls(ctx.store(), args.all && first ? Pick::kAll : Pick::kDue);
     if (!due.ok()) return due.status();
     std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args);

@@ -1,6 +1,7 @@
-// `sources list`: each configured source's state, from the store.
+// `sources list`: each source's state, from the store; `sources unwatch URL`.
 #include <iostream>
 
+#include "base/terminal.h"
 #include "cli/subcommands.h"
 
 namespace meetleak::cli {
@@ -21,10 +22,24 @@ Result<int> ListSources(Context& ctx, const std::string& format) {
   return 0;
 }
 
+// `sources unwatch URL`: a watch source that sweep --watch added goes; its
+// leaks and their history stay.
+Result<int> Unwatch(Context& ctx, const std::string& url) {
+  MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
+  Result<bool> removed = ctx.store().RemoveWatchSource(url);
+  if (!removed.ok()) return removed.status();
+  if (!*removed)
+    return Status::InvalidInput(RedactSecrets(url) +
+                                ": no watch source (configured sources live in the config)");
+  if (!ctx.options().quiet)
+    std::cerr << "meetleak: no longer watching " << TerminalSafe(RedactSecrets(url)) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddSourcesCommands(CLI::App& app, Command& command) {
-  CLI::App* sources = app.add_subcommand("sources", "the configured sources");
+  CLI::App* sources = app.add_subcommand("sources", "the configured and watched sources");
   sources->require_subcommand(1);
   auto format = std::make_shared<std::string>("text");
   auto* list = sources->add_subcommand("list", "each source's state");
@@ -32,6 +47,11 @@ void AddSourcesCommands(CLI::App& app, Command& command) {
   list->callback([&command, format] {
     command = [format](Context& ctx) { return ListSources(ctx, *format); };
   });
+  auto url = std::make_shared<std::string>();
+  auto* unwatch = sources->add_subcommand("unwatch", "remove a page that sweep --watch added");
+  unwatch->add_option("URL", *url, "the watched page's URL, as sources list shows it")->required();
+  unwatch->callback(
+      [&command, url] { command = [url](Context& ctx) { return Unwatch(ctx, *url); }; });
 }
 
 }  // namespace meetleak::cli

@@ -129,7 +129,7 @@ void Crawler::Pump() {
     queue_.pop_front();
     FetchRequest req;
     req.url = job.url;
-    req.trusted = job.is_source;
+    req.trusted = job.is_source && job.run->target.trusted;
     req.allow_private_addresses = job.run->target.allow_private_addresses;
     if (auto v = validators_.find(job.url); v != validators_.end()) {
       req.etag = std::move(v->second.etag);

@@ -94,6 +94,10 @@ struct CrawlTarget {
   bool follow_entries = true;           // feeds and sitemaps: fetch their URLs one hop
   int depth = 0;                        // pages: same-host links this many hops
   bool allow_private_addresses = false;
+  // A configured source or the scan target: its own URL passes no address
+  // guard. False for a URL that came from content (a `watch` source that
+  // sweep --watch added): guarded like a discovered link.
+  bool trusted = true;
   bool conditional = true;  // use the sink's validators (run); false for scan
   bool watch_list = true;   // re-fetch the sink's watch list (run)
 };
