@@ -1,6 +1,7 @@
 // run: the scheduled scanning job (--once for cron/systemd timers, else a daemon).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -212,8 +213,10 @@ void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
 Result<int> Run(Context& ctx, const RunArgs& args) {
   if (!ctx.has_config())
     return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
-  if (ctx.config().sources.empty())
-    return Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
+  // Sources come from the config, or from sweep --watch (in the DB).
+  const Status no_source =
+      Status::InvalidInput(ctx.config().file.string() + ": no [[source]] configured");
+  if (ctx.config().sources.empty() && !std::filesystem::exists(ctx.db_path())) return no_source;
   // Owners must hear of what the pass finds: a [notify] that cannot send is
   // found now, before anything is fetched.
   if (args.notify) MEETLEAK_RETURN_IF_ERROR(NotifyOptionsFor(ctx.config(), NotifyMode{}).status());
@@ -229,6 +232,13 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   signals.StopGracefully();  // a signal ends the pass, not the process
   MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
+  if (ctx.config().sources.empty()) {
+    Result<std::vector<LeakStore::SourceRow>> stored = ctx.store().ListSources();
+    if (!stored.ok()) return stored.status();
+    if (std::none_of(stored->begin(), stored->end(),
+                     [](const auto& r) { return r.kind == LeakStore::kWatchKind; }))
+      return no_source;
+  }
   std::vector<LeakStore::SourceConfig> configs;
   std::map<std::string, int> intervals;
   for (const SourceSpec& s : ctx.config().sources) {

@@ -217,5 +217,91 @@ TEST_F(SweepTest, AKilledSweepResumesAndStoresEachLeakOnce) {
             std::to_string(planted.size()));
 }
 
+// A month split over machines: shards 1/3, 2/3 and 3/3 of one list take
+// every file once, and together find every leak.
+TEST_F(SweepTest, ShardsOfAPathListTakeEveryFileOnce) {
+  std::string list;
+  for (int i = 0; i < 7; ++i) {
+    const std::string name = "crawl/segment/CC-" + std::to_string(i) + ".warc.wet.gz";
+    dir_.Write(
+        "mirror/" + name,
+        GzipMember(Conversion("https://p.example/" + std::to_string(i), "2024-05-02T08:00:00Z",
+                              "https://acme-corp.zoom.us/j/8551234500" + std::to_string(i))));
+    list += name + "\n";
+  }
+  dir_.Write("wet.paths.gz", GzipMember(list));
+  std::multiset<std::string> swept;
+  for (const char* shard : {"1/3", "2/3", "3/3"}) {
+    const std::string db = std::string("shard") + shard[0] + ".db";
+    ProgramResult r = Meetleak(
+        {"--db", db, "sweep", "--paths", "wet.paths.gz", "--root", "mirror", "--shard", shard});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    for (int i = 0; i < 7; ++i)
+      if (!Sql("SELECT 1 FROM sweep_file WHERE done AND name = 'CC-" + std::to_string(i) +
+                   ".warc.wet.gz'",
+               db)
+               .empty())
+        swept.insert(std::to_string(i));
+    EXPECT_EQ(Sql("SELECT count(*) FROM leak", db), Sql("SELECT count(*) FROM sweep_file", db));
+  }
+  EXPECT_EQ(swept, (std::multiset<std::string>{"0", "1", "2", "3", "4", "5", "6"}));
+  EXPECT_EQ(Sql("SELECT group_concat(name) FROM sweep_file", "shard1.db"),
+            "CC-0.warc.wet.gz,CC-3.warc.wet.gz,CC-6.warc.wet.gz");
+  EXPECT_EQ(Meetleak({"sweep", "--paths", "wet.paths.gz", "--root", "mirror", "--shard", "4/3"})
+                .exit_code,
+            2);
+  EXPECT_EQ(Meetleak({"sweep", "--paths", "wet.paths.gz"}).exit_code, 2) << "--root is needed";
+  EXPECT_EQ(Meetleak({"sweep", "--paths", "missing.gz", "--root", "mirror"}).exit_code, 2);
+}
+
+// --watch: each page with a company leak becomes a guarded `watch` source.
+TEST_F(SweepTest, WatchAddsGuardedSourcesThatUnwatchRemoves) {
+  dir_.Write("a.warc.gz", PlantedWarc() + GzipMember(Response(
+                                              "http://127.0.0.1:9/inside", "2024-05-05T00:00:00Z",
+                                              kHtml, "https://acme-corp.zoom.us/j/123456789")));
+  ASSERT_EQ(Meetleak({"sweep", "a.warc.gz", "--watch"}).exit_code, 1);
+  ProgramResult listed = Meetleak({"sources", "list", "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::set<std::string> watched;
+  const nlohmann::json sources = Json(listed);
+  for (const auto& s : sources["sources"])
+    if (s["kind"] == "watch") watched.insert(s["url"].get<std::string>());
+  EXPECT_EQ(watched, (std::set<std::string>{"http://127.0.0.1:9/inside", "https://blog.example/a",
+                                            "https://cdn.example/d.js", "https://forum.example/c"}))
+      << listed.out;
+  // An archive's URL is content: run fetches it only past the address guard,
+  // even when asked to lift it.
+  ASSERT_EQ(Meetleak({"sources", "unwatch", "https://blog.example/a"}).exit_code, 0);
+  ASSERT_EQ(Meetleak({"sources", "unwatch", "https://cdn.example/d.js"}).exit_code, 0);
+  ASSERT_EQ(Meetleak({"sources", "unwatch", "https://forum.example/c"}).exit_code, 0);
+  ProgramResult run = Meetleak({"run", "--once", "--allow-private-addresses"});
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find("address guard"), std::string::npos) << run.err;
+  ProgramResult gone = Meetleak({"sources", "unwatch", "https://nowhere.example/"});
+  EXPECT_EQ(gone.exit_code, 2);
+  EXPECT_NE(gone.err.find("no watch source"), std::string::npos) << gone.err;
+  ASSERT_EQ(Meetleak({"sources", "unwatch", "http://127.0.0.1:9/inside"}).exit_code, 0);
+  listed = Meetleak({"sources", "list", "--format", "json"});
+  EXPECT_EQ(Json(listed)["sources"].size(), 0u) << listed.out;
+}
+
+// The corpus's real archives: Common Crawl's sample read whole; broken
+// files warned about with their offset and the rest read; ARC refused.
+TEST_F(SweepTest, RealArchivesOfTheCorpus) {
+  MEETLEAK_REQUIRE_SHARED();
+  const auto warc = SharedDir() / "corpus" / "warc";
+  ProgramResult cc = Meetleak({"sweep", (warc / "resiliparse" / "warcfile.warc.gz").string()});
+  EXPECT_EQ(cc.exit_code, 0) << cc.err;
+  EXPECT_NE(cc.err.find("files 1/1  records 50 "), std::string::npos) << cc.err;
+  ProgramResult broken = Meetleak({"sweep", (warc / "resiliparse" / "clipped.warc.gz").string(),
+                                   (warc / "warcio" / "example-trunc.warc").string()});
+  EXPECT_EQ(broken.exit_code, 0) << broken.err;
+  EXPECT_NE(broken.err.find("clipped.warc.gz: offset "), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("example-trunc.warc: offset "), std::string::npos) << broken.err;
+  ProgramResult arc = Meetleak({"sweep", (warc / "warcio" / "example.arc").string()});
+  EXPECT_EQ(arc.exit_code, 3) << arc.err;
+  EXPECT_NE(arc.err.find("error: example.arc: an ARC file"), std::string::npos) << arc.err;
+}
+
 }  // namespace
 }  // namespace meetleak::testing
