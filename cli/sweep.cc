@@ -74,7 +74,7 @@ Result<std::vector<std::string>> Shard(std::vector<std::string> paths, const std
 // pages that held a company leak kept for --watch.
 class StoreSweepSink : public SweepSink {
  public:
-  StoreSweepSink(Context& ctx) : ctx_(ctx) {}
+  explicit StoreSweepSink(Context& ctx) : ctx_(ctx) {}
 
   Result<Progress> Begin(const ArchiveFileId& file) override {
     std::lock_guard<std::mutex> lock(mu_);
