@@ -142,7 +142,9 @@ std::string ProgressLine(const SweepStats& s, double secs) {
                 static_cast<unsigned long long>(s.records),
                 secs > 0 ? static_cast<double>(s.bytes) / 1e6 / secs : 0.0,
                 static_cast<unsigned long long>(s.findings), s.open_findings, s.files_failed);
-  return buf;
+  std::string line = buf;
+  if (s.files_skipped > 0) line += "  done before " + std::to_string(s.files_skipped);
+  return line;
 }
 
 Result<int> Sweep(Context& ctx, const SweepArgs& args) {
