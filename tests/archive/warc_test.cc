@@ -13,22 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/warc_builder.h"
+
 namespace meetleak {
 namespace {
 
-std::string Gzip(const std::string& data) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, data.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string Gzip(const std::string& data) { return testing::GzipMember(data); }
 
 std::string Record(const std::string& type, const std::string& uri, const std::string& block,
                    const std::string& content_type, const std::string& version = "WARC/1.0") {
