@@ -1,8 +1,9 @@
 // PostgresServer: a PostgreSQL 15 server of the test's own, never a system
 // cluster. `initdb` and `pg_ctl` (in /usr/lib/postgresql/15/bin, not on PATH)
-// run as the `postgres` user (`runuser -u postgres`) in a fresh temporary
-// directory, listening on 127.0.0.1 at a free port, with its Unix socket in
-// that directory too; the destructor stops it (`pg_ctl stop -m immediate`)
+// run as the `postgres` user (`runuser -u postgres`): initdb once per machine
+// into a template under /tmp, copied into a fresh temporary directory for
+// each server, which listens on 127.0.0.1 at a free port, with its Unix
+// socket in that directory too; the destructor stops it (`pg_ctl stop -m immediate`)
 // and removes the directory, also when a test failed. Start() fails with
 // the tools' own output when PostgreSQL is not installed or does not come
 // up: a test that needs it fails, it does not skip.
