@@ -139,9 +139,11 @@ void TimeQueries(LeakStore& store) {
   time("DueSources", [&] { return store.DueSources(); });
   time("ListSources (per-source summary)", [&] { return store.ListSources(); });
   time("ListLeaks owner=owner7 status=open", [&] {
-    return store.ListLeaks({"open", "owner7@acme.example"});
+    return store.ListLeaks({LeakStatus::kOpen, "owner7@acme.example"});
   });
-  time("ListLeaks status=acknowledged", [&] { return store.ListLeaks({"acknowledged", {}}); });
+  time("ListLeaks status=acknowledged", [&] {
+    return store.ListLeaks({LeakStatus::kAcknowledged, {}});
+  });
   auto fresh = time("LeaksToNotify (all new)", [&] { return store.LeaksToNotify(); });
   std::vector<std::int64_t> ids;
   for (const auto& row : fresh) ids.push_back(row.id);

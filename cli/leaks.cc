@@ -1,16 +1,31 @@
 // `leaks`: the recorded leaks listed, and the owners' decisions on them.
+#include <array>
 #include <iostream>
+#include <utility>
 
 #include "cli/subcommands.h"
 
 namespace meetleak::cli {
 namespace {
 
-const std::vector<std::string> kStatuses = {"open",    "acknowledged", "resolved", "false_positive",
-                                            "allowed", "gone",         "all"};
+// The owners' decisions: `leaks VERB ID` makes the leak this status.
+constexpr std::array<std::pair<const char*, LeakStatus>, 4> kDecisions{{
+    {"ack", LeakStatus::kAcknowledged},
+    {"resolve", LeakStatus::kResolved},
+    {"false-positive", LeakStatus::kFalsePositive},
+    {"reopen", LeakStatus::kOpen},
+}};
 
-Result<int> Decide(Context& ctx, const std::string& decision, std::int64_t id,
-                   const std::string& note) {
+// --status's names: every leak status, then "all".
+std::vector<std::string> StatusFlagNames() {
+  std::vector<std::string> names;
+  names.reserve(kLeakStatuses.size() + 1);
+  for (LeakStatus s : kLeakStatuses) names.emplace_back(ToString(s));
+  names.emplace_back("all");
+  return names;
+}
+
+Result<int> Decide(Context& ctx, LeakStatus decision, std::int64_t id, const std::string& note) {
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
   Status s = ctx.store().SetLeakStatus(id, decision, note);
   if (s.code() == Status::Code::kNotFound)
@@ -18,7 +33,7 @@ Result<int> Decide(Context& ctx, const std::string& decision, std::int64_t id,
   MEETLEAK_RETURN_IF_ERROR(s);
   Result<std::optional<LeakStore::LeakRow>> row = ctx.store().GetLeak(id);
   if (row.ok() && row->has_value() && !ctx.options().quiet)
-    std::cerr << "meetleak: leak " << id << " is now " << (*row)->status << "\n";
+    std::cerr << "meetleak: leak " << id << " is now " << ToString((*row)->status) << "\n";
   return 0;
 }
 
@@ -54,7 +69,7 @@ Result<int> PrintLeaks(Context& ctx, const LeakListing& listing) {
     return Status::InvalidInput("--format: leaks list offers text, json or csv");
   MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore(Context::MissingDb::kRefuse));
   LeakStore::LeakFilter filter;
-  if (listing.status != "all") filter.status = listing.status;
+  filter.status = listing.status;
   if (!listing.owner.empty()) filter.owner = listing.owner;
   Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().ListLeaks(filter);
   if (!rows.ok()) return rows.status();
@@ -76,9 +91,13 @@ Result<int> PrintLeaks(Context& ctx, const LeakListing& listing) {
 }
 
 void AddLeakListOptions(CLI::App* cmd, LeakListing* listing) {
-  cmd->add_option("--status", listing->status,
-                  "leaks of this status (default open; all: every one)")
-      ->check(CLI::IsMember(kStatuses));
+  cmd->add_option_function<std::string>(
+         "--status",
+         [listing](const std::string& name) {
+           listing->status = name == "all" ? std::nullopt : ParseLeakStatus(name);
+         },
+         "leaks of this status (default open; all: every one)")
+      ->check(CLI::IsMember(StatusFlagNames()));
   cmd->add_option("--owner", listing->owner, "only the leaks of this owner's meetings");
   cmd->add_option("--format", listing->format,
                   listing->report ? "text, json, csv, html or sarif" : "text, json or csv");
@@ -105,15 +124,16 @@ void AddLeaksCommands(CLI::App& app, Command& command) {
       return ShowLeak(ctx, *show_id, *show_format);
     };
   });
-  for (const char* decision : {"ack", "resolve", "false-positive", "reopen"}) {
+  for (const auto& entry : kDecisions) {
+    const char* verb = entry.first;
+    const LeakStatus decision = entry.second;
     auto id = std::make_shared<std::int64_t>(0);
     auto note = std::make_shared<std::string>();
-    CLI::App* cmd = leaks->add_subcommand(decision, std::string("mark a leak: ") + decision);
+    CLI::App* cmd = leaks->add_subcommand(verb, std::string("mark a leak: ") + verb);
     cmd->add_option("ID", *id, "the leak's ID (leaks list shows it)")->required();
     cmd->add_option("--note", *note, "why: kept with the decision in the leak's history");
-    std::string d = decision;
-    cmd->callback([&command, d, id, note] {
-      command = [d, id, note](Context& ctx) { return Decide(ctx, d, *id, *note); };
+    cmd->callback([&command, decision, id, note] {
+      command = [decision, id, note](Context& ctx) { return Decide(ctx, decision, *id, *note); };
     });
   }
 }

@@ -79,7 +79,7 @@ Result<std::optional<Clock::TimePoint>> EarliestDue(LeakStore& store) {
 
 // Open company leaks seen since `since`.
 Result<int> OpenLeaksSeenSince(LeakStore& store, Clock::TimePoint since) {
-  Result<std::vector<LeakStore::LeakRow>> rows = store.ListLeaks({"open", std::nullopt});
+  Result<std::vector<LeakStore::LeakRow>> rows = store.ListLeaks({LeakStatus::kOpen, std::nullopt});
   if (!rows.ok()) return rows.status();
   int n = 0;
   for (const auto& r : *rows) n += r.last_seen >= since;
@@ -87,7 +87,7 @@ Result<int> OpenLeaksSeenSince(LeakStore& store, Clock::TimePoint since) {
 }
 
 // Each leak's status before a pass, to log what the pass changed.
-using LeakStatuses = std::map<std::int64_t, std::string>;
+using LeakStatuses = std::map<std::int64_t, LeakStatus>;
 
 Result<LeakStatuses> SnapshotLeaks(Context& ctx) {
   LeakStatuses statuses;
@@ -110,9 +110,9 @@ Status LogLeakEvents(Context& ctx, const LeakStatuses& before) {
     const char* event = nullptr;
     if (was == before.end())
       event = "leak_new";
-    else if (r.status == "open" && was->second != "open")
+    else if (r.status == LeakStatus::kOpen && was->second != LeakStatus::kOpen)
       event = "leak_reopened";
-    else if (r.status == "gone" && was->second != "gone")
+    else if (r.status == LeakStatus::kGone && was->second != LeakStatus::kGone)
       event = "leak_gone";
     if (event == nullptr) continue;
     std::string what = std::string(event + 5) + " leak " + std::to_string(r.id) + ": " +
@@ -179,7 +179,7 @@ Result<PassMetrics> MetricsOf(LeakStore& store, const StoreSink& sink, const Pas
   m.documents.assign(documents.begin(), documents.end());
   m.bytes = pass.stats.bytes;
   m.new_leaks = sink.totals().new_leaks;
-  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({"open", std::nullopt});
+  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({LeakStatus::kOpen, std::nullopt});
   if (!open.ok()) return open.status();
   for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow}) {
     std::int64_t n = 0;

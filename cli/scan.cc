@@ -90,7 +90,7 @@ Result<std::vector<Finding>> ScanFindings(LeakStore* store, const StoreSink& sin
 // [[allow]] entries.
 bool IsOpenCompany(const Finding& f, const StoreSink& sink) {
   if (!f.company) return false;
-  if (f.status) return *f.status != "false_positive" && *f.status != "allowed";
+  if (f.status) return *f.status != LeakStatus::kFalsePositive && *f.status != LeakStatus::kAllowed;
   PageRef probe;
   probe.key_kind = f.key_kind;
   probe.key = f.key;

@@ -107,7 +107,7 @@ Result<Health> Gather(Context& ctx) {
   h.doc["last_pass"] = std::move(last_pass);
   h.doc["failing_sources"] = std::move(failing);
   h.doc["due_sources"] = due->size();
-  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({"open", std::nullopt});
+  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({LeakStatus::kOpen, std::nullopt});
   if (!open.ok()) return open.status();
   ordered_json counts = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}};
   for (const auto& l : *open)
@@ -211,11 +211,11 @@ Result<std::optional<PassRecord>> ReadLastPass(LeakStore& store) {
 }
 
 Result<ReportHeader> ReportHeaderFor(Context& ctx, const std::string& owner,
-                                     const std::string& statuses) {
+                                     std::optional<LeakStatus> status) {
   ReportHeader h;
   h.generated_at = FormatIso8601(SystemClock()->Now());
   h.owner = owner;
-  h.statuses = statuses;
+  h.status = status;
   h.security_contact = ctx.config().security_contact;
   Result<std::vector<LeakStore::SourceRow>> sources = ctx.store().ListSources();
   if (!sources.ok()) return sources.status();

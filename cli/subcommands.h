@@ -44,7 +44,7 @@ Result<std::optional<PassRecord>> ReadLastPass(LeakStore& store);
 // The owners' report's header: now, the scope, the DB's active sources, the
 // last pass and the config's security contact. The store must be open.
 Result<ReportHeader> ReportHeaderFor(Context& ctx, const std::string& owner,
-                                     const std::string& statuses);
+                                     std::optional<LeakStatus> status);
 // Writes `text` to a temporary file beside `path` (a name not ending in
 // .prom), then renames it over `path`.
 Status WriteMetricsFile(const std::string& path, const std::string& text);
@@ -69,10 +69,10 @@ int ReportError(const Log& log, const Status& status);
 
 // `leaks list` and `report`: the stored leaks that match, rendered.
 struct LeakListing {
-  std::string status = "open";  // --status: a leak status, or "all"
-  std::string owner;            // --owner ("" = every owner)
-  std::string format = "text";  // --format
-  std::string output;           // --output ("" = stdout; report only)
+  std::optional<LeakStatus> status = LeakStatus::kOpen;  // --status; nullopt: all
+  std::string owner;                                     // --owner ("" = every owner)
+  std::string format = "text";                           // --format
+  std::string output;                                    // --output ("" = stdout; report only)
   // The owner report: the owners summary and advice; html and sarif too.
   bool report = false;
 };

@@ -1,49 +1,11 @@
 #include "db/lifecycle.h"
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
 namespace meetleak::db {
-namespace {
 
-constexpr std::array<std::pair<LeakStatus, std::string_view>, 6> kStatusNames{{
-    {LeakStatus::kOpen, "open"},
-    {LeakStatus::kAcknowledged, "acknowledged"},
-    {LeakStatus::kResolved, "resolved"},
-    {LeakStatus::kFalsePositive, "false_positive"},
-    {LeakStatus::kAllowed, "allowed"},
-    {LeakStatus::kGone, "gone"},
-}};
-
-constexpr std::array<std::pair<std::string_view, LeakStatus>, 4> kDecisions{{
-    {"ack", LeakStatus::kAcknowledged},
-    {"resolve", LeakStatus::kResolved},
-    {"false-positive", LeakStatus::kFalsePositive},
-    {"reopen", LeakStatus::kOpen},
-}};
-
-}  // namespace
-
-std::string_view ToString(LeakStatus status) {
-  for (const auto& [value, name] : kStatusNames)
-    if (value == status) return name;
-  return "";
-}
-
-std::optional<LeakStatus> ParseLeakStatus(std::string_view name) {
-  for (const auto& [value, n] : kStatusNames)
-    if (n == name) return value;
-  return std::nullopt;
-}
-
-std::optional<LeakStatus> ParseDecision(std::string_view decision) {
-  for (const auto& [name, value] : kDecisions)
-    if (name == decision) return value;
-  // The resulting status names are accepted too ("gone" is not a decision).
-  std::optional<LeakStatus> status = ParseLeakStatus(decision);
-  if (status && *status != LeakStatus::kGone && *status != LeakStatus::kAllowed) return status;
-  return std::nullopt;
+bool IsOwnerDecision(LeakStatus status) {
+  return status != LeakStatus::kGone && status != LeakStatus::kAllowed;
 }
 
 SightingEffect ApplySighting(LeakStatus status, Severity severity, Severity seen, bool allowed) {

@@ -7,17 +7,15 @@
 #include <optional>
 #include <string_view>
 
+#include "matchers/leak.h"
 #include "matchers/meeting_ref.h"
 
 namespace meetleak::db {
 
-enum class LeakStatus { kOpen, kAcknowledged, kResolved, kFalsePositive, kAllowed, kGone };
-
-std::string_view ToString(LeakStatus status);
-std::optional<LeakStatus> ParseLeakStatus(std::string_view name);
-// An owner decision ("ack", "resolve", "false-positive", "reopen", or the
-// status it leads to) → the resulting status.
-std::optional<LeakStatus> ParseDecision(std::string_view decision);
+// Whether an owner may decide a leak into `status` (acknowledged, resolved,
+// false_positive, open by reopening; never allowed or gone, which only the
+// config and the pages decide).
+bool IsOwnerDecision(LeakStatus status);
 
 struct SightingEffect {
   LeakStatus status;

@@ -98,7 +98,7 @@ class SqliteLeakStore : public LeakStore {
   Result<std::optional<LeakRow>> GetLeak(std::int64_t id) override;
   Result<std::optional<LeakRow>> FindLeak(KeyKind key_kind, std::string_view key,
                                           std::string_view page_url) override;
-  Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) override;
+  Status SetLeakStatus(std::int64_t id, LeakStatus status, std::string_view note) override;
   Result<std::vector<LeakEvent>> LeakEvents(std::int64_t id) override;
   Status AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
                       std::string_view note) override;

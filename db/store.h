@@ -252,23 +252,24 @@ class LeakStore {
   // --- Leaks ---------------------------------------------------------------
   using LeakRow = StoredLeak;  // matchers/leak.h: what report/ renders too
   struct LeakFilter {
-    std::optional<std::string> status;  // nullopt = all
-    std::optional<std::string> owner;   // exact, case-insensitive
+    std::optional<LeakStatus> status;  // nullopt = all
+    std::optional<std::string> owner;  // exact, case-insensitive
   };
-  // Worst (severity) first, then by id. kInvalidInput for an unknown status.
+  // Worst (severity) first, then by id. A leak whose stored status is none
+  // of LeakStatus's names is kCorruption, naming the file and the leak.
   virtual Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) = 0;
   virtual Result<std::optional<LeakRow>> GetLeak(std::int64_t id) = 0;
   // The leak of (key kind, key, page URL) — a leak's identity — if stored:
   // what `scan` shows beside a finding it stored or saw stored before.
   virtual Result<std::optional<LeakRow>> FindLeak(KeyKind key_kind, std::string_view key,
                                                   std::string_view page_url) = 0;
-  // Owner decisions: "ack" → acknowledged, "resolve" → resolved,
-  // "false-positive" → false_positive, "reopen" → open (the resulting status
-  // names are accepted too). A non-empty note replaces the stored one,
-  // its secrets redacted (RedactSecrets). Each decision is one history
-  // event (LeakEvents) with its note.
-  // Unknown id → kNotFound; unknown decision → kInvalidInput.
-  virtual Status SetLeakStatus(std::int64_t id, std::string_view status, std::string_view note) = 0;
+  // Owner decisions (`leaks ack|resolve|false-positive|reopen`): the leak
+  // becomes acknowledged, resolved, false_positive or open. A non-empty note
+  // replaces the stored one, its secrets redacted (RedactSecrets). Each
+  // decision is one history event (LeakEvents) with its note.
+  // Unknown id → kNotFound; allowed or gone (not an owner's to decide) →
+  // kInvalidInput.
+  virtual Status SetLeakStatus(std::int64_t id, LeakStatus status, std::string_view note) = 0;
   // A leak's history, oldest first. Recorded by the store itself: owner
   // decisions (SetLeakStatus: kind = the resulting status, "reopened" for
   // reopen; actor "owner"; the note), automatic reopenings (actor

@@ -20,9 +20,16 @@ constexpr std::string_view kLeakColumns =
     "AND m.meeting_id = leak.key), topic), allow_reason, first_seen, last_seen, reopened_at, "
     "notified_at, notified_severity, sightings, severity_reason FROM leak ";
 
-LeakStore::LeakRow ReadLeak(const Query& q) {
+// kCorruption for a status no meetleak writes (the column's CHECK was
+// bypassed): such a leak is not silently taken for an open one.
+Result<LeakStore::LeakRow> ReadLeak(const Query& q, const std::string& db_path) {
   LeakStore::LeakRow r;
   r.id = q.Int(0);
+  std::optional<LeakStatus> status = ParseLeakStatus(q.Text(8));
+  if (!status)
+    return Status::Corruption(db_path + ": leak " + std::to_string(r.id) + " has unknown status '" +
+                              q.Text(8) + "'");
+  r.status = *status;
   r.key_kind = ParseKeyKind(q.Text(1)).value_or(KeyKind::kMeetingId);
   r.key = q.Text(2);
   r.host = q.Text(3);
@@ -30,7 +37,6 @@ LeakStore::LeakRow ReadLeak(const Query& q) {
   r.link_type = ParseLinkType(q.Text(5)).value_or(LinkType::kNone);
   r.has_passcode = q.Int(6) != 0;
   r.severity = static_cast<Severity>(q.Int(7));
-  r.status = q.Text(8);
   r.owner = q.Text(9);
   r.meeting_kind = ParseMeetingKind(q.Text(10)).value_or(MeetingKind::kUnknown);
   r.page_url = q.Text(11);
@@ -61,7 +67,11 @@ Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::QueryLeaks(
   if (bind) bind(*q);
   std::vector<LeakRow> rows;
   Result<bool> row = q->Step();
-  for (; row.ok() && *row; row = q->Step()) rows.push_back(ReadLeak(*q));
+  for (; row.ok() && *row; row = q->Step()) {
+    Result<LeakRow> leak = ReadLeak(*q, conn_->path());
+    if (!leak.ok()) return leak.status();
+    rows.push_back(std::move(*leak));
+  }
   if (!row.ok()) return row.status();
   return rows;
 }
@@ -70,10 +80,8 @@ Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::ListLeaks(const LeakFil
   std::string where;
   std::vector<std::string> params;
   if (filter.status) {
-    if (!ParseLeakStatus(*filter.status))
-      return Status::InvalidInput("unknown leak status '" + *filter.status + "'");
     where += " AND status = ?";
-    params.push_back(*filter.status);
+    params.push_back(std::string(ToString(*filter.status)));
   }
   if (filter.owner) {
     where += " AND owner = ?";  // the column collates NOCASE
@@ -105,12 +113,10 @@ Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::FindLeak(KeyKind key_
   return std::optional<LeakRow>(std::move(rows->front()));
 }
 
-Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision,
-                                      std::string_view note) {
-  std::optional<LeakStatus> status = ParseDecision(decision);
-  if (!status)
-    return Status::InvalidInput("unknown decision '" + std::string(decision) +
-                                "' (ack, resolve, false-positive or reopen)");
+Status SqliteLeakStore::SetLeakStatus(std::int64_t id, LeakStatus status, std::string_view note) {
+  if (!IsOwnerDecision(status))
+    return Status::InvalidInput("a leak becomes " + std::string(ToString(status)) +
+                                " by the config or its page, not by an owner's decision");
   const std::string stored_note = StoredUrl(note);
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
@@ -118,10 +124,10 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, std::string_view decision
       conn_->Prepare("UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
   if (!q.ok()) return q.status();
   // A note is free text: someone may paste the leaked link, passcode and all.
-  q->Bind(1, id).Bind(2, ToString(*status)).Bind(3, stored_note);
+  q->Bind(1, id).Bind(2, ToString(status)).Bind(3, stored_note);
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (conn_->Changes() == 0) return Status::NotFound("no leak with id " + std::to_string(id));
-  const std::string_view kind = *status == LeakStatus::kOpen ? "reopened" : ToString(*status);
+  const std::string_view kind = status == LeakStatus::kOpen ? "reopened" : ToString(status);
   MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_.get(), id, Now(), kind, "owner", stored_note));
   return (*tx)->Commit();
 }

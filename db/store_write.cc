@@ -35,13 +35,18 @@ constexpr std::string_view kLeakState =
     "SELECT id, key_kind, key, page_url, status, severity, owner, source_url, document_id, "
     "detail_hash FROM leak ";
 
-StoredLeak ReadStoredLeak(const Query& q) {
+// kCorruption for a status no meetleak writes, as store_leaks.cc's ReadLeak.
+Result<StoredLeak> ReadStoredLeak(const Query& q, const std::string& db_path) {
   StoredLeak l;
   l.id = q.Int(0);
+  std::optional<LeakStatus> status = ParseLeakStatus(q.Text(4));
+  if (!status)
+    return Status::Corruption(db_path + ": leak " + std::to_string(l.id) + " has unknown status '" +
+                              q.Text(4) + "'");
+  l.status = *status;
   l.key_kind = q.Text(1);
   l.key = q.Text(2);
   l.page_url = q.Text(3);
-  l.status = ParseLeakStatus(q.Text(4)).value_or(LeakStatus::kOpen);
   l.severity = static_cast<Severity>(q.Int(5));
   l.owner = q.Text(6);
   l.source_url = q.Text(7);
@@ -257,7 +262,11 @@ Status DocumentWriter::LoadLeaks() {
   if (!q.ok()) return q.status();
   q->Bind(1, doc_id_);
   Result<bool> row = q->Step();
-  for (; row.ok() && *row; row = q->Step()) leaks_.push_back(ReadStoredLeak(*q));
+  for (; row.ok() && *row; row = q->Step()) {
+    Result<StoredLeak> leak = ReadStoredLeak(*q, conn_->path());
+    if (!leak.ok()) return leak.status();
+    leaks_.push_back(std::move(*leak));
+  }
   if (!row.ok()) return row.status();
   // A document's leaks carry the page_url it last answered with; after a
   // redirect changed, those on the old page are judged by this body too
@@ -275,7 +284,9 @@ Result<StoredLeak*> DocumentWriter::FindElsewhere(const PageRef& ref) {
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return static_cast<StoredLeak*>(nullptr);
-  leaks_.push_back(ReadStoredLeak(*q));
+  Result<StoredLeak> leak = ReadStoredLeak(*q, conn_->path());
+  if (!leak.ok()) return leak.status();
+  leaks_.push_back(std::move(*leak));
   return &leaks_.back();
 }
 

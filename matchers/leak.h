@@ -4,14 +4,28 @@
 #ifndef MEETLEAK_MATCHERS_LEAK_H_
 #define MEETLEAK_MATCHERS_LEAK_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "matchers/meeting_ref.h"
 
 namespace meetleak {
+
+// Where a leak stands in its lifecycle (db/store.h states the transitions).
+enum class LeakStatus { kOpen, kAcknowledged, kResolved, kFalsePositive, kAllowed, kGone };
+inline constexpr std::array<LeakStatus, 6> kLeakStatuses = {
+    LeakStatus::kOpen,          LeakStatus::kAcknowledged, LeakStatus::kResolved,
+    LeakStatus::kFalsePositive, LeakStatus::kAllowed,      LeakStatus::kGone};
+
+// The names of the DB column, the JSON/CSV/SARIF/text output and
+// `leaks list --status`: "open", "acknowledged", "resolved",
+// "false_positive", "allowed", "gone". Parse: nullopt for any other name.
+std::string_view ToString(LeakStatus status);
+std::optional<LeakStatus> ParseLeakStatus(std::string_view name);
 
 struct StoredLeak {
   std::int64_t id = 0;
@@ -21,7 +35,8 @@ struct StoredLeak {
   LinkType link_type = LinkType::kNone;
   bool has_passcode = false;  // ever seen with one
   Severity severity = Severity::kInfo;
-  std::string status, owner;
+  LeakStatus status = LeakStatus::kOpen;
+  std::string owner;
   MeetingKind meeting_kind = MeetingKind::kUnknown;
   std::string page_url, entry_url, source_url, context, note, topic;
   std::string allow_reason;  // of the last allowed sighting

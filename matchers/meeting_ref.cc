@@ -1,7 +1,10 @@
+// The names of the vocabulary of matchers/meeting_ref.h and matchers/leak.h.
 #include "matchers/meeting_ref.h"
 
 #include <array>
 #include <utility>
+
+#include "matchers/leak.h"
 
 namespace meetleak {
 namespace {
@@ -50,6 +53,13 @@ constexpr std::array<std::pair<MeetingKind, std::string_view>, 5> kMeetingKinds{
      {MeetingKind::kRecurring, "recurring"},
      {MeetingKind::kPmi, "pmi"},
      {MeetingKind::kWebinar, "webinar"}}};
+constexpr std::array<std::pair<LeakStatus, std::string_view>, 6> kLeakStatusNames{
+    {{LeakStatus::kOpen, "open"},
+     {LeakStatus::kAcknowledged, "acknowledged"},
+     {LeakStatus::kResolved, "resolved"},
+     {LeakStatus::kFalsePositive, "false_positive"},
+     {LeakStatus::kAllowed, "allowed"},
+     {LeakStatus::kGone, "gone"}}};
 
 }  // namespace
 
@@ -58,12 +68,16 @@ std::string_view ToString(LinkType v) { return NameOf(kLinkTypes, v); }
 std::string_view ToString(KeyKind v) { return NameOf(kKeyKinds, v); }
 std::string_view ToString(Severity v) { return NameOf(kSeverities, v); }
 std::string_view ToString(MeetingKind v) { return NameOf(kMeetingKinds, v); }
+std::string_view ToString(LeakStatus v) { return NameOf(kLeakStatusNames, v); }
 std::optional<RefForm> ParseRefForm(std::string_view s) { return ValueOf(kForms, s); }
 std::optional<LinkType> ParseLinkType(std::string_view s) { return ValueOf(kLinkTypes, s); }
 std::optional<KeyKind> ParseKeyKind(std::string_view s) { return ValueOf(kKeyKinds, s); }
 std::optional<Severity> ParseSeverity(std::string_view s) { return ValueOf(kSeverities, s); }
 std::optional<MeetingKind> ParseMeetingKind(std::string_view s) {
   return ValueOf(kMeetingKinds, s);
+}
+std::optional<LeakStatus> ParseLeakStatus(std::string_view s) {
+  return ValueOf(kLeakStatusNames, s);
 }
 
 }  // namespace meetleak

@@ -40,7 +40,7 @@ struct Finding {
   std::string owner;                                 // "" -> null
   MeetingKind meeting_kind = MeetingKind::kUnknown;  // kUnknown -> null
   Severity severity = Severity::kInfo;
-  std::optional<std::string> status;  // "open", … ; null unless stored
+  std::optional<LeakStatus> status;  // null unless stored
   std::string page_url;
   std::string entry_url;  // "" -> null
   std::string source_url;

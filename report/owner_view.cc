@@ -431,14 +431,21 @@ std::string HandledCommand(const Finding& f) {
 
 std::string StatusText(const Finding& f) {
   if (!f.status) return "not stored";
-  const std::string& s = *f.status;
-  if (s == "open") return "open: nobody has handled it yet";
-  if (s == "acknowledged") return "acknowledged: someone is on it";
-  if (s == "resolved") return "resolved by its owner";
-  if (s == "false_positive") return "marked not a leak";
-  if (s == "allowed") return "allowed: meant to be public";
-  if (s == "gone") return "gone: no longer on the page";
-  return s;
+  switch (*f.status) {
+    case LeakStatus::kOpen:
+      return "open: nobody has handled it yet";
+    case LeakStatus::kAcknowledged:
+      return "acknowledged: someone is on it";
+    case LeakStatus::kResolved:
+      return "resolved by its owner";
+    case LeakStatus::kFalsePositive:
+      return "marked not a leak";
+    case LeakStatus::kAllowed:
+      return "allowed: meant to be public";
+    case LeakStatus::kGone:
+      return "gone: no longer on the page";
+  }
+  return std::string(ToString(*f.status));
 }
 
 }  // namespace meetleak::report_internal
@@ -449,8 +456,8 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const ReportHeader&
   std::vector<std::pair<std::string, std::string>> lines;
   lines.emplace_back("Generated", h.generated_at);
   std::string scope = h.owner.empty() ? "meetings of every owner" : "meetings of " + h.owner;
-  scope += h.statuses == "all" ? ", leaks in any state"
-                               : ", leaks that are " + (h.statuses.empty() ? "open" : h.statuses);
+  scope +=
+      h.status ? ", leaks that are " + std::string(ToString(*h.status)) : ", leaks in any state";
   lines.emplace_back("Covers", scope);
   std::string scanned;
   if (h.sources.empty()) scanned = "no configured source (scans only)";

@@ -69,12 +69,12 @@ Result<ReportFormat> ParseListFormat(std::string_view name);
 // made, what it covers, what was scanned, whom to ask, how to close a leak.
 // Shown when generated_at is set.
 struct ReportHeader {
-  std::string generated_at;          // RFC 3339 UTC
-  std::string owner;                 // "" = every owner
-  std::string statuses;              // "open", "all", …
-  std::vector<std::string> sources;  // what the database watches (redacted)
-  std::string last_pass;             // "2026-…Z (exit 1)"; "" = none recorded
-  std::string security_contact;      // "" = none configured
+  std::string generated_at;                              // RFC 3339 UTC
+  std::string owner;                                     // "" = every owner
+  std::optional<LeakStatus> status = LeakStatus::kOpen;  // nullopt: every status
+  std::vector<std::string> sources;                      // what the database watches (redacted)
+  std::string last_pass;                                 // "2026-…Z (exit 1)"; "" = none recorded
+  std::string security_contact;                          // "" = none configured
 };
 
 struct RenderOptions {

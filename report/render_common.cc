@@ -84,7 +84,7 @@ nlohmann::ordered_json FindingJson(const Finding& f) {
   j["owner"] = str_or_null(f.owner);
   j["meeting_kind"] = str_or_null(std::string(ToString(f.meeting_kind)));
   j["severity"] = std::string(ToString(f.severity));
-  j["status"] = opt_or_null(f.status);
+  j["status"] = f.status ? ordered_json(std::string(ToString(*f.status))) : ordered_json(nullptr);
   j["page_url"] = Scrubbed(f.page_url);
   j["entry_url"] = str_or_null(Scrubbed(f.entry_url));
   j["source_url"] = Scrubbed(f.source_url);
@@ -114,7 +114,7 @@ std::vector<OwnerSummary> SummarizeOwners(const std::vector<Finding>& findings) 
     OwnerSummary& s = by_owner[f.owner];
     s.owner = f.owner;
     ++s.total;
-    if (f.status && *f.status == "open") ++s.open;
+    if (f.status == LeakStatus::kOpen) ++s.open;
     switch (f.severity) {
       case Severity::kCritical:
         ++s.critical;

@@ -37,7 +37,7 @@ std::vector<Finding> FindingsFrom(std::string_view data) {
     f.has_passcode = selector & 1;
     f.company = selector & 2;
     if (selector & 4) f.leak_id = selector;
-    if (selector & 8) f.status = field(5);
+    if (selector & 8) f.status = meetleak::kLeakStatuses[(selector / 16) % 6];
     f.key = field(0);
     f.owner = field(1);
     f.page_url = field(2);

@@ -37,7 +37,7 @@ std::string DumpJson(const nlohmann::ordered_json& j, int indent);
 
 // Per-owner counts for the "owners" summary. Severity counts are over every
 // finding given for that owner (the caller's status filter decides which);
-// `open` counts those whose status is "open".
+// `open` counts those whose status is open.
 struct OwnerSummary {
   std::string owner;  // "" for findings without owner
   int open = 0, critical = 0, high = 0, medium = 0, low = 0, info = 0;

@@ -162,12 +162,12 @@ bool RuleBefore(const RulePlace& a, const RulePlace& b) {
 ordered_json Suppressions(const Finding& f) {
   if (!f.status) return nullptr;
   std::string justification;
-  if (*f.status == "allowed") {
+  if (*f.status == LeakStatus::kAllowed) {
     justification = "allowed by the configuration";
     if (!f.allow_reason.empty()) justification += ": " + f.allow_reason;
-  } else if (*f.status == "acknowledged" || *f.status == "false_positive") {
-    justification =
-        *f.status == "acknowledged" ? "acknowledged by its owner" : "marked a false positive";
+  } else if (*f.status == LeakStatus::kAcknowledged || *f.status == LeakStatus::kFalsePositive) {
+    justification = *f.status == LeakStatus::kAcknowledged ? "acknowledged by its owner"
+                                                           : "marked a false positive";
     if (!f.note.empty()) justification += ": " + f.note;
   } else {
     return nullptr;

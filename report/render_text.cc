@@ -29,7 +29,8 @@ void WritePlainFinding(std::ostringstream& out, const Finding& f) {
   out << "[" << ascii::Upper(ToString(f.severity)) << "] " << ToString(f.key_kind) << " "
       << Clean(f.key) << "  " << LinkSummary(f) << "\n";
   if (f.leak_id)
-    out << "  leak:    #" << *f.leak_id << (f.status ? ", " + Clean(*f.status) : "") << "\n";
+    out << "  leak:    #" << *f.leak_id << (f.status ? ", " + std::string(ToString(*f.status)) : "")
+        << "\n";
   out << "  company: " << (f.company ? "yes" : "no");
   if (!f.owner.empty()) out << ", owner " << Clean(f.owner);
   if (f.meeting_kind != MeetingKind::kUnknown) out << ", " << ToString(f.meeting_kind);

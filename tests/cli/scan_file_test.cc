@@ -3,6 +3,7 @@
 // stored.
 #include <fcntl.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -191,6 +192,39 @@ TEST_F(ScanFileTest, OwnerDecisionsChangeTheExitCode) {
   ASSERT_EQ(Meetleak({"leaks", "reopen", std::to_string(id)}).exit_code, 0);
   EXPECT_EQ(ScanJson().exit_code, 1);
   EXPECT_EQ(Meetleak({"leaks", "ack", "999999"}).exit_code, 2);
+}
+
+// Leak statuses are a closed set: a mistyped --status is a usage error
+// naming the flag and the choices, and a status in the DB that meetleak never
+// writes is a storage error naming the file, never an open leak.
+TEST_F(ScanFileTest, AnUnknownLeakStatusIsAClearError) {
+  ASSERT_EQ(ScanJson().exit_code, 1);
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"leaks", "list"}, std::vector<std::string>{"report"}}) {
+    std::vector<std::string> args = command;
+    args.insert(args.end(), {"--status", "opened"});
+    ProgramResult r = Meetleak(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--status"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("opened"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("false_positive"), std::string::npos) << r.err;  // the choices
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+
+  const std::string db_file = (dir_.path() / "meetleak.db").string();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db,
+                         "PRAGMA ignore_check_constraints = ON; "
+                         "UPDATE leak SET status = 'closed' WHERE key = '85512345678'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  ProgramResult r = Meetleak({"leaks", "list", "--status", "all", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("meetleak.db"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown status 'closed'"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 // An ad-hoc scan of a local copy must not reach the owners' digests.

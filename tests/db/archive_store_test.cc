@@ -48,7 +48,7 @@ TEST_F(ArchiveStoreTest, AnUnknownLeakOpensAtItsCaptureTimeUnderTheArchive) {
   EXPECT_EQ(w.new_leaks, 1);
   EXPECT_EQ(w.open, 1);
   LeakStore::LeakRow leak = Leak("85512345678");
-  EXPECT_EQ(leak.status, "open");
+  EXPECT_EQ(ToString(leak.status), "open");
   EXPECT_EQ(leak.page_url, "https://blog.example/p");
   EXPECT_EQ(leak.source_url, "warc:CC-MAIN-2024-18-00001.warc.gz");
   EXPECT_EQ(FormatIso8601(leak.first_seen), "2024-05-01T10:20:30Z");
@@ -63,11 +63,11 @@ TEST_F(ArchiveStoreTest, AnUnknownLeakOpensAtItsCaptureTimeUnderTheArchive) {
 
 TEST_F(ArchiveStoreTest, AKnownLeakKeepsItsStatusSeverityAndDates) {
   Write({Fetched("https://blog.example/p", {CompanySighting("85512345678", Severity::kHigh)})});
-  ASSERT_OK(store_->SetLeakStatus(Leak("85512345678").id, "resolve", "fixed"));
+  ASSERT_OK(store_->SetLeakStatus(Leak("85512345678").id, LeakStatus::kResolved, "fixed"));
   Write({Fetched("https://blog.example/gone", {CompanySighting("85512340000")})});
   Write({Fetched("https://blog.example/gone", {})});  // → gone
   const LeakStore::LeakRow resolved = Leak("85512345678"), gone = Leak("85512340000");
-  ASSERT_EQ(gone.status, "gone");
+  ASSERT_EQ(ToString(gone.status), "gone");
   Advance(3600);
   // More severe, and later and earlier than what is stored: nothing moves.
   LeakStore::ArchiveWriteResult w =
@@ -108,7 +108,7 @@ TEST_F(ArchiveStoreTest, AnAllowedReferenceOpensAnAllowedLeak) {
   LeakStore::ArchiveSighting s = AtCapture("85512345678", "https://blog.example/p");
   s.sighting = CompanySighting("85512345678", Severity::kHigh, /*allowed=*/true);
   EXPECT_EQ(Archive({s}).open, 0);
-  EXPECT_EQ(Leak("85512345678").status, "allowed");
+  EXPECT_EQ(ToString(Leak("85512345678").status), "allowed");
 }
 
 TEST_F(ArchiveStoreTest, ProgressIsKeyedByNameSizeAndHeadHash) {
@@ -185,7 +185,7 @@ TEST(ArchiveMigrationTest, Version5MigratesWithItsLeaksAndHistory) {
   Result<std::optional<LeakStore::LeakRow>> leak = (*store)->GetLeak(7);
   ASSERT_OK(leak);
   ASSERT_TRUE(leak->has_value());
-  EXPECT_EQ((*leak)->status, "acknowledged");
+  EXPECT_EQ(ToString((*leak)->status), "acknowledged");
   Result<std::vector<LeakStore::LeakEvent>> events = (*store)->LeakEvents(7);
   ASSERT_OK(events);
   ASSERT_EQ(events->size(), 1u);

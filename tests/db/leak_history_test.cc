@@ -38,11 +38,11 @@ TEST_F(LeakHistoryTest, OwnerDecisionsAreRecordedWithTheirNotesAndTimes) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   const std::int64_t id = Leak("85512345678").id;
   EXPECT_TRUE(Events(id).empty()) << "a new open leak has no history yet";
-  ASSERT_OK(store_->SetLeakStatus(id, "ack", "waiting room on"));
+  ASSERT_OK(store_->SetLeakStatus(id, LeakStatus::kAcknowledged, "waiting room on"));
   Advance(60);
-  ASSERT_OK(store_->SetLeakStatus(id, "reopen", ""));
+  ASSERT_OK(store_->SetLeakStatus(id, LeakStatus::kOpen, ""));
   Advance(60);
-  ASSERT_OK(store_->SetLeakStatus(id, "false-positive", "a phone number"));
+  ASSERT_OK(store_->SetLeakStatus(id, LeakStatus::kFalsePositive, "a phone number"));
   const std::vector<LeakStore::LeakEvent> events = Events(id);
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(Line(events[0]), "acknowledged/owner: waiting room on");
@@ -56,8 +56,9 @@ TEST_F(LeakHistoryTest, OwnerDecisionsAreRecordedWithTheirNotesAndTimes) {
 TEST_F(LeakHistoryTest, NotesAreStoredRedacted) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   const std::int64_t id = Leak("85512345678").id;
-  ASSERT_OK(store_->SetLeakStatus(
-      id, "ack", "new link https://acme-corp.zoom.us/j/85512345678?pwd=S3cretPass9"));
+  ASSERT_OK(
+      store_->SetLeakStatus(id, LeakStatus::kAcknowledged,
+                            "new link https://acme-corp.zoom.us/j/85512345678?pwd=S3cretPass9"));
   for (const auto& e : Events(id)) EXPECT_EQ(e.note.find("S3cretPass9"), std::string::npos);
   EXPECT_EQ(Leak("85512345678").note.find("S3cretPass9"), std::string::npos);
 }
@@ -69,7 +70,7 @@ TEST_F(LeakHistoryTest, AutomaticReopeningSaysWhy) {
   Write({Fetched(kPage, {})});  // gone from the page
   Advance(60);
   Write({Fetched(kPage, {CompanySighting("85512345678", Severity::kHigh)})});
-  ASSERT_OK(store_->SetLeakStatus(id, "resolve", "asked the site"));
+  ASSERT_OK(store_->SetLeakStatus(id, LeakStatus::kResolved, "asked the site"));
   Advance(60);
   Write({Fetched(kPage, {CompanySighting("85512345678", Severity::kCritical)})});
   EXPECT_EQ(Lines(id), (std::vector<std::string>{
@@ -80,7 +81,7 @@ TEST_F(LeakHistoryTest, AutomaticReopeningSaysWhy) {
                            "was resolved (high)",
                            "severity/meetleak: high → critical",
                        }));
-  EXPECT_EQ(Leak("85512345678").status, "open");
+  EXPECT_EQ(ToString(Leak("85512345678").status), "open");
 }
 
 TEST_F(LeakHistoryTest, A404IsNamedAsTheCauseOfGone) {

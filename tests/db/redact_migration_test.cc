@@ -135,7 +135,7 @@ TEST(RedactMigrationTest, Version2UrlsAreRedactedAndTheFileKeepsNoOldCopy) {
   ASSERT_EQ(leaks->size(), 2u);
   const LeakStore::LeakRow& merged = (*leaks)[0].key == "85512345678" ? (*leaks)[0] : (*leaks)[1];
   EXPECT_EQ(merged.id, 1);
-  EXPECT_EQ(merged.status, "acknowledged");
+  EXPECT_EQ(ToString(merged.status), "acknowledged");
   EXPECT_EQ(merged.note, "seen by ana");
   EXPECT_EQ(merged.first_seen, At(50));
   EXPECT_EQ(merged.last_seen, At(300));

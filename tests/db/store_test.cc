@@ -113,7 +113,7 @@ TEST_F(StoreTest, UnconfiguredSourcesBecomeInactiveAndKeepTheirLeaks) {
   ASSERT_OK(due);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ(due->front().url, "https://b.example/");
-  EXPECT_EQ(Leak("85512345678").status, "open");
+  EXPECT_EQ(ToString(Leak("85512345678").status), "open");
   EXPECT_EQ(store_->SyncSources({{kSource, "feed", 1}, {kSource, "page", 2}}).code(),
             Status::Code::kInvalidInput);
 }
@@ -302,7 +302,7 @@ TEST_F(StoreTest, RedirectedPageLeaksAreJudgedByTheRequestedUrl) {
   d.page_url = "https://example.org/events/8";  // the redirect moved
   d.sightings = {CompanySighting("222222222")};
   Write({d});
-  EXPECT_EQ(Leak("111111111").status, "gone");
+  EXPECT_EQ(ToString(Leak("111111111").status), "gone");
   EXPECT_EQ(Leak("222222222").page_url, "https://example.org/events/8");
 }
 
@@ -349,7 +349,7 @@ TEST_F(StoreTest, ReadsProceedWhileAnotherConnectionHoldsTheWriteLock) {
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE leak SET status = 'gone';", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
-  EXPECT_EQ(Leak("111111111").status, "open");  // not the uncommitted change
+  EXPECT_EQ(ToString(Leak("111111111").status), "open");  // not the uncommitted change
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
 }

@@ -23,7 +23,7 @@ inline Finding StoredFinding(std::int64_t id, std::string key, std::string owner
   f.owner = std::move(owner);
   f.meeting_kind = MeetingKind::kScheduled;
   f.severity = severity;
-  f.status = "open";
+  f.status = LeakStatus::kOpen;
   f.page_url = "https://example.org/events/" + std::to_string(id);
   f.source_url = "https://example.org/feed.xml";
   f.context = "Join us at https://acme-corp.zoom.us/j/" + f.key;
@@ -57,7 +57,7 @@ inline std::vector<Finding> ReportFixture() {
   pmi.key_kind = KeyKind::kVanity;
   pmi.link_type = LinkType::kPersonal;
   pmi.meeting_kind = MeetingKind::kPmi;
-  pmi.status = "acknowledged";
+  pmi.status = LeakStatus::kAcknowledged;
   pmi.context = "office hours: https://acme-corp.zoom.us/my/ana.smith";
   v.push_back(pmi);
 

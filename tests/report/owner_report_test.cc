@@ -149,7 +149,7 @@ TEST(OwnerReportTest, AdviceComesOncePerMeetingFittedToItsCase) {
 
 TEST(OwnerReportTest, HistoryNotesAndReasonsAreShownPerLeak) {
   Finding f = MarkupLeak();
-  f.status = "acknowledged";
+  f.status = LeakStatus::kAcknowledged;
   f.severity_reason = "no passcode, no waiting room, join before host on";
   f.history = {{"2026-11-21T09:00:00Z", "reopened", "meetleak", "seen again on the page"},
                {"2026-11-22T09:00:00Z", "acknowledged", "owner", "waiting room on, asked the blog"},
@@ -192,7 +192,7 @@ TEST(OwnerReportTest, HeaderSaysWhenWhatWhomToAskAndHowToCloseALeak) {
   RenderOptions options;
   options.header.generated_at = "2026-12-04T10:00:00Z";
   options.header.owner = "ana@acme.example";
-  options.header.statuses = "open";
+  options.header.status = LeakStatus::kOpen;
   options.header.sources = {"https://example.org/feed.xml", "https://blog.example/sitemap.xml"};
   options.header.last_pass = "2026-12-04T09:55:00Z";
   options.header.security_contact = "secops@acme.example";

@@ -35,9 +35,9 @@ TEST(RenderSarifTest, ValidatesAgainstTheSarif210Schema) {
       "sys.exit(1 if errors else 0)\n";
   std::vector<Finding> findings = ReportFixture();
   findings.push_back(testing::ScanOnlyFinding());
-  findings[0].status = "allowed";
+  findings[0].status = LeakStatus::kAllowed;
   findings[0].allow_reason = "public webinar series";
-  findings[1].status = "false_positive";
+  findings[1].status = LeakStatus::kFalsePositive;
   findings[1].note = "not ours";
   for (const auto& input : {findings, std::vector<Finding>{}}) {
     testing::ProgramResult r = testing::RunPython(script, Sarif(input), {schema});
@@ -118,25 +118,25 @@ TEST(RenderSarifTest, RulesPerFormAndSeverityCarrySecuritySeverity) {
 // Allowed, acknowledged and false-positive leaks are suppressed in code
 // scanning, with the reason the team gave; open and resolved ones are not.
 TEST(RenderSarifTest, OwnerDecisionsAreExternalSuppressionsWithTheirReason) {
-  auto leak = [](std::int64_t id, const char* status) {
+  auto leak = [](std::int64_t id, LeakStatus status) {
     Finding f = testing::StoredFinding(id, "8551234567" + std::to_string(id % 10), "a@acme.example",
                                        Severity::kHigh);
     f.status = status;
     return f;
   };
-  Finding allowed = leak(1, "allowed");
+  Finding allowed = leak(1, LeakStatus::kAllowed);
   allowed.allow_reason = "public webinar series";
-  Finding acked = leak(2, "acknowledged");
+  Finding acked = leak(2, LeakStatus::kAcknowledged);
   acked.note = "waiting room on, passcode changed";
-  Finding fp = leak(3, "false_positive");
+  Finding fp = leak(3, LeakStatus::kFalsePositive);
   fp.note = "a phone number, not a meeting";
-  Finding acked_silent = leak(4, "acknowledged");
+  Finding acked_silent = leak(4, LeakStatus::kAcknowledged);
   const std::vector<Finding> findings = {allowed,
                                          acked,
                                          fp,
                                          acked_silent,
-                                         leak(5, "open"),
-                                         leak(6, "resolved"),
+                                         leak(5, LeakStatus::kOpen),
+                                         leak(6, LeakStatus::kResolved),
                                          testing::ScanOnlyFinding()};
   const json doc = json::parse(Sarif(findings));
   const json& results = doc["runs"][0]["results"];
@@ -158,7 +158,7 @@ TEST(RenderSarifTest, OwnerDecisionsAreExternalSuppressionsWithTheirReason) {
 
 TEST(RenderSarifTest, SuppressionReasonsAreRedacted) {
   Finding f = testing::StoredFinding(1, "85512345678", "a@acme.example", Severity::kHigh);
-  f.status = "acknowledged";
+  f.status = LeakStatus::kAcknowledged;
   f.note = "moved to https://acme-corp.zoom.us/j/85512345678?pwd=SeCrEt123";
   const std::string sarif = Sarif({f});
   EXPECT_EQ(sarif.find("SeCrEt123"), std::string::npos);
@@ -171,7 +171,7 @@ TEST(RenderSarifTest, FingerprintIsStablePerLeakKey) {
   // Same leak key, different severity, status, context and time: same print.
   std::vector<Finding> changed = fixture;
   changed[0].severity = Severity::kHigh;
-  changed[0].status = "resolved";
+  changed[0].status = LeakStatus::kResolved;
   changed[0].context = "other";
   changed[0].last_seen = "2027-01-01T00:00:00Z";
   const json b = json::parse(Sarif(changed));

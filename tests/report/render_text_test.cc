@@ -112,18 +112,17 @@ TEST(RenderTextTest, EmptyInputSaysSo) {
 namespace meetleak {
 namespace {
 
-// Found by render_fuzz: status and times were printed without the terminal
-// guard.
-TEST(RenderTextTest, EscapeInStatusOrTimesIsNeutralized) {
+// Found by render_fuzz: times were printed without the terminal guard (the
+// status was too, when it was a string).
+TEST(RenderTextTest, EscapeInTimesIsNeutralized) {
   Finding f = testing::StoredFinding(1, "123456789", "a@b.example", Severity::kHigh);
-  f.status = "open\x1b[2J";
   f.first_seen = "\x1b]0;x\x07";
   for (bool remediation : {false, true}) {
     RenderOptions options;
     options.remediation = remediation;
     const std::string out = RenderFindings({f}, ReportFormat::kText, options);
     EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
-    EXPECT_NE(out.find("open\\x1b[2J"), std::string::npos) << out;
+    EXPECT_NE(out.find("\\x1b]0;x"), std::string::npos) << out;
   }
 }
 

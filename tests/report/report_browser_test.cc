@@ -37,7 +37,7 @@ std::string ReportHtml() {
       "https://example.org/a/very/long/path/without/any/break/" + std::string(200, 'x');
   RenderOptions options;
   options.header.generated_at = "2026-12-04T10:00:00Z";
-  options.header.statuses = "open";
+  options.header.status = LeakStatus::kOpen;
   options.header.sources = {"https://example.org/feed.xml"};
   options.header.security_contact = "secops@acme.example";
   return RenderFindings(findings, ReportFormat::kHtml, options);
