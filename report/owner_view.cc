@@ -434,7 +434,9 @@ std::string StatusText(const Finding& f) {
   const std::string& s = *f.status;
   if (s == "open") return "open: nobody has handled it yet";
   if (s == "acknowledged") return "acknowledged: someone is on it";
-  if (s == "resolved") return "resolved by its owner";
+  if (s == "resolved")
+    return f.note == "fixed through Zoom's API" ? "resolved: fixed through Zoom's API"
+                                                : "resolved by its owner";
   if (s == "false_positive") return "marked not a leak";
   if (s == "allowed") return "allowed: meant to be public";
   if (s == "gone") return "gone: no longer on the page";
