@@ -129,6 +129,7 @@ int Main(int argc, char** argv) {
   AddNotifyCommand(app, command);
   AddStatusCommand(app, command);
   AddSweepCommand(app, command);
+  AddFixCommand(app, command);
 
   try {
     app.parse(argc, argv);

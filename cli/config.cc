@@ -282,6 +282,14 @@ void ReadZoom(ConfigReader& r, const toml::table& t, ZoomSettings* z) {
   for (const char* key : {"account_id", "client_id", "client_secret_env"})
     if (t.get(key) == nullptr)
       r.Error(t.source(), std::string("zoom.") + key, "required in [zoom]");
+  // The fix app comes whole: an ID without its secret (or the reverse)
+  // would send the sync app's secret under another app's ID.
+  if (z->fix_client_id.empty() != z->fix_client_secret_env.empty()) {
+    const char* missing = z->fix_client_id.empty() ? "fix_client_id" : "fix_client_secret_env";
+    const char* given = z->fix_client_id.empty() ? "fix_client_secret_env" : "fix_client_id";
+    r.Error(t.get(given)->source(), std::string("zoom.") + missing,
+            std::string("required with zoom.") + given);
+  }
   for (const char* key : {"api_url", "oauth_url"}) {
     const std::string full = std::string("zoom.") + key;
     const std::string& url = std::string_view(key) == "api_url" ? z->api_url : z->oauth_url;

@@ -37,6 +37,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
       io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); });
   Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency);
   crawler.set_max_urls_per_document(options.fetcher.max_urls_per_document);
+  crawler.set_passcode_digest(options.passcode_digest);
   // Parsing and matching run on worker threads, at a lower priority than
   // this one, which keeps the transfers and the DB writes going.
   ScanWorkers workers(io);

@@ -19,6 +19,9 @@ namespace meetleak::cli {
 struct PassOptions {
   FetcherOptions fetcher;
   bool progress = true;  // progress line / per-source log lines
+  // The store's keyed hash of published passcodes (LeakStore::
+  // PasscodeDigester); empty when nothing is stored.
+  PasscodeDigest passcode_digest;
 };
 
 struct PassSummary {

@@ -276,6 +276,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     PassOptions options;
     options.fetcher = ctx.config().crawler;
     options.fetcher.wait_for_retry_after = !args.once;
+    options.passcode_digest = ctx.store().PasscodeDigester();
     Result<std::unique_ptr<LeakStore>> reader = LeakStore::Open(ctx.db_path(), SystemClock());
     if (!reader.ok()) return reader.status();
     StoreSink sink(&ctx.store(), ctx.config().allow,

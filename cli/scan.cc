@@ -120,6 +120,7 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
   sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
   if (is_url) {
     PassOptions options;
+    if (store) options.passcode_digest = ctx.store().PasscodeDigester();
     options.fetcher = ctx.config().crawler;
     options.fetcher.allow_private_addresses = args.allow_private;
     if (args.ignore_robots) options.fetcher.respect_robots = false;
@@ -139,10 +140,12 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     Result<std::string> body = ReadTarget(args.target, &url, signals.stop_token());
     if (!body.ok()) return body.status();
     Matcher matcher;
+    const PasscodeDigest digest = store ? ctx.store().PasscodeDigester() : PasscodeDigest();
     // A document in hand follows no link, so a page is not parsed for any.
-    CrawledDocument doc = ScanDocument(
-        matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), nullptr,
-        ParseOptions{.html_structure = false, .kind = SourceKind::kAuto}, &signals.stop_token());
+    CrawledDocument doc =
+        ScanDocument(matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), nullptr,
+                     ParseOptions{.html_structure = false, .kind = SourceKind::kAuto},
+                     &signals.stop_token(), &digest);
     if (signals.stop_token().cancelled()) {
       // Like a stopped run, the scan exits by what it saw: a document not
       // read to its end is no sighting (nor stored).

@@ -159,7 +159,8 @@ void Crawler::ReadValidators() {
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
                              const std::string& redacted_source_url, Document* parsed,
-                             const ParseOptions& options, const CancelToken* cancel) {
+                             const ParseOptions& options, const CancelToken* cancel,
+                             const PasscodeDigest* passcode_digest) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = SafeUrl(url);
@@ -177,7 +178,9 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
   const std::size_t matched = d.kind == DocumentKind::kHtml ? 1 : d.segments.size();
   for (std::size_t i = 0; i < matched; ++i)
     for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory,
-                                        {.cancel = cancel, .id_candidates = &doc.id_candidates}))
+                                        {.cancel = cancel,
+                                        .id_candidates = &doc.id_candidates,
+                                        .passcode_digest = passcode_digest}))
       occurrences.push_back({std::move(ref), SafeUrl(d.segments[i].entry_url)});
   doc.refs = MergeOnPage(occurrences, inventory);
   std::sort(doc.id_candidates.begin(), doc.id_candidates.end());
@@ -202,7 +205,7 @@ void Crawler::Scan(const std::string& url, const std::string& redacted_source_ur
   if (r.ok() && !r.not_modified) {
     doc = ScanDocument(matcher_, inventory_, std::move(s->response.body), r.content_type,
                        r.final_url.empty() ? r.url : r.final_url, redacted_source_url, &s->parsed,
-                       options, &cancel_scans_);
+                       options, &cancel_scans_, &passcode_digest_);
     s->have_body = true;
     s->cancelled = cancel_scans_.cancelled();
   } else {

@@ -127,11 +127,13 @@ struct CrawlStats {
 //
 // The matcher reads the whole decoded body (segments[0]): detection never
 // depends on the parse. A feed's entry segments are matched too, so each
-// reference found in an entry carries that entry's URL.
+// reference found in an entry carries that entry's URL. `passcode_digest`
+// (may be null): what each published passcode becomes (FindOptions).
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
                              const std::string& redacted_source_url, Document* parsed = nullptr,
-                             const ParseOptions& options = {}, const CancelToken* cancel = nullptr);
+                             const ParseOptions& options = {}, const CancelToken* cancel = nullptr,
+                             const PasscodeDigest* passcode_digest = nullptr);
 
 class Crawler {
  public:
@@ -149,6 +151,9 @@ class Crawler {
   void Start(std::vector<CrawlTarget> targets);  // call on the fetcher's thread
   // The [crawler] max_urls_per_document (default FetcherOptions'); before Start().
   void set_max_urls_per_document(int n) { max_urls_per_document_ = n; }
+  // What each published passcode becomes (FindOptions::passcode_digest;
+  // the store's keyed hash); before Start(). Called from the scan threads.
+  void set_passcode_digest(PasscodeDigest digest) { passcode_digest_ = std::move(digest); }
   void Stop();
   // Scans in progress stop within 64 KiB of text, and documents answered
   // from now on are not scanned: each counts as never read (its source is
@@ -198,6 +203,7 @@ class Crawler {
   CrawlSink& sink_;
   int max_fetching_;
   int max_urls_per_document_ = FetcherOptions().max_urls_per_document;
+  PasscodeDigest passcode_digest_;
   int fetching_ = 0;            // handed to the fetcher, not yet answered
   int scanning_ = 0;            // answered, not yet parsed, matched and delivered
   std::size_t scan_bytes_ = 0;  // bodies held by those

@@ -220,6 +220,29 @@ CREATE TABLE sweep_file (
 CREATE UNIQUE INDEX leak_event_archive ON leak_event (leak_id, at, note) WHERE kind = 'archive';
 )sql";
 
+// Version 7: remediation (`meetleak fix`, DESIGN.md "Zoom integration").
+// passcode_digests: the keyed hashes (hex HMAC-SHA-256 under the database's
+// key, LeakStore::PasscodeDigester) of the passcodes published with the
+// leak, space-separated, the latest kPasscodeDigestsKept; never a value.
+// fix_covers: what the fix that resolved the leak covered (kFixCovers…
+// bits, matchers/leak.h), NULL when no fix did. zoom_update: every change meetleak
+// made through Zoom's API, for Zoom's limit of 100 meeting updates per user
+// per day and meetleak's own of one rotation per meeting per day.
+constexpr std::string_view kVersion7 = R"sql(
+ALTER TABLE leak ADD COLUMN passcode_digests TEXT NOT NULL DEFAULT '';
+ALTER TABLE leak ADD COLUMN fix_covers INTEGER;
+CREATE TABLE zoom_update (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  user       TEXT NOT NULL COLLATE NOCASE,
+  meeting_id TEXT NOT NULL,
+  call       TEXT NOT NULL,
+  leak_id    INTEGER REFERENCES leak (id) ON DELETE SET NULL
+);
+CREATE INDEX zoom_update_user ON zoom_update (user, at);
+CREATE INDEX zoom_update_meeting ON zoom_update (meeting_id, at);
+)sql";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -322,7 +345,8 @@ Status RunMigrations(Connection* conn, std::int64_t version) {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true},
-      {kVersion4}, {kVersion5}, {kVersion6}};
+      {kVersion4}, {kVersion5}, {kVersion6},
+      {kVersion7}};
   return migrations;
 }
 

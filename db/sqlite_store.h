@@ -1,8 +1,9 @@
 // Internal to db/: the SQLite implementation of LeakStore, split over
 // store.cc (open, sources, fetch state), store_inventory.cc (the inventory),
 // store_write.cc (documents and the lifecycle), source_state.cc (a source's
-// own state), store_leaks.cc (leak queries and decisions) and
-// store_archive.cc (web archives' sightings and progress, watch sources).
+// own state), store_leaks.cc (leak queries and decisions),
+// store_archive.cc (web archives' sightings and progress, watch sources) and
+// store_fix.cc (what `fix` records).
 #ifndef MEETLEAK_DB_SQLITE_STORE_H_
 #define MEETLEAK_DB_SQLITE_STORE_H_
 
@@ -43,6 +44,10 @@ std::string StoredUrl(std::string_view url);
 // caller's transaction (source_state.cc).
 Status WriteSourceState(Connection* conn, Clock::TimePoint now,
                         const LeakStore::SourceResult& result);
+
+// Digests as stored (space-separated) and back.
+std::string JoinDigests(const std::vector<std::string>& digests);
+std::vector<std::string> SplitDigests(std::string_view stored);
 
 // Appends one event to a leak's history (LeakStore::LeakEvents), its note
 // redacted, inside the caller's transaction (store_leaks.cc).
@@ -102,6 +107,10 @@ class SqliteLeakStore : public LeakStore {
   Result<std::vector<LeakEvent>> LeakEvents(std::int64_t id) override;
   Status AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
                       std::string_view note) override;
+  PasscodeDigest PasscodeDigester() const override;
+  Status RecordFix(const LeakFix& fix) override;
+  Result<int> ZoomUpdatesSince(std::string_view user, TimePoint since) override;
+  Result<std::optional<TimePoint>> LastZoomUpdate(std::string_view meeting_id) override;
   Result<std::vector<LeakRow>> LeaksToNotify() override;
   Status MarkNotified(const std::vector<std::int64_t>& ids) override;
   Result<ArchiveProgress> GetArchiveProgress(const ArchiveFile& file) override;

@@ -80,7 +80,7 @@ class LeakStore {
   static const char* const kPostgresNotYet;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.
@@ -290,7 +290,8 @@ class LeakStore {
   virtual Status AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
                               std::string_view note) = 0;
 
-  // Open leaks never notified, reopened or escalated since their last notice;
+  // Open leaks never notified, reopened or escalated since their last notice,
+  // and leaks resolved by a fix since (the owner must send new invitations);
   // worst first, then id.
   virtual Result<std::vector<LeakRow>> LeaksToNotify() = 0;
   // Records a notice at now and at each leak's current severity.
@@ -348,6 +349,30 @@ class LeakStore {
   // Removes a watch source (its documents and leaks are kept); false when
   // `url` is no watch source.
   virtual Result<bool> RemoveWatchSource(std::string_view url) = 0;
+
+  // --- Remediation (`meetleak fix`) ----------------------------------------
+  // The keyed hash of a published passcode: hex HMAC-SHA-256 under this
+  // database's random key of (field, value) — a pwd= value's trailing ".1"
+  // (Zoom's link version) dropped. The matcher gets it at detection
+  // (FindOptions::passcode_digest) and Zoom's client for what the API answers
+  // (zoom::ClientOptions::passcode_digest), so a leak's passcode_digests and
+  // the meeting's current passcode compare without either being kept. The
+  // function holds a copy of the key; it is thread-safe and outlives the
+  // store.
+  virtual PasscodeDigest PasscodeDigester() const = 0;
+  // The latest distinct digests a leak keeps (StoredLeak::passcode_digests).
+  static constexpr std::size_t kPasscodeDigestsKept = 8;
+
+  // A fix applied through Zoom's API (matchers/leak.h). One transaction:
+  // the calls are counted, a "fixed" event (actor "zoom") holds the note,
+  // and when `resolved` the leak becomes resolved with the
+  // note "fixed through Zoom's API", fix_covers set and a notice due (the
+  // owner's next digest tells of the change). kNotFound for an unknown leak.
+  virtual Status RecordFix(const LeakFix& fix) = 0;
+  // Calls recorded for `user` since `since` (Zoom's day starts 00:00 UTC).
+  virtual Result<int> ZoomUpdatesSince(std::string_view user, TimePoint since) = 0;
+  // When meetleak last changed `meeting_id` through the API, if ever.
+  virtual Result<std::optional<TimePoint>> LastZoomUpdate(std::string_view meeting_id) = 0;
 
   // PRAGMA integrity_check: OK, or kCorruption with its report.
   virtual Status CheckIntegrity() = 0;

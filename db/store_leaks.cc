@@ -18,7 +18,8 @@ constexpr std::string_view kLeakColumns =
     "meeting_kind, page_url, entry_url, source_url, context, note, "
     "coalesce((SELECT m.topic FROM inventory_meeting m WHERE leak.key_kind = 'meeting_id' "
     "AND m.meeting_id = leak.key), topic), allow_reason, first_seen, last_seen, reopened_at, "
-    "notified_at, notified_severity, sightings, severity_reason FROM leak ";
+    "notified_at, notified_severity, sightings, severity_reason, passcode_digests, "
+    "coalesce(fix_covers, 0) FROM leak ";
 
 // kCorruption for a status no meetleak writes (the column's CHECK was
 // bypassed): such a leak is not silently taken for an open one.
@@ -53,6 +54,8 @@ Result<LeakStore::LeakRow> ReadLeak(const Query& q, const std::string& db_path) 
   if (!q.IsNull(22)) r.notified_severity = static_cast<Severity>(q.Int(22));
   r.sightings = q.Int(23);
   r.severity_reason = q.Text(24);
+  r.passcode_digests = SplitDigests(q.Text(25));
+  r.fix_covers = static_cast<int>(q.Int(26));
   return r;
 }
 
@@ -120,8 +123,9 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, LeakStatus status, std::s
   const std::string stored_note = StoredUrl(note);
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  Result<Query> q =
-      conn_->Prepare("UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note) WHERE id = ?1");
+  Result<Query> q = conn_->Prepare(
+      "UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note), "
+      "fix_covers = NULL WHERE id = ?1");  // the owner's word replaces a fix's
   if (!q.ok()) return q.status();
   // A note is free text: someone may paste the leaked link, passcode and all.
   q->Bind(1, id).Bind(2, ToString(status)).Bind(3, stored_note);
@@ -170,7 +174,8 @@ Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::LeaksToNotify() {
   // The partial index holds only leaks awaiting a notice: without stats the
   // planner would walk every open leak instead.
   return QueryLeaks(std::string(kLeakColumns) +
-                        "INDEXED BY leak_to_notify WHERE needs_notice = 1 AND status = 'open'" +
+                        "INDEXED BY leak_to_notify WHERE needs_notice = 1 AND (status = 'open' OR "
+                        "(status = 'resolved' AND fix_covers IS NOT NULL))" +
                         std::string(kWorstFirst),
                     nullptr);
 }

@@ -1,5 +1,6 @@
 // Writing fetched documents (fetch state, links, sightings, the lifecycle),
 // then the sources' own states (source_state.cc), in one transaction.
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <string>
@@ -21,7 +22,9 @@ struct StoredLeak {
   std::string owner, source_url;
   std::int64_t document_id = 0;
   std::int64_t detail_hash = 0;  // DetailHash of the last sighting written in full
-  bool sighted = false;          // in this write
+  std::vector<std::string> passcode_digests;
+  int fix_covers = -1;   // -1: no fix resolved it
+  bool sighted = false;  // in this write
 };
 
 std::string LeakKey(std::string_view key_kind, std::string_view key) {
@@ -33,7 +36,7 @@ std::string LeakKey(std::string_view key_kind, std::string_view key) {
 
 constexpr std::string_view kLeakState =
     "SELECT id, key_kind, key, page_url, status, severity, owner, source_url, document_id, "
-    "detail_hash FROM leak ";
+    "detail_hash, passcode_digests, coalesce(fix_covers, -1) FROM leak ";
 
 // kCorruption for a status no meetleak writes, as store_leaks.cc's ReadLeak.
 Result<StoredLeak> ReadStoredLeak(const Query& q, const std::string& db_path) {
@@ -52,6 +55,8 @@ Result<StoredLeak> ReadStoredLeak(const Query& q, const std::string& db_path) {
   l.source_url = q.Text(7);
   l.document_id = q.Int(8);
   l.detail_hash = q.Int(9);
+  l.passcode_digests = SplitDigests(q.Text(10));
+  l.fix_covers = static_cast<int>(q.Int(11));
   return l;
 }
 
@@ -69,7 +74,35 @@ std::int64_t DetailHash(const LeakStore::Sighting& s) {
     // boost::hash_combine's mixing, over each part's own hash (no copies).
     h ^= std::hash<std::string_view>{}(part) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   }
+  for (const std::string& d : r.passcode_digests)
+    h ^= std::hash<std::string_view>{}(d) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return static_cast<std::int64_t>(h);
+}
+
+// `stored` then the new digests of `seen`, distinct, the latest
+// kPasscodeDigestsKept. *added: `seen` held one not in `stored`.
+std::vector<std::string> MergeDigests(std::vector<std::string> stored,
+                                      const std::vector<std::string>& seen, bool* added) {
+  *added = false;
+  for (const std::string& d : seen) {
+    if (std::find(stored.begin(), stored.end(), d) != stored.end()) continue;
+    stored.push_back(d);
+    *added = true;
+  }
+  const std::size_t keep = LeakStore::kPasscodeDigestsKept;
+  if (stored.size() > keep) stored.erase(stored.begin(), stored.end() - static_cast<long>(keep));
+  return stored;
+}
+
+// A sighting of a leak a fix resolved that shows what the fix did not
+// cover ("" when none): why it reopens.
+std::string BeyondFix(const StoredLeak& leak, const PageRef& r, bool new_passcode) {
+  if (leak.status != LeakStatus::kResolved || leak.fix_covers < 0) return "";
+  if (r.has_start_token && (leak.fix_covers & kFixCoversStartLink) == 0)
+    return "seen again with a host start link, which the fix through Zoom's API did not cover";
+  if (new_passcode)
+    return "seen again with a passcode not published before the fix through Zoom's API";
+  return "";
 }
 
 // StoredUrl, remembered for one Write call: the source's URL, the
@@ -116,8 +149,8 @@ class DocumentWriter {
   Result<StoredLeak*> FindElsewhere(const PageRef& ref);
   Status Insert(const LeakStore::Sighting& s, const std::string& entry_url);
   Status Update(StoredLeak* leak, const LeakStore::Sighting& s, const std::string& entry_url);
-  Status RecordChange(const StoredLeak& leak, const SightingEffect& e,
-                      const LeakStore::Sighting& s);
+  Status RecordChange(const StoredLeak& leak, const SightingEffect& e, const LeakStore::Sighting& s,
+                      const std::string& beyond_fix);
   Status MarkAbsent(StoredLeak* leak);
   Status SightUnchanged(StoredLeak* leak);
   Status FlushSeenAgain();
@@ -330,7 +363,7 @@ constexpr std::string_view kSightingSet =
     ", ?10, link_type), "
     "context = iif(" MEETLEAK_SHOWN
     ", ?11, context), "
-    "severity_reason = iif(?7 OR ?20, ?21, severity_reason)";
+    "severity_reason = iif(?7 OR ?20, ?21, severity_reason), passcode_digests = ?22";
 #undef MEETLEAK_SHOWN
 
 Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
@@ -340,6 +373,11 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   SightingEffect e = ApplySighting(leak->status, leak->severity, seen, s.allowed);
   // An expired meeting lowers its leak (design: Detection): the one decrease.
   if (r.classification.severity_reason == kMeetingExpired) e.severity = seen;
+  bool new_passcode = false;
+  std::vector<std::string> digests =
+      MergeDigests(leak->passcode_digests, r.passcode_digests, &new_passcode);
+  const std::string beyond_fix = BeyondFix(*leak, r, new_passcode);
+  if (!beyond_fix.empty() && !s.allowed) e = {LeakStatus::kOpen, e.severity, true, true};
   const bool full = e.status != leak->status || e.severity != leak->severity || e.notice ||
                     r.classification.owner != leak->owner || source_url_ != leak->source_url ||
                     doc_id_ != leak->document_id;
@@ -352,8 +390,8 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   static const std::string kFull =
       std::string(kSightingSet) +
       ", status = ?13, severity = ?14, owner = ?15, source_url = ?16, document_id = ?17, "
-      "reopened_at = iif(?18, ?2, reopened_at), needs_notice = iif(?19, 1, needs_notice) "
-      "WHERE id = ?1";
+      "reopened_at = iif(?18, ?2, reopened_at), needs_notice = iif(?19, 1, needs_notice), "
+      "fix_covers = iif(?18, NULL, fix_covers) WHERE id = ?1";
   Result<Query> q = conn_->Prepare(full ? kFull : kQuick);
   if (!q.ok()) return q.status();
   q->Bind(1, leak->id).Bind(2, now_).Bind(3, r.has_passcode).Bind(4, entry_url);
@@ -362,6 +400,7 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   q->Bind(7, seen >= leak->severity).Bind(8, r.host).Bind(9, ToString(r.form));
   q->Bind(10, ToString(r.link_type)).Bind(11, r.context).Bind(12, detail);
   q->Bind(20, e.severity != leak->severity).Bind(21, r.classification.severity_reason);
+  q->Bind(22, JoinDigests(digests));
   if (full) {
     q->Bind(13, ToString(e.status)).Bind(14, static_cast<int>(e.severity));
     q->Bind(15, r.classification.owner).Bind(16, source_url_).Bind(17, doc_id_);
@@ -369,20 +408,24 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   }
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (e.reopened) ++result_->reopened;
-  MEETLEAK_RETURN_IF_ERROR(RecordChange(*leak, e, s));
+  MEETLEAK_RETURN_IF_ERROR(RecordChange(*leak, e, s, beyond_fix));
   leak->status = e.status;
   leak->severity = e.severity;
+  leak->passcode_digests = std::move(digests);
+  if (e.reopened) leak->fix_covers = -1;
   return Status::OK();
 }
 
 // The history of a sighting that changed a leak: why it reopened, that it
 // is allowed now, and a severity change with its reason.
 Status DocumentWriter::RecordChange(const StoredLeak& leak, const SightingEffect& e,
-                                    const LeakStore::Sighting& s) {
+                                    const LeakStore::Sighting& s, const std::string& beyond_fix) {
   const Severity seen = s.ref.classification.severity;
   if (e.reopened) {
     std::string why = "seen again on the page";
-    if (leak.status == LeakStatus::kAllowed)
+    if (!beyond_fix.empty())
+      why = beyond_fix;
+    else if (leak.status == LeakStatus::kAllowed)
       why = "seen again and no longer allowed by the configuration";
     else if (leak.status != LeakStatus::kGone)
       why = "seen again at " + std::string(ToString(seen)) + ", more severe than when it was " +
@@ -448,10 +491,10 @@ Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakP
       "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
       "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
       "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic, "
-      "severity_reason) "
+      "severity_reason, passcode_digests) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
       "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
-      "AND meeting_id = ?2), ''), ?20)");
+      "AND meeting_id = ?2), ''), ?20, ?21)");
   if (!q.ok()) return q.status();
   const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
   q->Bind(1, ToString(r.key_kind)).Bind(2, r.key).Bind(3, where.page_url);
@@ -463,6 +506,8 @@ Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakP
   q->Bind(14, where.source_url).Bind(15, r.context).Bind(16, s.allow_reason).Bind(17, seen);
   q->Bind(18, status == LeakStatus::kOpen).Bind(19, DetailHash(s));
   q->Bind(20, r.classification.severity_reason);
+  bool added = false;
+  q->Bind(21, JoinDigests(MergeDigests({}, r.passcode_digests, &added)));
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (status == LeakStatus::kAllowed)
     return InsertLeakEvent(conn, conn->LastInsertId(), seen, "allowed", "config", s.allow_reason);

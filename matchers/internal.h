@@ -129,6 +129,8 @@ struct SecretSpan {
   std::size_t begin = 0;
   std::size_t end = 0;
   bool passcode = false;
+  // A passcode's field in Zoom's meeting answer (see PasscodeDigest).
+  std::string_view field{};
 };
 
 // Every secret in `raw`, read after full decoding (DecodeMode::kAll), also
@@ -171,14 +173,19 @@ std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t le
 // read at most once, only up to its neighbours: linear work.
 class PasscodeOwners {
  public:
-  PasscodeOwners(std::string_view raw, std::vector<MeetingRef>* refs);
+  // `digest` (may be null): what each attached passcode becomes in the
+  // reference's passcode_digests.
+  PasscodeOwners(std::string_view raw, std::vector<MeetingRef>* refs,
+                 const PasscodeDigest* digest = nullptr);
   void Attach(const SecretSpan& passcode);
 
  private:
+  void Give(std::size_t k, const SecretSpan& passcode);
   std::size_t BoundaryAfter(std::size_t k);
   std::size_t MarkerBefore(std::size_t k);
   std::string_view raw_;
   std::vector<MeetingRef>* refs_;
+  const PasscodeDigest* digest_;
   std::vector<std::size_t> boundary_after_, marker_before_;  // kUnknown until read
 };
 

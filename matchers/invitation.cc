@@ -1,6 +1,7 @@
 // What belongs to one invitation: whose passcode a passcode is, and whose
 // invitation (Zoom's or another vendor's) a labelled ID or dial string is.
 #include <re2/re2.h>
+#include <string.h>  // explicit_bzero
 
 #include <algorithm>
 
@@ -48,9 +49,11 @@ std::pair<std::size_t, std::size_t> Nearest(const RE2& pattern, const std::strin
 
 constexpr std::size_t kUnknown = std::string_view::npos - 1;
 
-PasscodeOwners::PasscodeOwners(std::string_view raw, std::vector<MeetingRef>* refs)
+PasscodeOwners::PasscodeOwners(std::string_view raw, std::vector<MeetingRef>* refs,
+                               const PasscodeDigest* digest)
     : raw_(raw),
       refs_(refs),
+      digest_(digest),
       boundary_after_(refs->size(), kUnknown),
       marker_before_(refs->size(), kUnknown) {}
 
@@ -103,13 +106,13 @@ void PasscodeOwners::Attach(const SecretSpan& s) {
     const std::size_t k = static_cast<std::size_t>(it - r.begin()) - 1;
     const std::size_t r_end = r[k].offset + r[k].length;
     if (s.begin < r_end) {  // inside the reference (its own pwd=)
-      r[k].has_passcode = true;
+      Give(k, s);
       return;
     }
     if (s.begin - r_end <= kInvitationReach) {
       std::size_t boundary = BoundaryAfter(k);
       if (boundary == std::string_view::npos || s.begin < boundary) {
-        r[k].has_passcode = true;
+        Give(k, s);
         return;
       }
     }
@@ -119,8 +122,21 @@ void PasscodeOwners::Attach(const SecretSpan& s) {
   if (it != r.end() && it->offset >= s.end && it->offset - s.end <= kInvitationReach) {
     const std::size_t k = static_cast<std::size_t>(it - r.begin());
     std::size_t marker = MarkerBefore(k);
-    if (marker == std::string_view::npos || marker <= s.begin) r[k].has_passcode = true;
+    if (marker == std::string_view::npos || marker <= s.begin) Give(k, s);
   }
+}
+
+// Reference k has the passcode at raw[s.begin, s.end): its digest, once.
+void PasscodeOwners::Give(std::size_t k, const SecretSpan& s) {
+  MeetingRef& ref = (*refs_)[k];
+  ref.has_passcode = true;
+  if (digest_ == nullptr || !*digest_) return;
+  Decoded value = DecodeRange(raw_, s.begin, s.end, DecodeMode::kAll);
+  std::string d = (*digest_)(s.field, value.text);
+  explicit_bzero(value.text.data(), value.text.size());  // no copy of it stays behind
+  if (std::find(ref.passcode_digests.begin(), ref.passcode_digests.end(), d) ==
+      ref.passcode_digests.end())
+    ref.passcode_digests.push_back(std::move(d));
 }
 
 MarkerIndex::MarkerIndex(std::string_view raw) : raw_(raw) {}

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/clock.h"
 #include "matchers/meeting_ref.h"
@@ -48,6 +49,30 @@ struct StoredLeak {
   std::optional<Clock::TimePoint> reopened_at, notified_at;
   std::optional<Severity> notified_severity;
   std::int64_t sightings = 0;
+  // Keyed hashes of the passcodes published with it (LeakStore::
+  // PasscodeDigester), latest last; never a passcode.
+  std::vector<std::string> passcode_digests;
+  int fix_covers = 0;  // what the fix that resolved it covered (kFixCovers… bits), 0: none
+};
+
+// What a fix through Zoom's API covered (`meetleak fix`). A later sighting
+// of a leak such a fix resolved reopens it when it shows what the fix did
+// not cover — a start link after a passcode fix, a passcode not published
+// before the fix — besides the usual rule (more severe than the leak).
+inline constexpr int kFixCoversPasscode = 1;  // a new passcode, the waiting room on
+inline constexpr int kFixCoversStartLink = 2;
+inline constexpr int kFixCoversPmi = 4;  // a new personal meeting ID
+
+// One fix applied to a leak through Zoom's API: what zoom/ did and db/
+// records (LeakStore::RecordFix). Never holds a generated value.
+struct LeakFix {
+  std::int64_t leak_id = 0;
+  std::string user{};                // the host whose daily update budget the calls used
+  std::string meeting_id{};          // the meeting (or "pmi:" + user) changed: one change a day
+  std::vector<std::string> calls{};  // "PATCH /meetings/…", each accepted by Zoom
+  int covers = 0;                    // kFixCovers… bits
+  std::string note{};                // what was done, by which command, Zoom's answers
+  bool resolved = false;             // the whole plan was carried out: the leak is resolved
 };
 
 }  // namespace meetleak

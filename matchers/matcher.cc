@@ -113,10 +113,11 @@ constexpr std::size_t kContextPassBytes = std::size_t{64} * 1024;
 
 // The passcodes of every reference's invitation and its redacted context
 // (references ordered by offset). False when cancelled.
-bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const CancelToken* cancel) {
+bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const CancelToken* cancel,
+                 const PasscodeDigest* digest) {
   using matchers_internal::ContextRegion;
   std::vector<MeetingRef>& r = *refs;
-  matchers_internal::PasscodeOwners owners(text, refs);
+  matchers_internal::PasscodeOwners owners(text, refs, digest);
   matchers_internal::ContextMemo memo;
   for (std::size_t i = 0; i < r.size();) {
     if (Cancelled(cancel)) return false;
@@ -154,7 +155,8 @@ bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const Can
 // by offset, and every reference gets the passcodes of its invitation and
 // its redacted context. False when cancelled.
 bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<MeetingRef> numbers,
-             const CancelToken* cancel, std::vector<MeetingRef>* result) {
+             const CancelToken* cancel, const PasscodeDigest* digest,
+             std::vector<MeetingRef>* result) {
   std::sort(links.begin(), links.end(),
             [](const MeetingRef& a, const MeetingRef& b) { return a.offset < b.offset; });
   // furthest_end[k]: the furthest end of links[0..k], so a number's test
@@ -173,7 +175,7 @@ bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<M
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const MeetingRef& a, const MeetingRef& b) { return a.offset < b.offset; });
-  if (!AddContexts(text, &out, cancel)) return false;
+  if (!AddContexts(text, &out, cancel, digest)) return false;
   *result = std::move(out);
   return true;
 }
@@ -321,7 +323,8 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
       });
   if (pass == TriggerPass::kCancelled) return stop();
   std::vector<MeetingRef> out;
-  if (!Combine(text, std::move(scan.links), std::move(scan.numbers), options.cancel, &out))
+  if (!Combine(text, std::move(scan.links), std::move(scan.numbers), options.cancel,
+               options.passcode_digest, &out))
     return stop();
   return out;
 }
@@ -343,7 +346,7 @@ std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory
   matchers_internal::MarkerIndex markers(text);
   for (std::size_t p = 0; p < text.size(); ++p)
     if (ascii::IsDigit(text[p])) AddDigitRef(text, p, inventory, &markers, &numbers);
-  Combine(text, std::move(links), std::move(numbers), nullptr, &out);
+  Combine(text, std::move(links), std::move(numbers), nullptr, nullptr, &out);
   return out;
 }
 

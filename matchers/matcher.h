@@ -71,6 +71,10 @@ struct FindOptions {
   // that is no reference (not in the inventory, no label) — what an
   // inventory change could turn into a reference.
   std::vector<std::string>* id_candidates = nullptr;
+  // Non-null: each passcode the matcher attaches to a reference is given to
+  // it once, and its answer kept in MeetingRef::passcode_digests. The one
+  // place a published passcode's value leaves the matcher.
+  const PasscodeDigest* passcode_digest = nullptr;
 };
 
 class Matcher {

@@ -5,9 +5,11 @@
 #define MEETLEAK_MATCHERS_MEETING_REF_H_
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace meetleak {
 
@@ -37,7 +39,21 @@ struct MeetingRef {
   bool has_passcode = false;     // pwd=, one-tap *PASSCODE#, passcode line of the invitation
   bool has_start_token = false;  // zak= / tk= / a /s/ start link
   std::string context;           // ~120 bytes around the reference, UTF-8, secrets redacted
+  // What FindOptions::passcode_digest made of each passcode of the
+  // reference's invitation (distinct, in the text's order); empty without
+  // one. Never the passcode itself.
+  std::vector<std::string> passcode_digests{};
 };
+
+// A keyed digest of a published passcode, for remediation: `field` is the
+// field of Zoom's meeting answer the value stands for — "encrypted_password"
+// for a pwd= value, "pstn_password" for a one-tap or SIP passcode,
+// "password" for a labelled or JSON passcode — and `value` the passcode as
+// published (decoded). It must not keep or log `value`; it may be called
+// from several threads at once. The store makes one (LeakStore::
+// PasscodeDigester) and so does Zoom's client for what the API answers, so
+// the two compare.
+using PasscodeDigest = std::function<std::string(std::string_view field, std::string_view value)>;
 
 // Lower-case names used in JSON, CSV, SARIF and the DB ("url", "app_link",
 // "id_text", "dial_in"; "join" … "recording", and "" for LinkType::kNone;

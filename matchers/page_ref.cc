@@ -1,6 +1,7 @@
 // MergeOnPage: one PageRef per reference key on a page.
 #include "matchers/page_ref.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -35,6 +36,10 @@ std::vector<PageRef> MergeOnPage(const std::vector<RefOccurrence>& occurrences,
     if (page.entry_url.empty()) page.entry_url = occ.entry_url;
     page.has_passcode = page.has_passcode || ref.has_passcode;
     page.has_start_token = page.has_start_token || ref.has_start_token;
+    for (const std::string& d : ref.passcode_digests)
+      if (std::find(page.passcode_digests.begin(), page.passcode_digests.end(), d) ==
+          page.passcode_digests.end())
+        page.passcode_digests.push_back(d);
     ++page.occurrences;
   }
   return out;

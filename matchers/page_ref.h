@@ -23,9 +23,10 @@ struct PageRef {
   std::string host;
   bool has_passcode = false;  // any occurrence carried it
   bool has_start_token = false;
-  Classification classification;  // severity: the highest of the occurrences
-  std::string context;            // redacted
-  std::string entry_url;          // the feed entry of an occurrence inside one, else empty
+  std::vector<std::string> passcode_digests;  // every occurrence's, distinct (MeetingRef)
+  Classification classification;              // severity: the highest of the occurrences
+  std::string context;                        // redacted
+  std::string entry_url;  // the feed entry of an occurrence inside one, else empty
   int occurrences = 0;
 };
 

@@ -56,7 +56,8 @@ const SecretPatterns& Patterns() {
 }
 
 // Bit g-1 of `passcode_groups` set: capturing group g is a passcode.
-void Collect(const Decoded& d, const RE2& pattern, unsigned passcode_groups,
+// A passcode's span carries `field` (SecretSpan::field).
+void Collect(const Decoded& d, const RE2& pattern, unsigned passcode_groups, std::string_view field,
              std::vector<SecretSpan>* spans) {
   int groups = pattern.NumberOfCapturingGroups();
   std::vector<re2::StringPiece> m(static_cast<std::size_t>(groups) + 1);
@@ -72,7 +73,9 @@ void Collect(const Decoded& d, const RE2& pattern, unsigned passcode_groups,
     for (int g = 1; g <= groups; ++g) {
       if (m[g].data() == nullptr || m[g].empty()) continue;
       std::size_t b = static_cast<std::size_t>(m[g].data() - d.text.data());
-      spans->push_back({d.Raw(b), d.Raw(b + m[g].size()), ((passcode_groups >> (g - 1)) & 1) != 0});
+      const bool passcode = ((passcode_groups >> (g - 1)) & 1) != 0;
+      spans->push_back(
+          {d.Raw(b), d.Raw(b + m[g].size()), passcode, passcode ? field : std::string_view()});
     }
     pos = end > pos ? end : pos + 1;
   }
@@ -218,14 +221,21 @@ std::vector<SecretSpan> FindSecrets(std::string_view raw) {
   std::vector<SecretSpan> spans;
   const SecretPatterns& p = Patterns();
   constexpr unsigned kAll = ~0u;
-  Collect(d, p.query, /*passcode_groups=*/0b01, &spans);
-  Collect(d, p.dial_and_recording, /*passcode_groups=*/0b0111, &spans);
-  Collect(d, p.label, kAll, &spans);
-  Collect(d, p.field, kAll, &spans);
-  Collect(plain, p.label, kAll, &spans);
-  std::sort(spans.begin(), spans.end(), [](const SecretSpan& a, const SecretSpan& b) {
+  Collect(d, p.query, /*passcode_groups=*/0b01, "encrypted_password", &spans);
+  Collect(d, p.dial_and_recording, /*passcode_groups=*/0b0111, "pstn_password", &spans);
+  Collect(d, p.label, kAll, "password", &spans);
+  Collect(d, p.field, kAll, "password", &spans);
+  Collect(plain, p.label, kAll, "password", &spans);
+  // Stable: of two rules finding one value, the first collected names its
+  // field (a pwd= value is the field rule's "pwd=" too, but an encrypted one).
+  std::stable_sort(spans.begin(), spans.end(), [](const SecretSpan& a, const SecretSpan& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });
+  spans.erase(std::unique(spans.begin(), spans.end(),
+                          [](const SecretSpan& a, const SecretSpan& b) {
+                            return a.begin == b.begin && a.end == b.end && a.passcode == b.passcode;
+                          }),
+              spans.end());
   return spans;
 }
 

@@ -85,7 +85,7 @@ std::vector<Digest> BuildDigests(const std::vector<Finding>& findings,
     if (!options.tool_version.empty()) footer += " " + options.tool_version;
     footer +=
         ". You get one digest per run for leaks that are new, reopened or more severe "
-        "since their last notice.\n";
+        "since their last notice, and for leaks fixed through Zoom's API.\n";
     d.text = RenderFindings(list, ReportFormat::kText, render) + footer;
     d.html = RenderFindings(list, ReportFormat::kHtml, render);
     d.findings = std::move(list);

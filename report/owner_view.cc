@@ -437,7 +437,8 @@ std::string StatusText(const Finding& f) {
     case LeakStatus::kAcknowledged:
       return "acknowledged: someone is on it";
     case LeakStatus::kResolved:
-      return "resolved by its owner";
+      return f.note == "fixed through Zoom's API" ? "resolved: fixed through Zoom's API"
+                                                  : "resolved by its owner";
     case LeakStatus::kFalsePositive:
       return "marked not a leak";
     case LeakStatus::kAllowed:

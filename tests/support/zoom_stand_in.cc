@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -128,6 +129,9 @@ struct ZoomStandIn::Impl {
   int api_requests = 0;
   int revoke_after = -1;
   bool half_users = false;
+  std::vector<std::string> received;   // every passcode a PATCH set
+  std::map<std::string, int> updates;  // user id -> PATCH calls served
+  int user_daily_updates = 100;        // Zoom's meeting updates per user per day
 
   std::optional<Reply> MatchFault(const std::string& path) {
     for (std::size_t i = 0; i < faults.size(); ++i) {
@@ -235,11 +239,85 @@ struct ZoomStandIn::Impl {
     return Error(404, 404, "Not found");
   }
 
+  // Zoom's passcode rule: at most 10 of letters, digits, @ - _ *.
+  static bool ValidPasscode(const std::string& p) {
+    if (p.empty() || p.size() > 10) return false;
+    for (char c : p)
+      if (!std::isalnum(static_cast<unsigned char>(c)) &&
+          std::string("@-_*").find(c) == std::string::npos)
+        return false;
+    return true;
+  }
+
+  // A PATCH of the meeting or webinar `id` (204, as Zoom answers).
+  Reply PatchMeeting(const RecordedRequest& r, const std::string& id, bool webinar) {
+    auto it = meeting_index.find(id);
+    if (it == meeting_index.end() || it->second.second != webinar)
+      return Error(404, 3001,
+                   (webinar ? "Webinar" : "Meeting") + std::string(" does not exist: ") + id);
+    auto& u = fixture.users[it->second.first];
+    if (++updates[u.id] > user_daily_updates)
+      return Error(429, 429,
+                   "You have reached the maximum daily rate limit for this API. The limit of "
+                   "meeting updates for this user is 100 per day.");
+    json body = json::parse(r.body, nullptr, false);
+    if (!body.is_object()) return Error(400, 300, "Request Body should be a valid JSON object.");
+    for (auto& m : webinar ? u.webinars : u.meetings) {
+      if (m.id != id) continue;
+      if (body.contains("password")) {
+        const std::string p =
+            body["password"].is_string() ? body["password"].get<std::string>() : "";
+        received.push_back(p);
+        if (!ValidPasscode(p)) return Error(400, 300, "Invalid password.");
+        m.password = p;
+      }
+      if (body.contains("settings") && body["settings"].contains("waiting_room"))
+        m.waiting_room = body["settings"]["waiting_room"].get<bool>();
+      return Reply{.status = 204};
+    }
+    return Error(404, 3001, "Meeting does not exist: " + id);
+  }
+
+  Reply PatchUser(const RecordedRequest& r, ZoomFixture::User& u, const std::string& rest) {
+    json body = json::parse(r.body, nullptr, false);
+    if (!body.is_object()) return Error(400, 300, "Request Body should be a valid JSON object.");
+    ++updates[u.id];
+    if (rest.empty()) {
+      if (body.contains("pmi")) u.pmi = std::to_string(body["pmi"].get<long long>());
+      return Reply{.status = 204};
+    }
+    if (rest == "/settings") {
+      const json& sm = body.value("schedule_meeting", json::object());
+      if (sm.contains("pmi_password")) {
+        received.push_back(sm["pmi_password"].get<std::string>());
+        u.pmi_password = sm["pmi_password"].get<std::string>();
+      }
+      if (sm.contains("require_password_for_pmi_meetings"))
+        u.pmi_policy = sm["require_password_for_pmi_meetings"].get<std::string>();
+      return Reply{.status = 204};
+    }
+    return Error(404, 404, "Not found");
+  }
+
+  Reply Patch(const RecordedRequest& r, const std::string& path) {
+    if (path.rfind("/v2/meetings/", 0) == 0) return PatchMeeting(r, path.substr(13), false);
+    if (path.rfind("/v2/webinars/", 0) == 0) return PatchMeeting(r, path.substr(13), true);
+    if (path.rfind("/v2/users/", 0) == 0) {
+      std::string rest = path.substr(10);
+      std::string id = rest.substr(0, rest.find('/'));
+      auto it = user_index.find(id);
+      if (it == user_index.end()) return Error(404, 1001, "User does not exist: " + id);
+      return PatchUser(r, fixture.users[it->second], rest.substr(id.size()));
+    }
+    return Error(404, 404, "Not found");
+  }
+
   Reply Api(const RecordedRequest& r, const std::string& path) {
     const std::string auth = r.Header("authorization");
     auto tok = auth.rfind("Bearer ", 0) == 0 ? tokens.find(auth.substr(7)) : tokens.end();
     if (tok == tokens.end() || std::chrono::steady_clock::now() >= tok->second)
       return Error(401, 124, "Invalid access token.");
+    if (r.method == "PATCH") return Patch(r, path);
     if (path == "/v2/users") return Users(r);
     if (path.rfind("/v2/users/", 0) == 0) {
       std::string rest = path.substr(10);
@@ -248,13 +326,17 @@ struct ZoomStandIn::Impl {
       if (it == user_index.end()) return Error(404, 1001, "User does not exist: " + id);
       return User(r, fixture.users[it->second], rest.substr(id.size()));
     }
-    if (path.rfind("/v2/meetings/", 0) == 0) {
-      auto it = meeting_index.find(path.substr(13));
-      if (it == meeting_index.end())
-        return Error(404, 3001, "Meeting does not exist: " + path.substr(13));
+    for (const bool webinar : {false, true}) {
+      const std::string prefix = webinar ? "/v2/webinars/" : "/v2/meetings/";
+      if (path.rfind(prefix, 0) != 0) continue;
+      const std::string id = path.substr(prefix.size());
+      auto it = meeting_index.find(id);
+      if (it == meeting_index.end() || it->second.second != webinar)
+        return Error(404, 3001,
+                     (webinar ? "Webinar" : "Meeting") + std::string(" does not exist: ") + id);
       const auto& u = fixture.users[it->second.first];
-      for (const auto& m : u.meetings)
-        if (m.id == path.substr(13)) return Json(200, MeetingDetails(m, u));
+      for (const auto& m : webinar ? u.webinars : u.meetings)
+        if (m.id == id) return Json(200, MeetingDetails(m, u));
     }
     return Error(404, 404, "Not found");
   }
@@ -289,8 +371,26 @@ void ZoomStandIn::SetFixture(ZoomFixture fixture) {
   for (std::size_t i = 0; i < impl_->fixture.users.size(); ++i) {
     const auto& u = impl_->fixture.users[i];
     impl_->user_index[u.id] = i;
+    impl_->user_index[u.email] = i;  // Zoom takes a user's e-mail for its ID
     for (const auto& m : u.meetings) impl_->meeting_index[m.id] = {i, false};
+    for (const auto& w : u.webinars) impl_->meeting_index[w.id] = {i, true};
   }
+}
+
+ZoomFixture ZoomStandIn::Current() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->fixture;
+}
+
+std::vector<std::string> ZoomStandIn::ReceivedPasscodes() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->received;
+}
+
+int ZoomStandIn::UpdatesOf(const std::string& user_id) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto it = impl_->updates.find(user_id);
+  return it == impl_->updates.end() ? 0 : it->second;
 }
 
 void ZoomStandIn::AddFault(Fault fault) {

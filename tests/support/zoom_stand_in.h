@@ -19,6 +19,12 @@
 // /meetings/{id}. Answers carry the secret fields Zoom sends (password,
 // encrypted_password, h323/pstn passwords, join_url with pwd=, start_url
 // with zak=, personal_meeting_url, pmi_password): the client must drop them.
+// Remediation: PATCH /meetings/{id}, /webinars/{id} (password at most 10
+// of letters, digits, @ - _ *, else 400 code 300; settings.waiting_room),
+// PATCH /users/{id} (pmi) and /users/{id}/settings (schedule_meeting's
+// pmi_password, require_password_for_pmi_meetings) answer 204 and change the
+// fixture, so GET /meetings/{id} answers the current passcode; more than 100
+// meeting updates of one user answer 429. GET /webinars/{id} too.
 // Faults: AddFault answers the nth request of a path (prefix) with a reply of
 // the test's choosing; RevokeTokensAfter makes live tokens fail mid-sync.
 #ifndef MEETLEAK_TESTS_SUPPORT_ZOOM_STAND_IN_H_
@@ -99,6 +105,12 @@ class ZoomStandIn {
   std::vector<RecordedRequest> Log() const;  // every request, in arrival order
   std::vector<std::string> IssuedTokens() const;
   int api_requests() const;  // requests to /v2 served (faults included)
+  // The fixture as the PATCH calls left it.
+  ZoomFixture Current() const;
+  // Every passcode a PATCH sent (meeting, webinar and PMI passcodes), in order.
+  std::vector<std::string> ReceivedPasscodes() const;
+  // PATCH calls served for a user (by Zoom user id).
+  int UpdatesOf(const std::string& user_id) const;
 
   // A 429 as Zoom sends it: per-second (with or without Retry-After) or the
   // daily limit (X-RateLimit-Type: Daily-limit).
