@@ -95,7 +95,7 @@ TEST_F(PasscodeFixTest, AFixResolvesTheLeakWithItsAuditTrailAndANotice) {
   ASSERT_OK(store_->MarkNotified({id}));
   Fix(id, kFixCoversPasscode);
   const LeakStore::LeakRow row = Leak(kId);
-  EXPECT_EQ(row.status, "resolved");
+  EXPECT_EQ(row.status, LeakStatus::kResolved);
   EXPECT_EQ(row.note, "fixed through Zoom's API");
   EXPECT_EQ(row.fix_covers, kFixCoversPasscode);
   EXPECT_EQ(Kinds(id),
@@ -117,7 +117,7 @@ TEST_F(PasscodeFixTest, AFailedHalfOfAFixIsRecordedWithoutResolving) {
                                .calls = {"PATCH /users/ana@acme.example"},
                                .note = "new PMI set; the PMI passcode call failed: HTTP 400",
                                .resolved = false}));
-  EXPECT_EQ(Leak(kId).status, "open");
+  EXPECT_EQ(Leak(kId).status, LeakStatus::kOpen);
   EXPECT_EQ(Kinds(id).size(), 1u);
 }
 
@@ -148,7 +148,7 @@ TEST_F(PasscodeFixTest, TheOldLinkStillOnThePageDoesNotReopenAFixedLeak) {
   Fix(Leak(kId).id, kFixCoversPasscode);
   Advance(3600);
   Write({Fetched(kPage, {WithPasscode("PubLishedOne77")})});
-  EXPECT_EQ(Leak(kId).status, "resolved");
+  EXPECT_EQ(Leak(kId).status, LeakStatus::kResolved);
 }
 
 TEST_F(PasscodeFixTest, AStartLinkAfterAPasscodeFixReopensIt) {
@@ -158,7 +158,7 @@ TEST_F(PasscodeFixTest, AStartLinkAfterAPasscodeFixReopensIt) {
   Advance(3600);
   Write({Fetched(kPage, {WithPasscode("PubLishedOne77", Severity::kCritical, LinkType::kStart)})});
   const LeakStore::LeakRow row = Leak(kId);
-  EXPECT_EQ(row.status, "open");
+  EXPECT_EQ(row.status, LeakStatus::kOpen);
   EXPECT_EQ(row.fix_covers, 0) << "a reopened leak is no longer covered by its fix";
   EXPECT_EQ(Kinds(id).back(),
             "reopened/meetleak: seen again with a host start link, which the fix through Zoom's "
@@ -170,7 +170,7 @@ TEST_F(PasscodeFixTest, AStartLinkFixCoversALaterStartLink) {
   Fix(Leak(kId).id, kFixCoversPasscode | kFixCoversStartLink);
   Advance(3600);
   Write({Fetched(kPage, {WithPasscode("", Severity::kCritical, LinkType::kStart)})});
-  EXPECT_EQ(Leak(kId).status, "resolved");
+  EXPECT_EQ(Leak(kId).status, LeakStatus::kResolved);
 }
 
 TEST_F(PasscodeFixTest, ANewPasscodePublishedAfterTheFixReopensIt) {
@@ -179,7 +179,7 @@ TEST_F(PasscodeFixTest, ANewPasscodePublishedAfterTheFixReopensIt) {
   Fix(id, kFixCoversPasscode);
   Advance(3600);
   Write({Fetched(kPage, {WithPasscode("TheNewOne55")})});
-  EXPECT_EQ(Leak(kId).status, "open");
+  EXPECT_EQ(Leak(kId).status, LeakStatus::kOpen);
   EXPECT_EQ(Kinds(id).back(),
             "reopened/meetleak: seen again with a passcode not published before the fix through "
             "Zoom's API");
@@ -189,7 +189,7 @@ TEST_F(PasscodeFixTest, AMoreSevereSightingReopensAFixedJoinLink) {
   Write({Fetched(kPage, {WithPasscode("", Severity::kHigh)})});
   Fix(Leak(kId).id, kFixCoversPasscode);
   Write({Fetched(kPage, {WithPasscode("PubLishedOne77", Severity::kCritical)})});
-  EXPECT_EQ(Leak(kId).status, "open");
+  EXPECT_EQ(Leak(kId).status, LeakStatus::kOpen);
 }
 
 // A database as version 6 left it: its leaks keep their rows, with no
