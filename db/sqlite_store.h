@@ -49,6 +49,12 @@ Status WriteSourceState(Connection* conn, Clock::TimePoint now,
 std::string JoinDigests(const std::vector<std::string>& digests);
 std::vector<std::string> SplitDigests(std::string_view stored);
 
+// The status in column `col` of leak `id`'s row: kCorruption naming the
+// file and the leak for a status no meetleak writes (the column's CHECK
+// bypassed), so such a leak is never taken for an open one (store_leaks.cc).
+Result<LeakStatus> ReadLeakStatus(const Query& q, int col, std::int64_t id,
+                                  const std::string& db_path);
+
 // Appends one event to a leak's history (LeakStore::LeakEvents), its note
 // redacted, inside the caller's transaction (store_leaks.cc).
 Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,

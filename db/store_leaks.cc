@@ -21,15 +21,11 @@ constexpr std::string_view kLeakColumns =
     "notified_at, notified_severity, sightings, severity_reason, passcode_digests, "
     "coalesce(fix_covers, 0) FROM leak ";
 
-// kCorruption for a status no meetleak writes (the column's CHECK was
-// bypassed): such a leak is not silently taken for an open one.
 Result<LeakStore::LeakRow> ReadLeak(const Query& q, const std::string& db_path) {
   LeakStore::LeakRow r;
   r.id = q.Int(0);
-  std::optional<LeakStatus> status = ParseLeakStatus(q.Text(8));
-  if (!status)
-    return Status::Corruption(db_path + ": leak " + std::to_string(r.id) + " has unknown status '" +
-                              q.Text(8) + "'");
+  Result<LeakStatus> status = ReadLeakStatus(q, 8, r.id, db_path);
+  if (!status.ok()) return status.status();
   r.status = *status;
   r.key_kind = ParseKeyKind(q.Text(1)).value_or(KeyKind::kMeetingId);
   r.key = q.Text(2);
@@ -134,6 +130,16 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, LeakStatus status, std::s
   const std::string_view kind = status == LeakStatus::kOpen ? "reopened" : ToString(status);
   MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_.get(), id, Now(), kind, "owner", stored_note));
   return (*tx)->Commit();
+}
+
+Result<LeakStatus> ReadLeakStatus(const Query& q, int col, std::int64_t id,
+                                  const std::string& db_path) {
+  const std::string name = q.Text(col);
+  std::optional<LeakStatus> status = ParseLeakStatus(name);
+  if (!status)
+    return Status::Corruption(db_path + ": leak " + std::to_string(id) + " has unknown status '" +
+                              name + "'");
+  return *status;
 }
 
 Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,

@@ -38,14 +38,11 @@ constexpr std::string_view kLeakState =
     "SELECT id, key_kind, key, page_url, status, severity, owner, source_url, document_id, "
     "detail_hash, passcode_digests, coalesce(fix_covers, -1) FROM leak ";
 
-// kCorruption for a status no meetleak writes, as store_leaks.cc's ReadLeak.
 Result<StoredLeak> ReadStoredLeak(const Query& q, const std::string& db_path) {
   StoredLeak l;
   l.id = q.Int(0);
-  std::optional<LeakStatus> status = ParseLeakStatus(q.Text(4));
-  if (!status)
-    return Status::Corruption(db_path + ": leak " + std::to_string(l.id) + " has unknown status '" +
-                              q.Text(4) + "'");
+  Result<LeakStatus> status = ReadLeakStatus(q, 4, l.id, db_path);
+  if (!status.ok()) return status.status();
   l.status = *status;
   l.key_kind = q.Text(1);
   l.key = q.Text(2);
