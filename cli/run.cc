@@ -77,15 +77,6 @@ Result<std::optional<Clock::TimePoint>> EarliestDue(LeakStore& store) {
   return earliest;
 }
 
-// Open company leaks seen since `since`.
-Result<int> OpenLeaksSeenSince(LeakStore& store, Clock::TimePoint since) {
-  Result<std::vector<LeakStore::LeakRow>> rows = store.ListLeaks({LeakStatus::kOpen, std::nullopt});
-  if (!rows.ok()) return rows.status();
-  int n = 0;
-  for (const auto& r : *rows) n += r.last_seen >= since;
-  return n;
-}
-
 // Each leak's status before a pass, to log what the pass changed.
 using LeakStatuses = std::map<std::int64_t, LeakStatus>;
 
@@ -179,13 +170,10 @@ Result<PassMetrics> MetricsOf(LeakStore& store, const StoreSink& sink, const Pas
   m.documents.assign(documents.begin(), documents.end());
   m.bytes = pass.stats.bytes;
   m.new_leaks = sink.totals().new_leaks;
-  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({LeakStatus::kOpen, std::nullopt});
+  Result<OpenLeakCounts> open = CountOpenLeaks(store);
   if (!open.ok()) return open.status();
-  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow}) {
-    std::int64_t n = 0;
-    for (const auto& l : *open) n += l.severity == s;
-    m.leaks_open.emplace_back(std::string(ToString(s)), n);
-  }
+  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow})
+    m.leaks_open.emplace_back(std::string(ToString(s)), open->by_severity[s]);
   m.notify_sent = notified.sent;
   m.notify_failed = notified.failed;
   Result<std::optional<std::string>> sync = store.GetMeta(kLastSyncSuccessKey);
@@ -297,12 +285,13 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     Result<std::optional<Clock::TimePoint>> earliest = EarliestDue(ctx.store());
     if (!earliest.ok()) return earliest.status();
     next_due = *earliest;
-    Result<int> open = OpenLeaksSeenSince(ctx.store(), pass_start);
-    if (!open.ok()) return open.status();
-    saw_open = saw_open || *open > 0;
+    Result<OpenLeakCounts> counted = CountOpenLeaks(ctx.store(), pass_start);
+    if (!counted.ok()) return counted.status();
+    const auto open = static_cast<int>(counted->seen_since);
+    saw_open = saw_open || open > 0;
     signals.set_exit_code(saw_open ? 1 : 0);
     MEETLEAK_RETURN_IF_ERROR(LogLeakEvents(ctx, *before));
-    log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, targets.size(), *open));
+    log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, targets.size(), open));
     // A digest that could not go out stays due and is named on its own
     // error line; the run still exits by what it saw.
     NotifyCounts notified;
@@ -313,7 +302,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     }
     record.end = SystemClock()->Now();
     const bool all_failed = sink.failed_sources().size() == targets.size() && !pass->interrupted;
-    record.exit = all_failed ? 3 : (*open > 0 ? 1 : 0);
+    record.exit = all_failed ? 3 : (open > 0 ? 1 : 0);
     MEETLEAK_RETURN_IF_ERROR(RecordPass(ctx.store(), record));
     if (!args.metrics_file.empty()) {
       Result<PassMetrics> metrics = MetricsOf(ctx.store(), sink, *pass, record, notified);

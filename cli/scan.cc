@@ -90,11 +90,10 @@ Result<std::vector<Finding>> ScanFindings(LeakStore* store, const StoreSink& sin
 // [[allow]] entries.
 bool IsOpenCompany(const Finding& f, const StoreSink& sink) {
   if (!f.company) return false;
-  if (f.status) return *f.status != LeakStatus::kFalsePositive && *f.status != LeakStatus::kAllowed;
   PageRef probe;
   probe.key_kind = f.key_kind;
   probe.key = f.key;
-  return !sink.Allowed(probe, f.page_url, nullptr);
+  return CountsAsOpen(f.status, !f.status && sink.Allowed(probe, f.page_url, nullptr));
 }
 
 Result<int> Scan(Context& ctx, const ScanArgs& args) {

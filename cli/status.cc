@@ -107,13 +107,11 @@ Result<Health> Gather(Context& ctx) {
   h.doc["last_pass"] = std::move(last_pass);
   h.doc["failing_sources"] = std::move(failing);
   h.doc["due_sources"] = due->size();
-  Result<std::vector<LeakStore::LeakRow>> open = store.ListLeaks({LeakStatus::kOpen, std::nullopt});
+  Result<OpenLeakCounts> open = CountOpenLeaks(store);
   if (!open.ok()) return open.status();
-  ordered_json counts = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}};
-  for (const auto& l : *open)
-    if (counts.contains(ToString(l.severity)))
-      counts[std::string(ToString(l.severity))] =
-          counts[std::string(ToString(l.severity))].get<int>() + 1;
+  ordered_json counts = ordered_json::object();
+  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow})
+    counts[std::string(ToString(s))] = open->by_severity[s];
   h.doc["open_leaks"] = std::move(counts);
   std::int64_t rows = 0;
   std::string source;

@@ -57,6 +57,7 @@
 #define MEETLEAK_DB_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -377,6 +378,14 @@ class LeakStore {
   // PRAGMA integrity_check: OK, or kCorruption with its report.
   virtual Status CheckIntegrity() = 0;
 };
+
+// The open leaks (status open): `run` exits 1 when one was seen in its
+// pass, `status` and the metrics count them by severity.
+struct OpenLeakCounts {
+  std::map<Severity, std::int64_t> by_severity;  // every severity, 0 included
+  std::int64_t seen_since = 0;                   // last seen at or after `since`
+};
+Result<OpenLeakCounts> CountOpenLeaks(LeakStore& store, Clock::TimePoint since = {});
 
 // PostgreSQL databases (`database = "postgresql://…"`, `--db postgres://…`,
 // any case; libpq's URL or key=value forms). Credentials come only by

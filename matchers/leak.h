@@ -28,6 +28,16 @@ inline constexpr std::array<LeakStatus, 6> kLeakStatuses = {
 std::string_view ToString(LeakStatus status);
 std::optional<LeakStatus> ParseLeakStatus(std::string_view name);
 
+// Whether a company reference seen now counts as an open leak — what makes
+// `scan` exit 1 (design, "Exit codes"). With a stored leak (`stored`, its
+// status after the sighting): unless it was ruled no leak (false_positive,
+// allowed); without one: unless an [[allow]] entry allows it. (`run` counts
+// the leaks whose status is open: CountOpenLeaks, db/store.h.)
+inline bool CountsAsOpen(std::optional<LeakStatus> stored, bool allowlisted) {
+  if (stored) return *stored != LeakStatus::kFalsePositive && *stored != LeakStatus::kAllowed;
+  return !allowlisted;
+}
+
 struct StoredLeak {
   std::int64_t id = 0;
   KeyKind key_kind = KeyKind::kMeetingId;

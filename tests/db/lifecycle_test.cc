@@ -351,6 +351,37 @@ TEST_F(LifecycleTest, AStatusNoMeetleakWritesIsAnErrorNotAnOpenLeak) {
   }
 }
 
+// What `run`'s exit code, `status` and the metrics count: the leaks whose
+// status is open, by severity, and those of them seen since a time.
+TEST_F(LifecycleTest, OpenLeaksAreCountedBySeverityAndSinceAPass) {
+  Write({Fetched(kPage, {CompanySighting("111111111", Severity::kCritical),
+                         CompanySighting("222222222", Severity::kHigh),
+                         CompanySighting("333333333", Severity::kHigh)})});
+  ASSERT_OK(store_->SetLeakStatus(Leak("333333333").id, LeakStatus::kAcknowledged, ""));
+  Advance(60);
+  const Clock::TimePoint pass_start = clock_.Now();
+  Write({Fetched("https://example.org/other", {CompanySighting("444444444", Severity::kLow)})});
+  Result<OpenLeakCounts> counts = CountOpenLeaks(*store_, pass_start);
+  ASSERT_OK(counts);
+  EXPECT_EQ(counts->by_severity[Severity::kCritical], 1);
+  EXPECT_EQ(counts->by_severity[Severity::kHigh], 1);  // not the acknowledged one
+  EXPECT_EQ(counts->by_severity[Severity::kMedium], 0);
+  EXPECT_EQ(counts->by_severity[Severity::kLow], 1);
+  EXPECT_EQ(counts->seen_since, 1);  // only 444444444 was seen since pass_start
+}
+
+// What makes `scan` exit 1: a company reference, unless its leak was ruled
+// no leak, or (unstored) an [[allow]] entry allows it.
+TEST(CountsAsOpenTest, OnlyTheRulingsThatItIsNoLeakDoNotCount) {
+  for (LeakStatus s : kLeakStatuses) {
+    const bool ruled = s == LeakStatus::kFalsePositive || s == LeakStatus::kAllowed;
+    EXPECT_EQ(CountsAsOpen(s, false), !ruled) << ToString(s);
+    EXPECT_EQ(CountsAsOpen(s, true), !ruled) << ToString(s);  // the stored status decides
+  }
+  EXPECT_TRUE(CountsAsOpen(std::nullopt, false));
+  EXPECT_FALSE(CountsAsOpen(std::nullopt, true));
+}
+
 TEST_F(LifecycleTest, GroupWriteIsAllOrNothing) {
   LeakStore::DocumentWrite bad = Fetched("", {});
   Result<LeakStore::WriteResult> r =
