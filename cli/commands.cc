@@ -106,15 +106,19 @@ int Main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   GlobalOptions global;
   // Errors of the command line itself come before --log-format is parsed.
-  const Log early_log(LogFormatFromArgs(argc, argv), false, false);
+  const Log early_log({.format = LogFormatFromArgs(argc, argv)});
   app.add_option("--config", global.config, "config file (default ./meetleak.toml if it exists)");
   app.add_option("--db", global.db, "database file (default: the config's, else ./meetleak.db)");
   app.add_flag("-q,--quiet", global.quiet,
                "no progress or per-source lines; warnings and errors still print");
   app.add_flag("-v,--verbose", global.verbose, "more messages: a line per source, per new leak");
-  app.add_option("--log-format", global.log_format,
-                 "stderr lines as text, or one JSON object per line (time, level, event, url, "
-                 "message)")
+  app.add_option_function<std::string>(
+         "--log-format",
+         [&global](const std::string& name) {
+           global.log_format = ParseLogFormat(name).value_or(LogFormat::kText);
+         },
+         "stderr lines as text, or one JSON object per line (time, level, event, url, "
+         "message)")
       ->check(CLI::IsMember({"text", "json"}));
   app.set_version_flag("--version", std::string("meetleak ") + MEETLEAK_VERSION);
 

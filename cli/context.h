@@ -24,7 +24,7 @@ struct GlobalOptions {
   std::string db;      // --db
   bool quiet = false;
   bool verbose = false;
-  std::string log_format = "text";  // --log-format text|json
+  LogFormat log_format = LogFormat::kText;  // --log-format text|json
 };
 
 class Context {
@@ -33,8 +33,9 @@ class Context {
   Context(GlobalOptions options, StopSignals& signals)
       : options_(std::move(options)),
         signals_(signals),
-        log_(options_.log_format == "json" ? LogFormat::kJson : LogFormat::kText, options_.quiet,
-             options_.verbose) {}
+        log_(
+            {.format = options_.log_format, .quiet = options_.quiet, .verbose = options_.verbose}) {
+  }
 
   // Loads the config (the explicit one must exist; the default is optional)
   // and decides the DB path. kInvalidInput names file, line and key.

@@ -11,8 +11,7 @@
 
 namespace meetleak::cli {
 
-Log::Log(LogFormat format, bool quiet, bool verbose)
-    : format_(format), quiet_(quiet), verbose_(verbose), tty_(isatty(STDERR_FILENO) == 1) {}
+Log::Log(LogOptions options) : options_(options), tty_(isatty(STDERR_FILENO) == 1) {}
 
 bool Log::Enabled(LogLevel level) const {
   switch (level) {
@@ -20,11 +19,11 @@ bool Log::Enabled(LogLevel level) const {
       return true;
     case LogLevel::kWarning:
     case LogLevel::kInfo:
-      return !quiet_;
+      return !options_.quiet;
     case LogLevel::kDetail:
-      return format_ == LogFormat::kJson ? !quiet_ : verbose_;
+      return options_.format == LogFormat::kJson ? !options_.quiet : options_.verbose;
     case LogLevel::kDebug:
-      return verbose_;
+      return options_.verbose;
   }
   return true;
 }
@@ -52,7 +51,7 @@ void Log::Write(LogLevel level, std::string_view event, std::string_view url,
                 std::string_view message) const {
   if (!Enabled(level)) return;
   const std::string text = RedactSecrets(message);
-  if (format_ == LogFormat::kJson) {
+  if (options_.format == LogFormat::kJson) {
     nlohmann::ordered_json j{{"time", FormatIso8601(SystemClock()->Now())},
                              {"level", LevelName(level)},
                              {"event", event.empty() ? "message" : event},
@@ -71,17 +70,23 @@ void Log::Write(LogLevel level, std::string_view event, std::string_view url,
   std::cerr << TerminalSafe(text) << "\n";
 }
 
+std::optional<LogFormat> ParseLogFormat(std::string_view name) {
+  if (name == "text") return LogFormat::kText;
+  if (name == "json") return LogFormat::kJson;
+  return std::nullopt;
+}
+
 LogFormat LogFormatFromArgs(int argc, char** argv) {
   LogFormat format = LogFormat::kText;
   for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
+    const std::string_view a = argv[i];
     if (a == "--") break;
-    if (a == "--log-format=json" ||
-        (a == "--log-format" && i + 1 < argc && std::string_view(argv[i + 1]) == "json"))
-      format = LogFormat::kJson;
-    else if (a == "--log-format=text" ||
-             (a == "--log-format" && i + 1 < argc && std::string_view(argv[i + 1]) == "text"))
-      format = LogFormat::kText;
+    std::optional<LogFormat> f;
+    if (a.starts_with("--log-format="))
+      f = ParseLogFormat(a.substr(a.find('=') + 1));
+    else if (a == "--log-format" && i + 1 < argc)
+      f = ParseLogFormat(argv[i + 1]);
+    if (f) format = *f;
   }
   return format;
 }

@@ -19,6 +19,7 @@
 #ifndef MEETLEAK_CLI_LOG_H_
 #define MEETLEAK_CLI_LOG_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,9 +28,16 @@ namespace meetleak::cli {
 enum class LogFormat { kText, kJson };
 enum class LogLevel { kError, kWarning, kInfo, kDetail, kDebug };
 
+// What the global flags ask of the log.
+struct LogOptions {
+  LogFormat format = LogFormat::kText;  // --log-format
+  bool quiet = false;                   // -q: no warnings, info or detail (text)
+  bool verbose = false;                 // -v: detail (text) and debug lines too
+};
+
 class Log {
  public:
-  Log(LogFormat format, bool quiet, bool verbose);
+  explicit Log(LogOptions options);
 
   // `event` "" is a plain message; `url` "" names no URL.
   void Write(LogLevel level, std::string_view event, std::string_view url,
@@ -41,13 +49,15 @@ class Log {
 
   // Whether a line of `level` prints at all (to skip building it).
   bool Enabled(LogLevel level) const;
-  LogFormat format() const { return format_; }
+  LogFormat format() const { return options_.format; }
 
  private:
-  LogFormat format_;
-  bool quiet_, verbose_;
+  LogOptions options_;
   bool tty_;  // stderr is a terminal: a progress line may need clearing first
 };
+
+// "text" or "json" → the format; nullopt for any other name.
+std::optional<LogFormat> ParseLogFormat(std::string_view name);
 
 // "json" when argv holds --log-format json (or --log-format=json): what
 // Main knows before the command line is parsed, for its own errors.
