@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "crawler/curl_fetcher.h"
+#include "crawler/fetcher.h"
 #include "matchers/matcher.h"
 
 namespace {

@@ -7,9 +7,9 @@
 #include <iostream>
 #include <memory>
 
-#include "crawler/asio.h"
-#include "crawler/curl_fetcher.h"
-#include "crawler/scan_workers.h"
+#include "base/asio.h"
+#include "crawler/crawler.h"
+#include "crawler/fetcher.h"
 
 namespace meetleak::cli {
 namespace {

@@ -7,10 +7,10 @@
 
 #include <vector>
 
+#include "base/asio.h"
 #include "cli/context.h"
 #include "cli/stop_signals.h"
 #include "cli/store_sink.h"
-#include "crawler/asio.h"
 #include "crawler/crawler.h"
 #include "crawler/fetcher.h"
 

@@ -9,9 +9,9 @@
 #include <sstream>
 #include <thread>
 
+#include "base/asio.h"
 #include "cli/pass.h"
 #include "cli/subcommands.h"
-#include "crawler/asio.h"
 
 namespace meetleak::cli {
 namespace {

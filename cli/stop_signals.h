@@ -35,7 +35,7 @@
 #include <mutex>
 #include <thread>
 
-#include "crawler/asio.h"
+#include "base/asio.h"
 #include "matchers/matcher.h"
 
 namespace meetleak::cli {

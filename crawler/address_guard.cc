@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 namespace asio = boost::asio;
@@ -141,4 +141,4 @@ std::string CurlResolveEntry(std::string_view host, int port,
   return entry;
 }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

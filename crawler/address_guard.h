@@ -1,4 +1,5 @@
 // The address guard: which hosts a discovered URL may make meetleak connect to.
+// Internal to crawler/ (the fetcher applies it; crawler/fetcher.h says how).
 //
 // A URL found in content (a feed entry, a sitemap URL, a followed link) or a
 // redirect hop could point meetleak at the company's own network. Before such
@@ -21,21 +22,11 @@
 #include <string_view>
 #include <vector>
 
+#include "base/asio.h"
 #include "base/status.h"
-#include "crawler/asio.h"
+#include "crawler/fetcher.h"
 
-namespace meetleak {
-
-// Name resolution, injectable so tests can count calls and plant answers.
-class Resolver {
- public:
-  // Textual addresses ("93.184.216.34", "2606:2800::1"), or kUnavailable.
-  using Callback = std::function<void(Result<std::vector<std::string>>)>;
-  virtual ~Resolver() = default;
-  // Resolves `host` (a name, never an IP literal). `done` is called exactly
-  // once, on the io_context's thread, never inside Resolve().
-  virtual void Resolve(const std::string& host, Callback done) = 0;
-};
+namespace meetleak::crawler_internal {
 
 // getaddrinfo through Asio's asynchronous resolver (off the io thread).
 // `io` must outlive the resolver.
@@ -56,6 +47,6 @@ Status CheckAddresses(std::string_view host, const std::vector<std::string>& add
 std::string CurlResolveEntry(std::string_view host, int port,
                              const std::vector<std::string>& addresses);
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal
 
 #endif  // MEETLEAK_CRAWLER_ADDRESS_GUARD_H_

@@ -8,7 +8,7 @@
 
 #include "base/ascii.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 std::chrono::milliseconds BackoffDelay(int attempt, std::string_view host) {
   std::chrono::milliseconds delay = kBackoffBase;
@@ -52,4 +52,4 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
   return std::chrono::milliseconds(std::chrono::seconds(seconds));
 }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

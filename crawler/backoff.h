@@ -9,7 +9,7 @@
 
 #include "base/clock.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 inline constexpr std::chrono::milliseconds kBackoffBase{1000};
 inline constexpr std::chrono::milliseconds kBackoffCap{60'000};
@@ -34,6 +34,6 @@ std::string DurationText(std::chrono::milliseconds wait);
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
                                                          Clock::TimePoint now);
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal
 
 #endif  // MEETLEAK_CRAWLER_BACKOFF_H_

@@ -11,6 +11,9 @@
 
 namespace meetleak {
 
+using crawler_internal::SafeText;
+using crawler_internal::SafeUrl;
+
 struct Crawler::SourceRun {
   CrawlTarget target;
   std::string redacted_url;  // the target's URL as documents record it

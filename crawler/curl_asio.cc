@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 namespace asio = boost::asio;
@@ -315,4 +315,4 @@ std::size_t CurlAsio::active() const { return impl_->transfers.size(); }
 const CurlAsio::Stats& CurlAsio::stats() const { return impl_->stats; }
 CURLM* CurlAsio::multi() const { return impl_->multi; }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

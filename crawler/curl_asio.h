@@ -1,4 +1,5 @@
 // CurlAsio: libcurl's multi_socket API driven by one Boost.Asio io_context.
+// Internal to crawler/.
 //
 //   boost::asio::io_context io;
 //   CurlAsio driver(io);
@@ -35,10 +36,10 @@
 #include <functional>
 #include <memory>
 
+#include "base/asio.h"
 #include "base/status.h"
-#include "crawler/asio.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 class CurlAsio {
  public:
@@ -81,6 +82,6 @@ class CurlAsio {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal
 
 #endif  // MEETLEAK_CRAWLER_CURL_ASIO_H_

@@ -1,5 +1,3 @@
-#include "crawler/curl_fetcher.h"
-
 #include <algorithm>
 #include <unordered_map>
 #include <vector>
@@ -7,12 +5,13 @@
 #include "base/url.h"
 #include "crawler/backoff.h"
 #include "crawler/curl_asio.h"
+#include "crawler/fetcher.h"
 #include "crawler/host_limiter.h"
 #include "crawler/robots.h"
 #include "crawler/transfer.h"
 #include "crawler/zoom_rule.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 namespace asio = boost::asio;
@@ -452,12 +451,15 @@ class CurlFetcher : public Fetcher {
 };
 
 }  // namespace
+}  // namespace meetleak::crawler_internal
 
-std::unique_ptr<Fetcher> NewCurlFetcher(asio::io_context& io, FetcherOptions options,
+namespace meetleak {
+
+std::unique_ptr<Fetcher> NewCurlFetcher(boost::asio::io_context& io, FetcherOptions options,
                                         std::function<bool(std::string_view url)> is_meeting_url,
                                         Resolver* resolver, Clock* clock) {
-  return std::make_unique<CurlFetcher>(io, std::move(options), std::move(is_meeting_url), resolver,
-                                       clock);
+  return std::make_unique<crawler_internal::CurlFetcher>(
+      io, std::move(options), std::move(is_meeting_url), resolver, clock);
 }
 
 }  // namespace meetleak

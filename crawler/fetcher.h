@@ -1,7 +1,7 @@
 // Fetcher: requests in, responses out through a completion handler.
 //
 //   boost::asio::io_context io;
-//   auto fetcher = NewCurlFetcher(io, options,   // crawler/curl_fetcher.h
+//   auto fetcher = NewCurlFetcher(io, options,   // below
 //       [&](std::string_view url) { return matcher.IsMeetingUrl(url); });
 //   fetcher->Fetch(request, [](FetchResponse r) { ... });  // on io's thread
 //   io.run();
@@ -20,18 +20,23 @@
 // then connect pinned to the checked address; robots.txt (unless disabled;
 // its own fetch goes through the guard of the URL that needed it, so the
 // guard comes first). Redirects are followed one hop at a time, each hop
-// discovered. The real one is crawler/curl_fetcher.h.
+// discovered. The real one is NewCurlFetcher's, below.
 #ifndef MEETLEAK_CRAWLER_FETCHER_H_
 #define MEETLEAK_CRAWLER_FETCHER_H_
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "base/asio.h"
+#include "base/clock.h"
+#include "base/status.h"
 
 namespace meetleak {
 
@@ -121,6 +126,67 @@ class Fetcher {
   // finish. Their handlers get kCancelled. Used to stop a pass promptly.
   virtual void CancelWaiting() = 0;
 };
+
+// Name resolution, injectable so tests can count calls and plant answers.
+class Resolver {
+ public:
+  // Textual addresses ("93.184.216.34", "2606:2800::1"), or kUnavailable.
+  using Callback = std::function<void(Result<std::vector<std::string>>)>;
+  virtual ~Resolver() = default;
+  // Resolves `host` (a name, never an IP literal). `done` is called exactly
+  // once, on the io_context's thread, never inside Resolve().
+  virtual void Resolve(const std::string& host, Callback done) = 0;
+};
+
+// NewCurlFetcher: the real Fetcher, libcurl's multi_socket API on one
+// Boost.Asio io_context.
+//
+//   boost::asio::io_context io;
+//   Matcher matcher;
+//   auto fetcher = NewCurlFetcher(io, options,
+//       [&](std::string_view url) { return matcher.IsMeetingUrl(url); });
+//   fetcher->Fetch({.url = "https://example.org/feed.xml", .trusted = true},
+//                  [](FetchResponse r) { ... });
+//   io.run();
+//
+// Everything (Fetch, handlers, resolver callbacks) runs on `io`'s thread; the
+// fetcher is not thread-safe. It must be destroyed before `io`; destroying it
+// cancels what is in flight (their handlers get kCancelled). The policy at
+// the top of this header, in detail, per hop:
+//  1. scheme http/https, else kBadUrl;
+//  2. a Zoom host (IsZoomHost) or a URL `is_meeting_url` accepts: kRefusedZoom,
+//     before any resolver call; the message names the host only;
+//  3. for a discovered hop (not trusted, private addresses not allowed): the
+//     address guard (resolve through `resolver`, refuse forbidden addresses,
+//     pin the fetch with CURLOPT_RESOLVE); with a proxy, IP literals and the
+//     names that resolve locally are checked and nothing is pinned;
+//  4. robots.txt of the hop's origin (fetched once per origin through the
+//     same limits, cached; respect_robots = false skips it);
+//  5. the host limiter: global and per-host concurrency, per-host delay
+//     (max of delay_ms and Crawl-delay) and back-off;
+//  6. the transfer; a 3xx with Location becomes the next hop (at most
+//     max_redirects), 429/5xx and connection/network failures are retried up
+//     to max_retries after a back-off (Retry-After when given, else
+//     exponential with per-host jitter; the host is held meanwhile). With
+//     wait_for_retry_after = false, a Retry-After is not waited for: the
+//     response comes back at once with retry_at set, and later requests to
+//     that host are not sent before then either (kHttp, status 429, the same
+//     retry_at, "not fetched" in the message). A final 429/5xx or network
+//     failure always carries retry_at.
+//  timeout_s bounds each attempt of each hop; allow_private_addresses (of
+//  the options or the request) lifts the guard for every hop of a request.
+//
+// Longest Retry-After / back-off the fetcher waits inside one Fetch(); a
+// longer one returns the response with retry_at instead.
+inline constexpr std::chrono::seconds kMaxRetryWait{120};
+
+// `is_meeting_url` may be empty (then only Zoom hosts are refused).
+// `resolver` (null: the system resolver) and `clock` (null: SystemClock(),
+// used for retry_at and HTTP-date Retry-After) are borrowed and must outlive
+// the fetcher.
+std::unique_ptr<Fetcher> NewCurlFetcher(boost::asio::io_context& io, FetcherOptions options,
+                                        std::function<bool(std::string_view url)> is_meeting_url,
+                                        Resolver* resolver = nullptr, Clock* clock = nullptr);
 
 }  // namespace meetleak
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 HostLimiter::HostLimiter(boost::asio::io_context& io, int concurrency, int per_host,
                          std::chrono::milliseconds delay,
@@ -121,4 +121,4 @@ void HostLimiter::Pump() {
       });
 }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

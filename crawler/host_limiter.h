@@ -19,9 +19,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "crawler/asio.h"
+#include "base/asio.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 class HostLimiter {
  public:
@@ -71,6 +71,6 @@ class HostLimiter {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal
 
 #endif  // MEETLEAK_CRAWLER_HOST_LIMITER_H_

@@ -5,7 +5,7 @@
 
 #include "base/ascii.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 constexpr std::size_t kMaxParsedBytes = std::size_t{500} * 1024;
@@ -226,4 +226,4 @@ void RobotsCache::Evict(Clock::TimePoint now) {
   while (entries_.size() >= kMaxEntries) entries_.erase(entries_.begin());
 }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

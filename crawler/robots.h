@@ -1,4 +1,5 @@
 // robots.txt per RFC 9309: the parser and a per-origin cache with expiry.
+// Internal to crawler/.
 //
 //   RobotsRules rules = RobotsRules::Parse(body, ProductToken(user_agent));
 //   if (!rules.IsAllowed("/private/x?y=1")) { /* kRobots */ }
@@ -30,7 +31,7 @@
 #include "base/clock.h"
 #include "crawler/fetcher.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 class RobotsRules {
  public:
@@ -99,6 +100,6 @@ class RobotsCache {
   std::unordered_map<std::string, Entry> entries_;
 };
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal
 
 #endif  // MEETLEAK_CRAWLER_ROBOTS_H_

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t newline = input.find('\n');
   std::string_view path = input.substr(0, newline);
   std::string_view body = newline == std::string_view::npos ? "" : input.substr(newline + 1);
-  meetleak::RobotsRules rules = meetleak::RobotsRules::Parse(body, "meetleak");
+  meetleak::crawler_internal::RobotsRules rules =
+      meetleak::crawler_internal::RobotsRules::Parse(body, "meetleak");
   rules.IsAllowed(path);
   rules.IsAllowed("/");
   (void)rules.crawl_delay();

@@ -1,11 +1,11 @@
-#include "crawler/scan_workers.h"
-
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <latch>
 #include <thread>
+
+#include "crawler/crawler.h"
 
 namespace meetleak {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "base/ascii.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 EasyHandlePool::~EasyHandlePool() {
   for (CURL* e : spare_) curl_easy_cleanup(e);
 }
@@ -177,4 +177,4 @@ std::string Transfer::Describe(CURLcode rc) const {
   }
 }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

@@ -16,7 +16,7 @@
 
 #include "crawler/fetcher.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 // Easy handles kept for the next transfer: curl_easy_reset() clears the
 // options but keeps a handle's buffers, so a crawl allocates them once rather
@@ -75,6 +75,6 @@ class Transfer {
   char error_[CURL_ERROR_SIZE] = {};
 };
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal
 
 #endif  // MEETLEAK_CRAWLER_TRANSFER_H_

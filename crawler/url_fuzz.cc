@@ -14,11 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t split = input.find('\n');
   std::string_view base = input.substr(0, split);
   std::string_view location = split == std::string_view::npos ? "" : input.substr(split + 1);
-  meetleak::IsForbiddenAddress(base);
-  meetleak::IsIpLiteral(base);
+  meetleak::crawler_internal::IsForbiddenAddress(base);
+  meetleak::crawler_internal::IsIpLiteral(base);
   meetleak::Result<meetleak::Url> parsed = meetleak::Url::Parse(base);
   if (parsed.ok()) {
-    meetleak::IsIpLiteral(parsed->host());
+    meetleak::crawler_internal::IsIpLiteral(parsed->host());
     meetleak::Result<std::string> next = parsed->Resolve(location);
     if (next.ok()) meetleak::Url::Parse(*next);
   }

@@ -2,7 +2,7 @@
 
 #include "matchers/matcher.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 
 bool IsZoomUrlHost(std::string_view host) { return IsZoomHost(host); }
 
@@ -10,4 +10,4 @@ std::string SafeUrl(std::string_view url) { return RedactSecrets(url); }
 
 std::string SafeText(std::string_view text) { return RedactSecrets(text); }
 
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 TEST(AddressGuardTest, ForbidsEveryInternalRange) {
@@ -75,4 +75,4 @@ TEST(AddressGuardTest, PinEntryBracketsIpv6AndDropsDuplicates) {
 }
 
 }  // namespace
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

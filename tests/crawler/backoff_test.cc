@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 using std::chrono::milliseconds;
@@ -44,4 +44,4 @@ TEST(BackoffTest, RetryAfterHttpDate) {
 }
 
 }  // namespace
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

@@ -10,7 +10,7 @@
 #include "tests/crawler/fetch_helpers.h"
 #include "tests/support/test_server.h"
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 using std::chrono::milliseconds;
@@ -277,4 +277,4 @@ TEST(CurlAsioTest, TimerFiringEarlyReArmsForTheLaterDeadline) {
 }
 
 }  // namespace
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "base/asio.h"
 #include "crawler/address_guard.h"
-#include "crawler/asio.h"
 #include "crawler/fetcher.h"
 
 namespace meetleak::testing {

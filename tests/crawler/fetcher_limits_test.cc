@@ -3,7 +3,7 @@
 // many transfers in flight, TLS verification, cancellation.
 #include <gtest/gtest.h>
 
-#include "crawler/curl_fetcher.h"
+#include "crawler/fetcher.h"
 #include "tests/crawler/fetch_helpers.h"
 #include "tests/support/test_server.h"
 

@@ -2,7 +2,7 @@
 // guard, redirects, robots.txt, conditional GET, retries and Retry-After.
 #include <gtest/gtest.h>
 
-#include "crawler/curl_fetcher.h"
+#include "crawler/fetcher.h"
 #include "matchers/matcher.h"
 #include "tests/crawler/fetch_helpers.h"
 #include "tests/support/test_server.h"

@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <string>
 
-#include "crawler/curl_fetcher.h"
+#include "crawler/fetcher.h"
 #include "tests/crawler/fetch_helpers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace meetleak {
+namespace meetleak::crawler_internal {
 namespace {
 
 using std::chrono::milliseconds;
@@ -134,4 +134,4 @@ TEST(RobotsTest, CacheExpiresAndErrorsExpireSooner) {
 }
 
 }  // namespace
-}  // namespace meetleak
+}  // namespace meetleak::crawler_internal

@@ -1,13 +1,13 @@
 // ScanWorkers: scans run off the fetcher's thread at the lowest priority,
 // and their continuations back on it; io.run() ends only after Release().
-#include "crawler/scan_workers.h"
-
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <thread>
 #include <vector>
+
+#include "crawler/crawler.h"
 
 namespace meetleak {
 namespace {

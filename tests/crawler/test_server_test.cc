@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "crawler/curl_fetcher.h"
+#include "crawler/fetcher.h"
 #include "tests/crawler/fetch_helpers.h"
 
 namespace meetleak {

@@ -14,6 +14,9 @@
 namespace meetleak::testing {
 namespace {
 
+using crawler_internal::kRetryAfterCeiling;
+using crawler_internal::ParseRetryAfter;
+
 using namespace std::chrono_literals;
 
 // "2026-11-26T10:00:00Z" as a time point.

@@ -1,7 +1,7 @@
 #include "tests/support/test_server.h"
 
 // clang-format off
-#include "crawler/asio.h"  // first: Beast includes Asio (see crawler/asio.h)
+#include "base/asio.h"  // first: Beast includes Asio (see base/asio.h)
 // clang-format on
 
 #include <atomic>
