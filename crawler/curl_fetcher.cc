@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "base/url.h"
+#include "crawler/address_guard.h"
 #include "crawler/backoff.h"
 #include "crawler/curl_asio.h"
 #include "crawler/fetcher.h"
