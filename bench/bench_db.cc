@@ -25,9 +25,11 @@
 
 #include "base/clock.h"
 #include "db/store.h"
+#include "matchers/leak.h"
 
 namespace {
 
+using meetleak::LeakStatus;
 using meetleak::LeakStore;
 using Clock = std::chrono::steady_clock;
 
