@@ -53,35 +53,6 @@ bool Dechunk(std::string_view in, size_t cap, std::string* out, bool* truncated)
   return true;
 }
 
-}  // namespace
-
-bool InflateCapped(std::string_view in, int window_bits, size_t cap, std::string* out,
-                   bool* truncated) {
-  z_stream z{};
-  if (inflateInit2(&z, window_bits) != Z_OK) return false;
-  out->clear();
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
-  char chunk[16 * 1024];
-  int rc = Z_OK;
-  while (rc == Z_OK && out->size() < cap) {
-    z.next_out = reinterpret_cast<Bytef*>(chunk);
-    z.avail_out = sizeof chunk;
-    rc = inflate(&z, Z_NO_FLUSH);
-    size_t produced = sizeof chunk - z.avail_out;
-    size_t room = cap - out->size();
-    out->append(chunk, std::min(produced, room));
-    if (produced > room) *truncated = true;
-    if (rc == Z_BUF_ERROR && produced == 0) break;  // input ended early
-    if (rc == Z_BUF_ERROR) rc = Z_OK;
-  }
-  if (rc == Z_OK && out->size() >= cap && z.avail_in > 0) *truncated = true;
-  inflateEnd(&z);
-  return rc == Z_STREAM_END || rc == Z_OK || (rc == Z_BUF_ERROR && !out->empty());
-}
-
-namespace {
-
 // Applies the Content-Encoding; keeps the body as it is when it cannot be
 // undone.
 void Decode(std::string_view encoding, size_t cap, HttpPayload* out) {
@@ -91,18 +62,18 @@ void Decode(std::string_view encoding, size_t cap, HttpPayload* out) {
   bool truncated = false;
   bool ok = false;
   if (coding == "gzip" || coding == "x-gzip") {
-    ok = InflateCapped(out->body, 16 + MAX_WBITS, cap, &decoded, &truncated);
+    ok = InflateCapped(out->body, Wrapper::kGzip, cap, &decoded, &truncated);
   } else if (coding == "deflate") {
-    ok = InflateCapped(out->body, MAX_WBITS, cap, &decoded, &truncated) ||
+    ok = InflateCapped(out->body, Wrapper::kZlib, cap, &decoded, &truncated) ||
          // raw deflate, as some servers send it
-         InflateCapped(out->body, -MAX_WBITS, cap, &decoded, &truncated);
+         InflateCapped(out->body, Wrapper::kRaw, cap, &decoded, &truncated);
   }
   if (ok) {
     out->body = std::move(decoded);
     out->truncated = out->truncated || truncated;
   }
   // Else the body is kept as stored: archives often hold it decoded under the
-  // original header, and an encoding zlib cannot undo (br, zstd) still gets
+  // original header, and an encoding not undone here (br, zstd) still gets
   // matched as bytes rather than dropped.
 }
 

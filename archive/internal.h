@@ -3,10 +3,9 @@
 #ifndef MEETLEAK_ARCHIVE_INTERNAL_H_
 #define MEETLEAK_ARCHIVE_INTERNAL_H_
 
-#include <zlib.h>
-
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,11 +13,14 @@
 #include "archive/warc.h"
 #include "base/status.h"
 
+struct inflate_state;  // ISA-L's (isa-l/igzip_lib.h)
+
 namespace meetleak::archive_internal {
 
 // The uncompressed bytes of a file: plain, or gzip with any number of
-// members. One Read never crosses a gzip member boundary, so everything a
-// Read returns belongs to the member starting at member_offset().
+// members, inflated by ISA-L (several times zlib's speed: the floor of a
+// sweep's work, DESIGN.md "Performance targets"). One Read never crosses a gzip member boundary, so
+// everything a Read returns belongs to the member starting at member_offset().
 class Inflow {
  public:
   Inflow(ByteSource* source, std::string file_name, std::vector<std::string>* warnings);
@@ -59,8 +61,7 @@ class Inflow {
   bool discontinuity_ = false;
   uint64_t member_offset_ = 0;
   uint64_t plain_pos_ = 0;
-  z_stream z_{};
-  bool z_init_ = false;
+  std::unique_ptr<inflate_state> inflate_;
 };
 
 struct HttpPayload {
@@ -75,11 +76,16 @@ struct HttpPayload {
 // `cap` bytes of body. False when `block` is not an HTTP response.
 bool DecodeHttpResponse(std::string_view block, size_t cap, size_t max_header, HttpPayload* out);
 
-// Inflates `in` into `out`, at most `cap` bytes; `window_bits` as zlib's
-// inflateInit2 (16 + 15 gzip, 15 zlib, -15 raw deflate). False if the data
-// is not valid; data cut short yields what came. `*truncated` when the cap cut it.
-bool InflateCapped(std::string_view in, int window_bits, size_t cap, std::string* out,
+enum class Wrapper { kGzip, kZlib, kRaw };
+
+// Inflates `in` (one gzip member, one zlib stream or raw deflate) into `out`,
+// at most `cap` bytes. False if the data is not valid; data cut short yields
+// what came. `*truncated` when the cap cut it.
+bool InflateCapped(std::string_view in, Wrapper wrapper, size_t cap, std::string* out,
                    bool* truncated);
+
+// Why ISA-L's isal_inflate returned `rc` (< 0), in words.
+const char* InflateError(int rc);
 
 }  // namespace meetleak::archive_internal
 

@@ -59,6 +59,33 @@ std::string GzipZeros(size_t size) {
   return out;
 }
 
+// `data` compressed with every optional part of a gzip header (extra field,
+// name, comment, header CRC) when `gzip`; else as zlib (`wbits` 15) or raw
+// deflate (-15).
+std::string Deflate(const std::string& data, int wbits, bool full_gzip_header = false) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY);
+  gz_header header{};
+  std::string extra = "XYmeetleak", name = "page.html", comment = "archived";
+  if (full_gzip_header) {
+    header.extra = reinterpret_cast<Bytef*>(extra.data());
+    header.extra_len = static_cast<uInt>(extra.size());
+    header.name = reinterpret_cast<Bytef*>(name.data());
+    header.comment = reinterpret_cast<Bytef*>(comment.data());
+    header.hcrc = 1;
+    deflateSetHeader(&z, &header);
+  }
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
 struct Read {
   std::vector<WarcRecord> records;
   std::vector<std::string> warnings;
@@ -146,6 +173,40 @@ TEST(WarcReaderTest, UndoesChunkedTransferAndContentEncoding) {
   ASSERT_EQ(got.records.size(), 4u);
   for (const WarcRecord& r : got.records) EXPECT_EQ(r.payload, kPage) << r.target_uri;
   EXPECT_TRUE(got.warnings.empty());
+}
+
+TEST(WarcReaderTest, DeflateContentEncodingIsUndoneWithOrWithoutItsZlibWrapper) {
+  std::string file =
+      Response("https://a.example/z", "Content-Encoding: deflate\r\n", Deflate(kPage, MAX_WBITS)) +
+      Response("https://a.example/r", "Content-Encoding: deflate\r\n", Deflate(kPage, -MAX_WBITS));
+  Read got = ReadAll(file);
+  ASSERT_EQ(got.records.size(), 2u);
+  for (const WarcRecord& r : got.records) EXPECT_EQ(r.payload, kPage) << r.target_uri;
+}
+
+TEST(WarcReaderTest, GzipMembersWithEveryOptionalHeaderPartAreRead) {
+  std::string first = Response("https://a.example/1", "", kPage);
+  std::string second = Response("https://a.example/2", "", kPage);
+  Read got = ReadAll(Deflate(first, 16 + MAX_WBITS, true) + Deflate(second, 16 + MAX_WBITS, true));
+  ASSERT_EQ(got.records.size(), 2u);
+  EXPECT_TRUE(got.warnings.empty());
+  EXPECT_EQ(got.records[1].target_uri, "https://a.example/2");
+  EXPECT_EQ(got.records[1].payload, kPage);
+}
+
+TEST(WarcReaderTest, GzipMemberFailingItsChecksumIsSkippedAndNamed) {
+  std::string first = Gzip(Response("https://a.example/1", "", kPage));
+  std::string second = Gzip(Response("https://a.example/2", "", kPage));
+  std::string third = Gzip(Response("https://a.example/3", "", kPage));
+  second[second.size() - 8] = static_cast<char>(second[second.size() - 8] ^ 1);  // CRC-32
+  Read got = ReadAll(first + second + third);
+  ASSERT_EQ(got.records.size(), 2u);
+  EXPECT_EQ(got.records[1].target_uri, "https://a.example/3");
+  ASSERT_FALSE(got.warnings.empty());
+  EXPECT_EQ(got.warnings[0], "test.warc.gz: offset " + std::to_string(first.size()) +
+                                 ": corrupt gzip member (checksum mismatch); skipped to the next "
+                                 "member")
+      << got.warnings[0];
 }
 
 TEST(WarcReaderTest, CorruptGzipMemberIsSkippedWithItsOffsetAndTheNextOneRead) {
