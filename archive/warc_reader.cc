@@ -64,7 +64,7 @@ class WarcReader::Impl {
   void Warn(uint64_t offset, std::string_view what) {
     warnings_.push_back(name_ + ": offset " + std::to_string(offset) + ": " + std::string(what));
   }
-  void Finish(WarcRecord* record, std::string&& block);
+  void Finish(WarcRecord* record);
 
   std::string name_;
   ReaderOptions options_;
@@ -72,6 +72,8 @@ class WarcReader::Impl {
   archive_internal::Inflow in_;
   Status status_;
   std::vector<char> buf_;
+  std::string block_;  // the record's block; its memory kept from record to record
+  std::string spare_;  // memory for the next payload: the caller's last record's
   size_t pos_ = 0, end_ = 0;
   uint64_t buf_offset_ = 0;
   bool broken_ = false;  // the last Refill crossed corrupt compressed data
@@ -109,6 +111,7 @@ Got WarcReader::Impl::ReadLine(std::string* line, size_t cap, bool* overflow) {
 
 Got WarcReader::Impl::ReadBlock(uint64_t n, size_t cap, std::string* keep, uint64_t* got) {
   keep->clear();
+  keep->reserve(static_cast<size_t>(std::min<uint64_t>(n, cap)));  // no copies while growing
   *got = 0;
   while (*got < n) {
     if (pos_ == end_) {
@@ -198,25 +201,32 @@ Got WarcReader::Impl::ReadHeaders(WarcRecord* record, uint64_t offset, bool* val
   return Got::kOk;
 }
 
-void WarcReader::Impl::Finish(WarcRecord* record, std::string&& block) {
+// Makes the record's payload of block_, reusing spare_'s memory: a sweep
+// that hands the same record back each time allocates nothing per record.
+void WarcReader::Impl::Finish(WarcRecord* record) {
   archive_internal::HttpPayload http;
+  http.body = std::move(spare_);
   if (record->type == "response" &&
-      archive_internal::DecodeHttpResponse(block, options_.max_payload, options_.max_header_bytes,
+      archive_internal::DecodeHttpResponse(block_, options_.max_payload, options_.max_header_bytes,
                                            &http)) {
     record->http_status = http.status;
     record->content_type = std::move(http.content_type);
     record->payload = std::move(http.body);
-    record->payload_truncated = http.truncated || record->content_length > block.size();
+    record->payload_truncated = http.truncated || record->content_length > block_.size();
     return;
   }
+  spare_ = std::move(http.body);
   record->content_type = record->warc_content_type;
   record->payload_truncated =
-      block.size() > options_.max_payload || record->content_length > options_.max_payload;
-  if (block.size() > options_.max_payload) block.resize(options_.max_payload);
-  record->payload = std::move(block);
+      block_.size() > options_.max_payload || record->content_length > options_.max_payload;
+  if (block_.size() > options_.max_payload) block_.resize(options_.max_payload);
+  record->payload.swap(block_);
+  block_.swap(spare_);
 }
 
 bool WarcReader::Impl::Next(WarcRecord* record) {
+  std::string last = std::move(record->payload);
+  if (last.capacity() > spare_.capacity()) spare_ = std::move(last);
   while (!done_) {
     *record = WarcRecord();
     std::string line;
@@ -236,10 +246,9 @@ bool WarcReader::Impl::Next(WarcRecord* record) {
       break;
     }
     if (!valid) continue;
-    std::string block;
     uint64_t read = 0;
     got = ReadBlock(record->content_length, options_.max_payload + options_.max_header_bytes,
-                    &block, &read);
+                    &block_, &read);
     if (got == Got::kBroken) {
       Warn(offset, "record cut by corrupt compressed data; skipped");
       continue;
@@ -249,7 +258,7 @@ bool WarcReader::Impl::Next(WarcRecord* record) {
                        ", " + std::to_string(read) + " bytes read); skipped");
       break;
     }
-    Finish(record, std::move(block));
+    Finish(record);
     return true;
   }
   done_ = true;
