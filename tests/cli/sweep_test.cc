@@ -265,6 +265,29 @@ TEST_F(SweepTest, SigtermStopsASweepPromptlyAndTheNextOneResumes) {
   EXPECT_EQ(Sql("SELECT count(*) FROM leak_event WHERE kind = 'archive'"), "2");
 }
 
+// On a terminal (script(1) gives it one) a progress line is redrawn in
+// place — files, records, MB/s, leaks; without one, only the log lines.
+TEST_F(SweepTest, ProgressLineOnATerminalOnly) {
+  dir_.Write("CC-a.warc.gz", PlantedWarc());
+  ProgramResult tty = RunProgram(
+      {"/usr/bin/script", "-qec", "\"" + MeetleakBinary() + "\" sweep CC-a.warc.gz", "/dev/null"},
+      "", dir_.path());
+  EXPECT_EQ(tty.exit_code, 1) << tty.out;
+  const std::size_t at = tty.out.rfind("\rfiles ");
+  ASSERT_NE(at, std::string::npos) << "no progress line on the terminal: " << tty.out;
+  const std::size_t end = tty.out.find("\033[K", at);
+  ASSERT_NE(end, std::string::npos) << tty.out;
+  const std::string line = tty.out.substr(at + 1, end - at - 1);
+  EXPECT_EQ(line.rfind("files 1/1  records 17  ", 0), 0u) << line;
+  EXPECT_NE(line.find(" MB/s  leaks 3 (open 3)  failed 0"), std::string::npos) << line;
+
+  ProgramResult piped = Meetleak({"--db", "piped.db", "sweep", "CC-a.warc.gz"});
+  EXPECT_EQ(piped.exit_code, 1) << piped.err;
+  EXPECT_EQ(piped.err.find('\r'), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find("\033[K"), std::string::npos) << piped.err;
+  EXPECT_NE(piped.err.find("sweep: files 1/1  records 17  "), std::string::npos) << piped.err;
+}
+
 // A month split over machines: shards 1/3, 2/3 and 3/3 of one list take
 // every file once, and together find every leak.
 TEST_F(SweepTest, ShardsOfAPathListTakeEveryFileOnce) {
