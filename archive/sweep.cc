@@ -117,6 +117,7 @@ class Sweeper::Run_ {
         break;
       }
       const bool matched = Match(record, &findings);
+      if (record.payload_truncated) WarnCapped(id, record);
       Count([&](SweepStats& st) {
         ++st.records;
         st.records_matched += matched;
@@ -132,6 +133,13 @@ class Sweeper::Run_ {
     if (failed_.load()) return false;
     const bool done = !stopped && !Cancelled() && reader.status().ok();
     return Commit(id, &findings, {std::max(index, committed), done});
+  }
+
+  void WarnCapped(const ArchiveFileId& id, const WarcRecord& record) const {
+    const std::string cap = std::to_string(s_.options_.reader.max_payload);
+    s_.sink_.Warn(id.name + ": offset " + std::to_string(record.offset) +
+                  ": payload over max_body_bytes (" + cap + " bytes); only its first " + cap +
+                  " bytes were read");
   }
 
   // True when the record passed the pre-filter (and was matched).

@@ -106,6 +106,9 @@ struct SweepStats {
 struct SweepOptions {
   unsigned threads = 0;  // files read at once; 0: one per core
   const CancelToken* cancel = nullptr;
+  // The reader's caps; `meetleak sweep` sets max_payload to the config's
+  // [crawler] max_body_bytes. A record over it is matched on its first
+  // max_payload bytes, with a warning naming the file and offset.
   ReaderOptions reader;
   // A commit every this many records read (or at the file's end): what a
   // kill loses to re-reading, never to storing.

@@ -27,6 +27,7 @@ Result<size_t> StringSource::Read(char* buf, size_t n) {
 namespace {
 
 constexpr size_t kBuffer = size_t{64} * 1024;
+constexpr uint64_t kReserve = uint64_t{32} << 20;
 
 enum class Got { kOk, kEnd, kBroken };
 
@@ -111,7 +112,9 @@ Got WarcReader::Impl::ReadLine(std::string* line, size_t cap, bool* overflow) {
 
 Got WarcReader::Impl::ReadBlock(uint64_t n, size_t cap, std::string* keep, uint64_t* got) {
   keep->clear();
-  keep->reserve(static_cast<size_t>(std::min<uint64_t>(n, cap)));  // no copies while growing
+  // No copies while growing: a Content-Length is a promise, so only believed
+  // up to kReserve.
+  keep->reserve(static_cast<size_t>(std::min<uint64_t>({n, cap, kReserve})));
   *got = 0;
   while (*got < n) {
     if (pos_ == end_) {

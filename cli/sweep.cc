@@ -179,6 +179,7 @@ Result<int> Sweep(Context& ctx, const SweepArgs& args) {
   const bool tty = !ctx.options().quiet && isatty(2) != 0 && ctx.log().format() == LogFormat::kText;
   SweepOptions options;
   options.threads = args.threads;
+  options.reader.max_payload = static_cast<std::size_t>(ctx.config().crawler.max_body_bytes);
   options.cancel = &ctx.signals().stop_token();
   if (tty)
     options.progress = [&](const SweepStats& s) {

@@ -265,6 +265,34 @@ TEST_F(SweepTest, SigtermStopsASweepPromptlyAndTheNextOneResumes) {
   EXPECT_EQ(Sql("SELECT count(*) FROM leak_event WHERE kind = 'archive'"), "2");
 }
 
+// A record's payload is capped by [crawler] max_body_bytes, as a fetched
+// body is: matched on its first bytes, warned about by file and offset, and
+// the records after it read as usual.
+TEST_F(SweepTest, PayloadOverMaxBodyBytesIsCutThereWithAWarning) {
+  dir_.Write("meetleak.toml", std::string(kConfig) + "[crawler]\nmax_body_bytes = 2048\n");
+  const std::string first = GzipMember(
+      Response("https://a.example/", "2024-05-01T10:20:30Z", kHtml, "<p>nothing here</p>"));
+  const std::string big = GzipMember(Response(
+      "https://big.example/", "2024-05-01T10:20:31Z", kHtml,
+      "<a href=\"https://acme-corp.zoom.us/j/85512345678\">in</a>" + std::string(4000, 'x') +
+          "<a href=\"https://acme-corp.zoom.us/j/123456789\">past the cap</a>"));
+  const std::string after = GzipMember(Response("https://after.example/", "2024-05-01T10:20:32Z",
+                                                kHtml, "https://acme-corp.zoom.us/j/9876543210"));
+  dir_.Write("capped.warc.gz", first + big + after);
+  ProgramResult r = Meetleak({"sweep", "capped.warc.gz"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("capped.warc.gz: offset " + std::to_string(first.size()) +
+                       ": payload over max_body_bytes (2048 bytes); only its first 2048 bytes "
+                       "were read"),
+            std::string::npos)
+      << r.err;
+  nlohmann::json leaks = Leaks();
+  EXPECT_EQ(FindingsFor(leaks, "85512345678").size(), 1u) << leaks.dump(2);
+  EXPECT_EQ(FindingsFor(leaks, "9876543210").size(), 1u) << "the record after was read";
+  EXPECT_TRUE(FindingsFor(leaks, "123456789").empty()) << "matched past the cap";
+  EXPECT_EQ(Sql("SELECT records || ' ' || done FROM sweep_file"), "3 1");
+}
+
 // On a terminal (script(1) gives it one) a progress line is redrawn in
 // place — files, records, MB/s, leaks; without one, only the log lines.
 TEST_F(SweepTest, ProgressLineOnATerminalOnly) {
