@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -361,13 +362,24 @@ TEST_F(SweepTest, WatchAddsGuardedSourcesThatUnwatchRemoves) {
   ASSERT_EQ(Meetleak({"sweep", "a.warc.gz", "--watch"}).exit_code, 1);
   ProgramResult listed = Meetleak({"sources", "list", "--format", "json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  std::set<std::string> watched;
+  // Each watched page holds one open leak, which sources list counts though
+  // the sweep (not the source) saw it; an acknowledged one is not open.
+  for (const auto& f : FindingsFor(Leaks(), "123456789")) {
+    if (f["page_url"] != "https://forum.example/c") continue;
+    const auto id = f["leak_id"].get<std::int64_t>();
+    ASSERT_EQ(Meetleak({"leaks", "ack", std::to_string(id)}).exit_code, 0);
+  }
+  std::map<std::string, int> watched;
+  listed = Meetleak({"sources", "list", "--format", "json"});
   const nlohmann::json sources = Json(listed);
   for (const auto& s : sources["sources"])
-    if (s["kind"] == "watch") watched.insert(s["url"].get<std::string>());
-  EXPECT_EQ(watched, (std::set<std::string>{"http://127.0.0.1:9/inside", "https://blog.example/a",
-                                            "https://cdn.example/d.js", "https://forum.example/c"}))
+    if (s["kind"] == "watch") watched[s["url"].get<std::string>()] = s["open_leaks"].get<int>();
+  EXPECT_EQ(watched, (std::map<std::string, int>{{"http://127.0.0.1:9/inside", 1},
+                                                 {"https://blog.example/a", 1},
+                                                 {"https://cdn.example/d.js", 1},
+                                                 {"https://forum.example/c", 0}}))
       << listed.out;
+  EXPECT_NE(Meetleak({"sources", "list"}).out.find("open leaks 1"), std::string::npos);
   // An archive's URL is content: run fetches it only past the address guard,
   // even when asked to lift it.
   ASSERT_EQ(Meetleak({"sources", "unwatch", "https://blog.example/a"}).exit_code, 0);
