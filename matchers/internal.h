@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -149,8 +150,23 @@ Spans Merge(std::span<const SecretSpan> spans);
 std::pair<std::size_t, std::size_t> ContextRegion(std::string_view raw, std::size_t offset,
                                                   std::size_t length);
 
-// Contexts already made, by the redacted snippet they were made from.
-using ContextMemo = std::unordered_map<std::string, std::string>;
+// Whether no escape or wrapper marker of `text` reads a digit's value (no
+// '&', '%', '\\', and no Proofpoint "/v2/" or "/v3/"): then FindSecrets
+// finds the same spans in `text` and in its DigitShape, since the patterns
+// tell digits apart only as 0 or not ("[1-9][0-9]*|0[0-9]+").
+bool DigitsAreOpaque(std::string_view text);
+// `text` with each of the digits 2-9 written as 1.
+std::string DigitShape(std::string_view text);
+
+// What the contexts of one text have learned: contexts already made, by the
+// redacted snippet they were made from; and the digit shapes of snippets
+// (DigitsAreOpaque) that a full redaction left as they were, so a snippet
+// that differs from one of them only in digits 1-9 is known clean — the
+// same snippet with one invitation's numbers changed costs a look-up.
+struct ContextMemo {
+  std::unordered_map<std::string, std::string> contexts;
+  std::unordered_set<std::string> clean_shapes;
+};
 
 // The context snippet of a reference at raw[offset, offset+length): about
 // 120 bytes, valid UTF-8, one line, secrets redacted. `spans`: the merged

@@ -1,13 +1,17 @@
 // libFuzzer target: the pre-filtered Find() must give exactly what FindSlow()
 // gives, the pre-filter alone (MayFind) must pass every text in which either
 // finds something, offsets must lie in the input, contexts must be valid UTF-8 without
-// newlines, and redacting twice must change nothing.
+// newlines, redacting twice must change nothing, and a text whose digits no
+// escape reads holds the same secrets as its DigitShape (what lets contexts
+// that differ only in digits share one redaction, internal.h).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "matchers/internal.h"
 #include "matchers/inventory.h"
 #include "matchers/matcher.h"
 
@@ -30,6 +34,20 @@ bool Same(const meetleak::MeetingRef& a, const meetleak::MeetingRef& b) {
          a.link_type == b.link_type && a.host == b.host && a.key_kind == b.key_kind &&
          a.key == b.key && a.has_passcode == b.has_passcode &&
          a.has_start_token == b.has_start_token && a.context == b.context;
+}
+
+// The secrets of `text` and of its DigitShape, where that rule applies, lie
+// at the same places.
+bool SameSecretsAsDigitShape(std::string_view text) {
+  using meetleak::matchers_internal::SecretSpan;
+  if (!meetleak::matchers_internal::DigitsAreOpaque(text)) return true;
+  const std::vector<SecretSpan> a = meetleak::matchers_internal::FindSecrets(text);
+  const std::vector<SecretSpan> b =
+      meetleak::matchers_internal::FindSecrets(meetleak::matchers_internal::DigitShape(text));
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const SecretSpan& x, const SecretSpan& y) {
+                      return x.begin == y.begin && x.end == y.end && x.passcode == y.passcode;
+                    });
 }
 
 }  // namespace
@@ -56,6 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   std::string once = RedactSecrets(text);
   if (RedactSecrets(once) != once) std::abort();
+  if (!SameSecretsAsDigitShape(text)) std::abort();
   (void)matcher->IsMeetingUrl(text);
   return 0;
 }

@@ -200,6 +200,30 @@ constexpr std::size_t kBefore = 40, kSize = 120, kMax = 240, kMargin = 2048;
 // and its context).
 constexpr std::size_t kMemoEntries = 4096;
 
+// The context of `snippet` (its spans already replaced): redacted alone
+// and sanitized. The redaction is a function of the snippet's text — a
+// text repeating one invitation pays for it once — and, when its digits
+// are opaque, of its DigitShape as far as whether it changes anything: a
+// snippet whose shape a full redaction left unchanged is left unchanged.
+std::string RedactedContext(std::string snippet, ContextMemo* memo) {
+  if (auto it = memo->contexts.find(snippet); it != memo->contexts.end()) return it->second;
+  const bool opaque = DigitsAreOpaque(snippet);
+  std::string shape = opaque ? DigitShape(snippet) : std::string();
+  if (opaque && memo->clean_shapes.contains(shape)) return Sanitize(snippet);
+  if (memo->contexts.size() + memo->clean_shapes.size() >= kMemoEntries) {
+    memo->contexts.clear();
+    memo->clean_shapes.clear();
+  }
+  std::string redacted = RedactSecrets(snippet);
+  if (opaque && redacted == snippet) {
+    memo->clean_shapes.insert(std::move(shape));
+    return Sanitize(snippet);
+  }
+  std::string context = Sanitize(redacted);
+  memo->contexts.emplace(std::move(snippet), context);
+  return context;
+}
+
 }  // namespace
 
 Spans Merge(std::span<const SecretSpan> spans) {
@@ -266,16 +290,25 @@ std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t le
   while (b < e && IsContinuation(static_cast<unsigned char>(raw[b]))) ++b;
   while (e < raw.size() && e > b && IsContinuation(static_cast<unsigned char>(raw[e]))) --e;
   // The snippet alone is redacted once more: what it holds is redacted
-  // whether or not the spans of its surroundings saw it. That is a function
-  // of the snippet's text: a text repeating one invitation pays for it once.
+  // whether or not the spans of its surroundings saw it.
   std::string snippet = Replace(raw, b, e, spans);
-  if (memo != nullptr) {
-    if (auto it = memo->find(snippet); it != memo->end()) return it->second;
-    if (memo->size() >= kMemoEntries) memo->clear();
-  }
-  std::string context = Sanitize(RedactSecrets(snippet));
-  if (memo != nullptr) memo->emplace(std::move(snippet), context);
-  return context;
+  return memo != nullptr ? RedactedContext(std::move(snippet), memo)
+                         : Sanitize(RedactSecrets(snippet));
+}
+
+bool DigitsAreOpaque(std::string_view text) {
+  if (text.find_first_of("&%\\") != std::string_view::npos) return false;
+  for (std::size_t v = text.find('/'); v != std::string_view::npos; v = text.find('/', v + 1))
+    if (v + 2 < text.size() && (text[v + 1] | 0x20) == 'v' && ascii::IsDigit(text[v + 2]))
+      return false;
+  return true;
+}
+
+std::string DigitShape(std::string_view text) {
+  std::string shape(text);
+  for (char& c : shape)
+    if (c >= '2' && c <= '9') c = '1';
+  return shape;
 }
 
 }  // namespace meetleak::matchers_internal

@@ -31,6 +31,19 @@ std::string Repeat(const std::string& unit, std::size_t size) {
   return out;
 }
 
+// `unit` repeated to `size` bytes, each '#' a digit of a 9-digit number
+// that differs in each repetition: distinct invitations, not one repeated.
+std::string RepeatNumbered(const std::string& unit, std::size_t size) {
+  std::string out;
+  out.reserve(size + unit.size());
+  for (std::size_t k = 0; out.size() < size; ++k) {
+    const std::string digits = std::to_string(100000000 + k);
+    std::size_t d = 0;
+    for (char c : unit) out.push_back(c == '#' ? digits[d++ % digits.size()] : c);
+  }
+  return out;
+}
+
 const Matcher& SharedMatcher() {
   static const Matcher* m = new Matcher();
   return *m;
@@ -55,15 +68,16 @@ MatchStats Measure(const std::string& text) {
 constexpr std::size_t kSmall = std::size_t{1} << 20, kLarge = std::size_t{8} << 20;
 constexpr std::size_t kDenseSmall = std::size_t{256} << 10, kDenseLarge = std::size_t{2} << 20;
 
-void ExpectLinear(const std::string& unit, std::size_t small = kSmall, std::size_t large = kLarge) {
+void ExpectLinear(const std::string& unit, std::size_t small = kSmall, std::size_t large = kLarge,
+                  std::string (*repeat)(const std::string&, std::size_t) = Repeat) {
   SCOPED_TRACE("unit: " + ::testing::PrintToString(unit));
   Inventory inv = TestInventory();
-  const std::string sample = Repeat(unit, 3000);
+  const std::string sample = repeat(unit, 3000);
   EXPECT_EQ(SharedMatcher().Find(sample, &inv).size(),
             SharedMatcher().FindSlow(sample, &inv).size())
       << "Find and FindSlow disagree on the shape";
   for (std::size_t size : {small, large}) {
-    const std::string text = Repeat(unit, size);
+    const std::string text = repeat(unit, size);
     MatchStats stats = Measure(text);
     const double n = static_cast<double>(text.size());
     EXPECT_LE(static_cast<double>(stats.bytes_decoded), kMaxDecodedPerByte * n)
@@ -96,6 +110,14 @@ TEST(LinearWork, RepeatedLabelledIdsMatchInLinearWork) {
 TEST(LinearWork, LabelledIdsOutsideTheInventoryMatchInLinearWork) {
   ExpectLinear("Meeting ID: 987 654 321<br>Passcode: 42 ", kDenseSmall, kDenseLarge);
   ExpectLinear("Meeting ID: 987 654 321<br>Microsoft Teams ", kDenseSmall, kDenseLarge);
+}
+
+// Each invitation with numbers of its own: every context is a snippet not
+// seen before, yet those that differ only in digits share one redaction.
+TEST(LinearWork, InvitationsDifferingInDigitsMatchInLinearWork) {
+  ExpectLinear("Meeting ID: ### ### ###<br>Passcode: 42 ", kDenseSmall, kDenseLarge,
+               RepeatNumbered);
+  ExpectLinear("https://zoom.us/j/#########?pwd=abc ", kDenseSmall, kDenseLarge, RepeatNumbered);
 }
 
 TEST(LinearWork, LongDigitRunMatchesInLinearWork) { ExpectLinear("1"); }

@@ -150,6 +150,34 @@ TEST(Context, NeverHoldsASecret) {
   }
 }
 
+// Invitations that differ only in their numbers share one redaction of
+// their contexts' shape; every passcode is still redacted in every context,
+// and so is a secret that only an escape's digits spell ("&#112;" is 'p',
+// "&#113;" 'q'): such contexts are redacted on their own.
+TEST(Context, InvitationsDifferingInDigitsHaveEveryPasscodeRedacted) {
+  Matcher m;
+  std::string text;
+  std::vector<std::string> secrets;
+  for (int k = 0; k < 300; ++k) {
+    const std::string id = std::to_string(812345678 + k * 7919);
+    const std::string passcode = "pc" + std::to_string(400000 + k * 37);
+    secrets.push_back(passcode);
+    text += "Meeting ID: " + id.substr(0, 3) + " " + id.substr(3, 3) + " " + id.substr(6) +
+            "<br>Passcode: " + passcode + "<br>";
+    // "&#113;wd=" reads "qwd=" (no secret) and "&#112;wd=" reads "pwd=".
+    const std::string value = "Zq" + std::to_string(900000 + k) + "x";
+    if (k % 50 == 49) secrets.push_back(value);
+    text += (k % 50 == 49 ? "&#112;wd=" : "&#113;wd=") + value + " ";
+  }
+  std::vector<MeetingRef> refs = m.Find(text);
+  ASSERT_EQ(refs.size(), 300u);
+  for (const MeetingRef& r : refs) {
+    for (const std::string& secret : secrets)
+      ASSERT_EQ(r.context.find(secret), std::string::npos) << r.context;
+    EXPECT_NE(r.context.find("Passcode: " + R), std::string::npos) << r.context;
+  }
+}
+
 TEST(Context, IsOneLineOfValidUtf8AboutAHundredBytes) {
   Matcher m;
   std::string text;
