@@ -108,13 +108,13 @@ Status Context::LoadConfig() {
     db_path_ = config_.database;
   else
     db_path_ = "meetleak.db";
-  // Before any lock or file is made of it: a URL is no path.
+  // Before any lock or connection is made of it: a password in the URL is
+  // refused (exit 2), never echoed.
   if (IsPostgresUrl(db_path_.string())) {
     Result<std::string> conninfo = PostgresConninfo(db_path_.string());
     if (!conninfo.ok())
       return Status::InvalidInput((options_.db.empty() ? "database: " : "--db: ") +
                                   conninfo.status().message());
-    return Status::InvalidInput(LeakStore::kPostgresNotYet);
   }
   return Status::OK();
 }
@@ -128,7 +128,10 @@ Status Context::LockForRun() {
 
 Status Context::OpenStore(MissingDb missing) {
   std::error_code ec;
-  if (missing == MissingDb::kRefuse && !fs::exists(db_path_, ec))
+  // A PostgreSQL database is the server's to create (an empty one is
+  // migrated like a new file).
+  if (missing == MissingDb::kRefuse && !IsPostgresUrl(db_path_.string()) &&
+      !fs::exists(db_path_, ec))
     return Status::InvalidInput(db_path_.string() +
                                 ": no database here (run `meetleak run` or `meetleak scan` first, "
                                 "or name one with --db)");

@@ -1,13 +1,15 @@
 #include "db/postgres.h"
 
 #include <charconv>
+#include <optional>
+#include <vector>
 #include <utility>
 
 namespace meetleak::db {
 
 namespace postgres_internal {
 
-std::string PgPlaceholders(std::string_view sql, int* params) {
+std::string PgPlaceholders(std::string_view sql, int* params, std::vector<bool>* used) {
   std::string out;
   out.reserve(sql.size() + 8);
   int next = 0, highest = 0;
@@ -36,6 +38,10 @@ std::string PgPlaceholders(std::string_view sql, int* params) {
     int n = ++next;
     if (j > i + 1) std::from_chars(sql.data() + i + 1, sql.data() + j, n);
     highest = std::max(highest, n);
+    if (used != nullptr) {
+      if (used->size() < static_cast<std::size_t>(n)) used->resize(static_cast<std::size_t>(n));
+      (*used)[static_cast<std::size_t>(n) - 1] = true;
+    }
     out += '$';
     out += std::to_string(n);
     i = j - 1;
@@ -64,125 +70,116 @@ std::string ServerName(PGconn* conn) {
          (port != nullptr ? port : "") + "/" + (db != nullptr ? db : "");
 }
 
+class PgStatement : public Statement {
+ public:
+  PgStatement(PgConnection* conn, std::string name, int params)
+      : conn_(conn), name_(std::move(name)), params_(static_cast<std::size_t>(params)) {}
+  ~PgStatement() override { Reset(); }
+  PgStatement(const PgStatement&) = delete;
+  PgStatement& operator=(const PgStatement&) = delete;
+
+  void Bind(int index, std::int64_t value) override {
+    Set(index, std::to_string(value), false);
+  }
+  void Bind(int index, std::string_view value) override { Set(index, std::string(value), false); }
+  void BindNull(int index) override {
+    if (Valid(index)) params_[static_cast<std::size_t>(index) - 1] = Param{};
+  }
+  void BindBlob(int index, std::string_view bytes) override {  // sent as binary (bytea)
+    Set(index, std::string(bytes), true);
+  }
+
+  Result<bool> Step() override {
+    if (!bind_error_.ok()) return bind_error_;
+    if (result_ == nullptr) MEETLEAK_RETURN_IF_ERROR(Execute());
+    if (PQresultStatus(result_) != PGRES_TUPLES_OK) return false;
+    ++row_;
+    return row_ < PQntuples(result_);
+  }
+
+  void Reset() override {
+    if (result_ != nullptr) PQclear(result_);
+    result_ = nullptr;
+    row_ = -1;
+    for (Param& p : params_) p = Param{};
+    bind_error_ = Status::OK();
+  }
+
+  bool IsNull(int col) const override { return PQgetisnull(result_, row_, col) != 0; }
+
+  std::int64_t Int(int col) const override {
+    const char* v = PQgetvalue(result_, row_, col);
+    const int len = PQgetlength(result_, row_, col);
+    if (len == 1 && (v[0] == 't' || v[0] == 'f')) return v[0] == 't' ? 1 : 0;  // boolean
+    std::int64_t n = 0;
+    std::from_chars(v, v + len, n);
+    return n;
+  }
+
+  std::string Text(int col) const override {
+    if (IsNull(col)) return {};
+    const char* v = PQgetvalue(result_, row_, col);
+    constexpr Oid kByteaOid = 17;
+    if (PQftype(result_, col) == kByteaOid) {
+      std::size_t n = 0;
+      unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+      if (bytes == nullptr) return {};
+      std::string out(reinterpret_cast<const char*>(bytes), n);
+      PQfreemem(bytes);
+      return out;
+    }
+    return std::string(v, static_cast<std::size_t>(PQgetlength(result_, row_, col)));
+  }
+
+ private:
+  struct Param {
+    std::optional<std::string> value;  // nullopt: NULL
+    bool binary = false;
+  };
+
+  bool Valid(int index) const {
+    return index >= 1 && static_cast<std::size_t>(index) <= params_.size();
+  }
+
+  void Set(int index, std::string value, bool binary) {
+    if (!Valid(index)) {
+      if (bind_error_.ok())
+        bind_error_ = Status::Internal(conn_->path() + ": bind: no parameter " +
+                                       std::to_string(index) + " in statement " + name_);
+      return;
+    }
+    params_[static_cast<std::size_t>(index) - 1] = Param{std::move(value), binary};
+  }
+
+  Status Execute() {
+    std::vector<const char*> values(params_.size());
+    std::vector<int> lengths(params_.size()), formats(params_.size());
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+      if (!params_[i].value) continue;  // NULL
+      values[i] = params_[i].value->data();
+      lengths[i] = static_cast<int>(params_[i].value->size());
+      formats[i] = params_[i].binary ? 1 : 0;
+    }
+    result_ = PQexecPrepared(conn_->handle(), name_.c_str(), static_cast<int>(params_.size()),
+                             values.data(), lengths.data(), formats.data(), 0);
+    const ExecStatusType st = PQresultStatus(result_);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return conn_->Error(name_, result_);
+    const char* tuples = PQcmdTuples(result_);
+    std::int64_t n = 0;
+    std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), n);
+    conn_->set_changes(n);
+    return Status::OK();
+  }
+
+  PgConnection* conn_;
+  std::string name_;
+  std::vector<Param> params_;
+  Status bind_error_;
+  PGresult* result_ = nullptr;
+  int row_ = -1;  // the current row; -1 before the first
+};
+
 }  // namespace
-
-PgQuery::PgQuery(PgConnection* conn, std::string name, int params)
-    : conn_(conn), name_(std::move(name)), params_(static_cast<std::size_t>(params)) {}
-
-PgQuery::PgQuery(PgQuery&& other) noexcept
-    : conn_(other.conn_),
-      name_(std::move(other.name_)),
-      params_(std::move(other.params_)),
-      bind_error_(std::move(other.bind_error_)),
-      result_(std::exchange(other.result_, nullptr)),
-      row_(other.row_) {}
-
-PgQuery::~PgQuery() {
-  if (result_ != nullptr) PQclear(result_);
-}
-
-PgQuery& PgQuery::Bind(int index, std::int64_t value) {
-  return Bind(index, std::string_view(std::to_string(value)));
-}
-
-PgQuery& PgQuery::Bind(int index, std::string_view value) {
-  if (index < 1 || static_cast<std::size_t>(index) > params_.size()) {
-    if (bind_error_.ok())
-      bind_error_ = Status::Internal(conn_->name() + ": bind: no parameter " +
-                                     std::to_string(index) + " in statement " + name_);
-    return *this;
-  }
-  params_[static_cast<std::size_t>(index) - 1] = Param{std::string(value), false};
-  return *this;
-}
-
-PgQuery& PgQuery::Bind(int index, std::optional<std::int64_t> value) {
-  return value ? Bind(index, *value) : BindNull(index);
-}
-
-PgQuery& PgQuery::BindNull(int index) {
-  if (index >= 1 && static_cast<std::size_t>(index) <= params_.size())
-    params_[static_cast<std::size_t>(index) - 1] = Param{};
-  return *this;
-}
-
-PgQuery& PgQuery::BindBlob(int index, std::string_view bytes) {
-  Bind(index, bytes);
-  if (index >= 1 && static_cast<std::size_t>(index) <= params_.size())
-    params_[static_cast<std::size_t>(index) - 1].binary = true;
-  return *this;
-}
-
-Status PgQuery::Execute() {
-  std::vector<const char*> values(params_.size());
-  std::vector<int> lengths(params_.size()), formats(params_.size());
-  for (std::size_t i = 0; i < params_.size(); ++i) {
-    if (!params_[i].value) continue;  // NULL
-    values[i] = params_[i].value->data();
-    lengths[i] = static_cast<int>(params_[i].value->size());
-    formats[i] = params_[i].binary ? 1 : 0;
-  }
-  result_ = PQexecPrepared(conn_->handle(), name_.c_str(), static_cast<int>(params_.size()),
-                           values.data(), lengths.data(), formats.data(), 0);
-  const ExecStatusType st = PQresultStatus(result_);
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return conn_->Error(name_, result_);
-  return Status::OK();
-}
-
-Result<bool> PgQuery::Step() {
-  if (!bind_error_.ok()) return bind_error_;
-  if (result_ == nullptr) MEETLEAK_RETURN_IF_ERROR(Execute());
-  if (PQresultStatus(result_) != PGRES_TUPLES_OK) return false;
-  ++row_;
-  return row_ < PQntuples(result_);
-}
-
-Status PgQuery::Run() {
-  while (true) {
-    Result<bool> row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-  }
-}
-
-std::int64_t PgQuery::Changes() const {
-  if (result_ == nullptr) return 0;
-  std::int64_t n = 0;
-  const char* tuples = PQcmdTuples(result_);
-  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), n);
-  return n;
-}
-
-bool PgQuery::IsNull(int col) const { return PQgetisnull(result_, row_, col) != 0; }
-
-std::int64_t PgQuery::Int(int col) const {
-  const char* v = PQgetvalue(result_, row_, col);
-  const int len = PQgetlength(result_, row_, col);
-  if (len > 0 && (v[0] == 't' || v[0] == 'f') && len == 1) return v[0] == 't' ? 1 : 0;  // bool
-  std::int64_t n = 0;
-  std::from_chars(v, v + len, n);
-  return n;
-}
-
-std::optional<std::int64_t> PgQuery::OptInt(int col) const {
-  if (IsNull(col)) return std::nullopt;
-  return Int(col);
-}
-
-std::string PgQuery::Text(int col) const {
-  if (IsNull(col)) return {};
-  const char* v = PQgetvalue(result_, row_, col);
-  constexpr Oid kByteaOid = 17;
-  if (PQftype(result_, col) == kByteaOid) {
-    std::size_t n = 0;
-    unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
-    if (bytes == nullptr) return {};
-    std::string out(reinterpret_cast<const char*>(bytes), n);
-    PQfreemem(bytes);
-    return out;
-  }
-  return std::string(v, static_cast<std::size_t>(PQgetlength(result_, row_, col)));
-}
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
@@ -200,13 +197,16 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conn
   return c;
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  ClearCache();
+  PQfinish(conn_);
+}
 
 Status PgConnection::Error(std::string_view what, const PGresult* result) const {
   std::string msg = Trimmed(result != nullptr ? PQresultErrorMessage(result) : "");
   if (msg.empty()) msg = Trimmed(PQerrorMessage(conn_));
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string text = name_ + ": " + std::string(what) + ": " + msg;
+  std::string text = path() + ": " + std::string(what) + ": " + msg;
   if (state != nullptr) text += std::string(" (SQLSTATE ") + state + ")";
   if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(text);
   // 40001 serialization failure, 40P01 deadlock, 55P03 lock not available:
@@ -218,25 +218,23 @@ Status PgConnection::Error(std::string_view what, const PGresult* result) const 
   return Status::IOError(text);
 }
 
-Result<PgQuery> PgConnection::Prepare(std::string_view sql) {
-  if (auto it = cache_.find(sql); it != cache_.end())
-    return PgQuery(this, it->second.name, it->second.params);
-  Prepared p;
-  p.name = "meetleak_" + std::to_string(cache_.size() + 1);
-  const std::string text = postgres_internal::PgPlaceholders(sql, &p.params);
-  PGresult* r = PQprepare(conn_, p.name.c_str(), text.c_str(), 0, nullptr);
+Result<std::unique_ptr<Statement>> PgConnection::NewStatement(std::string_view sql) {
+  int params = 0;
+  std::vector<bool> used;
+  const std::string name = "meetleak_" + std::to_string(++statements_);
+  const std::string text = postgres_internal::PgPlaceholders(sql, &params, &used);
+  // A parameter the SQL skips (one statement text shared by several
+  // variants binds them all) has no type to infer: it is text, and NULL.
+  constexpr Oid kTextOid = 25;
+  std::vector<Oid> types(static_cast<std::size_t>(params), 0);
+  for (std::size_t i = 0; i < types.size(); ++i)
+    if (i >= used.size() || !used[i]) types[i] = kTextOid;
+  PGresult* r = PQprepare(conn_, name.c_str(), text.c_str(), params, types.data());
   const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   Status err = ok ? Status::OK() : Error("prepare " + text, r);
   PQclear(r);
   if (!ok) return err;
-  auto [it, added] = cache_.emplace(std::string(sql), std::move(p));
-  return PgQuery(this, it->second.name, it->second.params);
-}
-
-Status PgConnection::Run(std::string_view sql) {
-  Result<PgQuery> q = Prepare(sql);
-  if (!q.ok()) return q.status();
-  return q->Run();
+  return std::unique_ptr<Statement>(new PgStatement(this, name, params));
 }
 
 Status PgConnection::Exec(const std::string& sql) {
@@ -248,26 +246,21 @@ Status PgConnection::Exec(const std::string& sql) {
 }
 
 Result<std::int64_t> PgConnection::QueryInt(const std::string& sql) {
-  Result<PgQuery> q = Prepare(sql);
+  Result<Query> q = Prepare(sql);
   if (!q.ok()) return q.status();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row || q->IsNull(0)) return Status::NotFound(name_ + ": no value for " + sql);
+  if (!*row || q->IsNull(0)) return Status::NotFound(path() + ": no value for " + sql);
   return q->Int(0);
 }
 
-Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgConnection* conn) {
-  MEETLEAK_RETURN_IF_ERROR(conn->Run("BEGIN"));
-  return std::unique_ptr<PgTransaction>(new PgTransaction(conn));
-}
+Status PgConnection::Begin() { return Run("BEGIN"); }
 
-PgTransaction::~PgTransaction() {
-  if (!done_) (void)conn_->Exec("ROLLBACK");
-}
+// A COMMIT that fails has ended the transaction all the same.
+Status PgConnection::Commit() { return Run("COMMIT"); }
 
-Status PgTransaction::Commit() {
-  done_ = true;
-  return conn_->Run("COMMIT");
+void PgConnection::Rollback() {
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec("ROLLBACK");
 }
 
 }  // namespace meetleak::db

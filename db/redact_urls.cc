@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "db/schema.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace meetleak::db {
 namespace {

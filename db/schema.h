@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "db/sqlite.h"
+#include "db/sql.h"
 
 namespace meetleak::db {
 
@@ -42,6 +42,12 @@ Status RedactStoredUrls(Connection* conn);
 // transaction, then scrubs the file if a migration asks for it. kTooNew for a newer DB,
 // kInvalidInput for a file that holds tables but is not a meetleak DB.
 Status PrepareSchema(Connection* conn);
+
+// PostgreSQL's twin of PrepareSchema (schema_pg.cc): the schema brought to
+// the latest version in one transaction, serialized among processes by an
+// advisory lock. kTooNew for a newer DB, kInvalidInput for a database that
+// holds other tables.
+Status PreparePostgresSchema(Connection* conn);
 
 }  // namespace meetleak::db
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "db/due.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace meetleak::db {
 namespace {
@@ -94,8 +94,9 @@ Status WriteSourceState(Connection* conn, const Clock::TimePoint now,
   const Clock::TimePoint next_due = db::NextDue(r.url, interval, failures, now, r.retry_after);
   Result<Query> update = conn->Prepare(
       "UPDATE source SET last_status = ?2, last_error = ?3, consecutive_failures = ?4, "
-      "last_fetched = iif(?5, last_fetched, ?6), retry_after = ?7, next_due = ?8, "
-      "non_company_refs = ?9, failing_since = iif(?5, coalesce(failing_since, ?6), NULL) "
+      "last_fetched = CASE WHEN ?5 <> 0 THEN last_fetched ELSE ?6 END, retry_after = ?7, "
+      "next_due = ?8, non_company_refs = ?9, "
+      "failing_since = CASE WHEN ?5 <> 0 THEN coalesce(failing_since, ?6) ELSE NULL END "
       "WHERE url = ?1");
   if (!update.ok()) return update.status();
   update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);

@@ -12,8 +12,10 @@
 #include <unordered_map>
 
 #include "db/due.h"
+#include "db/postgres.h"
 #include "db/schema.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
+#include "db/sqlite.h"
 #include "matchers/matcher.h"
 
 namespace meetleak {
@@ -46,7 +48,7 @@ Status CreatePrivateFile(const std::string& path) {
 constexpr std::string_view kSecretKey = "candidate_key_secret";
 
 // The database's key for candidate-key hashes: 32 random bytes (hex) made on
-// first use and kept in meta. INSERT OR IGNORE: of two processes creating it
+// first use and kept in meta. DO NOTHING: of two processes creating it
 // at once, the first one's stays and both read it back.
 Result<std::string> CandidateSecret(db::Connection* conn) {
   unsigned char bytes[32];
@@ -55,7 +57,7 @@ Result<std::string> CandidateSecret(db::Connection* conn) {
   static const char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned char b : bytes) hex += {kHex[b >> 4], kHex[b & 15]};
-  Result<Query> ins = conn->Prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)");
+  Result<Query> ins = conn->Prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, kSecretKey).Bind(2, hex);
   MEETLEAK_RETURN_IF_ERROR(ins->Run());
@@ -69,9 +71,6 @@ Result<std::string> CandidateSecret(db::Connection* conn) {
 }
 
 }  // namespace
-
-const char* const LeakStore::kPostgresNotYet =
-    "database: PostgreSQL is not supported by this build of meetleak yet; use a SQLite file";
 
 Result<std::vector<std::string>> LeakStore::WatchList(std::string_view source_url) {
   Result<std::vector<std::vector<std::string>>> lists = WatchLists({std::string(source_url)});
@@ -89,26 +88,32 @@ std::string LeakStore::CandidateKey(KeyKind kind, std::string_view key) {
 Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Clock* clock) {
   if (path.empty() || path == ":memory:" || path.front() == '?')
     return Status::InvalidInput("database path '" + path + "' is not a file name");
+  std::unique_ptr<db::Connection> conn;
   if (IsPostgresUrl(path)) {
     Result<std::string> conninfo = PostgresConninfo(path);
     if (!conninfo.ok()) return Status::InvalidInput("database: " + conninfo.status().message());
-    return Status::InvalidInput(kPostgresNotYet);
+    Result<std::unique_ptr<db::PgConnection>> pg = db::PgConnection::Open(*conninfo);
+    if (!pg.ok()) return pg.status();
+    MEETLEAK_RETURN_IF_ERROR(db::PreparePostgresSchema(pg->get()));
+    conn = std::move(*pg);
+  } else {
+    MEETLEAK_RETURN_IF_ERROR(CreatePrivateFile(path));
+    Result<std::unique_ptr<db::SqliteConnection>> sqlite = db::SqliteConnection::Open(path);
+    if (!sqlite.ok()) return sqlite.status();
+    MEETLEAK_RETURN_IF_ERROR(db::PrepareSchema(sqlite->get()));
+    conn = std::move(*sqlite);
   }
-  MEETLEAK_RETURN_IF_ERROR(CreatePrivateFile(path));
-  Result<std::unique_ptr<db::Connection>> conn = db::Connection::Open(path);
-  if (!conn.ok()) return conn.status();
-  MEETLEAK_RETURN_IF_ERROR(db::PrepareSchema(conn->get()));
-  Result<std::string> secret = CandidateSecret(conn->get());
+  Result<std::string> secret = CandidateSecret(conn.get());
   if (!secret.ok()) return secret.status();
   return std::unique_ptr<LeakStore>(
-      new db::SqliteLeakStore(std::move(*conn), clock, std::move(*secret)));
+      new db::SqlLeakStore(std::move(conn), clock, std::move(*secret)));
 }
 
 namespace db {
 
 std::string StoredUrl(std::string_view url) { return RedactSecrets(url); }
 
-std::string SqliteLeakStore::CandidateHashes(const std::vector<std::string>& keys) const {
+std::string SqlLeakStore::CandidateHashes(const std::vector<std::string>& keys) const {
   std::vector<std::string> hashes;
   hashes.reserve(keys.size());
   unsigned char mac[EVP_MAX_MD_SIZE];
@@ -127,7 +132,7 @@ std::string SqliteLeakStore::CandidateHashes(const std::vector<std::string>& key
 
 // Marks for refetch every document that held a candidate for one of
 // `keys`, or whose candidates are unknown.
-Status SqliteLeakStore::MarkRefetch(const std::vector<std::string>& keys) {
+Status SqlLeakStore::MarkRefetch(const std::vector<std::string>& keys) {
   if (keys.empty()) return Status::OK();
   const std::string wanted = CandidateHashes(keys);
   std::set<std::string_view> want;
@@ -160,7 +165,7 @@ Status SqliteLeakStore::MarkRefetch(const std::vector<std::string>& keys) {
   return Status::OK();
 }
 
-Result<std::optional<std::string>> SqliteLeakStore::GetMeta(std::string_view key) {
+Result<std::optional<std::string>> SqlLeakStore::GetMeta(std::string_view key) {
   Result<Query> q = conn_->Prepare("SELECT value FROM meta WHERE key = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, key);
@@ -170,14 +175,16 @@ Result<std::optional<std::string>> SqliteLeakStore::GetMeta(std::string_view key
   return std::optional<std::string>(q->Text(0));
 }
 
-Status SqliteLeakStore::SetMeta(std::string_view key, std::string_view value) {
-  Result<Query> q = conn_->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+Status SqlLeakStore::SetMeta(std::string_view key, std::string_view value) {
+  Result<Query> q = conn_->Prepare(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+      "excluded.value");
   if (!q.ok()) return q.status();
   q->Bind(1, key).Bind(2, value);
   return q->Run();
 }
 
-Status SqliteLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
+Status SqlLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
   std::vector<SourceConfig> sources = configured;
   std::set<std::string> seen;
   for (SourceConfig& s : sources) {
@@ -251,7 +258,7 @@ LeakStore::SourceRow ReadSource(const Query& q) {
 
 }  // namespace
 
-Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::QuerySources(std::string_view where,
+Result<std::vector<LeakStore::SourceRow>> SqlLeakStore::QuerySources(std::string_view where,
                                                                         bool bind_now) {
   Result<Query> q = conn_->Prepare(std::string(kSourceColumns) + std::string(where));
   if (!q.ok()) return q.status();
@@ -263,11 +270,11 @@ Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::QuerySources(std::str
   return rows;
 }
 
-Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::ListSources() {
+Result<std::vector<LeakStore::SourceRow>> SqlLeakStore::ListSources() {
   return QuerySources("ORDER BY url", false);
 }
 
-Result<std::vector<LeakStore::SourceRow>> SqliteLeakStore::DueSources() {
+Result<std::vector<LeakStore::SourceRow>> SqlLeakStore::DueSources() {
   return QuerySources(
       "WHERE active = 1 AND (next_due IS NULL OR next_due <= ?1) "
       "ORDER BY next_due IS NOT NULL, next_due, url",
@@ -322,7 +329,7 @@ const std::string& WatchListsSql() {
 
 }  // namespace
 
-Result<std::optional<LeakStore::FetchState>> SqliteLeakStore::GetFetchState(std::string_view url) {
+Result<std::optional<LeakStore::FetchState>> SqlLeakStore::GetFetchState(std::string_view url) {
   Result<Query> q = conn_->Prepare(std::string(kFetchStateColumns) + "WHERE url = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, StoredUrl(url));
@@ -332,7 +339,7 @@ Result<std::optional<LeakStore::FetchState>> SqliteLeakStore::GetFetchState(std:
   return std::optional<FetchState>(ReadFetchState(*q));
 }
 
-Result<std::vector<std::optional<LeakStore::FetchState>>> SqliteLeakStore::GetFetchStates(
+Result<std::vector<std::optional<LeakStore::FetchState>>> SqlLeakStore::GetFetchStates(
     const std::vector<std::string>& asked) {
   std::vector<std::string> urls;
   urls.reserve(asked.size());
@@ -361,7 +368,7 @@ Result<std::vector<std::optional<LeakStore::FetchState>>> SqliteLeakStore::GetFe
   return out;
 }
 
-Result<std::vector<std::vector<std::string>>> SqliteLeakStore::WatchLists(
+Result<std::vector<std::vector<std::string>>> SqlLeakStore::WatchLists(
     const std::vector<std::string>& source_urls) {
   std::vector<std::vector<std::string>> out(source_urls.size());
   std::unordered_map<std::string, std::vector<std::size_t>> wanted;  // stored URL → indexes
@@ -385,7 +392,9 @@ Result<std::vector<std::vector<std::string>>> SqliteLeakStore::WatchLists(
   return out;
 }
 
-Status SqliteLeakStore::CheckIntegrity() {
+Status SqlLeakStore::CheckIntegrity() {
+  // PostgreSQL checks its own pages (and the server's operator runs amcheck).
+  if (conn_->backend() == Backend::kPostgres) return Status::OK();
   Result<Query> q = conn_->Prepare("PRAGMA integrity_check");
   if (!q.ok()) return q.status();
   std::string report;

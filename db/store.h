@@ -1,6 +1,9 @@
-// LeakStore: meetleak's SQLite database — the inventory, the configured
-// sources, the fetch state of every fetched document, and the leaks with their
-// lifecycle (docs/formats.md, "Leak status").
+// LeakStore: meetleak's database — the inventory, the configured sources, the
+// fetch state of every fetched document, and the leaks with their lifecycle
+// (docs/formats.md, "Leak status"). Two backends, one behaviour: a SQLite
+// file (below), or a PostgreSQL database when Open is given a postgresql://
+// URL (docs/postgresql.md): the same tables and schema versions, the same
+// answers; errors name the server and database instead of a file.
 //
 //   Result<std::unique_ptr<LeakStore>> store = LeakStore::Open("meetleak.db", SystemClock());
 //   if (!store.ok()) return store.status();       // kTooNew / kInvalidInput: exit 2
@@ -73,12 +76,13 @@
 
 namespace meetleak {
 
+namespace db {
+class Connection;
+}  // namespace db
+
 class LeakStore {
  public:
   using TimePoint = Clock::TimePoint;
-
-  // Open's answer to a PostgreSQL URL until that backend lands.
-  static const char* const kPostgresNotYet;
 
   // The schema version this build writes (PRAGMA user_version).
   static constexpr int kSchemaVersion = 7;
@@ -375,7 +379,8 @@ class LeakStore {
   // When meetleak last changed `meeting_id` through the API, if ever.
   virtual Result<std::optional<TimePoint>> LastZoomUpdate(std::string_view meeting_id) = 0;
 
-  // PRAGMA integrity_check: OK, or kCorruption with its report.
+  // SQLite's PRAGMA integrity_check: OK, or kCorruption with its report.
+  // PostgreSQL: OK (the server checks its own pages).
   virtual Status CheckIntegrity() = 0;
 };
 
@@ -407,10 +412,15 @@ Result<std::string> PostgresConninfo(std::string_view url);
 // Destroy the RunLock only after every store opened on the file is closed:
 // closing any descriptor of a file drops the POSIX locks its process holds
 // on it, SQLite's included.
+//
+// PostgreSQL: a session advisory lock held by a connection of the RunLock's
+// own (the server drops it when the connection or the process dies), until
+// workers share one database through leases.
 class RunLock {
  public:
   // kBusy "<db> is locked by pid N (another meetleak run)" when held (N from
-  // /proc/locks, "?" when unknown); kIOError when the file cannot be opened.
+  // /proc/locks, "?" when unknown; PostgreSQL: the holder's pid and host);
+  // kIOError when the file cannot be opened.
   static Result<std::unique_ptr<RunLock>> Acquire(const std::string& db_path);
   ~RunLock();
   RunLock(const RunLock&) = delete;
@@ -418,7 +428,9 @@ class RunLock {
 
  private:
   explicit RunLock(int fd) : fd_(fd) {}
-  int fd_;
+  static Result<std::unique_ptr<RunLock>> AcquirePostgres(const std::string& url);
+  int fd_ = -1;
+  std::shared_ptr<db::Connection> pg_;  // PostgreSQL: holds the advisory lock
 };
 
 }  // namespace meetleak

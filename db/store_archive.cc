@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace meetleak::db {
 namespace {
@@ -34,12 +34,12 @@ Result<std::int64_t> PageDocument(Connection* conn, const std::string& page_url,
                                   const std::string& source_url) {
   Result<Query> q = conn->Prepare(
       "INSERT INTO document (url, source_url) VALUES (?1, ?2) "
-      "ON CONFLICT (url) DO UPDATE SET url = url RETURNING id");
+      "ON CONFLICT (url) DO UPDATE SET url = excluded.url RETURNING id");
   if (!q.ok()) return q.status();
   q->Bind(1, page_url).Bind(2, source_url);
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return conn->Error(SQLITE_INTERNAL, "find document " + page_url);
+  if (!*row) return conn->Internal("find document " + page_url);
   const std::int64_t id = q->Int(0);
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   return id;
@@ -50,8 +50,8 @@ Result<std::int64_t> PageDocument(Connection* conn, const std::string& page_url,
 Result<bool> RecordArchiveSighting(Connection* conn, std::int64_t leak_id, std::int64_t captured,
                                    const std::string& source_url) {
   Result<Query> q = conn->Prepare(
-      "INSERT OR IGNORE INTO leak_event (leak_id, at, kind, actor, note) "
-      "VALUES (?1, ?2, 'archive', 'meetleak', ?3)");
+      "INSERT INTO leak_event (leak_id, at, kind, actor, note) "
+      "VALUES (?1, ?2, 'archive', 'meetleak', ?3) ON CONFLICT DO NOTHING");
   if (!q.ok()) return q.status();
   q->Bind(1, leak_id).Bind(2, captured).Bind(3, "captured in " + source_url);
   MEETLEAK_RETURN_IF_ERROR(q->Run());
@@ -63,7 +63,8 @@ Status WriteProgress(Connection* conn, const LeakStore::ArchiveFile& file,
   Result<Query> q = conn->Prepare(
       "INSERT INTO sweep_file (name, size, head_hash, records, done, updated) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name, size, head_hash) DO UPDATE SET "
-      "records = max(records, ?4), done = (done OR ?5), updated = ?6");
+      "records = CASE WHEN sweep_file.records > ?4 THEN sweep_file.records ELSE ?4 END, "
+      "done = CASE WHEN sweep_file.done <> 0 OR ?5 <> 0 THEN 1 ELSE 0 END, updated = ?6");
   if (!q.ok()) return q.status();
   q->Bind(1, file.name).Bind(2, static_cast<std::int64_t>(file.size)).Bind(3, file.head_hash);
   q->Bind(4, static_cast<std::int64_t>(progress.records)).Bind(5, progress.done).Bind(6, now);
@@ -72,7 +73,7 @@ Status WriteProgress(Connection* conn, const LeakStore::ArchiveFile& file,
 
 }  // namespace
 
-Result<LeakStore::ArchiveProgress> SqliteLeakStore::GetArchiveProgress(const ArchiveFile& file) {
+Result<LeakStore::ArchiveProgress> SqlLeakStore::GetArchiveProgress(const ArchiveFile& file) {
   Result<Query> q = conn_->Prepare(
       "SELECT records, done FROM sweep_file WHERE name = ? AND size = ? AND head_hash = ?");
   if (!q.ok()) return q.status();
@@ -88,7 +89,7 @@ Result<LeakStore::ArchiveProgress> SqliteLeakStore::GetArchiveProgress(const Arc
   return progress;
 }
 
-Result<LeakStore::ArchiveWriteResult> SqliteLeakStore::WriteArchive(
+Result<LeakStore::ArchiveWriteResult> SqlLeakStore::WriteArchive(
     const ArchiveFile& file, const std::vector<ArchiveSighting>& sightings,
     const ArchiveProgress& progress) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
@@ -108,11 +109,19 @@ Result<LeakStore::ArchiveWriteResult> SqliteLeakStore::WriteArchive(
     } else {
       Result<std::int64_t> doc = PageDocument(conn_.get(), page_url, source_url);
       if (!doc.ok()) return doc.status();
-      MEETLEAK_RETURN_IF_ERROR(InsertLeak(conn_.get(), a.sighting,
-                                          {page_url, *doc, source_url, StoredUrl(ref.entry_url)},
-                                          captured));
-      leak = {conn_->LastInsertId(), !a.sighting.allowed};
-      ++result.new_leaks;
+      Result<std::optional<std::int64_t>> id = InsertLeak(
+          conn_.get(), a.sighting, {page_url, *doc, source_url, StoredUrl(ref.entry_url)},
+          captured);
+      if (!id.ok()) return id.status();
+      if (id->has_value()) {
+        leak = {**id, !a.sighting.allowed};
+        ++result.new_leaks;
+      } else {  // another writer's, committed since FindKnownLeak looked
+        known = FindKnownLeak(conn_.get(), ref, page_url);
+        if (!known.ok()) return known.status();
+        if (!known->has_value()) return conn_->Internal("leak " + ref.key + " on " + page_url);
+        leak = **known;
+      }
     }
     Result<bool> added = RecordArchiveSighting(conn_.get(), leak.id, captured, source_url);
     if (!added.ok()) return added.status();
@@ -124,7 +133,7 @@ Result<LeakStore::ArchiveWriteResult> SqliteLeakStore::WriteArchive(
   return result;
 }
 
-Result<bool> SqliteLeakStore::AddWatchSource(std::string_view url) {
+Result<bool> SqlLeakStore::AddWatchSource(std::string_view url) {
   Result<Query> q = conn_->Prepare(
       "INSERT INTO source (url, kind, interval_s, active) VALUES (?1, 'watch', ?2, 1) "
       "ON CONFLICT (url) DO NOTHING");
@@ -134,7 +143,7 @@ Result<bool> SqliteLeakStore::AddWatchSource(std::string_view url) {
   return conn_->Changes() > 0;
 }
 
-Result<bool> SqliteLeakStore::RemoveWatchSource(std::string_view url) {
+Result<bool> SqlLeakStore::RemoveWatchSource(std::string_view url) {
   Result<Query> q = conn_->Prepare("DELETE FROM source WHERE url = ? AND kind = 'watch'");
   if (!q.ok()) return q.status();
   q->Bind(1, StoredUrl(url));

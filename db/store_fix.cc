@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace meetleak::db {
 namespace {
@@ -53,24 +53,24 @@ std::vector<std::string> SplitDigests(std::string_view stored) {
   return out;
 }
 
-PasscodeDigest SqliteLeakStore::PasscodeDigester() const {
+PasscodeDigest SqlLeakStore::PasscodeDigester() const {
   auto key = std::make_shared<const std::string>(secret_);
   return [key](std::string_view field, std::string_view value) {
     return DigestOf(*key, field, value);
   };
 }
 
-Status SqliteLeakStore::RecordFix(const LeakFix& fix) {
+Status SqlLeakStore::RecordFix(const LeakFix& fix) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  Result<std::int64_t> exists =
-      conn_->QueryInt("SELECT count(*) FROM leak WHERE id = " + std::to_string(fix.leak_id));
+  Result<bool> exists = LeakExists(conn_.get(), fix.leak_id);
   if (!exists.ok()) return exists.status();
-  if (*exists == 0) return Status::NotFound("no leak with id " + std::to_string(fix.leak_id));
+  if (!*exists) return Status::NotFound("no leak with id " + std::to_string(fix.leak_id));
   const std::int64_t now = Now();
   for (const std::string& call : fix.calls) {
     Result<Query> q = conn_->Prepare(
-        "INSERT INTO zoom_update (at, user, meeting_id, call, leak_id) VALUES (?, ?, ?, ?, ?)");
+        "INSERT INTO zoom_update (at, \"user\", meeting_id, call, leak_id) "
+        "VALUES (?, ?, ?, ?, ?)");
     if (!q.ok()) return q.status();
     q->Bind(1, now).Bind(2, fix.user).Bind(3, fix.meeting_id).Bind(4, call).Bind(5, fix.leak_id);
     MEETLEAK_RETURN_IF_ERROR(q->Run());
@@ -90,8 +90,9 @@ Status SqliteLeakStore::RecordFix(const LeakFix& fix) {
   return (*tx)->Commit();
 }
 
-Result<int> SqliteLeakStore::ZoomUpdatesSince(std::string_view user, TimePoint since) {
-  Result<Query> q = conn_->Prepare("SELECT count(*) FROM zoom_update WHERE user = ? AND at >= ?");
+Result<int> SqlLeakStore::ZoomUpdatesSince(std::string_view user, TimePoint since) {
+  Result<Query> q = conn_->Prepare(
+      "SELECT count(*) FROM zoom_update WHERE \"user\" = ? AND at >= ?");
   if (!q.ok()) return q.status();
   q->Bind(1, user).Bind(2, ToUnix(since));
   Result<bool> row = q->Step();
@@ -101,7 +102,7 @@ Result<int> SqliteLeakStore::ZoomUpdatesSince(std::string_view user, TimePoint s
   return n;
 }
 
-Result<std::optional<Clock::TimePoint>> SqliteLeakStore::LastZoomUpdate(
+Result<std::optional<Clock::TimePoint>> SqlLeakStore::LastZoomUpdate(
     std::string_view meeting_id) {
   Result<Query> q = conn_->Prepare("SELECT max(at) FROM zoom_update WHERE meeting_id = ?");
   if (!q.ok()) return q.status();

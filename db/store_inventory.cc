@@ -2,7 +2,7 @@
 #include <map>
 
 #include "base/ascii.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace meetleak::db {
 
@@ -47,7 +47,7 @@ std::map<std::string, std::string> LinkOwnersByKey(const Inventory& inv) {
 // page holding one must be matched again even if it answers 304, or an
 // expired meeting's leak would stay critical and a new owner never hear of
 // it. Removed keys are not refetched: their leaks keep what they had.
-Result<std::vector<std::string>> SqliteLeakStore::ChangedKeys(
+Result<std::vector<std::string>> SqlLeakStore::ChangedKeys(
     RowSource source, const std::optional<std::vector<InventoryMeeting>>& meetings,
     const std::optional<std::vector<PersonalLink>>& links) {
   Result<InventoryRows> csv = LoadRows(RowSource::kCsv);
@@ -90,7 +90,7 @@ Result<std::vector<std::string>> SqliteLeakStore::ChangedKeys(
   return changed;
 }
 
-Status SqliteLeakStore::InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
+Status SqlLeakStore::InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
                                    const std::vector<PersonalLink>* links) {
   const std::string src(ToString(source));
   if (meetings != nullptr) {
@@ -100,10 +100,17 @@ Status SqliteLeakStore::InsertRows(RowSource source, const std::vector<Inventory
     MEETLEAK_RETURN_IF_ERROR(del->Run());
     for (const InventoryMeeting& m : *meetings) {
       Result<Query> q = conn_->Prepare(
-          "INSERT OR REPLACE INTO inventory_meeting (source, meeting_id, owner_email, topic, kind, "
+          "INSERT INTO inventory_meeting (source, meeting_id, owner_email, topic, kind, "
           "start_time, recurrence_end, expired_at, passcode_set, waiting_room, join_before_host, "
           "embed_password_in_join_link, list_hash, details_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (source, meeting_id) DO UPDATE SET owner_email = excluded.owner_email, "
+          "topic = excluded.topic, kind = excluded.kind, start_time = excluded.start_time, "
+          "recurrence_end = excluded.recurrence_end, expired_at = excluded.expired_at, "
+          "passcode_set = excluded.passcode_set, waiting_room = excluded.waiting_room, "
+          "join_before_host = excluded.join_before_host, "
+          "embed_password_in_join_link = excluded.embed_password_in_join_link, "
+          "list_hash = excluded.list_hash, details_at = excluded.details_at");
       if (!q.ok()) return q.status();
       q->Bind(1, src).Bind(2, m.meeting_id).Bind(3, m.owner_email).Bind(4, m.topic);
       q->Bind(5, ToString(m.kind)).Bind(6, m.start_time).Bind(7, m.recurrence_end);
@@ -120,7 +127,8 @@ Status SqliteLeakStore::InsertRows(RowSource source, const std::vector<Inventory
     MEETLEAK_RETURN_IF_ERROR(del->Run());
     for (const PersonalLink& l : *links) {
       Result<Query> q = conn_->Prepare(
-          "INSERT OR REPLACE INTO personal_link (source, vanity, owner_email) VALUES (?, ?, ?)");
+          "INSERT INTO personal_link (source, vanity, owner_email) VALUES (?, ?, ?) "
+          "ON CONFLICT (source, vanity) DO UPDATE SET owner_email = excluded.owner_email");
       if (!q.ok()) return q.status();
       q->Bind(1, src).Bind(2, l.vanity).Bind(3, l.owner_email);
       MEETLEAK_RETURN_IF_ERROR(q->Run());
@@ -129,7 +137,7 @@ Status SqliteLeakStore::InsertRows(RowSource source, const std::vector<Inventory
   return Status::OK();
 }
 
-Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
+Status SqlLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
                                          std::optional<std::vector<PersonalLink>> links) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
@@ -146,7 +154,7 @@ Status SqliteLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeet
   return (*tx)->Commit();
 }
 
-Status SqliteLeakStore::ReplaceZoomInventory(const InventoryRows& rows) {
+Status SqlLeakStore::ReplaceZoomInventory(const InventoryRows& rows) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   Result<std::vector<std::string>> changed =
@@ -158,7 +166,7 @@ Status SqliteLeakStore::ReplaceZoomInventory(const InventoryRows& rows) {
   return (*tx)->Commit();
 }
 
-Result<LeakStore::InventoryRows> SqliteLeakStore::LoadRows(RowSource source) {
+Result<LeakStore::InventoryRows> SqlLeakStore::LoadRows(RowSource source) {
   InventoryRows rows;
   const std::string src(ToString(source));
   Result<Query> q = conn_->Prepare(
@@ -196,7 +204,7 @@ Result<LeakStore::InventoryRows> SqliteLeakStore::LoadRows(RowSource source) {
   return rows;
 }
 
-Result<Inventory> SqliteLeakStore::LoadInventory() {
+Result<Inventory> SqlLeakStore::LoadInventory() {
   Result<InventoryRows> csv = LoadRows(RowSource::kCsv);
   if (!csv.ok()) return csv.status();
   Result<InventoryRows> zoom = LoadRows(RowSource::kZoom);

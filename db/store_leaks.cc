@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "db/lifecycle.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "matchers/matcher.h"
 
 namespace meetleak::db {
@@ -59,7 +59,7 @@ constexpr std::string_view kWorstFirst = " ORDER BY severity DESC, id";
 
 }  // namespace
 
-Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::QueryLeaks(
+Result<std::vector<LeakStore::LeakRow>> SqlLeakStore::QueryLeaks(
     std::string_view sql, const std::function<void(Query&)>& bind) {
   Result<Query> q = conn_->Prepare(sql);
   if (!q.ok()) return q.status();
@@ -75,7 +75,7 @@ Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::QueryLeaks(
   return rows;
 }
 
-Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::ListLeaks(const LeakFilter& filter) {
+Result<std::vector<LeakStore::LeakRow>> SqlLeakStore::ListLeaks(const LeakFilter& filter) {
   std::string where;
   std::vector<std::string> params;
   if (filter.status) {
@@ -83,16 +83,16 @@ Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::ListLeaks(const LeakFil
     params.push_back(std::string(ToString(*filter.status)));
   }
   if (filter.owner) {
-    where += " AND owner = ?";  // the column collates NOCASE
+    where += " AND owner = ?";  // the column is case-insensitive (schema.cc)
     params.push_back(*filter.owner);
   }
-  std::string sql = std::string(kLeakColumns) + "WHERE 1" + where + std::string(kWorstFirst);
+  std::string sql = std::string(kLeakColumns) + "WHERE 1 = 1" + where + std::string(kWorstFirst);
   return QueryLeaks(sql, [&](Query& q) {
     for (std::size_t i = 0; i < params.size(); ++i) q.Bind(static_cast<int>(i + 1), params[i]);
   });
 }
 
-Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::GetLeak(std::int64_t id) {
+Result<std::optional<LeakStore::LeakRow>> SqlLeakStore::GetLeak(std::int64_t id) {
   Result<std::vector<LeakRow>> rows =
       QueryLeaks(std::string(kLeakColumns) + "WHERE id = ?", [&](Query& q) { q.Bind(1, id); });
   if (!rows.ok()) return rows.status();
@@ -100,7 +100,7 @@ Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::GetLeak(std::int64_t 
   return std::optional<LeakRow>(std::move(rows->front()));
 }
 
-Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::FindLeak(KeyKind key_kind,
+Result<std::optional<LeakStore::LeakRow>> SqlLeakStore::FindLeak(KeyKind key_kind,
                                                                     std::string_view key,
                                                                     std::string_view page_url) {
   const std::string url = StoredUrl(page_url);
@@ -112,7 +112,7 @@ Result<std::optional<LeakStore::LeakRow>> SqliteLeakStore::FindLeak(KeyKind key_
   return std::optional<LeakRow>(std::move(rows->front()));
 }
 
-Status SqliteLeakStore::SetLeakStatus(std::int64_t id, LeakStatus status, std::string_view note) {
+Status SqlLeakStore::SetLeakStatus(std::int64_t id, LeakStatus status, std::string_view note) {
   if (!IsOwnerDecision(status))
     return Status::InvalidInput("a leak becomes " + std::string(ToString(status)) +
                                 " by the config or its page, not by an owner's decision");
@@ -120,7 +120,7 @@ Status SqliteLeakStore::SetLeakStatus(std::int64_t id, LeakStatus status, std::s
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   Result<Query> q = conn_->Prepare(
-      "UPDATE leak SET status = ?2, note = iif(?3 <> '', ?3, note), "
+      "UPDATE leak SET status = ?2, note = CASE WHEN ?3 <> '' THEN ?3 ELSE note END, "
       "fix_covers = NULL WHERE id = ?1");  // the owner's word replaces a fix's
   if (!q.ok()) return q.status();
   // A note is free text: someone may paste the leaked link, passcode and all.
@@ -142,6 +142,17 @@ Result<LeakStatus> ReadLeakStatus(const Query& q, int col, std::int64_t id,
   return *status;
 }
 
+Result<bool> LeakExists(Connection* conn, std::int64_t id) {
+  Result<Query> q = conn->Prepare("SELECT 1 FROM leak WHERE id = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, id);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  const bool found = *row;
+  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  return found;
+}
+
 Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
                        std::string_view kind, std::string_view actor, std::string_view note) {
   Result<Query> q = conn->Prepare(
@@ -151,7 +162,7 @@ Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
   return q->Run();
 }
 
-Result<std::vector<LeakStore::LeakEvent>> SqliteLeakStore::LeakEvents(std::int64_t id) {
+Result<std::vector<LeakStore::LeakEvent>> SqlLeakStore::LeakEvents(std::int64_t id) {
   Result<Query> q =
       conn_->Prepare("SELECT at, kind, actor, note FROM leak_event WHERE leak_id = ? ORDER BY id");
   if (!q.ok()) return q.status();
@@ -164,29 +175,28 @@ Result<std::vector<LeakStore::LeakEvent>> SqliteLeakStore::LeakEvents(std::int64
   return events;
 }
 
-Status SqliteLeakStore::AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
+Status SqlLeakStore::AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
                                      std::string_view note) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
-  Result<std::int64_t> exists =
-      conn_->QueryInt("SELECT count(*) FROM leak WHERE id = " + std::to_string(id));
+  Result<bool> exists = LeakExists(conn_.get(), id);
   if (!exists.ok()) return exists.status();
-  if (*exists == 0) return Status::NotFound("no leak with id " + std::to_string(id));
+  if (!*exists) return Status::NotFound("no leak with id " + std::to_string(id));
   MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn_.get(), id, Now(), kind, actor, note));
   return (*tx)->Commit();
 }
 
-Result<std::vector<LeakStore::LeakRow>> SqliteLeakStore::LeaksToNotify() {
+Result<std::vector<LeakStore::LeakRow>> SqlLeakStore::LeaksToNotify() {
   // The partial index holds only leaks awaiting a notice: without stats the
   // planner would walk every open leak instead.
-  return QueryLeaks(std::string(kLeakColumns) +
-                        "INDEXED BY leak_to_notify WHERE needs_notice = 1 AND (status = 'open' OR "
+  return QueryLeaks(std::string(kLeakColumns) + std::string(conn_->dialect().notify_index) +
+                        "WHERE needs_notice = 1 AND (status = 'open' OR "
                         "(status = 'resolved' AND fix_covers IS NOT NULL))" +
                         std::string(kWorstFirst),
                     nullptr);
 }
 
-Status SqliteLeakStore::MarkNotified(const std::vector<std::int64_t>& ids) {
+Status SqlLeakStore::MarkNotified(const std::vector<std::int64_t>& ids) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   const std::int64_t now = Now();

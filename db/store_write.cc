@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "db/lifecycle.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace meetleak::db {
 namespace {
@@ -102,6 +102,17 @@ std::string BeyondFix(const StoredLeak& leak, const PageRef& r, bool new_passcod
   return "";
 }
 
+// Whether the upsert whose row `q` holds (id in column 0) inserted it: the
+// dialect's RETURNING column `col`, or on SQLite last_insert_rowid moved to
+// the row's id. An upsert that updated leaves last_insert_rowid alone;
+// documents are never deleted, so a new row's id names no earlier link or
+// leak.
+bool Inserted(const Connection& conn, const Query& q, int col, std::int64_t last_insert) {
+  if (!conn.dialect().inserted.empty()) return q.Int(col) != 0;
+  const std::int64_t id = q.Int(0);
+  return conn.LastInsertRowId() != last_insert && conn.LastInsertRowId() == id;
+}
+
 // StoredUrl, remembered for one Write call: the source's URL, the
 // page URL that is the requested one, the empty entry URLs recur in every
 // document of a group, and redacting costs microseconds.
@@ -116,6 +127,11 @@ class StoredUrls {
  private:
   std::unordered_map<std::string, std::string> memo_;
 };
+
+std::string SeenAgainSql(Backend backend) {
+  return "UPDATE leak SET last_seen = ?1, sightings = sightings + 1 WHERE id IN (" +
+         std::string(DialectOf(backend).ids_in_json) + ")";
+}
 
 // The per-document write: fetch state, links, then leaks.
 class DocumentWriter {
@@ -205,16 +221,17 @@ Status DocumentWriter::Write() {
 Status DocumentWriter::FindOrAddForScan() {
   Result<Query> q = conn_->Prepare(
       "INSERT INTO document (url, page_url, source_url) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (url) DO UPDATE SET url = url RETURNING id, source_url");
+      "ON CONFLICT (url) DO UPDATE SET url = excluded.url RETURNING id, source_url" +
+      std::string(conn_->dialect().inserted));
   if (!q.ok()) return q.status();
   q->Bind(1, url_).Bind(2, given_page_url_).Bind(3, source_url_);
   const std::int64_t last_insert = conn_->LastInsertRowId();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return conn_->Error(SQLITE_INTERNAL, "find document " + url_);
+  if (!*row) return conn_->Internal("find document " + url_);
   doc_id_ = q->Int(0);
   source_url_ = q->Text(1);
-  new_document_ = conn_->LastInsertRowId() != last_insert && conn_->LastInsertRowId() == doc_id_;
+  new_document_ = Inserted(*conn_, *q, 2, last_insert);
   return q->Run();
 }
 
@@ -222,7 +239,7 @@ Status DocumentWriter::UpsertFetchState() {
   static constexpr std::string_view kInsert =
       "INSERT INTO document (url, page_url, source_url, etag, last_modified, body_hash, "
       "last_fetched, last_status, last_error, non_company_refs, still_linked, candidate_keys) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1 <> ?3, ?11) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?1 <> ?3 THEN 1 ELSE 0 END, ?11) "
       "ON CONFLICT (url) DO UPDATE SET ";
   static const std::string kReplace =
       std::string(kInsert) +
@@ -232,17 +249,19 @@ Status DocumentWriter::UpsertFetchState() {
   // 304: the validators and the body's counts stay unless new ones came.
   static const std::string kNotModified =
       std::string(kInsert) +
-      "page_url = iif(?2 <> '', ?2, page_url), source_url = ?3, etag = iif(?4 <> '', ?4, etag), "
-      "last_modified = iif(?5 <> '', ?5, last_modified), "
-      "body_hash = iif(?6 <> '', ?6, body_hash), last_fetched = ?7, last_status = ?8, "
-      "last_error = ?9 RETURNING id";
+      "page_url = CASE WHEN ?2 <> '' THEN ?2 ELSE document.page_url END, source_url = ?3, "
+      "etag = CASE WHEN ?4 <> '' THEN ?4 ELSE document.etag END, "
+      "last_modified = CASE WHEN ?5 <> '' THEN ?5 ELSE document.last_modified END, "
+      "body_hash = CASE WHEN ?6 <> '' THEN ?6 ELSE document.body_hash END, last_fetched = ?7, "
+      "last_status = ?8, last_error = ?9 RETURNING id";
   // A failure keeps everything but the status and the error.
   static const std::string kFailed =
       std::string(kInsert) + "source_url = ?3, last_status = ?8, last_error = ?9 RETURNING id";
   const std::string& sql = doc_.outcome == DocumentOutcome::kNotModified ? kNotModified
                            : doc_.outcome == DocumentOutcome::kFailed    ? kFailed
                                                                          : kReplace;
-  Result<Query> q = conn_->Prepare(sql);
+  const std::string_view inserted = conn_->dialect().inserted;
+  Result<Query> q = inserted.empty() ? conn_->Prepare(sql) : conn_->Prepare(sql + std::string(inserted));
   if (!q.ok()) return q.status();
   const bool failed = doc_.outcome == DocumentOutcome::kFailed;
   q->Bind(1, url_).Bind(2, given_page_url_).Bind(3, source_url_).Bind(4, doc_.etag);
@@ -259,11 +278,9 @@ Status DocumentWriter::UpsertFetchState() {
   const std::int64_t last_insert = conn_->LastInsertRowId();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return conn_->Error(SQLITE_INTERNAL, "upsert document " + url_);
+  if (!*row) return conn_->Internal("upsert document " + url_);
   doc_id_ = q->Int(0);
-  // An upsert that updated leaves last_insert_rowid alone; documents are
-  // never deleted, so a new row's id names no earlier link or leak.
-  new_document_ = conn_->LastInsertRowId() != last_insert && conn_->LastInsertRowId() == doc_id_;
+  new_document_ = Inserted(*conn_, *q, 1, last_insert);
   return q->Run();
 }
 
@@ -278,7 +295,7 @@ Status DocumentWriter::ReplaceLinks() {
   if (doc_.outcome == DocumentOutcome::kGone) return Status::OK();
   for (const std::string& to : doc_.linked_urls) {
     Result<Query> ins =
-        conn_->Prepare("INSERT OR IGNORE INTO link (from_id, to_url) VALUES (?, ?)");
+        conn_->Prepare("INSERT INTO link (from_id, to_url) VALUES (?, ?) ON CONFLICT DO NOTHING");
     if (!ins.ok()) return ins.status();
     ins->Bind(1, doc_id_).Bind(2, urls_(to));
     MEETLEAK_RETURN_IF_ERROR(ins->Run());
@@ -338,10 +355,19 @@ Status DocumentWriter::Sight(const LeakStore::Sighting& s) {
 }
 
 Status DocumentWriter::Insert(const LeakStore::Sighting& s, const std::string& entry_url) {
-  MEETLEAK_RETURN_IF_ERROR(
-      InsertLeak(conn_, s, {page_url_, doc_id_, source_url_, entry_url}, now_));
-  ++result_->new_leaks;
-  return Status::OK();
+  Result<std::optional<std::int64_t>> id =
+      InsertLeak(conn_, s, {page_url_, doc_id_, source_url_, entry_url}, now_);
+  if (!id.ok()) return id.status();
+  if (id->has_value()) {
+    ++result_->new_leaks;
+    return Status::OK();
+  }
+  // Another worker stored it since FindElsewhere looked: a sighting of it.
+  Result<StoredLeak*> found = FindElsewhere(s.ref);
+  if (!found.ok()) return found.status();
+  if (*found == nullptr) return conn_->Internal("leak " + s.ref.key + " on " + page_url_);
+  (*found)->sighted = true;
+  return Update(*found, s, entry_url);
 }
 
 // A repeat sighting that changes nothing indexed touches only unindexed
@@ -350,17 +376,17 @@ Status DocumentWriter::Insert(const LeakStore::Sighting& s, const std::string& e
 // The shown host, form, link type and context are those of the most severe
 // sighting (?7), except that a start link is never replaced by another link
 // type, and always replaces one.
-#define MEETLEAK_SHOWN "((?10 = 'start' OR link_type <> 'start') AND (?7 OR ?10 = 'start'))"
+#define MEETLEAK_SHOWN \
+  "CASE WHEN (?10 = 'start' OR link_type <> 'start') AND (?7 <> 0 OR ?10 = 'start') THEN "
 constexpr std::string_view kSightingSet =
     "UPDATE leak SET last_seen = ?2, sightings = sightings + 1, detail_hash = ?12, "
-    "has_passcode = (has_passcode OR ?3), entry_url = ?4, meeting_kind = ?5, allow_reason = ?6, "
-    "host = iif(" MEETLEAK_SHOWN ", ?8, host), form = iif(" MEETLEAK_SHOWN
-    ", ?9, form), "
-    "link_type = iif(" MEETLEAK_SHOWN
-    ", ?10, link_type), "
-    "context = iif(" MEETLEAK_SHOWN
-    ", ?11, context), "
-    "severity_reason = iif(?7 OR ?20, ?21, severity_reason), passcode_digests = ?22";
+    "has_passcode = CASE WHEN has_passcode <> 0 OR ?3 <> 0 THEN 1 ELSE 0 END, entry_url = ?4, "
+    "meeting_kind = ?5, allow_reason = ?6, "
+    "host = " MEETLEAK_SHOWN "?8 ELSE host END, form = " MEETLEAK_SHOWN "?9 ELSE form END, "
+    "link_type = " MEETLEAK_SHOWN "?10 ELSE link_type END, "
+    "context = " MEETLEAK_SHOWN "?11 ELSE context END, "
+    "severity_reason = CASE WHEN ?7 <> 0 OR ?20 <> 0 THEN ?21 ELSE severity_reason END, "
+    "passcode_digests = ?22";
 #undef MEETLEAK_SHOWN
 
 Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
@@ -387,8 +413,9 @@ Status DocumentWriter::Update(StoredLeak* leak, const LeakStore::Sighting& s,
   static const std::string kFull =
       std::string(kSightingSet) +
       ", status = ?13, severity = ?14, owner = ?15, source_url = ?16, document_id = ?17, "
-      "reopened_at = iif(?18, ?2, reopened_at), needs_notice = iif(?19, 1, needs_notice), "
-      "fix_covers = iif(?18, NULL, fix_covers) WHERE id = ?1";
+      "reopened_at = CASE WHEN ?18 <> 0 THEN ?2 ELSE reopened_at END, "
+      "needs_notice = CASE WHEN ?19 <> 0 THEN 1 ELSE needs_notice END, "
+      "fix_covers = CASE WHEN ?18 <> 0 THEN NULL ELSE fix_covers END WHERE id = ?1";
   Result<Query> q = conn_->Prepare(full ? kFull : kQuick);
   if (!q.ok()) return q.status();
   q->Bind(1, leak->id).Bind(2, now_).Bind(3, r.has_passcode).Bind(4, entry_url);
@@ -446,9 +473,9 @@ Status DocumentWriter::RecordChange(const StoredLeak& leak, const SightingEffect
 Status DocumentWriter::FlushSeenAgain() {
   if (seen_again_.empty()) return Status::OK();
   seen_again_ += ']';
-  Result<Query> q = conn_->Prepare(
-      "UPDATE leak SET last_seen = ?1, sightings = sightings + 1 "
-      "WHERE id IN (SELECT value FROM json_each(?2))");
+  static const std::string kSql[] = {SeenAgainSql(Backend::kSqlite),
+                                     SeenAgainSql(Backend::kPostgres)};
+  Result<Query> q = conn_->Prepare(kSql[static_cast<int>(conn_->backend())]);
   if (!q.ok()) return q.status();
   q->Bind(1, now_).Bind(2, seen_again_);
   return q->Run();
@@ -481,8 +508,8 @@ Status DocumentWriter::SightUnchanged(StoredLeak* leak) {
 
 }  // namespace
 
-Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakPlace& where,
-                  std::int64_t seen) {
+Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore::Sighting& s,
+                                              const NewLeakPlace& where, std::int64_t seen) {
   const PageRef& r = s.ref;
   Result<Query> q = conn->Prepare(
       "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
@@ -491,7 +518,7 @@ Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakP
       "severity_reason, passcode_digests) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
       "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
-      "AND meeting_id = ?2), ''), ?20, ?21)");
+      "AND meeting_id = ?2), ''), ?20, ?21) ON CONFLICT DO NOTHING RETURNING id");
   if (!q.ok()) return q.status();
   const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
   q->Bind(1, ToString(r.key_kind)).Bind(2, r.key).Bind(3, where.page_url);
@@ -505,13 +532,17 @@ Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakP
   q->Bind(20, r.classification.severity_reason);
   bool added = false;
   q->Bind(21, JoinDigests(MergeDigests({}, r.passcode_digests, &added)));
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::int64_t>();  // another writer's, committed meanwhile
+  const std::int64_t id = q->Int(0);
   MEETLEAK_RETURN_IF_ERROR(q->Run());
   if (status == LeakStatus::kAllowed)
-    return InsertLeakEvent(conn, conn->LastInsertId(), seen, "allowed", "config", s.allow_reason);
-  return Status::OK();
+    MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn, id, seen, "allowed", "config", s.allow_reason));
+  return std::optional<std::int64_t>(id);
 }
 
-Result<LeakStore::WriteResult> SqliteLeakStore::Write(const std::vector<DocumentWrite>& docs,
+Result<LeakStore::WriteResult> SqlLeakStore::Write(const std::vector<DocumentWrite>& docs,
                                                       const std::vector<SourceResult>& sources) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();

@@ -43,7 +43,7 @@ class ArchiveStoreTest : public StoreTest {
   }
 };
 
-TEST_F(ArchiveStoreTest, AnUnknownLeakOpensAtItsCaptureTimeUnderTheArchive) {
+TEST_P(ArchiveStoreTest, AnUnknownLeakOpensAtItsCaptureTimeUnderTheArchive) {
   LeakStore::ArchiveWriteResult w = Archive({AtCapture("85512345678", "https://blog.example/p")});
   EXPECT_EQ(w.new_leaks, 1);
   EXPECT_EQ(w.open, 1);
@@ -61,7 +61,7 @@ TEST_F(ArchiveStoreTest, AnUnknownLeakOpensAtItsCaptureTimeUnderTheArchive) {
   EXPECT_EQ(to_notify->size(), 1u) << "its owner is told, as of any new leak";
 }
 
-TEST_F(ArchiveStoreTest, AKnownLeakKeepsItsStatusSeverityAndDates) {
+TEST_P(ArchiveStoreTest, AKnownLeakKeepsItsStatusSeverityAndDates) {
   Write({Fetched("https://blog.example/p", {CompanySighting("85512345678", Severity::kHigh)})});
   ASSERT_OK(store_->SetLeakStatus(Leak("85512345678").id, LeakStatus::kResolved, "fixed"));
   Write({Fetched("https://blog.example/gone", {CompanySighting("85512340000")})});
@@ -90,7 +90,7 @@ TEST_F(ArchiveStoreTest, AKnownLeakKeepsItsStatusSeverityAndDates) {
   }
 }
 
-TEST_F(ArchiveStoreTest, ReadingAFileAgainStoresNothingTwice) {
+TEST_P(ArchiveStoreTest, ReadingAFileAgainStoresNothingTwice) {
   const std::vector<LeakStore::ArchiveSighting> s = {
       AtCapture("85512345678", "https://blog.example/p"),
       AtCapture("85512345678", "https://blog.example/p", kCaptured + std::chrono::hours(1))};
@@ -104,14 +104,14 @@ TEST_F(ArchiveStoreTest, ReadingAFileAgainStoresNothingTwice) {
   EXPECT_EQ(ArchiveEvents(Leak("85512345678").id).size(), 2u);
 }
 
-TEST_F(ArchiveStoreTest, AnAllowedReferenceOpensAnAllowedLeak) {
+TEST_P(ArchiveStoreTest, AnAllowedReferenceOpensAnAllowedLeak) {
   LeakStore::ArchiveSighting s = AtCapture("85512345678", "https://blog.example/p");
   s.sighting = CompanySighting("85512345678", Severity::kHigh, /*allowed=*/true);
   EXPECT_EQ(Archive({s}).open, 0);
   EXPECT_EQ(ToString(Leak("85512345678").status), "allowed");
 }
 
-TEST_F(ArchiveStoreTest, ProgressIsKeyedByNameSizeAndHeadHash) {
+TEST_P(ArchiveStoreTest, ProgressIsKeyedByNameSizeAndHeadHash) {
   Result<LeakStore::ArchiveProgress> none = store_->GetArchiveProgress(kFile);
   ASSERT_OK(none);
   EXPECT_EQ(none->records, 0u);
@@ -130,7 +130,7 @@ TEST_F(ArchiveStoreTest, ProgressIsKeyedByNameSizeAndHeadHash) {
   EXPECT_FALSE(other->done) << "a file that changed is another file";
 }
 
-TEST_F(ArchiveStoreTest, WatchSourcesOutliveConfigSyncsAndGoOnUnwatch) {
+TEST_P(ArchiveStoreTest, WatchSourcesOutliveConfigSyncsAndGoOnUnwatch) {
   ASSERT_OK(store_->SyncSources({{"https://conf.example/feed", "feed", 900}}));
   Result<bool> added = store_->AddWatchSource("https://blog.example/p?pwd=secret");
   ASSERT_OK(added);
@@ -198,6 +198,8 @@ TEST(ArchiveMigrationTest, Version5MigratesWithItsLeaksAndHistory) {
   ASSERT_OK(p);
   EXPECT_TRUE(p->done);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ArchiveStoreTest, BothBackends(), BackendName);
 
 }  // namespace
 }  // namespace meetleak::testing

@@ -34,7 +34,7 @@ class LeakHistoryTest : public StoreTest {
   }
 };
 
-TEST_F(LeakHistoryTest, OwnerDecisionsAreRecordedWithTheirNotesAndTimes) {
+TEST_P(LeakHistoryTest, OwnerDecisionsAreRecordedWithTheirNotesAndTimes) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   const std::int64_t id = Leak("85512345678").id;
   EXPECT_TRUE(Events(id).empty()) << "a new open leak has no history yet";
@@ -53,7 +53,7 @@ TEST_F(LeakHistoryTest, OwnerDecisionsAreRecordedWithTheirNotesAndTimes) {
   EXPECT_EQ(Leak("85512345678").note, "a phone number") << "the last note stays on the leak";
 }
 
-TEST_F(LeakHistoryTest, NotesAreStoredRedacted) {
+TEST_P(LeakHistoryTest, NotesAreStoredRedacted) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   const std::int64_t id = Leak("85512345678").id;
   ASSERT_OK(
@@ -63,7 +63,7 @@ TEST_F(LeakHistoryTest, NotesAreStoredRedacted) {
   EXPECT_EQ(Leak("85512345678").note.find("S3cretPass9"), std::string::npos);
 }
 
-TEST_F(LeakHistoryTest, AutomaticReopeningSaysWhy) {
+TEST_P(LeakHistoryTest, AutomaticReopeningSaysWhy) {
   Write({Fetched(kPage, {CompanySighting("85512345678", Severity::kHigh)})});
   const std::int64_t id = Leak("85512345678").id;
   Advance(60);
@@ -84,14 +84,14 @@ TEST_F(LeakHistoryTest, AutomaticReopeningSaysWhy) {
   EXPECT_EQ(ToString(Leak("85512345678").status), "open");
 }
 
-TEST_F(LeakHistoryTest, A404IsNamedAsTheCauseOfGone) {
+TEST_P(LeakHistoryTest, A404IsNamedAsTheCauseOfGone) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   Write({WithOutcome(kPage, DocumentOutcome::kGone, 404)});
   EXPECT_EQ(Lines(Leak("85512345678").id),
             std::vector<std::string>{"gone/meetleak: the page answered HTTP 404"});
 }
 
-TEST_F(LeakHistoryTest, AllowedLeaksKeepTheirReason) {
+TEST_P(LeakHistoryTest, AllowedLeaksKeepTheirReason) {
   Write({Fetched(kPage, {CompanySighting("85512345678", Severity::kHigh, /*allowed=*/true),
                          CompanySighting("85512345679")})});
   EXPECT_EQ(Lines(Leak("85512345678").id),
@@ -107,7 +107,7 @@ TEST_F(LeakHistoryTest, AllowedLeaksKeepTheirReason) {
                 "reopened/meetleak: seen again and no longer allowed by the configuration"}));
 }
 
-TEST_F(LeakHistoryTest, SeverityReasonFromZoomIsStoredAndItsChangeRecorded) {
+TEST_P(LeakHistoryTest, SeverityReasonFromZoomIsStoredAndItsChangeRecorded) {
   LeakStore::Sighting open = CompanySighting("85512345678", Severity::kCritical);
   open.ref.classification.severity_reason = "no passcode, no waiting room, join before host on";
   Write({Fetched(kPage, {open})});
@@ -123,7 +123,7 @@ TEST_F(LeakHistoryTest, SeverityReasonFromZoomIsStoredAndItsChangeRecorded) {
             std::vector<std::string>{"severity/meetleak: critical → low: meeting expired"});
 }
 
-TEST_F(LeakHistoryTest, OtherModulesAddTheirEventsSuchAsAFix) {
+TEST_P(LeakHistoryTest, OtherModulesAddTheirEventsSuchAsAFix) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   const std::int64_t id = Leak("85512345678").id;
   ASSERT_OK(store_->AddLeakEvent(id, "fixed", "zoom",
@@ -185,6 +185,8 @@ TEST(LeakHistoryMigrationTest, Version4DecisionsBecomeHistory) {
   ASSERT_OK(row);
   EXPECT_EQ((*row)->severity_reason, "");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LeakHistoryTest, BothBackends(), BackendName);
 
 }  // namespace
 }  // namespace meetleak::testing

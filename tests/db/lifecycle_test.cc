@@ -22,7 +22,7 @@ class LifecycleTest : public StoreTest {
   }
 };
 
-TEST_F(LifecycleTest, NewCompanyReferenceOpensALeak) {
+TEST_P(LifecycleTest, NewCompanyReferenceOpensALeak) {
   LeakStore::Sighting s = CompanySighting("85512345678", Severity::kCritical);
   s.ref.has_passcode = true;
   LeakStore::WriteResult r = Write({Fetched(kPage, {s})});
@@ -42,7 +42,7 @@ TEST_F(LifecycleTest, NewCompanyReferenceOpensALeak) {
   EXPECT_FALSE(leak.reopened_at.has_value());
 }
 
-TEST_F(LifecycleTest, NewAllowedSightingIsRecordedAllowed) {
+TEST_P(LifecycleTest, NewAllowedSightingIsRecordedAllowed) {
   Write({Fetched(kPage, {CompanySighting("85512345678", Severity::kHigh, true)})});
   LeakStore::LeakRow leak = Leak("85512345678");
   EXPECT_EQ(ToString(leak.status), "allowed");
@@ -52,7 +52,7 @@ TEST_F(LifecycleTest, NewAllowedSightingIsRecordedAllowed) {
   EXPECT_TRUE(notify->empty());
 }
 
-TEST_F(LifecycleTest, NonCompanyReferenceIsNotStored) {
+TEST_P(LifecycleTest, NonCompanyReferenceIsNotStored) {
   LeakStore::Sighting s = CompanySighting("85512345678");
   s.ref.classification = Classification{};
   LeakStore::WriteResult r = Write({Fetched(kPage, {s})});
@@ -62,7 +62,7 @@ TEST_F(LifecycleTest, NonCompanyReferenceIsNotStored) {
   EXPECT_TRUE(all->empty());
 }
 
-TEST_F(LifecycleTest, RepeatSightingUpdatesLastSeenAndCount) {
+TEST_P(LifecycleTest, RepeatSightingUpdatesLastSeenAndCount) {
   Write({Fetched(kPage, {CompanySighting("85512345678")})});
   const auto first = clock_.Now();
   Advance(3600);
@@ -75,7 +75,7 @@ TEST_F(LifecycleTest, RepeatSightingUpdatesLastSeenAndCount) {
   EXPECT_EQ(leak.sightings, 2);
 }
 
-TEST_F(LifecycleTest, RepeatSightingKeepsTheMostSevereOccurrencesDetails) {
+TEST_P(LifecycleTest, RepeatSightingKeepsTheMostSevereOccurrencesDetails) {
   LeakStore::Sighting join = CompanySighting("85512345678", Severity::kHigh);
   Write({Fetched(kPage, {join})});
   LeakStore::Sighting moved = join;
@@ -102,7 +102,7 @@ TEST_F(LifecycleTest, RepeatSightingKeepsTheMostSevereOccurrencesDetails) {
   EXPECT_EQ(leak.sightings, 5);
 }
 
-TEST_F(LifecycleTest, NotModifiedSightsEveryLeakNotGoneAndKeepsDecisions) {
+TEST_P(LifecycleTest, NotModifiedSightsEveryLeakNotGoneAndKeepsDecisions) {
   Write({Fetched(
       kPage, {CompanySighting("111111111"), CompanySighting("222222222"),
               CompanySighting("333333333", Severity::kHigh, true), CompanySighting("444444444")})});
@@ -128,7 +128,7 @@ TEST_F(LifecycleTest, NotModifiedSightsEveryLeakNotGoneAndKeepsDecisions) {
   EXPECT_EQ(Leak("444444444").last_seen, clock_.Now());
 }
 
-TEST_F(LifecycleTest, RefetchWithoutTheReferenceMarksOpenAcknowledgedResolvedGone) {
+TEST_P(LifecycleTest, RefetchWithoutTheReferenceMarksOpenAcknowledgedResolvedGone) {
   Write({Fetched(kPage, {CompanySighting("111111111"), CompanySighting("222222222"),
                          CompanySighting("333333333"), CompanySighting("444444444"),
                          CompanySighting("555555555", Severity::kHigh, true)})});
@@ -144,7 +144,7 @@ TEST_F(LifecycleTest, RefetchWithoutTheReferenceMarksOpenAcknowledgedResolvedGon
   EXPECT_EQ(ToString(Leak("555555555").status), "allowed");
 }
 
-TEST_F(LifecycleTest, NotFoundOrGoneAnswerMarksLeaksGone) {
+TEST_P(LifecycleTest, NotFoundOrGoneAnswerMarksLeaksGone) {
   for (int status : {404, 410}) {
     const std::string page = std::string(kPage) + "/" + std::to_string(status);
     const std::string id = status == 404 ? "111111111" : "222222222";
@@ -155,7 +155,7 @@ TEST_F(LifecycleTest, NotFoundOrGoneAnswerMarksLeaksGone) {
   }
 }
 
-TEST_F(LifecycleTest, ServerOrNetworkFailureChangesNoLeak) {
+TEST_P(LifecycleTest, ServerOrNetworkFailureChangesNoLeak) {
   Write({Fetched(kPage, {CompanySighting("111111111")})});
   const auto seen = clock_.Now();
   Advance(60);
@@ -173,7 +173,7 @@ TEST_F(LifecycleTest, ServerOrNetworkFailureChangesNoLeak) {
   EXPECT_EQ((*f)->last_fetched, seen);
 }
 
-TEST_F(LifecycleTest, SightingOfAGoneLeakReopensIt) {
+TEST_P(LifecycleTest, SightingOfAGoneLeakReopensIt) {
   Write({Fetched(kPage, {CompanySighting("111111111")})});
   Write({Fetched(kPage, {})});
   ASSERT_EQ(ToString(Leak("111111111").status), "gone");
@@ -189,7 +189,7 @@ TEST_F(LifecycleTest, SightingOfAGoneLeakReopensIt) {
   ASSERT_EQ(notify->size(), 1u);  // reopened since the last notice
 }
 
-TEST_F(LifecycleTest, MoreSevereSightingReopensAcknowledgedAndResolvedLeaks) {
+TEST_P(LifecycleTest, MoreSevereSightingReopensAcknowledgedAndResolvedLeaks) {
   for (const LeakStatus decision : {LeakStatus::kAcknowledged, LeakStatus::kResolved}) {
     const std::string id = decision == LeakStatus::kAcknowledged ? "111111111" : "222222222";
     OpenThenDecide(id, decision, Severity::kHigh);
@@ -203,14 +203,14 @@ TEST_F(LifecycleTest, MoreSevereSightingReopensAcknowledgedAndResolvedLeaks) {
   }
 }
 
-TEST_F(LifecycleTest, LessSevereSightingKeepsAcknowledgedLeak) {
+TEST_P(LifecycleTest, LessSevereSightingKeepsAcknowledgedLeak) {
   OpenThenDecide("111111111", LeakStatus::kAcknowledged, Severity::kHigh);
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kMedium)})});
   EXPECT_EQ(ToString(Leak("111111111").status), "acknowledged");
   EXPECT_EQ(Leak("111111111").severity, Severity::kHigh);
 }
 
-TEST_F(LifecycleTest, SeverityIsTheHighestSeenAndEscalationIsNotified) {
+TEST_P(LifecycleTest, SeverityIsTheHighestSeenAndEscalationIsNotified) {
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kHigh)})});
   ASSERT_OK(store_->MarkNotified({Leak("111111111").id}));
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kCritical)})});
@@ -227,7 +227,7 @@ TEST_F(LifecycleTest, SeverityIsTheHighestSeenAndEscalationIsNotified) {
   EXPECT_TRUE(notify->empty());
 }
 
-TEST_F(LifecycleTest, FalsePositiveNeverGoesGoneNorReopensByItself) {
+TEST_P(LifecycleTest, FalsePositiveNeverGoesGoneNorReopensByItself) {
   OpenThenDecide("111111111", LeakStatus::kFalsePositive, Severity::kMedium);
   Write({WithOutcome(kPage, Outcome::kGone, 404)});
   EXPECT_EQ(ToString(Leak("111111111").status), "false_positive");
@@ -237,7 +237,7 @@ TEST_F(LifecycleTest, FalsePositiveNeverGoesGoneNorReopensByItself) {
   EXPECT_EQ(Leak("111111111").note, "note");
 }
 
-TEST_F(LifecycleTest, AllowedFollowsTheSightingsAllowFlag) {
+TEST_P(LifecycleTest, AllowedFollowsTheSightingsAllowFlag) {
   Write({Fetched(kPage, {CompanySighting("111111111")})});
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kHigh, true)})});
   EXPECT_EQ(ToString(Leak("111111111").status), "allowed");
@@ -253,7 +253,7 @@ TEST_F(LifecycleTest, AllowedFollowsTheSightingsAllowFlag) {
   EXPECT_EQ(notify->size(), 1u);
 }
 
-TEST_F(LifecycleTest, ReferenceNoLongerTheCompanysIsNotASighting) {
+TEST_P(LifecycleTest, ReferenceNoLongerTheCompanysIsNotASighting) {
   Write({Fetched(kPage, {CompanySighting("111111111")})});
   LeakStore::Sighting s = CompanySighting("111111111");
   s.ref.classification = Classification{};  // inventory changed
@@ -262,7 +262,7 @@ TEST_F(LifecycleTest, ReferenceNoLongerTheCompanysIsNotASighting) {
   EXPECT_EQ(ToString(Leak("111111111").status), "gone");
 }
 
-TEST_F(LifecycleTest, OwnerDecisions) {
+TEST_P(LifecycleTest, OwnerDecisions) {
   OpenThenDecide("111111111", std::nullopt);
   const std::int64_t id = Leak("111111111").id;
   ASSERT_OK(store_->SetLeakStatus(id, LeakStatus::kAcknowledged, "rotating the passcode"));
@@ -282,7 +282,7 @@ TEST_F(LifecycleTest, OwnerDecisions) {
   EXPECT_EQ(store_->SetLeakStatus(id, LeakStatus::kGone, "").code(), Status::Code::kInvalidInput);
 }
 
-TEST_F(LifecycleTest, NoticesListNewLeaksOnceUntilSomethingChanges) {
+TEST_P(LifecycleTest, NoticesListNewLeaksOnceUntilSomethingChanges) {
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kMedium),
                          CompanySighting("222222222", Severity::kCritical)})});
   Result<std::vector<LeakStore::LeakRow>> notify = store_->LeaksToNotify();
@@ -299,7 +299,7 @@ TEST_F(LifecycleTest, NoticesListNewLeaksOnceUntilSomethingChanges) {
   EXPECT_TRUE(notify->empty());
 }
 
-TEST_F(LifecycleTest, LeaksListWorstFirstAndFiltered) {
+TEST_P(LifecycleTest, LeaksListWorstFirstAndFiltered) {
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kMedium),
                          CompanySighting("222222222", Severity::kCritical),
                          CompanySighting("333333333", Severity::kMedium)})});
@@ -328,32 +328,27 @@ TEST_F(LifecycleTest, LeaksListWorstFirstAndFiltered) {
 // A status no meetleak writes (the column's CHECK bypassed by another tool)
 // is an error naming the file and the leak, on the read and the write path:
 // it is never taken for an open leak, nor marked gone.
-TEST_F(LifecycleTest, AStatusNoMeetleakWritesIsAnErrorNotAnOpenLeak) {
+TEST_P(LifecycleTest, AStatusNoMeetleakWritesIsAnErrorNotAnOpenLeak) {
   Write({Fetched(kPage, {CompanySighting("111111111")})});
   const std::int64_t id = Leak("111111111").id;
   store_.reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db,
-                         "PRAGMA ignore_check_constraints = ON; "
-                         "UPDATE leak SET status = 'closed'",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  RawSql("PRAGMA ignore_check_constraints = ON; UPDATE leak SET status = 'closed'",
+         "ALTER TABLE leak DROP CONSTRAINT leak_status_check; UPDATE leak SET status = 'closed'");
   Reopen();
 
   const std::string why = "leak " + std::to_string(id) + " has unknown status 'closed'";
   for (const Status& s : {store_->ListLeaks({}).status(), store_->GetLeak(id).status(),
                           store_->WriteDocuments({Fetched(kPage, {})}).status()}) {
     EXPECT_EQ(s.code(), Status::Code::kCorruption) << s.ToString();
-    EXPECT_NE(s.message().find(db_path()), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(sqlite() ? db_path() : pg_name_), std::string::npos)
+        << s.ToString();
     EXPECT_NE(s.message().find(why), std::string::npos) << s.ToString();
   }
 }
 
 // What `run`'s exit code, `status` and the metrics count: the leaks whose
 // status is open, by severity, and those of them seen since a time.
-TEST_F(LifecycleTest, OpenLeaksAreCountedBySeverityAndSinceAPass) {
+TEST_P(LifecycleTest, OpenLeaksAreCountedBySeverityAndSinceAPass) {
   Write({Fetched(kPage, {CompanySighting("111111111", Severity::kCritical),
                          CompanySighting("222222222", Severity::kHigh),
                          CompanySighting("333333333", Severity::kHigh)})});
@@ -382,7 +377,7 @@ TEST(CountsAsOpenTest, OnlyTheRulingsThatItIsNoLeakDoNotCount) {
   EXPECT_FALSE(CountsAsOpen(std::nullopt, true));
 }
 
-TEST_F(LifecycleTest, GroupWriteIsAllOrNothing) {
+TEST_P(LifecycleTest, GroupWriteIsAllOrNothing) {
   LeakStore::DocumentWrite bad = Fetched("", {});
   Result<LeakStore::WriteResult> r =
       store_->WriteDocuments({Fetched(kPage, {CompanySighting("111111111")}), bad});
@@ -437,6 +432,8 @@ TEST(ApplySightingTest, Table) {
   EXPECT_EQ(db::ApplyAbsence(LeakStatus::kAllowed), LeakStatus::kAllowed);
   EXPECT_EQ(db::ApplyAbsence(LeakStatus::kGone), LeakStatus::kGone);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LifecycleTest, BothBackends(), BackendName);
 
 }  // namespace
 }  // namespace meetleak::testing

@@ -48,19 +48,19 @@ TEST_F(PgConnectionTest, PreparedStatementsRoundTripTextIntegersNullsAndBytes) {
   ASSERT_OK(conn_->Exec("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, n BIGINT, b BYTEA)"));
   const std::string bytes("\x00\x01\xff'\\x", 6);
   {
-    Result<PgQuery> q = conn_->Prepare("INSERT INTO t (id, name, n, b) VALUES (?1, ?2, ?3, ?4)");
+    Result<Query> q = conn_->Prepare("INSERT INTO t (id, name, n, b) VALUES (?1, ?2, ?3, ?4)");
     ASSERT_OK(q);
     q->Bind(1, std::int64_t{1}).Bind(2, "O'Brien ?").Bind(3, std::nullopt).BindBlob(4, bytes);
     ASSERT_OK(q->Run());
-    EXPECT_EQ(q->Changes(), 1);
+    EXPECT_EQ(conn_->Changes(), 1);
   }
   {  // the same SQL again: the cached statement, fresh bindings
-    Result<PgQuery> q = conn_->Prepare("INSERT INTO t (id, name, n, b) VALUES (?1, ?2, ?3, ?4)");
+    Result<Query> q = conn_->Prepare("INSERT INTO t (id, name, n, b) VALUES (?1, ?2, ?3, ?4)");
     ASSERT_OK(q);
     q->Bind(1, 2).Bind(2, std::string(300, 'x')).Bind(3, std::int64_t{-9007199254740993});
     ASSERT_OK(q->Run());
   }
-  Result<PgQuery> q = conn_->Prepare("SELECT id, name, n, b FROM t ORDER BY id");
+  Result<Query> q = conn_->Prepare("SELECT id, name, n, b FROM t ORDER BY id");
   ASSERT_OK(q);
   Result<bool> row = q->Step();
   ASSERT_OK(row);
@@ -86,7 +86,7 @@ TEST_F(PgConnectionTest, AnUpsertNeverDuplicatesAndReportsWhatItChanged) {
   const char* upsert =
       "INSERT INTO s (k, seen) VALUES (?1, 1) ON CONFLICT (k) DO UPDATE SET seen = s.seen + 1";
   for (int i = 0; i < 3; ++i) {
-    Result<PgQuery> q = conn_->Prepare(upsert);
+    Result<Query> q = conn_->Prepare(upsert);
     ASSERT_OK(q);
     q->Bind(1, "a");
     ASSERT_OK(q->Run());
@@ -102,12 +102,12 @@ TEST_F(PgConnectionTest, AnUpsertNeverDuplicatesAndReportsWhatItChanged) {
 TEST_F(PgConnectionTest, ATransactionNotCommittedLeavesNothing) {
   ASSERT_OK(conn_->Exec("CREATE TABLE t (id BIGINT PRIMARY KEY)"));
   {
-    Result<std::unique_ptr<PgTransaction>> tx = PgTransaction::Begin(conn_.get());
+    Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
     ASSERT_OK(tx);
     ASSERT_OK(conn_->Run("INSERT INTO t VALUES (1)"));
   }  // dropped: rolled back
   {
-    Result<std::unique_ptr<PgTransaction>> tx = PgTransaction::Begin(conn_.get());
+    Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
     ASSERT_OK(tx);
     ASSERT_OK(conn_->Run("INSERT INTO t VALUES (2)"));
     ASSERT_OK((*tx)->Commit());
@@ -125,7 +125,7 @@ TEST_F(PgConnectionTest, ErrorsNameTheServerTheStatementAndTheSqlstate) {
   EXPECT_NE(dup.message().find("127.0.0.1:" + std::to_string(server_->port())), std::string::npos)
       << dup.message();
   EXPECT_NE(dup.message().find("23505"), std::string::npos) << dup.message();  // unique_violation
-  Result<PgQuery> bad = conn_->Prepare("SELECT nope FROM t");
+  Result<Query> bad = conn_->Prepare("SELECT nope FROM t");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("nope"), std::string::npos) << bad.status().message();
   // The connection is still usable after both.

@@ -48,7 +48,7 @@ class SourceScheduleTest : public StoreTest {
   }
 };
 
-TEST_F(SourceScheduleTest, ListedNextDueOfASuccessIsWhenItBecomesDue) {
+TEST_P(SourceScheduleTest, ListedNextDueOfASuccessIsWhenItBecomesDue) {
   ASSERT_OK(store_->SyncSources({{kFeed, "feed", 3600}}));
   EXPECT_FALSE(Row(kFeed).next_due.has_value()) << "never polled: due now";
   EXPECT_TRUE(Due(kFeed));
@@ -57,7 +57,7 @@ TEST_F(SourceScheduleTest, ListedNextDueOfASuccessIsWhenItBecomesDue) {
   ExpectDueExactlyAtListedTime(kFeed);
 }
 
-TEST_F(SourceScheduleTest, ASourceThatNeverAnsweredBacksOffAsListed) {
+TEST_P(SourceScheduleTest, ASourceThatNeverAnsweredBacksOffAsListed) {
   // The old store listed now + interval while run backed off from a guessed
   // last attempt: `sources list` and `run` disagreed for a failing source.
   ASSERT_OK(store_->SyncSources({{kFeed, "feed", 3600}}));
@@ -72,14 +72,14 @@ TEST_F(SourceScheduleTest, ASourceThatNeverAnsweredBacksOffAsListed) {
   EXPECT_LT(*Row(kFeed).next_due, clock_.Now() + seconds(2 * 3600));
 }
 
-TEST_F(SourceScheduleTest, RetryAfterIsInTheListedNextDue) {
+TEST_P(SourceScheduleTest, RetryAfterIsInTheListedNextDue) {
   ASSERT_OK(store_->SyncSources({{kFeed, "feed", 900}}));
   Pass(429, true, clock_.Now() + seconds(7200));
   EXPECT_EQ(Row(kFeed).next_due, clock_.Now() + seconds(7200));
   ExpectDueExactlyAtListedTime(kFeed);
 }
 
-TEST_F(SourceScheduleTest, AChangedIntervalReschedulesFromTheLastAttempt) {
+TEST_P(SourceScheduleTest, AChangedIntervalReschedulesFromTheLastAttempt) {
   ASSERT_OK(store_->SyncSources({{kFeed, "feed", 86400}}));
   const Clock::TimePoint attempt = clock_.Now();
   Pass(200, false);
@@ -93,6 +93,8 @@ TEST_F(SourceScheduleTest, AChangedIntervalReschedulesFromTheLastAttempt) {
   ASSERT_OK(store_->SyncSources({{kFeed, "feed", 1800}}));
   EXPECT_EQ(Row(kFeed).next_due, db::NextDue(kFeed, seconds(1800), 1, failed_at, {}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SourceScheduleTest, BothBackends(), BackendName);
 
 }  // namespace
 }  // namespace meetleak::testing

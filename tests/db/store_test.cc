@@ -19,7 +19,7 @@ std::vector<InventoryMeeting> Meetings() {
           {"123456789", "bob@acme.example", "All hands", MeetingKind::kWebinar}};
 }
 
-TEST_F(StoreTest, InventoryIsReplacedPartByPart) {
+TEST_P(StoreTest, InventoryIsReplacedPartByPart) {
   ASSERT_OK(store_->ReplaceInventory(Meetings(),
                                      std::vector<PersonalLink>{{"ana.b", "ana@acme.example"}}));
   // Meetings only: the personal links are kept.
@@ -41,7 +41,7 @@ TEST_F(StoreTest, InventoryIsReplacedPartByPart) {
   EXPECT_TRUE(inv->personal_links().empty());
 }
 
-TEST_F(StoreTest, LeakTopicComesFromTheInventory) {
+TEST_P(StoreTest, LeakTopicComesFromTheInventory) {
   ASSERT_OK(store_->ReplaceInventory(Meetings(), std::nullopt));
   Write({Fetched("https://example.org/a", {CompanySighting("85512345678")})});
   EXPECT_EQ(Leak("85512345678").topic, "Board sync");
@@ -50,7 +50,7 @@ TEST_F(StoreTest, LeakTopicComesFromTheInventory) {
   EXPECT_EQ(Leak("85512345678").topic, "Board sync");
 }
 
-TEST_F(StoreTest, MetaValuesAreStoredAndReplaced) {
+TEST_P(StoreTest, MetaValuesAreStoredAndReplaced) {
   Result<std::optional<std::string>> v = store_->GetMeta("inventory:meetings.csv");
   ASSERT_OK(v);
   EXPECT_FALSE(v->has_value());
@@ -61,7 +61,7 @@ TEST_F(StoreTest, MetaValuesAreStoredAndReplaced) {
   EXPECT_EQ(v->value_or(""), "sha256:2");
 }
 
-TEST_F(StoreTest, SourcesAreSyncedAndScheduled) {
+TEST_P(StoreTest, SourcesAreSyncedAndScheduled) {
   ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}, {"https://b.example/", "page", 3600}}));
   Result<std::vector<LeakStore::SourceRow>> due = store_->DueSources();
   ASSERT_OK(due);
@@ -100,7 +100,7 @@ TEST_F(StoreTest, SourcesAreSyncedAndScheduled) {
             Status::Code::kNotFound);
 }
 
-TEST_F(StoreTest, UnconfiguredSourcesBecomeInactiveAndKeepTheirLeaks) {
+TEST_P(StoreTest, UnconfiguredSourcesBecomeInactiveAndKeepTheirLeaks) {
   ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}}));
   Write({Fetched("https://example.org/a", {CompanySighting("85512345678")}, kSource)});
   ASSERT_OK(store_->SyncSources({{"https://b.example/", "page", 3600}}));
@@ -118,7 +118,7 @@ TEST_F(StoreTest, UnconfiguredSourcesBecomeInactiveAndKeepTheirLeaks) {
             Status::Code::kInvalidInput);
 }
 
-TEST_F(StoreTest, FetchStateKeepsValidatorsAcrossNotModified) {
+TEST_P(StoreTest, FetchStateKeepsValidatorsAcrossNotModified) {
   LeakStore::DocumentWrite d = Fetched("https://example.org/a", {});
   d.etag = "\"v1\"";
   d.last_modified = "Wed, 25 Nov 2026 10:00:00 GMT";
@@ -141,7 +141,7 @@ TEST_F(StoreTest, FetchStateKeepsValidatorsAcrossNotModified) {
   EXPECT_FALSE(f->has_value());
 }
 
-TEST_F(StoreTest, AddedKeyMarksForRefetchOnlyTheDocumentsThatHeldACandidateForIt) {
+TEST_P(StoreTest, AddedKeyMarksForRefetchOnlyTheDocumentsThatHeldACandidateForIt) {
   LeakStore::DocumentWrite held = Fetched("https://example.org/held", {});
   held.candidate_keys = {LeakStore::CandidateKey(KeyKind::kMeetingId, "85512345679"),
                          LeakStore::CandidateKey(KeyKind::kVanity, "ana.b")};
@@ -169,7 +169,7 @@ TEST_F(StoreTest, AddedKeyMarksForRefetchOnlyTheDocumentsThatHeldACandidateForIt
   EXPECT_FALSE(refetch("https://example.org/held")) << "its last body held no candidate";
 }
 
-TEST_F(StoreTest, FetchStatesAnswerEachUrlOfABatchInOrder) {
+TEST_P(StoreTest, FetchStatesAnswerEachUrlOfABatchInOrder) {
   // More URLs than one statement binds, stored ones among absent ones, and
   // one URL asked twice.
   std::vector<LeakStore::DocumentWrite> stored;
@@ -201,7 +201,7 @@ TEST_F(StoreTest, FetchStatesAnswerEachUrlOfABatchInOrder) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
+TEST_P(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
   ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}}));
   const std::string a = "https://example.org/a", b = "https://example.org/b",
                     c = "https://example.org/c";
@@ -238,7 +238,7 @@ TEST_F(StoreTest, WatchListHoldsLinkedPagesAndPagesWithLiveLeaks) {
 
 // A run asks for every source's watch list at once: more sources than one
 // batched statement holds, a source asked twice, and one never stored.
-TEST_F(StoreTest, WatchListsAnswersEachSourceOfAManySourceRead) {
+TEST_P(StoreTest, WatchListsAnswersEachSourceOfAManySourceRead) {
   std::vector<LeakStore::SourceConfig> sources;
   std::vector<LeakStore::DocumentWrite> docs;
   std::vector<std::string> asked;
@@ -268,7 +268,7 @@ TEST_F(StoreTest, WatchListsAnswersEachSourceOfAManySourceRead) {
   EXPECT_TRUE((*lists)[301].empty());
 }
 
-TEST_F(StoreTest, StillLinkedFollowsOnlyTheSourcesOwnDocumentsThroughCycles) {
+TEST_P(StoreTest, StillLinkedFollowsOnlyTheSourcesOwnDocumentsThroughCycles) {
   const std::string other = "https://other.example/feed";
   ASSERT_OK(store_->SyncSources({{kSource, "feed", 900}, {other, "feed", 900}}));
   const std::string a = "https://example.org/a", b = "https://example.org/b",
@@ -294,7 +294,7 @@ TEST_F(StoreTest, StillLinkedFollowsOnlyTheSourcesOwnDocumentsThroughCycles) {
   }
 }
 
-TEST_F(StoreTest, RedirectedPageLeaksAreJudgedByTheRequestedUrl) {
+TEST_P(StoreTest, RedirectedPageLeaksAreJudgedByTheRequestedUrl) {
   LeakStore::DocumentWrite d = Fetched("https://example.org/short", {CompanySighting("111111111")});
   d.page_url = "https://example.org/events/7";
   Write({d});
@@ -308,7 +308,7 @@ TEST_F(StoreTest, RedirectedPageLeaksAreJudgedByTheRequestedUrl) {
 
 // A reader on a second connection is never blocked by a writer and never
 // sees half a transaction.
-TEST_F(StoreTest, ReaderWhileWriterRuns) {
+TEST_P(StoreTest, ReaderWhileWriterRuns) {
   constexpr int kGroups = 200, kPerGroup = 5;
   std::atomic<bool> done{false};
   std::thread writer([&] {
@@ -341,8 +341,11 @@ TEST_F(StoreTest, ReaderWhileWriterRuns) {
   EXPECT_EQ(rows->size(), static_cast<std::size_t>(kGroups * kPerGroup));
 }
 
+// SQLite's locking, which PostgreSQL's MVCC does not have.
+class SqliteStoreTest : public StoreTest {};
+
 // A writer holding its transaction open does not block reads of the store.
-TEST_F(StoreTest, ReadsProceedWhileAnotherConnectionHoldsTheWriteLock) {
+TEST_P(SqliteStoreTest, ReadsProceedWhileAnotherConnectionHoldsTheWriteLock) {
   Write({Fetched("https://example.org/a", {CompanySighting("111111111")})});
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(db_path().c_str(), &other), SQLITE_OK);
@@ -353,6 +356,10 @@ TEST_F(StoreTest, ReadsProceedWhileAnotherConnectionHoldsTheWriteLock) {
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, BothBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteStoreTest, ::testing::Values(StoreBackend::kSqlite),
+                         BackendName);
 
 }  // namespace
 }  // namespace meetleak::testing

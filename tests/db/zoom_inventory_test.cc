@@ -36,7 +36,7 @@ class ZoomInventoryTest : public StoreTest {
   }
 };
 
-TEST_F(ZoomInventoryTest, ZoomRowsKeepEverySettingAndLeaveCsvRowsAlone) {
+TEST_P(ZoomInventoryTest, ZoomRowsKeepEverySettingAndLeaveCsvRowsAlone) {
   ASSERT_OK(
       store_->ReplaceInventory(std::vector<InventoryMeeting>{{"85512345678", "csv@acme.example", "",
                                                               MeetingKind::kScheduled}},
@@ -64,7 +64,7 @@ TEST_F(ZoomInventoryTest, ZoomRowsKeepEverySettingAndLeaveCsvRowsAlone) {
   EXPECT_NE(inv->FindVanity("bo"), nullptr);
 }
 
-TEST_F(ZoomInventoryTest, AMeetingInBothSourcesTakesZoomsOwner) {
+TEST_P(ZoomInventoryTest, AMeetingInBothSourcesTakesZoomsOwner) {
   ASSERT_OK(
       store_->ReplaceInventory(std::vector<InventoryMeeting>{{"86600000001", "old@acme.example", "",
                                                               MeetingKind::kScheduled}},
@@ -83,7 +83,7 @@ TEST_F(ZoomInventoryTest, AMeetingInBothSourcesTakesZoomsOwner) {
   EXPECT_EQ(store_->LoadInventory()->FindMeeting("86600000001")->owner_email, "bo@acme.example");
 }
 
-TEST_F(ZoomInventoryTest, ASyncThatAddsAKeyRefetchesOnlyTheDocumentsHoldingIt) {
+TEST_P(ZoomInventoryTest, ASyncThatAddsAKeyRefetchesOnlyTheDocumentsHoldingIt) {
   ASSERT_OK(store_->ReplaceZoomInventory({{ZoomRow("86600000001", "bo@acme.example")}, {}}));
   WriteHolding("https://example.org/new-pmi", "5550001111");
   WriteHolding("https://example.org/other", "86600000001");
@@ -98,7 +98,7 @@ TEST_F(ZoomInventoryTest, ASyncThatAddsAKeyRefetchesOnlyTheDocumentsHoldingIt) {
   EXPECT_FALSE(Refetch("https://example.org/new-pmi"));
 }
 
-TEST_F(ZoomInventoryTest, ASyncThatChangesHowAKeyClassifiesRefetchesTheDocumentsHoldingIt) {
+TEST_P(ZoomInventoryTest, ASyncThatChangesHowAKeyClassifiesRefetchesTheDocumentsHoldingIt) {
   const InventoryMeeting live = ZoomRow("86600000001", "bo@acme.example");
   ASSERT_OK(store_->ReplaceZoomInventory({{live, ZoomRow("86600000002", "bo@acme.example")}, {}}));
   WriteHolding("https://example.org/expired", "86600000001");
@@ -125,7 +125,7 @@ TEST_F(ZoomInventoryTest, ASyncThatChangesHowAKeyClassifiesRefetchesTheDocuments
   EXPECT_TRUE(Refetch("https://example.org/same"));
 }
 
-TEST_F(ZoomInventoryTest, ACsvRowUnderAZoomRowChangesNothingThatIsMatched) {
+TEST_P(ZoomInventoryTest, ACsvRowUnderAZoomRowChangesNothingThatIsMatched) {
   ASSERT_OK(store_->ReplaceZoomInventory({{ZoomRow("86600000001", "bo@acme.example")}, {}}));
   WriteHolding("https://example.org/held", "86600000001");
   // The CSV names the meeting with another owner: Zoom's row wins, so a
@@ -183,7 +183,7 @@ TEST(ZoomInventorySchemaTest, Version3MigratesItsRowsAsCsvRows) {
 namespace meetleak::testing {
 namespace {
 
-TEST_F(ZoomInventoryTest, AnExpiredMeetingLowersItsLeakTheOneDecrease) {
+TEST_P(ZoomInventoryTest, AnExpiredMeetingLowersItsLeakTheOneDecrease) {
   LeakStore::Sighting critical = CompanySighting("86600000001", Severity::kCritical);
   Write({Fetched("https://example.org/p", {critical})});
   EXPECT_EQ(Leak("86600000001").severity, Severity::kCritical);
@@ -196,6 +196,8 @@ TEST_F(ZoomInventoryTest, AnExpiredMeetingLowersItsLeakTheOneDecrease) {
   EXPECT_EQ(Leak("86600000001").severity, Severity::kLow);
   EXPECT_EQ(Leak("86600000001").owner, "ana@acme.example");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ZoomInventoryTest, BothBackends(), BackendName);
 
 }  // namespace
 }  // namespace meetleak::testing

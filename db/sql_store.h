@@ -1,11 +1,12 @@
-// Internal to db/: the SQLite implementation of LeakStore, split over
+// Internal to db/: the implementation of LeakStore, one for both backends
+// over db/sql.h's Connection, split over
 // store.cc (open, sources, fetch state), store_inventory.cc (the inventory),
 // store_write.cc (documents and the lifecycle), source_state.cc (a source's
 // own state), store_leaks.cc (leak queries and decisions),
 // store_archive.cc (web archives' sightings and progress, watch sources) and
 // store_fix.cc (what `fix` records).
-#ifndef MEETLEAK_DB_SQLITE_STORE_H_
-#define MEETLEAK_DB_SQLITE_STORE_H_
+#ifndef MEETLEAK_DB_SQL_STORE_H_
+#define MEETLEAK_DB_SQL_STORE_H_
 
 #include <chrono>
 #include <cstdint>
@@ -15,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "db/sqlite.h"
+#include "db/sql.h"
 #include "db/store.h"
 
 namespace meetleak::db {
@@ -55,6 +56,9 @@ std::vector<std::string> SplitDigests(std::string_view stored);
 Result<LeakStatus> ReadLeakStatus(const Query& q, int col, std::int64_t id,
                                   const std::string& db_path);
 
+// Whether leak `id` exists (store_leaks.cc).
+Result<bool> LeakExists(Connection* conn, std::int64_t id);
+
 // Appends one event to a leak's history (LeakStore::LeakEvents), its note
 // redacted, inside the caller's transaction (store_leaks.cc).
 Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
@@ -69,14 +73,15 @@ struct NewLeakPlace {
 };
 // Inserts a new leak for `s` (open, or allowed with its history event),
 // first and last seen at `seen`, inside the caller's transaction
-// (store_write.cc).
-Status InsertLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakPlace& where,
-                  std::int64_t seen);
+// (store_write.cc): its id, or nullopt when the leak exists (another
+// writer's, committed since the caller looked).
+Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore::Sighting& s,
+                                              const NewLeakPlace& where, std::int64_t seen);
 
-class SqliteLeakStore : public LeakStore {
+class SqlLeakStore : public LeakStore {
  public:
   // `secret`: the database's key for candidate-key hashes.
-  SqliteLeakStore(std::unique_ptr<Connection> conn, Clock* clock, std::string secret)
+  SqlLeakStore(std::unique_ptr<Connection> conn, Clock* clock, std::string secret)
       : conn_(std::move(conn)), clock_(clock), secret_(std::move(secret)) {}
 
   // Bytes kept of each candidate key's HMAC-SHA-256: a collision only costs
@@ -147,4 +152,4 @@ class SqliteLeakStore : public LeakStore {
 
 }  // namespace meetleak::db
 
-#endif  // MEETLEAK_DB_SQLITE_STORE_H_
+#endif  // MEETLEAK_DB_SQL_STORE_H_
