@@ -54,10 +54,20 @@ std::string PgPlaceholders(std::string_view sql, int* params, std::vector<bool>*
 
 namespace {
 
+// libpq's message on one line: its lines (and tab-indented hints) joined.
 std::string Trimmed(const char* message) {
   std::string s = message == nullptr ? "" : message;
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') {
+      out += s[i];
+      continue;
+    }
+    while (i + 1 < s.size() && (s[i + 1] == '\t' || s[i + 1] == ' ')) ++i;
+    out += "; ";
+  }
+  return out;
 }
 
 // "postgresql host:port/dbname" from the live connection (no password: libpq

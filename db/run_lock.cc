@@ -69,7 +69,7 @@ Result<std::unique_ptr<RunLock>> RunLock::AcquirePostgres(const std::string& url
   Result<std::string> conninfo = PostgresConninfo(url);
   if (!conninfo.ok()) return Status::InvalidInput("database: " + conninfo.status().message());
   Result<std::unique_ptr<db::PgConnection>> conn = db::PgConnection::Open(*conninfo);
-  if (!conn.ok()) return conn.status();
+  if (!conn.ok()) return Status::IOError(conn.status().message());  // storage: exit 4
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   const std::string me = "meetleak run pid " + std::to_string(::getpid()) + " on " + host;

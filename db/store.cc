@@ -93,7 +93,8 @@ Result<std::unique_ptr<LeakStore>> LeakStore::Open(const std::string& path, Cloc
     Result<std::string> conninfo = PostgresConninfo(path);
     if (!conninfo.ok()) return Status::InvalidInput("database: " + conninfo.status().message());
     Result<std::unique_ptr<db::PgConnection>> pg = db::PgConnection::Open(*conninfo);
-    if (!pg.ok()) return pg.status();
+    // An unreachable server is a storage error (exit 4), not a source's.
+    if (!pg.ok()) return Status::IOError(pg.status().message());
     MEETLEAK_RETURN_IF_ERROR(db::PreparePostgresSchema(pg->get()));
     conn = std::move(*pg);
   } else {
