@@ -2,8 +2,8 @@
 
 #include <charconv>
 #include <optional>
-#include <vector>
 #include <utility>
+#include <vector>
 
 namespace meetleak::db {
 
@@ -88,9 +88,7 @@ class PgStatement : public Statement {
   PgStatement(const PgStatement&) = delete;
   PgStatement& operator=(const PgStatement&) = delete;
 
-  void Bind(int index, std::int64_t value) override {
-    Set(index, std::to_string(value), false);
-  }
+  void Bind(int index, std::int64_t value) override { Set(index, std::to_string(value), false); }
   void Bind(int index, std::string_view value) override { Set(index, std::string(value), false); }
   void BindNull(int index) override {
     if (Valid(index)) params_[static_cast<std::size_t>(index) - 1] = Param{};

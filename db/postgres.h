@@ -66,8 +66,7 @@ namespace postgres_internal {
 // `sql` with SQLite's `?N` and `?` parameters as PostgreSQL's `$N`
 // (quoted strings, quoted names and comments left alone); `*params` gets
 // the highest parameter number, `*used` (when given) which numbers occur.
-std::string PgPlaceholders(std::string_view sql, int* params,
-                           std::vector<bool>* used = nullptr);
+std::string PgPlaceholders(std::string_view sql, int* params, std::vector<bool>* used = nullptr);
 }  // namespace postgres_internal
 
 }  // namespace meetleak::db

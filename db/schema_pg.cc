@@ -196,8 +196,7 @@ Result<std::int64_t> StoredVersion(Connection* conn) {
       if (ec == std::errc() && end == value.data() + value.size() && v >= kBaseline) return v;
     }
   }
-  return Status::InvalidInput(conn->path() +
-                              ": not a meetleak database (it holds other tables)");
+  return Status::InvalidInput(conn->path() + ": not a meetleak database (it holds other tables)");
 }
 
 }  // namespace
@@ -215,8 +214,8 @@ Status PreparePostgresSchema(Connection* conn) {
   if (*version > latest)
     return Status::TooNew(conn->path() + ": the database has schema version " +
                           std::to_string(*version) +
-                          ", newer than this meetleak supports (version " +
-                          std::to_string(latest) + "); use a newer meetleak");
+                          ", newer than this meetleak supports (version " + std::to_string(latest) +
+                          "); use a newer meetleak");
   if (*version == latest) return (*tx)->Commit();
   // Versions after 7 are appended here, each with SQLite's number.
   if (latest != kBaseline)

@@ -76,7 +76,7 @@ struct NewLeakPlace {
 // (store_write.cc): its id, or nullopt when the leak exists (another
 // writer's, committed since the caller looked).
 Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore::Sighting& s,
-                                              const NewLeakPlace& where, std::int64_t seen);
+                                               const NewLeakPlace& where, std::int64_t seen);
 
 class SqlLeakStore : public LeakStore {
  public:

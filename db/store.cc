@@ -57,7 +57,8 @@ Result<std::string> CandidateSecret(db::Connection* conn) {
   static const char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned char b : bytes) hex += {kHex[b >> 4], kHex[b & 15]};
-  Result<Query> ins = conn->Prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING");
+  Result<Query> ins =
+      conn->Prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, kSecretKey).Bind(2, hex);
   MEETLEAK_RETURN_IF_ERROR(ins->Run());
@@ -260,7 +261,7 @@ LeakStore::SourceRow ReadSource(const Query& q) {
 }  // namespace
 
 Result<std::vector<LeakStore::SourceRow>> SqlLeakStore::QuerySources(std::string_view where,
-                                                                        bool bind_now) {
+                                                                     bool bind_now) {
   Result<Query> q = conn_->Prepare(std::string(kSourceColumns) + std::string(where));
   if (!q.ok()) return q.status();
   if (bind_now) q->Bind(1, Now());

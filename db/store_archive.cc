@@ -109,9 +109,9 @@ Result<LeakStore::ArchiveWriteResult> SqlLeakStore::WriteArchive(
     } else {
       Result<std::int64_t> doc = PageDocument(conn_.get(), page_url, source_url);
       if (!doc.ok()) return doc.status();
-      Result<std::optional<std::int64_t>> id = InsertLeak(
-          conn_.get(), a.sighting, {page_url, *doc, source_url, StoredUrl(ref.entry_url)},
-          captured);
+      Result<std::optional<std::int64_t>> id =
+          InsertLeak(conn_.get(), a.sighting,
+                     {page_url, *doc, source_url, StoredUrl(ref.entry_url)}, captured);
       if (!id.ok()) return id.status();
       if (id->has_value()) {
         leak = {**id, !a.sighting.allowed};

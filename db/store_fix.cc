@@ -91,8 +91,8 @@ Status SqlLeakStore::RecordFix(const LeakFix& fix) {
 }
 
 Result<int> SqlLeakStore::ZoomUpdatesSince(std::string_view user, TimePoint since) {
-  Result<Query> q = conn_->Prepare(
-      "SELECT count(*) FROM zoom_update WHERE \"user\" = ? AND at >= ?");
+  Result<Query> q =
+      conn_->Prepare("SELECT count(*) FROM zoom_update WHERE \"user\" = ? AND at >= ?");
   if (!q.ok()) return q.status();
   q->Bind(1, user).Bind(2, ToUnix(since));
   Result<bool> row = q->Step();
@@ -102,8 +102,7 @@ Result<int> SqlLeakStore::ZoomUpdatesSince(std::string_view user, TimePoint sinc
   return n;
 }
 
-Result<std::optional<Clock::TimePoint>> SqlLeakStore::LastZoomUpdate(
-    std::string_view meeting_id) {
+Result<std::optional<Clock::TimePoint>> SqlLeakStore::LastZoomUpdate(std::string_view meeting_id) {
   Result<Query> q = conn_->Prepare("SELECT max(at) FROM zoom_update WHERE meeting_id = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, meeting_id);

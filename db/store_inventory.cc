@@ -91,7 +91,7 @@ Result<std::vector<std::string>> SqlLeakStore::ChangedKeys(
 }
 
 Status SqlLeakStore::InsertRows(RowSource source, const std::vector<InventoryMeeting>* meetings,
-                                   const std::vector<PersonalLink>* links) {
+                                const std::vector<PersonalLink>* links) {
   const std::string src(ToString(source));
   if (meetings != nullptr) {
     Result<Query> del = conn_->Prepare("DELETE FROM inventory_meeting WHERE source = ?");
@@ -138,7 +138,7 @@ Status SqlLeakStore::InsertRows(RowSource source, const std::vector<InventoryMee
 }
 
 Status SqlLeakStore::ReplaceInventory(std::optional<std::vector<InventoryMeeting>> meetings,
-                                         std::optional<std::vector<PersonalLink>> links) {
+                                      std::optional<std::vector<PersonalLink>> links) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   Result<std::vector<std::string>> changed = ChangedKeys(RowSource::kCsv, meetings, links);

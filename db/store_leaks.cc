@@ -101,8 +101,8 @@ Result<std::optional<LeakStore::LeakRow>> SqlLeakStore::GetLeak(std::int64_t id)
 }
 
 Result<std::optional<LeakStore::LeakRow>> SqlLeakStore::FindLeak(KeyKind key_kind,
-                                                                    std::string_view key,
-                                                                    std::string_view page_url) {
+                                                                 std::string_view key,
+                                                                 std::string_view page_url) {
   const std::string url = StoredUrl(page_url);
   Result<std::vector<LeakRow>> rows =
       QueryLeaks(std::string(kLeakColumns) + "WHERE key_kind = ? AND key = ? AND page_url = ?",
@@ -176,7 +176,7 @@ Result<std::vector<LeakStore::LeakEvent>> SqlLeakStore::LeakEvents(std::int64_t 
 }
 
 Status SqlLeakStore::AddLeakEvent(std::int64_t id, std::string_view kind, std::string_view actor,
-                                     std::string_view note) {
+                                  std::string_view note) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   Result<bool> exists = LeakExists(conn_.get(), id);

@@ -261,7 +261,8 @@ Status DocumentWriter::UpsertFetchState() {
                            : doc_.outcome == DocumentOutcome::kFailed    ? kFailed
                                                                          : kReplace;
   const std::string_view inserted = conn_->dialect().inserted;
-  Result<Query> q = inserted.empty() ? conn_->Prepare(sql) : conn_->Prepare(sql + std::string(inserted));
+  Result<Query> q =
+      inserted.empty() ? conn_->Prepare(sql) : conn_->Prepare(sql + std::string(inserted));
   if (!q.ok()) return q.status();
   const bool failed = doc_.outcome == DocumentOutcome::kFailed;
   q->Bind(1, url_).Bind(2, given_page_url_).Bind(3, source_url_).Bind(4, doc_.etag);
@@ -382,9 +383,12 @@ constexpr std::string_view kSightingSet =
     "UPDATE leak SET last_seen = ?2, sightings = sightings + 1, detail_hash = ?12, "
     "has_passcode = CASE WHEN has_passcode <> 0 OR ?3 <> 0 THEN 1 ELSE 0 END, entry_url = ?4, "
     "meeting_kind = ?5, allow_reason = ?6, "
-    "host = " MEETLEAK_SHOWN "?8 ELSE host END, form = " MEETLEAK_SHOWN "?9 ELSE form END, "
-    "link_type = " MEETLEAK_SHOWN "?10 ELSE link_type END, "
-    "context = " MEETLEAK_SHOWN "?11 ELSE context END, "
+    "host = " MEETLEAK_SHOWN "?8 ELSE host END, form = " MEETLEAK_SHOWN
+    "?9 ELSE form END, "
+    "link_type = " MEETLEAK_SHOWN
+    "?10 ELSE link_type END, "
+    "context = " MEETLEAK_SHOWN
+    "?11 ELSE context END, "
     "severity_reason = CASE WHEN ?7 <> 0 OR ?20 <> 0 THEN ?21 ELSE severity_reason END, "
     "passcode_digests = ?22";
 #undef MEETLEAK_SHOWN
@@ -509,7 +513,7 @@ Status DocumentWriter::SightUnchanged(StoredLeak* leak) {
 }  // namespace
 
 Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore::Sighting& s,
-                                              const NewLeakPlace& where, std::int64_t seen) {
+                                               const NewLeakPlace& where, std::int64_t seen) {
   const PageRef& r = s.ref;
   Result<Query> q = conn->Prepare(
       "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
@@ -543,7 +547,7 @@ Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore
 }
 
 Result<LeakStore::WriteResult> SqlLeakStore::Write(const std::vector<DocumentWrite>& docs,
-                                                      const std::vector<SourceResult>& sources) {
+                                                   const std::vector<SourceResult>& sources) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   WriteResult result;

@@ -24,7 +24,8 @@ class PostgresRunTest : public CrawlTest {
   // `leaks list --status all --format json` on `db`, without the times,
   // which differ between two runs.
   nlohmann::json LeaksWithoutTimes(const std::string& db) {
-    ProgramResult r = Meetleak({"leaks", "list", "--status", "all", "--format", "json", "--db", db});
+    ProgramResult r =
+        Meetleak({"leaks", "list", "--status", "all", "--format", "json", "--db", db});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     nlohmann::json j = Json(r);
     for (auto& f : j["findings"]) {
@@ -83,15 +84,15 @@ TEST_F(PostgresRunTest, APasswordInTheUrlIsRefusedAndNeverPrinted) {
   // The same in the config's `database`.
   WriteConfig({server_.Url("/page")}, "");
   const std::string toml = ReadFile(dir_.path() / "meetleak.toml");
-  dir_.Write("meetleak.toml", "database = \"postgresql://postgres:" + secret + "@127.0.0.1:" +
-                                  port + "/" + db_name_ + "\"\n" + toml);
+  dir_.Write("meetleak.toml", "database = \"postgresql://postgres:" + secret +
+                                  "@127.0.0.1:" + port + "/" + db_name_ + "\"\n" + toml);
   ProgramResult r = Meetleak({"run", "--once", "--all"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
   // Nothing was written: the database is still empty.
-  Result<std::string> tables = server_pg_->Psql(
-      db_name_, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+  Result<std::string> tables =
+      server_pg_->Psql(db_name_, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
   ASSERT_TRUE(tables.ok()) << tables.status().ToString();
   EXPECT_NE(tables->find('0'), std::string::npos) << *tables;
 }

@@ -340,8 +340,7 @@ TEST_P(LifecycleTest, AStatusNoMeetleakWritesIsAnErrorNotAnOpenLeak) {
   for (const Status& s : {store_->ListLeaks({}).status(), store_->GetLeak(id).status(),
                           store_->WriteDocuments({Fetched(kPage, {})}).status()}) {
     EXPECT_EQ(s.code(), Status::Code::kCorruption) << s.ToString();
-    EXPECT_NE(s.message().find(sqlite() ? db_path() : pg_name_), std::string::npos)
-        << s.ToString();
+    EXPECT_NE(s.message().find(sqlite() ? db_path() : pg_name_), std::string::npos) << s.ToString();
     EXPECT_NE(s.message().find(why), std::string::npos) << s.ToString();
   }
 }

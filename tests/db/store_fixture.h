@@ -11,13 +11,12 @@
 #define MEETLEAK_TESTS_DB_STORE_FIXTURE_H_
 
 #include <gtest/gtest.h>
-
 #include <sqlite3.h>
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
