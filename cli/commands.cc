@@ -134,6 +134,7 @@ int Main(int argc, char** argv) {
   AddStatusCommand(app, command);
   AddSweepCommand(app, command);
   AddFixCommand(app, command);
+  AddDbCommands(app, command);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ void AddNotifyCommand(CLI::App& app, Command& command);
 void AddStatusCommand(CLI::App& app, Command& command);
 void AddSweepCommand(CLI::App& app, Command& command);
 void AddFixCommand(CLI::App& app, Command& command);
+void AddDbCommands(CLI::App& app, Command& command);
 
 // The meta key of the last successful Zoom sync's time (unix seconds).
 inline constexpr std::string_view kLastSyncSuccessKey = "last_sync_success";

@@ -65,6 +65,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -401,6 +402,15 @@ bool IsPostgresUrl(std::string_view database);
 // password inside `url` is kInvalidInput, and so is a string libpq cannot
 // parse; the message never quotes `url` (nor libpq's, which may).
 Result<std::string> PostgresConninfo(std::string_view url);
+
+// `meetleak db copy`: every row of the SQLite database `from` (migrated to
+// this build's version first) into the PostgreSQL database `to`, in one
+// transaction — ids, times, every leak's history, and the database's key
+// (candidate hashes and passcode digests stay valid). `to` must hold no
+// meetleak data yet (kInvalidInput naming the table that does); its schema
+// is made first if absent. Returns the rows copied, per table, in order.
+Result<std::vector<std::pair<std::string, std::int64_t>>> CopyDatabase(const std::string& from,
+                                                                       const std::string& to);
 
 // One `meetleak run` per DB: an exclusive flock on the database file itself,
 // through a descriptor of it (created 0600 when absent), so every path that
