@@ -5,11 +5,13 @@ namespace meetleak::db {
 const Dialect& DialectOf(Backend backend) {
   static const Dialect kSqlite{
       .inserted = "",
+      .returning_id = "",
       .ids_in_json = "SELECT value FROM json_each(?2)",
       .notify_index = "INDEXED BY leak_to_notify ",
   };
   static const Dialect kPostgres{
       .inserted = ", (xmax = 0)",
+      .returning_id = " RETURNING id",
       .ids_in_json = "SELECT json_array_elements_text(?2::json)::bigint",
       .notify_index = "",
   };

@@ -128,6 +128,17 @@ class StoredUrls {
   std::unordered_map<std::string, std::string> memo_;
 };
 
+std::string InsertLeakSql(Backend backend) {
+  return "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
+         "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
+         "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic, "
+         "severity_reason, passcode_digests) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
+         "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
+         "AND meeting_id = ?2), ''), ?20, ?21) ON CONFLICT DO NOTHING" +
+         std::string(DialectOf(backend).returning_id);
+}
+
 std::string SeenAgainSql(Backend backend) {
   return "UPDATE leak SET last_seen = ?1, sightings = sightings + 1 WHERE id IN (" +
          std::string(DialectOf(backend).ids_in_json) + ")";
@@ -515,14 +526,9 @@ Status DocumentWriter::SightUnchanged(StoredLeak* leak) {
 Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore::Sighting& s,
                                                const NewLeakPlace& where, std::int64_t seen) {
   const PageRef& r = s.ref;
-  Result<Query> q = conn->Prepare(
-      "INSERT INTO leak (key_kind, key, page_url, document_id, host, form, link_type, "
-      "has_passcode, severity, status, owner, meeting_kind, entry_url, source_url, context, "
-      "allow_reason, first_seen, last_seen, needs_notice, detail_hash, sightings, topic, "
-      "severity_reason, passcode_digests) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, "
-      "?18, ?19, 1, coalesce((SELECT topic FROM inventory_meeting WHERE ?1 = 'meeting_id' "
-      "AND meeting_id = ?2), ''), ?20, ?21) ON CONFLICT DO NOTHING RETURNING id");
+  static const std::string kSql[] = {InsertLeakSql(Backend::kSqlite),
+                                     InsertLeakSql(Backend::kPostgres)};
+  Result<Query> q = conn->Prepare(kSql[static_cast<int>(conn->backend())]);
   if (!q.ok()) return q.status();
   const LeakStatus status = s.allowed ? LeakStatus::kAllowed : LeakStatus::kOpen;
   q->Bind(1, ToString(r.key_kind)).Bind(2, r.key).Bind(3, where.page_url);
@@ -536,11 +542,19 @@ Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore
   q->Bind(20, r.classification.severity_reason);
   bool added = false;
   q->Bind(21, JoinDigests(MergeDigests({}, r.passcode_digests, &added)));
-  Result<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<std::int64_t>();  // another writer's, committed meanwhile
-  const std::int64_t id = q->Int(0);
-  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  // nullopt: another writer's leak, committed since the caller looked.
+  std::int64_t id = 0;
+  if (conn->dialect().returning_id.empty()) {
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+    if (conn->Changes() == 0) return std::optional<std::int64_t>();
+    id = conn->LastInsertRowId();
+  } else {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<std::int64_t>();
+    id = q->Int(0);
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+  }
   if (status == LeakStatus::kAllowed)
     MEETLEAK_RETURN_IF_ERROR(InsertLeakEvent(conn, id, seen, "allowed", "config", s.allow_reason));
   return std::optional<std::int64_t>(id);
