@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
     file_found = PlantedFound(f.out, planted);
     stdin_found = PlantedFound(s.out, planted);
   }
-  fs::remove_all(dir);
+  if (std::getenv("BENCH_KEEP") == nullptr) fs::remove_all(dir);  // kept: to profile by hand
   if (!ok) {
     std::fprintf(stderr, "bench_scan: a run failed (is ripgrep installed?)\n");
     return 1;
