@@ -49,10 +49,11 @@ fi
 run_meetleak() {
   rm -f "$1"/meetleak.db*
   /usr/bin/python3 - "$repo_bin" "$1" <<'PY'
-import resource, subprocess, sys, time
+import os, resource, shlex, subprocess, sys, time
 binary, cwd = sys.argv[1], sys.argv[2]
+wrap = shlex.split(os.environ.get("BENCH_WRAP", ""))  # e.g. "perf stat -o FILE", to profile
 t = time.monotonic()
-p = subprocess.run([binary, "--config", "meetleak.toml", "-q", "run", "--once", "--all"], cwd=cwd)
+p = subprocess.run(wrap + [binary, "--config", "meetleak.toml", "-q", "run", "--once", "--all"], cwd=cwd)
 wall = time.monotonic() - t
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"{wall:.3f} {u.ru_maxrss} {p.returncode} {u.ru_utime + u.ru_stime:.3f}")
