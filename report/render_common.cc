@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <unordered_map>
 
 #include "base/ascii.h"
 #include "matchers/matcher.h"
@@ -58,7 +60,20 @@ std::string ValidUtf8(std::string_view s) {
   return out;
 }
 
-std::string Scrubbed(std::string_view s) { return RedactSecrets(s); }
+// RedactSecrets is pure, and a report repeats its strings: every finding of
+// a scan names the same page and source, a digest the same pages. Each
+// thread keeps what it scrubbed last (whole strings, exact match): a
+// thousand findings of one page cost one redaction of its URL, not three
+// thousand. Bounded: the memo starts over past kScrubMemo entries.
+std::string Scrubbed(std::string_view s) {
+  constexpr std::size_t kScrubMemo = 1024;
+  thread_local std::unordered_map<std::string, std::string> memo;
+  if (auto hit = memo.find(std::string(s)); hit != memo.end()) return hit->second;
+  if (memo.size() >= kScrubMemo) memo.clear();
+  std::string clean = RedactSecrets(s);
+  memo.emplace(s, clean);
+  return clean;
+}
 
 nlohmann::ordered_json FindingJson(const Finding& f) {
   using nlohmann::ordered_json;
