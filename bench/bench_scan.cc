@@ -73,6 +73,7 @@ RunResult Run(const std::vector<std::string>& args, const fs::path& stdin_path, 
   posix_spawn_file_actions_addclose(&actions, pipefd[0]);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   auto t0 = std::chrono::steady_clock::now();
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
     if (e.is_regular_file()) files.push_back(e.path());
   std::sort(files.begin(), files.end());
   std::vector<std::string> texts;
+  texts.reserve(files.size());
   for (const fs::path& f : files) texts.push_back(ReadFile(f));
   // The planting bench_match does, into one document.
   std::set<std::string> planted;
