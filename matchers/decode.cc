@@ -1,6 +1,8 @@
 // Decoding of the wrappings a Zoom reference hides in (see internal.h).
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <numeric>
 
 #include "matchers/internal.h"
 
@@ -252,6 +254,15 @@ Escape Unescape(std::string_view t, std::size_t i, std::size_t end, bool letters
   return {};
 }
 
+// Whether byte c, outside a Proofpoint wrapper, is copied as it is by a
+// decoding level: it starts no escape ('&', '%', '\\', a UTF-8 lead byte
+// that may fold) and, at the first level, no marker ('/'), spaced dot (' ')
+// or bracketed dot ('[', '(', '{').
+bool IsPlainByte(unsigned char c, bool first) {
+  if (c == '&' || c == '%' || c == '\\' || c >= 0xC2) return false;
+  return !first || (c != '/' && c != ' ' && c != '[' && c != '(' && c != '{');
+}
+
 // One decoding level over t[begin, end). `first` enables the rules that
 // read raw context (obfuscation, Proofpoint); later levels only unescape.
 // Returns whether anything changed.
@@ -261,13 +272,22 @@ bool DecodeLevel(std::string_view t, std::size_t begin, std::size_t end, bool fi
   FirstLevelRules rules;
   std::size_t i = begin;
   while (i < end) {
-    // Letters and digits start no marker or escape and end no Proofpoint
-    // wrapper: copy a run of them at once.
-    if (ascii::IsAlnum(t[i])) {
+    // Bytes that start no marker or escape copy as a run: letters and
+    // digits always; other plain bytes while no Proofpoint wrapper is open
+    // (a delimiter would only close it).
+    const bool wrapped = rules.proofpoint_v2 || rules.proofpoint_v3;
+    const auto plain = [&](char ch) {
+      return ascii::IsAlnum(ch) || (!wrapped && IsPlainByte(static_cast<unsigned char>(ch), first));
+    };
+    if (plain(t[i])) {
       std::size_t run = i + 1;
-      while (run < end && ascii::IsAlnum(t[run])) ++run;
+      while (run < end && plain(t[run])) ++run;
       out->text.append(t.substr(i, run - i));
-      for (; i < run; ++i) out->src.push_back(static_cast<std::uint32_t>(i));
+      const std::size_t at = out->src.size();
+      out->src.resize(at + (run - i));  // filled in one pass, not a push_back per byte
+      std::iota(out->src.begin() + static_cast<std::ptrdiff_t>(at), out->src.end(),
+                static_cast<std::uint32_t>(i));
+      i = run;
       continue;
     }
     if (std::size_t marker = first ? rules.Marker(t, i, end) : 0; marker != 0) {
@@ -306,6 +326,12 @@ std::size_t InvisibleAt(std::string_view s, std::size_t i) {
 }
 
 void DropInvisible(Output* o) {
+  // Most text holds no lead byte of one: nothing to copy.
+  if (std::none_of(o->text.begin(), o->text.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c == 0xC2 || c == 0xE2 || c == 0xEF;
+      }))
+    return;
   Output out;
   out.text.reserve(o->text.size());
   out.src.reserve(o->src.size());
