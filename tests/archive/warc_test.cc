@@ -18,6 +18,8 @@
 namespace meetleak {
 namespace {
 
+using testing::Deflate;
+
 std::string Gzip(const std::string& data) { return testing::GzipMember(data); }
 
 std::string Record(const std::string& type, const std::string& uri, const std::string& block,
@@ -55,33 +57,6 @@ std::string GzipZeros(size_t size) {
     } while (z.avail_out == 0);
     if (rc == Z_STREAM_END) break;
   }
-  deflateEnd(&z);
-  return out;
-}
-
-// `data` compressed with every optional part of a gzip header (extra field,
-// name, comment, header CRC) when `gzip`; else as zlib (`wbits` 15) or raw
-// deflate (-15).
-std::string Deflate(const std::string& data, int wbits, bool full_gzip_header = false) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY);
-  gz_header header{};
-  std::string extra = "XYmeetleak", name = "page.html", comment = "archived";
-  if (full_gzip_header) {
-    header.extra = reinterpret_cast<Bytef*>(extra.data());
-    header.extra_len = static_cast<uInt>(extra.size());
-    header.name = reinterpret_cast<Bytef*>(name.data());
-    header.comment = reinterpret_cast<Bytef*>(comment.data());
-    header.hcrc = 1;
-    deflateSetHeader(&z, &header);
-  }
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
   deflateEnd(&z);
   return out;
 }

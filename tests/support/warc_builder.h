@@ -13,11 +13,23 @@
 
 namespace meetleak::testing {
 
-// `data` as one gzip member.
-inline std::string GzipMember(const std::string& data) {
+// `data` deflated: `wbits` 16 + 15 as gzip, 15 as zlib, -15 raw; a gzip
+// header with every optional part (extra field, name, comment, header CRC)
+// when `full_gzip_header`.
+inline std::string Deflate(const std::string& data, int wbits, bool full_gzip_header = false) {
   z_stream z{};
-  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, data.size()), '\0');
+  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY);
+  gz_header header{};
+  std::string extra = "XYmeetleak", name = "page.html", comment = "archived";
+  if (full_gzip_header) {
+    header.extra = reinterpret_cast<Bytef*>(extra.data());
+    header.extra_len = static_cast<uInt>(extra.size());
+    header.name = reinterpret_cast<Bytef*>(name.data());
+    header.comment = reinterpret_cast<Bytef*>(comment.data());
+    header.hcrc = 1;
+    deflateSetHeader(&z, &header);
+  }
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());
   z.next_out = reinterpret_cast<Bytef*>(out.data());
@@ -27,6 +39,9 @@ inline std::string GzipMember(const std::string& data) {
   deflateEnd(&z);
   return out;
 }
+
+// `data` as one gzip member.
+inline std::string GzipMember(const std::string& data) { return Deflate(data, 16 + MAX_WBITS); }
 
 // One WARC record with its block, ending in the two CRLFs the format wants.
 inline std::string WarcRecordText(const std::string& type, const std::string& uri,
