@@ -80,6 +80,24 @@ std::string ServerName(PGconn* conn) {
          (port != nullptr ? port : "") + "/" + (db != nullptr ? db : "");
 }
 
+// Rows a command changed (its tag's count), 0 for none.
+std::int64_t ChangedRows(PGresult* result) {
+  const char* tuples = PQcmdTuples(result);
+  std::int64_t n = 0;
+  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), n);
+  return n;
+}
+
+bool Succeeded(const PGresult* result) {
+  const ExecStatusType st = PQresultStatus(result);
+  return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+// Deferred statements sent before a sync: more are synced in slices, so
+// that libpq's output buffer and the server's unread results never both
+// fill (in blocking mode that would deadlock).
+constexpr std::size_t kMaxQueued = 256;
+
 class PgStatement : public Statement {
  public:
   PgStatement(PgConnection* conn, std::string name, int params)
@@ -99,13 +117,43 @@ class PgStatement : public Statement {
 
   Result<bool> Step() override {
     if (!bind_error_.ok()) return bind_error_;
+    if (prefetched_) {  // its result arrives with the next sync
+      prefetched_ = false;
+      if (slot_.waiting) (void)conn_->Collect();
+      if (!slot_.error.ok()) return slot_.error;
+      result_ = std::exchange(slot_.result, nullptr);
+      if (result_ == nullptr) return conn_->Internal("no result for " + name_);
+    }
     if (result_ == nullptr) MEETLEAK_RETURN_IF_ERROR(Execute());
     if (PQresultStatus(result_) != PGRES_TUPLES_OK) return false;
     ++row_;
     return row_ < PQntuples(result_);
   }
 
+  Status Defer(std::string_view must_change) override {
+    Status s = bind_error_;
+    if (s.ok()) {
+      Arrays a(params_);
+      s = conn_->DeferPrepared(name_, a.params, must_change);
+    }
+    Reset();
+    return s;
+  }
+
+  void Prefetch() override {
+    if (!bind_error_.ok()) return;  // Step reports it
+    Arrays a(params_);
+    conn_->PrefetchPrepared(name_, a.params, &slot_);
+    prefetched_ = true;
+  }
+
   void Reset() override {
+    // A result still to come must not be taken for the next use's: read
+    // now (a failure stays the transaction's).
+    if (slot_.waiting) (void)conn_->Collect();
+    PQclear(slot_.result);
+    slot_ = {};
+    prefetched_ = false;
     if (result_ != nullptr) PQclear(result_);
     result_ = nullptr;
     row_ = -1;
@@ -159,23 +207,29 @@ class PgStatement : public Statement {
     params_[static_cast<std::size_t>(index) - 1] = Param{std::move(value), binary};
   }
 
-  Status Execute() {
-    std::vector<const char*> values(params_.size());
-    std::vector<int> lengths(params_.size()), formats(params_.size());
-    for (std::size_t i = 0; i < params_.size(); ++i) {
-      if (!params_[i].value) continue;  // NULL
-      values[i] = params_[i].value->data();
-      lengths[i] = static_cast<int>(params_[i].value->size());
-      formats[i] = params_[i].binary ? 1 : 0;
+  // The bound parameters as libpq takes them (pointing into params_).
+  struct Arrays {
+    explicit Arrays(const std::vector<Param>& params)
+        : values(params.size()), lengths(params.size()), formats(params.size()) {
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        if (!params[i].value) continue;  // NULL
+        values[i] = params[i].value->data();
+        lengths[i] = static_cast<int>(params[i].value->size());
+        formats[i] = params[i].binary ? 1 : 0;
+      }
+      this->params = {static_cast<int>(params.size()), values.data(), lengths.data(),
+                      formats.data()};
     }
-    result_ = PQexecPrepared(conn_->handle(), name_.c_str(), static_cast<int>(params_.size()),
-                             values.data(), lengths.data(), formats.data(), 0);
-    const ExecStatusType st = PQresultStatus(result_);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return conn_->Error(name_, result_);
-    const char* tuples = PQcmdTuples(result_);
-    std::int64_t n = 0;
-    std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), n);
-    conn_->set_changes(n);
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+    PgConnection::Params params;
+  };
+
+  Status Execute() {
+    Arrays a(params_);
+    Result<PGresult*> r = conn_->RunPrepared(name_, a.params);
+    if (!r.ok()) return r.status();
+    result_ = *r;
     return Status::OK();
   }
 
@@ -183,6 +237,8 @@ class PgStatement : public Statement {
   std::string name_;
   std::vector<Param> params_;
   Status bind_error_;
+  PgConnection::Slot slot_;  // Prefetch's
+  bool prefetched_ = false;  // Prefetch'ed, Step not called yet
   PGresult* result_ = nullptr;
   int row_ = -1;  // the current row; -1 before the first
 };
@@ -227,6 +283,7 @@ Status PgConnection::Error(std::string_view what, const PGresult* result) const 
 }
 
 Result<std::unique_ptr<Statement>> PgConnection::NewStatement(std::string_view sql) {
+  MEETLEAK_RETURN_IF_ERROR(LeavePipeline());  // PQprepare waits for its answer
   int params = 0;
   std::vector<bool> used;
   const std::string name = "meetleak_" + std::to_string(++statements_);
@@ -246,6 +303,7 @@ Result<std::unique_ptr<Statement>> PgConnection::NewStatement(std::string_view s
 }
 
 Status PgConnection::Exec(const std::string& sql) {
+  MEETLEAK_RETURN_IF_ERROR(LeavePipeline());
   PGresult* r = PQexec(conn_, sql.c_str());
   const ExecStatusType st = PQresultStatus(r);
   Status s = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? Status::OK() : Error("exec", r);
@@ -262,12 +320,155 @@ Result<std::int64_t> PgConnection::QueryInt(const std::string& sql) {
   return q->Int(0);
 }
 
-Status PgConnection::Begin() { return Run("BEGIN"); }
+Result<PGresult*> PgConnection::RunPrepared(const std::string& name, const Params& params) {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) {
+    PGresult* r = PQexecPrepared(conn_, name.c_str(), params.count, params.values, params.lengths,
+                                 params.formats, 0);
+    if (!Succeeded(r)) {
+      Status s = Error(name, r);
+      PQclear(r);
+      return s;
+    }
+    changes_ = ChangedRows(r);
+    return r;
+  }
+  Slot slot;
+  slot.waiting = true;
+  MEETLEAK_RETURN_IF_ERROR(Send(name, params, {}, &slot));
+  Status s = Sync();
+  if (!s.ok()) {
+    PQclear(slot.result);
+    return s;
+  }
+  if (slot.result == nullptr) return Internal("no result for " + name);
+  changes_ = ChangedRows(slot.result);
+  return slot.result;
+}
 
-// A COMMIT that fails has ended the transaction all the same.
-Status PgConnection::Commit() { return Run("COMMIT"); }
+Status PgConnection::DeferPrepared(const std::string& name, const Params& params,
+                                   std::string_view must_change) {
+  if (!in_transaction_) {  // nothing to share a round trip with
+    Result<PGresult*> r = RunPrepared(name, params);
+    if (!r.ok()) return r.status();
+    PQclear(*r);
+    if (!must_change.empty() && changes_ == 0)
+      return Status::Busy(path() + ": " + std::string(must_change));
+    return Status::OK();
+  }
+  MEETLEAK_RETURN_IF_ERROR(Send(name, params, must_change, nullptr));
+  return queued_.size() < kMaxQueued ? Status::OK() : Sync();
+}
+
+void PgConnection::PrefetchPrepared(const std::string& name, const Params& params, Slot* slot) {
+  *slot = Slot{};
+  if (!in_transaction_) {
+    Result<PGresult*> r = RunPrepared(name, params);
+    if (r.ok()) {
+      slot->result = *r;
+    } else {
+      slot->error = r.status();
+    }
+    return;
+  }
+  slot->waiting = true;
+  slot->error = Send(name, params, {}, slot);
+  if (!slot->error.ok()) slot->waiting = false;
+}
+
+Status PgConnection::Send(const std::string& name, const Params& params,
+                          std::string_view must_change, Slot* slot) {
+  if (!failed_.ok()) return failed_;
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
+    return Error("enter pipeline mode", nullptr);
+  if (PQsendQueryPrepared(conn_, name.c_str(), params.count, params.values, params.lengths,
+                          params.formats, 0) != 1)
+    return failed_ = Error(name, nullptr);
+  queued_.push_back({name, std::string(must_change), slot});
+  return Status::OK();
+}
+
+// Results come in the order sent: each statement's, then a null pointer;
+// a statement after a failed one comes as PGRES_PIPELINE_ABORTED; the sync
+// point's result ends the lot. A null pointer past the last statement
+// means the connection has nothing more to give (it was lost).
+Status PgConnection::Sync() {
+  Status first = failed_;
+  if (PQpipelineSync(conn_) != 1 && first.ok()) first = Error("pipeline sync", nullptr);
+  const std::size_t expected = queued_.size();
+  for (std::size_t i = 0; i <= expected;) {
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) {
+      ++i;
+      continue;
+    }
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (i == expected) {  // a result nobody waits for: not ours to read
+      PQclear(r);
+      continue;
+    }
+    Queued& q = queued_[i];
+    Status s = Status::OK();
+    if (st == PGRES_PIPELINE_ABORTED) {
+      s = Status::IOError(path() + ": " + q.name + ": not run: an earlier statement failed");
+    } else if (!Succeeded(r)) {
+      s = Error(q.name, r);
+    } else if (!q.must_change.empty() && ChangedRows(r) == 0) {
+      s = Status::Busy(path() + ": " + q.must_change);
+    }
+    if (first.ok()) first = s;
+    if (q.slot != nullptr && q.slot->waiting) {
+      q.slot->waiting = false;
+      q.slot->error = s;
+      if (s.ok()) {
+        q.slot->result = r;
+        r = nullptr;
+      }
+    }
+    PQclear(r);
+  }
+  // A slot whose result never came (the connection was lost) waits no more.
+  for (Queued& q : queued_) {
+    if (q.slot == nullptr || !q.slot->waiting) continue;
+    q.slot->waiting = false;
+    q.slot->error = first.ok() ? Internal("no result for " + q.name) : first;
+  }
+  queued_.clear();
+  if (in_transaction_) failed_ = first;
+  return first;
+}
+
+Status PgConnection::LeavePipeline() {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::OK();
+  Status s = queued_.empty() ? Status::OK() : Sync();
+  if (PQexitPipelineMode(conn_) != 1 && s.ok()) s = Error("leave pipeline mode", nullptr);
+  return s;
+}
+
+Status PgConnection::Begin() {
+  MEETLEAK_RETURN_IF_ERROR(Run("BEGIN"));
+  in_transaction_ = true;
+  failed_ = Status::OK();
+  return Status::OK();
+}
+
+// A COMMIT that fails has ended the transaction all the same. After a
+// failure in the pipeline none is sent: Rollback ends the transaction.
+Status PgConnection::Commit() {
+  if (!failed_.ok()) return failed_;
+  Status s = Run("COMMIT");
+  Status left = LeavePipeline();
+  in_transaction_ = false;
+  return s.ok() ? left : s;
+}
 
 void PgConnection::Rollback() {
+  in_transaction_ = false;
+  (void)LeavePipeline();
+  failed_ = Status::OK();
   if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec("ROLLBACK");
 }
 

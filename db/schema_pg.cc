@@ -83,7 +83,7 @@ CREATE TABLE document (
   non_company_refs BIGINT NOT NULL DEFAULT 0,
   candidate_keys   BYTEA,
   refetch          BIGINT NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 50);
 CREATE INDEX document_source ON document (source_url, still_linked);
 
 CREATE TABLE link (
@@ -125,7 +125,7 @@ CREATE TABLE leak (
   passcode_digests  TEXT NOT NULL DEFAULT '',
   fix_covers        BIGINT,
   UNIQUE (key_kind, key, page_url)
-);
+) WITH (fillfactor = 50);
 CREATE INDEX leak_document ON leak (document_id);
 CREATE INDEX leak_status_severity ON leak (status, severity DESC, id);
 CREATE INDEX leak_owner ON leak (owner, status, severity DESC, id);

@@ -69,7 +69,7 @@ Status MarkStillLinked(Connection* conn, const std::string& source_url) {
     Result<Query> q = conn->Prepare("UPDATE document SET still_linked = ?2 WHERE id = ?1");
     if (!q.ok()) return q.status();
     q->Bind(1, d.id).Bind(2, linked);
-    MEETLEAK_RETURN_IF_ERROR(q->Run());
+    MEETLEAK_RETURN_IF_ERROR(q->Defer());
   }
   return Status::OK();
 }
@@ -102,7 +102,7 @@ Status WriteSourceState(Connection* conn, const Clock::TimePoint now,
   update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);
   update->Bind(5, r.failed).Bind(6, ToUnix(now)).Bind(7, ToUnix(r.retry_after));
   update->Bind(8, ToUnix(next_due)).Bind(9, r.non_company_refs);
-  MEETLEAK_RETURN_IF_ERROR(update->Run());
+  MEETLEAK_RETURN_IF_ERROR(update->Defer());
   if (!r.failed) MEETLEAK_RETURN_IF_ERROR(MarkStillLinked(conn, r.url));
   return Status::OK();
 }

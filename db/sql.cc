@@ -7,12 +7,18 @@ const Dialect& DialectOf(Backend backend) {
       .inserted = "",
       .returning_id = "",
       .ids_in_json = "SELECT value FROM json_each(?2)",
+      .leaks_by_keys =
+          "json_each(?2) AS k JOIN leak l ON l.key_kind = json_extract(k.value, '$[0]') "
+          "AND l.key = json_extract(k.value, '$[1]') AND l.page_url = ?1",
       .notify_index = "INDEXED BY leak_to_notify ",
   };
   static const Dialect kPostgres{
       .inserted = ", (xmax = 0)",
       .returning_id = " RETURNING id",
       .ids_in_json = "SELECT json_array_elements_text(?2::json)::bigint",
+      .leaks_by_keys =
+          "json_array_elements(?2::json) AS k(pair) CROSS JOIN LATERAL (SELECT * FROM leak "
+          "WHERE key_kind = k.pair->>0 AND key = k.pair->>1 AND page_url = ?1 LIMIT 1) l",
       .notify_index = "",
   };
   return backend == Backend::kSqlite ? kSqlite : kPostgres;

@@ -40,6 +40,10 @@ class Statement {
   virtual void BindBlob(int index, std::string_view bytes) = 0;  // copied
   // true: a row is ready; false: done. The first call executes.
   virtual Result<bool> Step() = 0;
+  // Query::Defer.
+  virtual Status Defer(std::string_view must_change) = 0;
+  // Query::Prefetch.
+  virtual void Prefetch() = 0;
   // Ready for the next use: bindings cleared, results dropped.
   virtual void Reset() = 0;
   virtual bool IsNull(int col) const = 0;
@@ -85,6 +89,23 @@ class Query {
   Result<bool> Step() { return stmt_->Step(); }
   // Steps to the end (for statements without rows).
   Status Run();
+  // Runs a statement without rows (an INSERT, UPDATE or DELETE) whose
+  // outcome the caller does not wait for. SQLite runs it now. PostgreSQL,
+  // inside a transaction, queues it in the connection's pipeline (libpq's
+  // pipeline mode): it goes to the server with the next statement that
+  // returns rows, or the COMMIT, in one round trip, in order, and its
+  // failure is that statement's (the transaction then fails as a whole).
+  // `must_change` (when not empty): changing no row is a failure too,
+  // kBusy "<db>: <must_change>" — another writer got there first; the
+  // caller rolls back and may retry the transaction. The query is ready
+  // for the next use when this returns.
+  Status Defer(std::string_view must_change = {}) { return stmt_->Defer(must_change); }
+  // Starts a statement whose rows the caller reads later, so that those
+  // started after it share its round trip: SQLite runs it to its first
+  // row now; PostgreSQL, inside a transaction, sends it into the pipeline.
+  // Step() then reads its rows as usual (the first Step() waits for them)
+  // and reports its failure. Binding comes before.
+  void Prefetch() { stmt_->Prefetch(); }
 
   bool IsNull(int col) const { return stmt_->IsNull(col); }
   std::int64_t Int(int col) const { return stmt_->Int(col); }
@@ -112,6 +133,11 @@ struct Dialect {
   std::string_view returning_id;
   // A subquery of the ids in the JSON array bound to ?2.
   std::string_view ids_in_json;
+  // A FROM clause: the leaks `l` on page ?1 of the [kind, key] pairs in
+  // the JSON array bound to ?2, each one lookup of the unique index —
+  // on PostgreSQL whatever the statistics (a join, or `key = ANY(…)`, is
+  // planned as a walk of every key of the kind while the table has none).
+  std::string_view leaks_by_keys;
   // Names the partial index of leaks awaiting a notice (SQLite's planner,
   // without statistics, would walk every open leak instead).
   std::string_view notify_index;

@@ -77,6 +77,11 @@ struct NewLeakPlace {
 // writer's, committed since the caller looked).
 Result<std::optional<std::int64_t>> InsertLeak(Connection* conn, const LeakStore::Sighting& s,
                                                const NewLeakPlace& where, std::int64_t seen);
+// The same without waiting (Query::Defer, an allowed leak's history event
+// aside: InsertLeak's): a leak that exists fails with kBusy (another
+// writer's, committed since the caller looked; the caller retries).
+Status QueueNewLeak(Connection* conn, const LeakStore::Sighting& s, const NewLeakPlace& where,
+                    std::int64_t seen);
 
 class SqlLeakStore : public LeakStore {
  public:
@@ -134,7 +139,9 @@ class SqlLeakStore : public LeakStore {
 
  private:
   std::int64_t Now() const { return ToUnix(clock_->Now()); }
-  Status WriteOneDocument(const DocumentWrite& doc, WriteResult* result);
+  // One attempt of Write: one transaction.
+  Result<WriteResult> WriteOnce(const std::vector<DocumentWrite>& docs,
+                                const std::vector<SourceResult>& sources);
   Result<std::vector<std::string>> ChangedKeys(
       RowSource source, const std::optional<std::vector<InventoryMeeting>>& meetings,
       const std::optional<std::vector<PersonalLink>>& links);

@@ -1,5 +1,6 @@
 #include "db/sqlite.h"
 
+#include <optional>
 #include <utility>
 
 namespace meetleak::db {
@@ -26,6 +27,11 @@ class SqliteStatement : public Statement {
   }
 
   Result<bool> Step() override {
+    if (held_) {
+      Result<bool> first = std::move(*held_);
+      held_.reset();
+      return first;
+    }
     if (!bind_error_.ok()) return bind_error_;
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -33,7 +39,22 @@ class SqliteStatement : public Statement {
     return conn_->Error(rc, sqlite3_sql(stmt_));
   }
 
+  // Nothing is queued: SQLite runs it now.
+  Status Defer(std::string_view must_change) override {
+    while (true) {
+      Result<bool> row = Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+    }
+    if (!must_change.empty() && conn_->Changes() == 0)
+      return Status::Busy(conn_->path() + ": " + std::string(must_change));
+    return Status::OK();
+  }
+
+  void Prefetch() override { held_ = Step(); }
+
   void Reset() override {
+    held_.reset();
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
     bind_error_ = Status::OK();
@@ -62,6 +83,7 @@ class SqliteStatement : public Statement {
   SqliteConnection* conn_;
   sqlite3_stmt* stmt_;
   Status bind_error_;
+  std::optional<Result<bool>> held_;  // Prefetch's first step, for the next Step()
 };
 
 }  // namespace

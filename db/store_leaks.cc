@@ -1,4 +1,5 @@
 // Leak queries, owner decisions and notices.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -159,7 +160,7 @@ Status InsertLeakEvent(Connection* conn, std::int64_t leak_id, std::int64_t at,
       "INSERT INTO leak_event (leak_id, at, kind, actor, note) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!q.ok()) return q.status();
   q->Bind(1, leak_id).Bind(2, at).Bind(3, kind).Bind(4, actor).Bind(5, StoredUrl(note));
-  return q->Run();
+  return q->Defer();
 }
 
 Result<std::vector<LeakStore::LeakEvent>> SqlLeakStore::LeakEvents(std::int64_t id) {
@@ -196,17 +197,26 @@ Result<std::vector<LeakStore::LeakRow>> SqlLeakStore::LeaksToNotify() {
                     nullptr);
 }
 
+// One statement per slice of ids (a JSON array of them), not one per leak:
+// a notice of 200 000 leaks took 25 s on PostgreSQL, one round trip each.
 Status SqlLeakStore::MarkNotified(const std::vector<std::int64_t>& ids) {
+  constexpr std::size_t kSlice = 10'000;
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   const std::int64_t now = Now();
-  for (std::int64_t id : ids) {
-    Result<Query> q = conn_->Prepare(
-        "UPDATE leak SET notified_at = ?2, notified_severity = severity, needs_notice = 0 "
-        "WHERE id = ?1");
+  const std::string sql =
+      "UPDATE leak SET notified_at = ?1, notified_severity = severity, needs_notice = 0 "
+      "WHERE id IN (" +
+      std::string(conn_->dialect().ids_in_json) + ")";
+  for (std::size_t begin = 0; begin < ids.size(); begin += kSlice) {
+    std::string json = "[";
+    for (std::size_t i = begin; i < std::min(ids.size(), begin + kSlice); ++i)
+      json += (i == begin ? "" : ",") + std::to_string(ids[i]);
+    json += ']';
+    Result<Query> q = conn_->Prepare(sql);
     if (!q.ok()) return q.status();
-    q->Bind(1, id).Bind(2, now);
-    MEETLEAK_RETURN_IF_ERROR(q->Run());
+    q->Bind(1, now).Bind(2, json);
+    MEETLEAK_RETURN_IF_ERROR(q->Defer());
   }
   return (*tx)->Commit();
 }
