@@ -152,7 +152,7 @@ Result<int> Scan(Context& ctx, const ScanArgs& args) {
     CrawledDocument doc =
         ScanDocument(*matcher, *inventory, std::move(*body), "", url, RedactSecrets(url), nullptr,
                      ParseOptions{.html_structure = false, .kind = SourceKind::kAuto},
-                     &signals.stop_token(), &digest);
+                     &signals.stop_token(), &digest, /*context_threads=*/2);
     if (signals.stop_token().cancelled()) {
       // Like a stopped run, the scan exits by what it saw: a document not
       // read to its end is no sighting (nor stored).

@@ -163,7 +163,7 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
                              std::string_view content_type, const std::string& url,
                              const std::string& redacted_source_url, Document* parsed,
                              const ParseOptions& options, const CancelToken* cancel,
-                             const PasscodeDigest* passcode_digest) {
+                             const PasscodeDigest* passcode_digest, int context_threads) {
   CrawledDocument doc;
   doc.url = url;
   doc.page_url = SafeUrl(url);
@@ -183,7 +183,8 @@ CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory,
     for (MeetingRef& ref : matcher.Find(d.segments[i].text, &inventory,
                                         {.cancel = cancel,
                                         .id_candidates = &doc.id_candidates,
-                                        .passcode_digest = passcode_digest}))
+                                        .passcode_digest = passcode_digest,
+                                        .context_threads = context_threads}))
       occurrences.push_back({std::move(ref), SafeUrl(d.segments[i].entry_url)});
   doc.refs = MergeOnPage(occurrences, inventory);
   std::sort(doc.id_candidates.begin(), doc.id_candidates.end());

@@ -132,12 +132,14 @@ struct CrawlStats {
 // The matcher reads the whole decoded body (segments[0]): detection never
 // depends on the parse. A feed's entry segments are matched too, so each
 // reference found in an entry carries that entry's URL. `passcode_digest`
-// (may be null): what each published passcode becomes (FindOptions).
+// (may be null): what each published passcode becomes, and `context_threads`
+// the threads that may build the contexts (both FindOptions).
 CrawledDocument ScanDocument(const Matcher& matcher, const Inventory& inventory, std::string body,
                              std::string_view content_type, const std::string& url,
                              const std::string& redacted_source_url, Document* parsed = nullptr,
                              const ParseOptions& options = {}, const CancelToken* cancel = nullptr,
-                             const PasscodeDigest* passcode_digest = nullptr);
+                             const PasscodeDigest* passcode_digest = nullptr,
+                             int context_threads = 1);
 
 class Crawler {
  public:

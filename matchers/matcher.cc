@@ -7,6 +7,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <future>
+#include <span>
+#include <system_error>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -103,6 +106,20 @@ void AddDigitRef(std::string_view text, std::size_t p, const Inventory* inventor
     id_candidates->push_back(std::move(run->digits));
 }
 
+// Counts into `stats` what this thread's matcher code does while in scope.
+class StatsScope {
+ public:
+  explicit StatsScope(MatchStats* stats) : saved_(matchers_internal::t_stats) {
+    matchers_internal::t_stats = stats;
+  }
+  ~StatsScope() { matchers_internal::t_stats = saved_; }
+  StatsScope(const StatsScope&) = delete;
+  StatsScope& operator=(const StatsScope&) = delete;
+
+ private:
+  MatchStats* saved_;
+};
+
 bool Cancelled(const CancelToken* cancel) { return cancel != nullptr && cancel->cancelled(); }
 
 constexpr std::size_t kCancelCheckMask = std::size_t{64} * 1024 - 1;  // poll every 64 KiB
@@ -111,16 +128,16 @@ constexpr std::size_t kCancelCheckMask = std::size_t{64} * 1024 - 1;  // poll ev
 // context regions, up to this many bytes (the token is polled between).
 constexpr std::size_t kContextPassBytes = std::size_t{64} * 1024;
 
-// The passcodes of every reference's invitation and its redacted context
-// (references ordered by offset). False when cancelled.
-bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const CancelToken* cancel,
-                 const PasscodeDigest* digest) {
+// References whose context regions overlap, refs[first, last), and the
+// union of their regions, text[begin, end): one FindSecrets pass each.
+struct ContextGroup {
+  std::size_t first, last, begin, end;
+};
+
+std::vector<ContextGroup> ContextGroups(std::string_view text, const std::vector<MeetingRef>& r) {
   using matchers_internal::ContextRegion;
-  std::vector<MeetingRef>& r = *refs;
-  matchers_internal::PasscodeOwners owners(text, refs, digest);
-  matchers_internal::ContextMemo memo;
+  std::vector<ContextGroup> groups;
   for (std::size_t i = 0; i < r.size();) {
-    if (Cancelled(cancel)) return false;
     auto [begin, end] = ContextRegion(text, r[i].offset, r[i].length);
     std::size_t j = i + 1;
     for (; j < r.size(); ++j) {
@@ -128,16 +145,34 @@ bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const Can
       if (b > end || std::max(end, e) - begin > kContextPassBytes) break;
       end = std::max(end, e);
     }
+    groups.push_back({i, j, begin, end});
+    i = j;
+  }
+  return groups;
+}
+
+// The redacted context of each reference of groups[g, g_end), and their
+// passcodes' spans appended to `passcodes` in order. Reads `r` and writes
+// only the contexts of those groups' references, so two calls over disjoint
+// groups may run at once. False when cancelled.
+bool BuildContexts(std::string_view text, std::vector<MeetingRef>* refs,
+                   std::span<const ContextGroup> groups, const CancelToken* cancel,
+                   std::vector<matchers_internal::SecretSpan>* passcodes) {
+  using matchers_internal::ContextRegion;
+  std::vector<MeetingRef>& r = *refs;
+  matchers_internal::ContextMemo memo;
+  for (const ContextGroup& g : groups) {
+    if (Cancelled(cancel)) return false;
     std::vector<matchers_internal::SecretSpan> secrets =
-        matchers_internal::FindSecrets(text.substr(begin, end - begin));
+        matchers_internal::FindSecrets(text.substr(g.begin, g.end - g.begin));
     for (matchers_internal::SecretSpan& s : secrets) {
-      s.begin += begin;
-      s.end += begin;
-      if (s.passcode) owners.Attach(s);
+      s.begin += g.begin;
+      s.end += g.begin;
+      if (s.passcode) passcodes->push_back(s);
     }
     // Merged once for the group: disjoint and sorted, by begin and by end.
     const matchers_internal::Spans spans = matchers_internal::Merge(secrets);
-    for (; i < j; ++i) {
+    for (std::size_t i = g.first; i < g.last; ++i) {
       auto [b, e] = ContextRegion(text, r[i].offset, r[i].length);
       // The spans that reach into the region: the snippet lies in it.
       auto first = std::upper_bound(spans.begin(), spans.end(), b,
@@ -151,11 +186,66 @@ bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const Can
   return true;
 }
 
+// Context regions of at least this many bytes in all are split between the
+// calling thread and one more, when FindOptions::context_threads allows.
+constexpr std::size_t kParallelContextBytes = std::size_t{1} << 20;
+
+// The groups [0, split) stay on the calling thread; the rest, about half the
+// region bytes, go to a second one (split == groups.size(): none do).
+std::size_t SplitForSecondThread(std::span<const ContextGroup> groups, int threads) {
+  std::size_t total = 0;
+  for (const ContextGroup& g : groups) total += g.end - g.begin;
+  if (threads < 2 || total < kParallelContextBytes) return groups.size();
+  std::size_t first_half = 0, split = 0;
+  for (; split < groups.size() && first_half < total / 2; ++split)
+    first_half += groups[split].end - groups[split].begin;
+  return split;
+}
+
+// The passcodes of every reference's invitation and its redacted context
+// (references ordered by offset). The contexts of the second half of a
+// large text's references may be built on a second thread: what each gets
+// is the same, and the passcodes are attached afterwards, in text order, on
+// the calling thread. False when cancelled.
+bool AddContexts(std::string_view text, std::vector<MeetingRef>* refs, const CancelToken* cancel,
+                 const PasscodeDigest* digest, int threads) {
+  const std::vector<ContextGroup> groups = ContextGroups(text, *refs);
+  const std::span<const ContextGroup> all(groups);
+  const std::size_t split = SplitForSecondThread(all, threads);
+  std::vector<matchers_internal::SecretSpan> passcodes, later_passcodes;
+  MatchStats second_stats;
+  MatchStats* const stats = matchers_internal::CurrentStats();
+  std::future<bool> second;
+  if (split < groups.size()) {
+    try {
+      second = std::async(std::launch::async, [&] {
+        StatsScope counting(stats != nullptr ? &second_stats : nullptr);
+        return BuildContexts(text, refs, all.subspan(split), cancel, &later_passcodes);
+      });
+    } catch (const std::system_error&) {  // no thread to be had: all on this one
+    }
+  }
+  const bool two_threads = second.valid();
+  const bool done =
+      BuildContexts(text, refs, two_threads ? all.first(split) : all, cancel, &passcodes);
+  const bool later_done = !two_threads || second.get();
+  if (stats != nullptr) {
+    stats->second_thread = stats->second_thread || two_threads;
+    stats->bytes_decoded += second_stats.bytes_decoded;
+    stats->bytes_searched += second_stats.bytes_searched;
+  }
+  if (!done || !later_done) return false;
+  matchers_internal::PasscodeOwners owners(text, refs, digest);
+  for (const auto* list : {&passcodes, &later_passcodes})
+    for (const matchers_internal::SecretSpan& s : *list) owners.Attach(s);
+  return true;
+}
+
 // Link references win over the numbers inside them; the result is ordered
 // by offset, and every reference gets the passcodes of its invitation and
 // its redacted context. False when cancelled.
 bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<MeetingRef> numbers,
-             const CancelToken* cancel, const PasscodeDigest* digest,
+             const CancelToken* cancel, const PasscodeDigest* digest, int context_threads,
              std::vector<MeetingRef>* result) {
   std::sort(links.begin(), links.end(),
             [](const MeetingRef& a, const MeetingRef& b) { return a.offset < b.offset; });
@@ -175,7 +265,7 @@ bool Combine(std::string_view text, std::vector<MeetingRef> links, std::vector<M
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const MeetingRef& a, const MeetingRef& b) { return a.offset < b.offset; });
-  if (!AddContexts(text, &out, cancel, digest)) return false;
+  if (!AddContexts(text, &out, cancel, digest, context_threads)) return false;
   *result = std::move(out);
   return true;
 }
@@ -285,24 +375,6 @@ struct Scan {
   }
 };
 
-namespace {
-
-// Counts into `stats` what this thread's matcher code does while in scope.
-class StatsScope {
- public:
-  explicit StatsScope(MatchStats* stats) : saved_(matchers_internal::t_stats) {
-    matchers_internal::t_stats = stats;
-  }
-  ~StatsScope() { matchers_internal::t_stats = saved_; }
-  StatsScope(const StatsScope&) = delete;
-  StatsScope& operator=(const StatsScope&) = delete;
-
- private:
-  MatchStats* saved_;
-};
-
-}  // namespace
-
 std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* inventory,
                                       const FindOptions& options) const {
   StatsScope counting(options.stats);
@@ -324,7 +396,7 @@ std::vector<MeetingRef> Matcher::Find(std::string_view text, const Inventory* in
   if (pass == TriggerPass::kCancelled) return stop();
   std::vector<MeetingRef> out;
   if (!Combine(text, std::move(scan.links), std::move(scan.numbers), options.cancel,
-               options.passcode_digest, &out))
+               options.passcode_digest, options.context_threads, &out))
     return stop();
   return out;
 }
@@ -346,7 +418,7 @@ std::vector<MeetingRef> Matcher::FindSlow(std::string_view text, const Inventory
   matchers_internal::MarkerIndex markers(text);
   for (std::size_t p = 0; p < text.size(); ++p)
     if (ascii::IsDigit(text[p])) AddDigitRef(text, p, inventory, &markers, &numbers);
-  Combine(text, std::move(links), std::move(numbers), nullptr, nullptr, &out);
+  Combine(text, std::move(links), std::move(numbers), nullptr, nullptr, 1, &out);
   return out;
 }
 

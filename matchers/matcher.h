@@ -61,7 +61,8 @@ class CancelToken {
 struct MatchStats {
   std::size_t bytes_decoded = 0;
   std::size_t bytes_searched = 0;
-  bool cancelled = false;  // the token stopped it: no answer
+  bool cancelled = false;      // the token stopped it: no answer
+  bool second_thread = false;  // half of the contexts were built on another thread
 };
 
 struct FindOptions {
@@ -75,6 +76,12 @@ struct FindOptions {
   // it once, and its answer kept in MeetingRef::passcode_digests. The one
   // place a published passcode's value leaves the matcher.
   const PasscodeDigest* passcode_digest = nullptr;
+  // Threads that may build the references' contexts: 2 lets a text whose
+  // references' context regions add up to 1 MiB or more have half of them
+  // built on a second thread, which Find() starts and joins (the answer is
+  // the same). For one large document in hand (`scan FILE`); a caller that
+  // already matches on every core keeps 1.
+  int context_threads = 1;
 };
 
 class Matcher {
