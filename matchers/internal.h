@@ -141,6 +141,11 @@ std::vector<SecretSpan> FindSecrets(std::string_view raw);
 
 // Raw spans [begin, end) of every secret in `raw` (sorted, disjoint).
 Spans SecretSpans(std::string_view raw);
+
+// RedactSecrets without its memo: the text no further redaction pass
+// changes. What the matcher's own contexts use (they keep their own memo,
+// and a Find() that counts its work counts all of it).
+std::string RedactFixpoint(std::string_view text);
 // `spans` (sorted by begin) as sorted, disjoint spans.
 Spans Merge(std::span<const SecretSpan> spans);
 

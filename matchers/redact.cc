@@ -4,6 +4,10 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "matchers/internal.h"
 #include "matchers/matcher.h"
@@ -214,7 +218,7 @@ std::string RedactedContext(std::string snippet, ContextMemo* memo) {
     memo->contexts.clear();
     memo->clean_shapes.clear();
   }
-  std::string redacted = RedactSecrets(snippet);
+  std::string redacted = RedactFixpoint(snippet);
   if (opaque && redacted == snippet) {
     memo->clean_shapes.insert(std::move(shape));
     return Sanitize(snippet);
@@ -293,7 +297,7 @@ std::string MakeContext(std::string_view raw, std::size_t offset, std::size_t le
   // whether or not the spans of its surroundings saw it.
   std::string snippet = Replace(raw, b, e, spans);
   return memo != nullptr ? RedactedContext(std::move(snippet), memo)
-                         : Sanitize(RedactSecrets(snippet));
+                         : Sanitize(RedactFixpoint(snippet));
 }
 
 bool DigitsAreOpaque(std::string_view text) {
@@ -319,7 +323,9 @@ namespace meetleak {
 // the next pass reads what followed it without that context ("-0A" is a line
 // break only inside a Proofpoint URL) and may find more of a value. So the
 // redaction is the fixpoint: text no further pass changes.
-std::string RedactSecrets(std::string_view text) {
+namespace matchers_internal {
+
+std::string RedactFixpoint(std::string_view text) {
   constexpr int kMaxPasses = 8;  // each pass that changes the text removes a wrapper's worth
   std::string out(text);
   for (int pass = 0; pass < kMaxPasses; ++pass) {
@@ -330,6 +336,39 @@ std::string RedactSecrets(std::string_view text) {
     out = std::move(next);
   }
   return out;
+}
+
+}  // namespace matchers_internal
+
+namespace {
+
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+// A pass names each URL many times — as configured, as a target, as the
+// key of its fetch state, of its watch list, of its sighting — and each is
+// redacted where it is used. The redaction is a function of the text, so
+// each thread keeps the short texts it redacted: one URL costs one
+// redaction per thread, not one per use. Bounded: texts up to 1 KiB, and
+// the memo starts over past 4 MiB of them (some 20,000 URLs).
+std::string RedactSecrets(std::string_view text) {
+  constexpr std::size_t kMemoTextBytes = 1024, kMemoBytes = std::size_t{4} << 20;
+  if (text.size() > kMemoTextBytes) return matchers_internal::RedactFixpoint(text);
+  thread_local std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> memo;
+  thread_local std::size_t memo_bytes = 0;
+  if (auto hit = memo.find(text); hit != memo.end()) return hit->second;
+  std::string clean = matchers_internal::RedactFixpoint(text);
+  if (memo_bytes > kMemoBytes) {
+    memo.clear();
+    memo_bytes = 0;
+  }
+  memo_bytes += 2 * text.size() + 64;  // both strings and the node
+  memo.emplace(std::string(text), clean);
+  return clean;
 }
 
 }  // namespace meetleak

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <map>
 #include <string>
-#include <unordered_map>
 
 #include "base/ascii.h"
 #include "matchers/matcher.h"
@@ -60,20 +59,11 @@ std::string ValidUtf8(std::string_view s) {
   return out;
 }
 
-// RedactSecrets is pure, and a report repeats its strings: every finding of
-// a scan names the same page and source, a digest the same pages. Each
-// thread keeps what it scrubbed last (whole strings, exact match): a
-// thousand findings of one page cost one redaction of its URL, not three
-// thousand. Bounded: the memo starts over past kScrubMemo entries.
-std::string Scrubbed(std::string_view s) {
-  constexpr std::size_t kScrubMemo = 1024;
-  thread_local std::unordered_map<std::string, std::string> memo;
-  if (auto hit = memo.find(std::string(s)); hit != memo.end()) return hit->second;
-  if (memo.size() >= kScrubMemo) memo.clear();
-  std::string clean = RedactSecrets(s);
-  memo.emplace(s, clean);
-  return clean;
-}
+// Every string a report prints, redacted. A report repeats its strings
+// (every finding of a scan names the same page and source), and
+// RedactSecrets keeps each thread's recent short texts, so they cost one
+// redaction each.
+std::string Scrubbed(std::string_view s) { return RedactSecrets(s); }
 
 nlohmann::ordered_json FindingJson(const Finding& f) {
   using nlohmann::ordered_json;
