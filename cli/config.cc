@@ -315,6 +315,12 @@ void ReadZoom(ConfigReader& r, const toml::table& t, ZoomSettings* z) {
   }
 }
 
+// [storage]: the leases of workers over one PostgreSQL (db/leases.h).
+void ReadStorage(ConfigReader& r, const toml::table& t, StorageSettings* s) {
+  r.CheckKeys(t, "storage", {"lease_s"});
+  r.Integer(t, "storage", "lease_s", &s->lease_s, 1, 3600);
+}
+
 // Calls `read` for the table at `key`, or for each table of an array of tables.
 template <typename F>
 void ForTables(ConfigReader& r, const toml::table& root, std::string_view key, bool many, F read) {
@@ -375,7 +381,8 @@ Result<Config> LoadConfig(const fs::path& file) {
     return Status::InvalidInput(m.str());
   }
   ConfigReader r(config.file);
-  r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify", "zoom"});
+  r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify", "zoom",
+                       "storage"});
   r.Database(root, &config.database);
   ForTables(r, root, "company", false, [&](const toml::table& t) { ReadCompany(r, t, &config); });
   ForTables(r, root, "crawler", false,
@@ -387,6 +394,8 @@ Result<Config> LoadConfig(const fs::path& file) {
   ForTables(r, root, "notify", false,
             [&](const toml::table& t) { ReadNotify(r, t, &config.notify); });
   ForTables(r, root, "zoom", false, [&](const toml::table& t) { ReadZoom(r, t, &config.zoom); });
+  ForTables(r, root, "storage", false,
+            [&](const toml::table& t) { ReadStorage(r, t, &config.storage); });
   if (!r.errors().empty()) {
     std::string m;
     for (const std::string& e : r.errors()) m += (m.empty() ? "" : "\n") + e;

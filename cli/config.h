@@ -48,6 +48,11 @@ struct ZoomSettings {
   std::string fix_client_id, fix_client_secret_env;
 };
 
+// [storage]: PostgreSQL only (SQLite keeps its run lock and takes no lease).
+struct StorageSettings {
+  int lease_s = 60;  // a lease's life; renewed at a third of it
+};
+
 struct Config {
   std::filesystem::path file;      // "" when no config file was used
   std::filesystem::path database;  // "" = not set
@@ -60,6 +65,7 @@ struct Config {
   std::vector<AllowEntry> allow;
   NotifySettings notify;
   ZoomSettings zoom;
+  StorageSettings storage;
 };
 
 Result<Config> LoadConfig(const std::filesystem::path& file);

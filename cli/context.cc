@@ -120,10 +120,23 @@ Status Context::LoadConfig() {
 }
 
 Status Context::LockForRun() {
+  if (IsPostgresUrl(db_path_.string())) return Status::OK();  // leases instead
   Result<std::unique_ptr<RunLock>> lock = RunLock::Acquire(db_path_.string());
   if (!lock.ok()) return lock.status();
   run_lock_ = std::move(*lock);
   return Status::OK();
+}
+
+Result<Leases*> Context::WorkerLeases() {
+  if (leases_ != nullptr) return leases_.get();
+  Leases::Options options;
+  options.worker = Leases::NewWorkerId(&options.host);
+  options.lease = std::chrono::seconds(config_.storage.lease_s);
+  Result<std::unique_ptr<Leases>> leases =
+      Leases::Open(db_path_.string(), std::move(options), SystemClock());
+  if (!leases.ok()) return leases.status();
+  leases_ = std::move(*leases);
+  return leases_.get();
 }
 
 Status Context::OpenStore(MissingDb missing) {

@@ -12,6 +12,7 @@
 #include "cli/config.h"
 #include "cli/log.h"
 #include "cli/stop_signals.h"
+#include "db/leases.h"
 #include "db/store.h"
 #include "matchers/inventory.h"
 #include "report/finding.h"
@@ -49,8 +50,13 @@ class Context {
   // kInvalidInput naming its path, and nothing is created.
   Status OpenStore(MissingDb missing = MissingDb::kCreate);
   // Takes the DB's run lock (kBusy naming the holder); held while the
-  // Context lives, and released only after the store is closed.
+  // Context lives, and released only after the store is closed. PostgreSQL:
+  // nothing — workers share the database through leases (Leases()).
   Status LockForRun();
+  // This process's leases over the open store's database (db/leases.h):
+  // a worker id of its own and the config's [storage] lease_s. Opened on
+  // first use, after OpenStore.
+  Result<Leases*> WorkerLeases();
   // The stored inventory with the config's domains (plus `extra_domains`) and
   // security contact.
   Result<Inventory> LoadInventory(const std::vector<std::string>& extra_domains = {});
@@ -77,6 +83,7 @@ class Context {
   std::filesystem::path db_path_;
   std::unique_ptr<RunLock> run_lock_;  // before store_: outlives it
   std::unique_ptr<LeakStore> store_;
+  std::unique_ptr<Leases> leases_;  // after store_: opened on a database it made
 };
 
 // Reads a whole file; kInvalidInput "PATH: cannot read: reason" when it cannot.

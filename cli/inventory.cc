@@ -9,6 +9,7 @@
 
 #include "base/terminal.h"
 #include "cli/subcommands.h"
+#include "cli/worker.h"
 #include "report/render.h"
 #include "zoom/sync.h"
 
@@ -16,6 +17,10 @@ namespace meetleak::cli {
 namespace {
 
 using nlohmann::ordered_json;
+
+// The job lease of the inventory sync: one worker of a database syncs at
+// a time (the others skip, saying so).
+constexpr std::string_view kSyncJob = "inventory_sync";
 
 Status RecordSync(LeakStore& store, bool ok, const std::string& error) {
   const Clock::TimePoint now = SystemClock()->Now();
@@ -135,9 +140,12 @@ void SyncIfDue(Context& ctx) {
   if (last.ok() && last->has_value() && now - std::atoll((*last)->c_str()) < z.sync_interval_s)
     return;
   (void)ctx.store().SetMeta("last_sync_attempt", std::to_string(now));
-  Result<int> r = SyncZoomInventory(ctx, SyncOptions{});
-  if (!r.ok())  // said even with -q: the scan goes on against the old inventory
-    std::cerr << "meetleak: error: " << TerminalSafe(r.status().message())
+  Result<bool> ran = RunAsJob(ctx, kSyncJob, [&ctx] {
+    Result<int> r = SyncZoomInventory(ctx, SyncOptions{});
+    return r.ok() ? Status::OK() : r.status();
+  });
+  if (!ran.ok())  // said even with -q: the scan goes on against the old inventory
+    std::cerr << "meetleak: error: " << TerminalSafe(ran.status().message())
               << " (the pass uses the inventory stored before)\n";
 }
 
@@ -220,7 +228,14 @@ void AddInventorySyncCommand(CLI::App& inventory, Command& command) {
     command = [options](Context& ctx) -> Result<int> {
       MEETLEAK_RETURN_IF_ERROR(ctx.LockForRun());  // one sync at a time per database
       MEETLEAK_RETURN_IF_ERROR(ctx.OpenStore());
-      return SyncZoomInventory(ctx, *options);
+      int code = 0;
+      Result<bool> ran = RunAsJob(ctx, kSyncJob, [&] {
+        Result<int> r = SyncZoomInventory(ctx, *options);
+        if (r.ok()) code = *r;
+        return r.ok() ? Status::OK() : r.status();
+      });
+      if (!ran.ok()) return ran.status();
+      return code;
     };
   });
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/subcommands.h"
+#include "cli/worker.h"
 
 namespace meetleak::cli {
 
@@ -43,7 +44,9 @@ std::string FailureText(const DeliveryResult& r) {
 
 }  // namespace
 
-Result<NotifyCounts> NotifyOwners(Context& ctx, const NotifyMode& mode) {
+namespace {
+
+Result<NotifyCounts> SendOwnerDigests(Context& ctx, const NotifyMode& mode) {
   Result<NotifyOptions> options = NotifyOptionsFor(ctx.config(), mode);
   if (!options.ok()) return options.status();
   Result<std::vector<LeakStore::LeakRow>> rows = ctx.store().LeaksToNotify();
@@ -77,6 +80,23 @@ Result<NotifyCounts> NotifyOwners(Context& ctx, const NotifyMode& mode) {
   }
   log.Info("notify: " + std::to_string(counts.sent) + " digests sent, " +
            std::to_string(counts.failed) + " failed");
+  return counts;
+}
+
+}  // namespace
+
+// Digests go out from one worker at a time (a job lease): two workers of
+// one database would send each owner the same digest twice.
+Result<NotifyCounts> NotifyOwners(Context& ctx, const NotifyMode& mode) {
+  if (mode.dry_run) return SendOwnerDigests(ctx, mode);
+  NotifyCounts counts;
+  Result<bool> ran = RunAsJob(ctx, "notify", [&]() -> Status {
+    Result<NotifyCounts> sent = SendOwnerDigests(ctx, mode);
+    if (!sent.ok()) return sent.status();
+    counts = *sent;
+    return Status::OK();
+  });
+  if (!ran.ok()) return ran.status();
   return counts;
 }
 

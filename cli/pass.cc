@@ -61,6 +61,18 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
     });
   });
   sink.set_on_error([&] { crawler.Stop(); });
+  // A lease renewal that fails stops the pass like a signal: what is in
+  // flight finishes, and the store writes no state of a source whose lease
+  // another worker took (LeakStore::SourceResult::lease_holder).
+  Status lease_lost;
+  if (options.leases != nullptr)
+    options.leases->StartRenewing([&](const Status& failure) {
+      boost::asio::post(io, [&, failure] {
+        lease_lost = Status::IOError("leases of this worker not renewed: " + failure.message());
+        summary.interrupted = true;
+        crawler.Stop();
+      });
+    });
 
   // Without a terminal (cron, journald) the running counts are per-source
   // lines, printed only with -v; a JSON log has no progress line.
@@ -98,6 +110,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   crawler.Start(std::move(targets));
   stop_when_idle();
   io.run();
+  if (options.leases != nullptr) options.leases->StopRenewing();
   signals.Clear();
   Status flushed = sink.Flush();
   if (tty)
@@ -106,6 +119,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
     ctx.log().Debug(ProgressLine(crawler.stats(), sink.totals(), elapsed()));
   MEETLEAK_RETURN_IF_ERROR(flushed);
   MEETLEAK_RETURN_IF_ERROR(sink.error());
+  MEETLEAK_RETURN_IF_ERROR(lease_lost);
   const CrawlStats& stats = crawler.stats();
   for (const std::string& refused : crawler.refused_examples()) ctx.Warn(refused);
   if (stats.refused_urls > 0)

@@ -13,6 +13,7 @@
 #include "cli/store_sink.h"
 #include "crawler/crawler.h"
 #include "crawler/fetcher.h"
+#include "db/leases.h"
 
 namespace meetleak::cli {
 
@@ -22,6 +23,10 @@ struct PassOptions {
   // The store's keyed hash of published passcodes (LeakStore::
   // PasscodeDigester); empty when nothing is stored.
   PasscodeDigest passcode_digest;
+  // The worker's leases (db/leases.h), renewed while the pass runs; a
+  // renewal that fails stops the pass and is its error (the sources it
+  // covers may be another worker's now). Null: nothing to renew.
+  Leases* leases = nullptr;
 };
 
 struct PassSummary {

@@ -12,6 +12,7 @@
 #include "base/asio.h"
 #include "cli/pass.h"
 #include "cli/subcommands.h"
+#include "cli/worker.h"
 
 namespace meetleak::cli {
 namespace {
@@ -48,33 +49,6 @@ std::vector<CrawlTarget> TargetsFor(const Config& config,
     targets.push_back(std::move(t));
   }
   return targets;
-}
-
-// The sources this pass polls, by the store's one due rule (db/due.h): the
-// due ones, or with kAll every active one.
-enum class Pick { kDue, kAll };
-Result<std::map<std::string, std::string>> DueUrls(LeakStore& store, Pick pick) {
-  Result<std::vector<LeakStore::SourceRow>> rows =
-      pick == Pick::kAll ? store.ListSources() : store.DueSources();
-  if (!rows.ok()) return rows.status();
-  std::map<std::string, std::string> urls;  // URL → kind
-  for (const auto& r : *rows)
-    if (r.active) urls.emplace(r.url, r.kind);
-  return urls;
-}
-
-// When the next source is due, as `sources list` shows it (a source never
-// polled: now); none when no source is active.
-Result<std::optional<Clock::TimePoint>> EarliestDue(LeakStore& store) {
-  Result<std::vector<LeakStore::SourceRow>> rows = store.ListSources();
-  if (!rows.ok()) return rows.status();
-  std::optional<Clock::TimePoint> earliest;
-  for (const auto& r : *rows) {
-    if (!r.active) continue;
-    Clock::TimePoint due = r.next_due.value_or(SystemClock()->Now());
-    if (!earliest || due < *earliest) earliest = due;
-  }
-  return earliest;
 }
 
 // Each leak's status before a pass, to log what the pass changed.
@@ -185,17 +159,61 @@ Result<PassMetrics> MetricsOf(LeakStore& store, const StoreSink& sink, const Pas
   return m;
 }
 
-// Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
-void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
-  auto now = SystemClock()->Now();
-  wake = std::min(wake, now + std::chrono::hours(1));
-  if (wake <= now || signals.stop_requested()) return;
-  boost::asio::io_context io;
-  boost::asio::system_timer timer(io, wake);
-  signals.OnStop(&io, [&] { timer.cancel(); });
-  timer.async_wait([](const boost::system::error_code&) {});
-  io.run();
-  signals.Clear();
+// Sources per batch of a worker over PostgreSQL: enough to keep its
+// transfers busy, few enough that other workers get their share.
+int BatchSize(const FetcherOptions& crawler) { return std::max(32, 4 * crawler.concurrency); }
+
+// The next batch's targets (none: the pass is over). A taken source that
+// this worker's config lacks is skipped (every worker should share one
+// config): it goes back with the pass's other leases.
+Result<std::vector<CrawlTarget>> NextTargets(Context& ctx, SourceTaker& taker,
+                                             const RunArgs& args) {
+  while (true) {
+    Result<std::map<std::string, std::string>> due = taker.Next();
+    if (!due.ok()) return due.status();
+    if (due->empty()) return std::vector<CrawlTarget>();
+    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args);
+    if (!targets.empty()) return targets;
+  }
+}
+
+void AddStats(CrawlStats& to, const CrawlStats& from) {
+  to.sources_total += from.sources_total;
+  to.sources_done += from.sources_done;
+  to.documents += from.documents;
+  to.errors += from.errors;
+  to.skipped_meeting_urls += from.skipped_meeting_urls;
+  to.gone += from.gone;
+  to.company_refs += from.company_refs;
+  to.refused_urls += from.refused_urls;
+  to.refused_guard += from.refused_guard;
+  to.refused_zoom += from.refused_zoom;
+  to.bytes += from.bytes;
+  to.capped_urls += from.capped_urls;
+}
+
+// Crawls `targets`, then each batch the taker gives, into one sink: one
+// pass. `*polled` gets the number of sources polled.
+Result<PassSummary> RunBatches(Context& ctx, SourceTaker& taker, const RunArgs& args,
+                               const Inventory& inventory, std::vector<CrawlTarget> targets,
+                               const PassOptions& options, StoreSink& sink, std::size_t* polled) {
+  PassSummary total;
+  while (!targets.empty()) {
+    *polled += targets.size();
+    Result<PassSummary> batch =
+        RunPass(ctx, ctx.signals(), inventory, std::move(targets), options, sink);
+    if (!batch.ok()) return batch.status();
+    AddStats(total.stats, batch->stats);
+    total.seconds += batch->seconds;
+    total.interrupted = total.interrupted || batch->interrupted;
+    if (batch->interrupted) break;
+    Result<std::vector<CrawlTarget>> next = NextTargets(ctx, taker, args);
+    if (!next.ok()) return next.status();
+    targets = std::move(*next);
+    if (!targets.empty())
+      ctx.log().Debug("took " + std::to_string(targets.size()) + " more sources");
+  }
+  return total;
 }
 
 Result<int> Run(Context& ctx, const RunArgs& args) {
@@ -235,6 +253,9 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   }
   MEETLEAK_RETURN_IF_ERROR(ctx.store().SyncSources(configs));
 
+  Result<Leases*> leases = ctx.WorkerLeases();
+  if (!leases.ok()) return leases.status();
+  if ((*leases)->shared()) ctx.store().set_lease_holder((*leases)->options().worker);
   bool saw_open = false, any_pass_read = false, any_pass = false;
   std::optional<Clock::TimePoint> next_due;
   for (bool first = true; first || (!args.once && !signals.stop_requested()); first = false) {
@@ -244,20 +265,23 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     SyncIfDue(ctx);
     Result<Inventory> inventory = ctx.LoadInventory();
     if (!inventory.ok()) return inventory.status();
-    Result<std::map<std::string, std::string>> due =
-        DueUrls(ctx.store(), args.all && first ? Pick::kAll : Pick::kDue);
-    if (!due.ok()) return due.status();
-    std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args);
-    if (targets.empty()) {
-      Result<std::optional<Clock::TimePoint>> earliest = EarliestDue(ctx.store());
-      if (!earliest.ok()) return earliest.status();
-      next_due = *earliest;
+    MEETLEAK_RETURN_IF_ERROR((*leases)->Heartbeat());
+    SourceTaker taker(**leases, signals,
+                      {.all = args.all && first,
+                       .batch = BatchSize(ctx.config().crawler),
+                       .wait_for_others = args.once});
+    Result<std::vector<CrawlTarget>> targets = NextTargets(ctx, taker, args);
+    if (!targets.ok()) return targets.status();
+    if (targets->empty()) {
+      Result<std::optional<Clock::TimePoint>> wake = (*leases)->NextWake();
+      if (!wake.ok()) return wake.status();
+      next_due = *wake;
       if (args.once) ctx.log().Info("no source is due");
       continue;
     }
     const Log& log = ctx.log();
     log.Write(LogLevel::kInfo, "pass_start", "",
-              "pass start: " + std::to_string(targets.size()) + " of " +
+              "pass start: " + std::to_string(targets->size()) + " of " +
                   std::to_string(ctx.config().sources.size()) + " sources due");
     Result<LeakStatuses> before = SnapshotLeaks(ctx);
     if (!before.ok()) return before.status();
@@ -265,33 +289,40 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     options.fetcher = ctx.config().crawler;
     options.fetcher.wait_for_retry_after = !args.once;
     options.passcode_digest = ctx.store().PasscodeDigester();
+    options.leases = *leases;
     Result<std::unique_ptr<LeakStore>> reader = LeakStore::Open(ctx.db_path(), SystemClock());
     if (!reader.ok()) return reader.status();
     StoreSink sink(&ctx.store(), ctx.config().allow,
                    {.intervals = intervals, .collect = false, .ad_hoc = false});
     sink.set_reader(reader->get());
+
     sink.set_on_warning([&ctx](const std::string& w) { ctx.Warn(w); });
     sink.set_on_source_done(
         [&log](const CrawledDocument& doc, bool failed) { LogSourceDone(log, doc, failed); });
     PassRecord record;
     record.start = SystemClock()->Now();
     const Clock::TimePoint pass_start = record.start - std::chrono::seconds(1);
-    Result<PassSummary> pass = RunPass(ctx, signals, *inventory, targets, options, sink);
+    std::size_t polled = 0;
+    Result<PassSummary> pass = RunBatches(ctx, taker, args, *inventory, std::move(*targets),
+                                          options, sink, &polled);
+    // What the pass did not write goes back to the other workers now.
+    const Status released = (*leases)->ReleaseSources();
     if (!pass.ok()) return pass.status();
+    MEETLEAK_RETURN_IF_ERROR(released);
     any_pass = true;
     // Exit 3 only when every source of the pass was tried and failed (an
     // interrupted pass leaves some untried: that is not "nothing read").
-    any_pass_read = any_pass_read || sink.failed_sources().size() < targets.size();
-    Result<std::optional<Clock::TimePoint>> earliest = EarliestDue(ctx.store());
-    if (!earliest.ok()) return earliest.status();
-    next_due = *earliest;
+    any_pass_read = any_pass_read || sink.failed_sources().size() < polled;
+    Result<std::optional<Clock::TimePoint>> wake = (*leases)->NextWake();
+    if (!wake.ok()) return wake.status();
+    next_due = *wake;
     Result<OpenLeakCounts> counted = CountOpenLeaks(ctx.store(), pass_start);
     if (!counted.ok()) return counted.status();
     const auto open = static_cast<int>(counted->seen_since);
     saw_open = saw_open || open > 0;
     signals.set_exit_code(saw_open ? 1 : 0);
     MEETLEAK_RETURN_IF_ERROR(LogLeakEvents(ctx, *before));
-    log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, targets.size(), open));
+    log.Write(LogLevel::kInfo, "pass_end", "", Summary(sink, *pass, polled, open));
     // A digest that could not go out stays due and is named on its own
     // error line; the run still exits by what it saw.
     NotifyCounts notified;
@@ -301,7 +332,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
       notified = *n;
     }
     record.end = SystemClock()->Now();
-    const bool all_failed = sink.failed_sources().size() == targets.size() && !pass->interrupted;
+    const bool all_failed = sink.failed_sources().size() == polled && !pass->interrupted;
     record.exit = all_failed ? 3 : (open > 0 ? 1 : 0);
     MEETLEAK_RETURN_IF_ERROR(RecordPass(ctx.store(), record));
     if (!args.metrics_file.empty()) {

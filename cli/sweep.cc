@@ -74,12 +74,32 @@ Result<std::vector<std::string>> Shard(std::vector<std::string> paths, const std
 // pages that held a company leak kept for --watch.
 class StoreSweepSink : public SweepSink {
  public:
-  explicit StoreSweepSink(Context& ctx) : ctx_(ctx) {}
+  // `leases`: the worker's (db/leases.h): a file is swept by one worker of
+  // the database at a time.
+  StoreSweepSink(Context& ctx, Leases& leases) : ctx_(ctx), leases_(leases) {}
+  ~StoreSweepSink() override {
+    for (const std::string& job : jobs_) (void)leases_.ReleaseJob(job);
+  }
+  StoreSweepSink(const StoreSweepSink&) = delete;
+  StoreSweepSink& operator=(const StoreSweepSink&) = delete;
 
   Result<Progress> Begin(const ArchiveFileId& file) override {
     std::lock_guard<std::mutex> lock(mu_);
     Result<LeakStore::ArchiveProgress> p = ctx_.store().GetArchiveProgress(Stored(file));
     if (!p.ok()) return p.status();
+    if (p->done) return Progress{p->records, true};
+    // Another worker sweeping the file now: skipped as if read (its
+    // progress is that worker's to commit; a later sweep resumes it).
+    const std::string job = "archive:" + file.name + ":" + std::to_string(file.size) + ":" +
+                            file.head_hash;
+    Result<bool> taken = leases_.TakeJob(job);
+    if (!taken.ok()) return taken.status();
+    if (!*taken) {
+      ctx_.log().Write(LogLevel::kInfo, "job_skipped", "",
+                       file.name + ": another worker of the database is sweeping it; skipped");
+      return Progress{p->records, true};
+    }
+    jobs_.push_back(job);
     return Progress{p->records, p->done};
   }
 
@@ -129,7 +149,9 @@ class StoreSweepSink : public SweepSink {
     return {f.name, f.size, f.head_hash};
   }
   Context& ctx_;
+  Leases& leases_;
   std::mutex mu_;
+  std::vector<std::string> jobs_;  // the files' job leases taken
   std::set<std::string> pages_;
   int new_leaks_ = 0;
 };
@@ -170,7 +192,10 @@ Result<int> Sweep(Context& ctx, const SweepArgs& args) {
     ctx.Warn("no inventory and no company domain: no reference can be the company's");
 
   ctx.signals().StopGracefully();  // a signal ends the sweep after a commit
-  StoreSweepSink sink(ctx);
+  Result<Leases*> leases = ctx.WorkerLeases();
+  if (!leases.ok()) return leases.status();
+  StoreSweepSink sink(ctx, **leases);
+  (*leases)->StartRenewing([](const Status&) {});  // a late renewal costs a file read twice
   const Matcher matcher;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&start] {
@@ -187,6 +212,7 @@ Result<int> Sweep(Context& ctx, const SweepArgs& args) {
     };
   Sweeper sweeper(matcher, *inventory, sink, options);
   Result<SweepStats> stats = sweeper.Run(*mine);
+  (*leases)->StopRenewing();
   if (tty) std::cerr << "\n";
   if (!stats.ok()) return stats.status();
   ctx.log().Info("sweep: " + ProgressLine(*stats, elapsed()) + ", " +

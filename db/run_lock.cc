@@ -11,7 +11,6 @@
 #include <sstream>
 #include <string>
 
-#include "db/postgres.h"
 #include "db/store.h"
 
 namespace meetleak {
@@ -39,13 +38,11 @@ std::string FlockHolder(int fd) {
   return "?";
 }
 
-// The advisory lock key of `run` on PostgreSQL ("MLK2").
-constexpr std::int64_t kPgRunLock = 0x4d4c4b32;
-
 }  // namespace
 
 Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& db_path) {
-  if (IsPostgresUrl(db_path)) return AcquirePostgres(db_path);
+  if (IsPostgresUrl(db_path))
+    return Status::InvalidInput(db_path + ": a PostgreSQL database takes leases, not a run lock");
   // O_CREAT follows a symlink and creates its target 0600, as LeakStore::Open
   // would: the lock is taken before the store is opened.
   int fd = ::open(db_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -63,41 +60,6 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& db_path) {
 
 RunLock::~RunLock() {
   if (fd_ >= 0) ::close(fd_);
-}
-
-Result<std::unique_ptr<RunLock>> RunLock::AcquirePostgres(const std::string& url) {
-  Result<std::string> conninfo = PostgresConninfo(url);
-  if (!conninfo.ok()) return Status::InvalidInput("database: " + conninfo.status().message());
-  Result<std::unique_ptr<db::PgConnection>> conn = db::PgConnection::Open(*conninfo);
-  if (!conn.ok()) return Status::IOError(conn.status().message());  // storage: exit 4
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  const std::string me = "meetleak run pid " + std::to_string(::getpid()) + " on " + host;
-  {
-    Result<db::Query> name = (*conn)->Prepare("SELECT set_config('application_name', ?, false)");
-    if (!name.ok()) return name.status();
-    name->Bind(1, me);
-    MEETLEAK_RETURN_IF_ERROR(name->Run());
-  }
-  Result<std::int64_t> got =
-      (*conn)->QueryInt("SELECT pg_try_advisory_lock(" + std::to_string(kPgRunLock) + ")");
-  if (!got.ok()) return got.status();
-  if (*got == 0) {
-    Result<db::Query> q = (*conn)->Prepare(
-        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = ?1 AND "
-        "l.database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-    std::string holder = "another meetleak run";
-    if (q.ok()) {
-      q->Bind(1, kPgRunLock);
-      Result<bool> row = q->Step();
-      if (row.ok() && *row && !q->Text(0).empty()) holder = q->Text(0);
-    }
-    return Status::Busy((*conn)->path() + " is locked by " + holder);
-  }
-  auto lock = std::unique_ptr<RunLock>(new RunLock(-1));
-  lock->pg_ = std::move(*conn);
-  return lock;
 }
 
 }  // namespace meetleak

@@ -243,6 +243,35 @@ CREATE INDEX zoom_update_user ON zoom_update (user, at);
 CREATE INDEX zoom_update_meeting ON zoom_update (meeting_id, at);
 )sql";
 
+// Version 8: many workers over one database (DESIGN.md, "Storage";
+// db/leases.h). A source's lease: the worker that took it (leased_by) until
+// when (lease_expires, unix seconds by the database's clock); both NULL when
+// free. worker: each `run` seen, with its machine and when it was last seen.
+// lease: the other leases by kind and name — 'job' (the inventory sync,
+// notify, an archive file of sweep) and 'host' (politeness across workers:
+// last_start_ms is when the last holder gave it back, held_until its
+// back-off). SQLite keeps its run lock and takes no lease, but has the same
+// tables so both backends share one schema version and one `status`.
+constexpr std::string_view kVersion8 = R"sql(
+ALTER TABLE source ADD COLUMN leased_by TEXT;
+ALTER TABLE source ADD COLUMN lease_expires INTEGER;
+CREATE TABLE worker (
+  id        TEXT PRIMARY KEY,
+  host      TEXT NOT NULL,
+  started   INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+CREATE TABLE lease (
+  kind          TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  holder        TEXT NOT NULL DEFAULT '',
+  expires       INTEGER NOT NULL DEFAULT 0,
+  last_start_ms INTEGER NOT NULL DEFAULT 0,
+  held_until    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, name)
+);
+)sql";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -346,7 +375,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true},
       {kVersion4}, {kVersion5}, {kVersion6},
-      {kVersion7}};
+      {kVersion7}, {kVersion8}};
   return migrations;
 }
 

@@ -8,6 +8,7 @@
 #ifndef MEETLEAK_DB_SCHEMA_H_
 #define MEETLEAK_DB_SCHEMA_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,6 +49,9 @@ Status PrepareSchema(Connection* conn);
 // advisory lock. kTooNew for a newer DB, kInvalidInput for a database that
 // holds other tables.
 Status PreparePostgresSchema(Connection* conn);
+// The SQL of PostgreSQL's first version (7), without its meta row: what
+// the tests build a version-7 database with, to migrate it.
+std::string PostgresBaselineSql();
 
 }  // namespace meetleak::db
 

@@ -9,7 +9,9 @@
 // as SQLite's PRAGMA user_version. No meetleak wrote a PostgreSQL database
 // before version 7: version 7 is built in one step, and each later version
 // is one migration appended here and to schema.cc.
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string>
 
 #include "db/schema.h"
@@ -165,7 +167,31 @@ CREATE INDEX zoom_update_user ON zoom_update ("user", at);
 CREATE INDEX zoom_update_meeting ON zoom_update (meeting_id, at);
 )sql";
 
+// Version 8 (schema.cc's kVersion8): leases and workers.
+constexpr std::string_view kVersion8 = R"sql(
+ALTER TABLE source ADD COLUMN leased_by TEXT COLLATE "C";
+ALTER TABLE source ADD COLUMN lease_expires BIGINT;
+CREATE TABLE worker (
+  id        TEXT COLLATE "C" PRIMARY KEY,
+  host      TEXT NOT NULL,
+  started   BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL
+);
+CREATE TABLE lease (
+  kind          TEXT COLLATE "C" NOT NULL,
+  name          TEXT COLLATE "C" NOT NULL,
+  holder        TEXT COLLATE "C" NOT NULL DEFAULT '',
+  expires       BIGINT NOT NULL DEFAULT 0,
+  last_start_ms BIGINT NOT NULL DEFAULT 0,
+  held_until    BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, name)
+);
+)sql";
+
 constexpr std::int64_t kBaseline = 7;
+// The migrations after the baseline: kAfterBaseline[i] builds version
+// kBaseline + 1 + i.
+constexpr std::string_view kAfterBaseline[] = {kVersion8};
 constexpr std::string_view kVersionKey = "schema_version";
 // Serializes migrations of one database among processes (any number of
 // workers may start at once): "MLK1", as SQLite's application_id.
@@ -201,6 +227,8 @@ Result<std::int64_t> StoredVersion(Connection* conn) {
 
 }  // namespace
 
+std::string PostgresBaselineSql() { return std::string(kVersion7); }
+
 Status PreparePostgresSchema(Connection* conn) {
   const auto latest = static_cast<std::int64_t>(Migrations().size());
   // Errors and sort order must not depend on the server's settings.
@@ -217,10 +245,12 @@ Status PreparePostgresSchema(Connection* conn) {
                           ", newer than this meetleak supports (version " + std::to_string(latest) +
                           "); use a newer meetleak");
   if (*version == latest) return (*tx)->Commit();
-  // Versions after 7 are appended here, each with SQLite's number.
-  if (latest != kBaseline)
+  // Versions after 7 are appended to kAfterBaseline, each with SQLite's number.
+  if (latest != kBaseline + static_cast<std::int64_t>(std::size(kAfterBaseline)))
     return conn->Internal("no PostgreSQL migration to schema version " + std::to_string(latest));
   if (*version == 0) MEETLEAK_RETURN_IF_ERROR(conn->Exec(std::string(kVersion7)));
+  for (std::int64_t v = std::max(*version, kBaseline); v < latest; ++v)
+    MEETLEAK_RETURN_IF_ERROR(conn->Exec(std::string(kAfterBaseline[v - kBaseline])));
   Result<Query> q = conn->Prepare(
       "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
   if (!q.ok()) return q.status();

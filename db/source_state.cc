@@ -78,17 +78,20 @@ Status MarkStillLinked(Connection* conn, const std::string& source_url) {
 
 // The URL and the error are stored redacted (StoredUrl), as every URL is.
 Status WriteSourceState(Connection* conn, const Clock::TimePoint now,
-                        const LeakStore::SourceResult& given) {
+                        const LeakStore::SourceResult& given, std::string_view lease_holder) {
   LeakStore::SourceResult r = given;
   r.url = StoredUrl(given.url);
   r.error = StoredUrl(given.error);
-  Result<Query> q =
-      conn->Prepare("SELECT interval_s, consecutive_failures FROM source WHERE url = ?1");
+  Result<Query> q = conn->Prepare(
+      "SELECT interval_s, consecutive_failures, coalesce(leased_by, '') FROM source "
+      "WHERE url = ?1");
   if (!q.ok()) return q.status();
   q->Bind(1, r.url);
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("no configured source " + r.url);
+  // Another worker's now (this one's lease ran out): its state is that one's.
+  if (!lease_holder.empty() && q->Text(2) != lease_holder) return Status::OK();
   const std::chrono::seconds interval(q->Int(0));
   const int failures = r.failed ? static_cast<int>(q->Int(1)) + 1 : 0;
   const Clock::TimePoint next_due = db::NextDue(r.url, interval, failures, now, r.retry_after);
@@ -96,12 +99,16 @@ Status WriteSourceState(Connection* conn, const Clock::TimePoint now,
       "UPDATE source SET last_status = ?2, last_error = ?3, consecutive_failures = ?4, "
       "last_fetched = CASE WHEN ?5 <> 0 THEN last_fetched ELSE ?6 END, retry_after = ?7, "
       "next_due = ?8, non_company_refs = ?9, "
-      "failing_since = CASE WHEN ?5 <> 0 THEN coalesce(failing_since, ?6) ELSE NULL END "
-      "WHERE url = ?1");
+      "failing_since = CASE WHEN ?5 <> 0 THEN coalesce(failing_since, ?6) ELSE NULL END, "
+      "leased_by = CASE WHEN ?10 = '' THEN leased_by END, "
+      "lease_expires = CASE WHEN ?10 = '' THEN lease_expires END "
+      "WHERE url = ?1 AND (?10 = '' OR leased_by = ?10)");
   if (!update.ok()) return update.status();
   update->Bind(1, r.url).Bind(2, r.status).Bind(3, r.error).Bind(4, failures);
   update->Bind(5, r.failed).Bind(6, ToUnix(now)).Bind(7, ToUnix(r.retry_after));
-  update->Bind(8, ToUnix(next_due)).Bind(9, r.non_company_refs);
+  update->Bind(8, ToUnix(next_due)).Bind(9, r.non_company_refs).Bind(10, lease_holder);
+  // Deferred (the write pipeline): the WHERE still keeps the state of a
+  // source another worker took between the read above and now.
   MEETLEAK_RETURN_IF_ERROR(update->Defer());
   if (!r.failed) MEETLEAK_RETURN_IF_ERROR(MarkStillLinked(conn, r.url));
   return Status::OK();

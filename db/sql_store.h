@@ -42,9 +42,11 @@ std::string StoredUrl(std::string_view url);
 
 // Writes a source's own state (next_due by db/due.h's rule from `now`) and,
 // unless it failed, which of its documents it still links; inside the
-// caller's transaction (source_state.cc).
+// caller's transaction (source_state.cc). With a `lease_holder`
+// (LeakStore::set_lease_holder), only while it holds the source's lease,
+// which the write releases.
 Status WriteSourceState(Connection* conn, Clock::TimePoint now,
-                        const LeakStore::SourceResult& result);
+                        const LeakStore::SourceResult& result, std::string_view lease_holder);
 
 // Digests as stored (space-separated) and back.
 std::string JoinDigests(const std::vector<std::string>& digests);

@@ -77,16 +77,12 @@
 
 namespace meetleak {
 
-namespace db {
-class Connection;
-}  // namespace db
-
 class LeakStore {
  public:
   using TimePoint = Clock::TimePoint;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.
@@ -254,6 +250,18 @@ class LeakStore {
   // SyncSources never saw) writes nothing.
   virtual Result<WriteResult> Write(const std::vector<DocumentWrite>& docs,
                                     const std::vector<SourceResult>& sources) = 0;
+  // A worker over a shared database (db/leases.h): its id. From now on a
+  // source's state is written only while this worker holds the source's
+  // lease, and the write releases it; a source another worker took
+  // meanwhile keeps that worker's state (its documents are written: every
+  // write is idempotent). "" (the default: SQLite, one run): written
+  // whoever holds it.
+  void set_lease_holder(std::string worker) { lease_holder_ = std::move(worker); }
+
+ protected:
+  std::string lease_holder_;
+
+ public:
 
   // --- Leaks ---------------------------------------------------------------
   using LeakRow = StoredLeak;  // matchers/leak.h: what report/ renders too
@@ -423,14 +431,12 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> CopyDatabase(const std
 // closing any descriptor of a file drops the POSIX locks its process holds
 // on it, SQLite's included.
 //
-// PostgreSQL: a session advisory lock held by a connection of the RunLock's
-// own (the server drops it when the connection or the process dies), until
-// workers share one database through leases.
+// PostgreSQL has no run lock: any number of workers share the database
+// through leases (db/leases.h); Acquire refuses a postgresql:// URL.
 class RunLock {
  public:
   // kBusy "<db> is locked by pid N (another meetleak run)" when held (N from
-  // /proc/locks, "?" when unknown; PostgreSQL: the holder's pid and host);
-  // kIOError when the file cannot be opened.
+  // /proc/locks, "?" when unknown); kIOError when the file cannot be opened.
   static Result<std::unique_ptr<RunLock>> Acquire(const std::string& db_path);
   ~RunLock();
   RunLock(const RunLock&) = delete;
@@ -438,9 +444,7 @@ class RunLock {
 
  private:
   explicit RunLock(int fd) : fd_(fd) {}
-  static Result<std::unique_ptr<RunLock>> AcquirePostgres(const std::string& url);
   int fd_ = -1;
-  std::shared_ptr<db::Connection> pg_;  // PostgreSQL: holds the advisory lock
 };
 
 }  // namespace meetleak

@@ -295,7 +295,7 @@ Result<LeakStore::WriteResult> SqlLeakStore::WriteOnce(const std::vector<Documen
   MEETLEAK_RETURN_IF_ERROR(FlushSeenAgain(conn_.get(), now, &seen_again));
   const Clock::TimePoint end = clock_->Now();
   for (const SourceResult& r : sources)
-    MEETLEAK_RETURN_IF_ERROR(WriteSourceState(conn_.get(), end, r));
+    MEETLEAK_RETURN_IF_ERROR(WriteSourceState(conn_.get(), end, r, lease_holder_));
   MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
   return result;
 }

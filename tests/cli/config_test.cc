@@ -84,6 +84,9 @@ TEST_F(ConfigTest, ErrorsNameFileLineAndKey) {
       {"[company]\nsecurity_contact = \"nobody\"\n", ":2: company.security_contact"},
       {"database = \n", ":1:"},
       {"colour = \"blue\"\n", ":1: colour: unknown key"},
+      {"[storage]\nlease = 30\n", ":2: storage.lease: unknown key (did you mean \"lease_s\"?)"},
+      {"[storage]\nlease_s = 0\n", ":2: storage.lease_s: must be an integer from 1 to 3600"},
+      {"[storage]\nlease_s = \"1m\"\n", ":2: storage.lease_s"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.toml);
@@ -94,6 +97,15 @@ TEST_F(ConfigTest, ErrorsNameFileLineAndKey) {
     EXPECT_NE(r.status().message().find(path.string()), std::string::npos) << r.status().message();
     EXPECT_NE(r.status().message().find(c.expect), std::string::npos) << r.status().message();
   }
+}
+
+TEST_F(ConfigTest, StorageLeaseDefaultsToAMinute) {
+  Result<Config> plain = LoadConfig(dir_.Write("plain.toml", "database = \"m.db\"\n"));
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->storage.lease_s, 60);
+  Result<Config> set = LoadConfig(dir_.Write("set.toml", "[storage]\nlease_s = 5\n"));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->storage.lease_s, 5);
 }
 
 TEST_F(ConfigTest, ZoomSectionKeysAndDefaults) {

@@ -1,0 +1,62 @@
+// The sources a `run` pass polls, taken through the database's leases
+// (db/leases.h) in batches: with SQLite, one batch of every due source;
+// with PostgreSQL, batches of at most `batch` sources that no other worker
+// holds, until none is left. Internal to cli/.
+#ifndef MEETLEAK_CLI_WORKER_H_
+#define MEETLEAK_CLI_WORKER_H_
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "cli/context.h"
+#include "cli/stop_signals.h"
+#include "db/leases.h"
+
+namespace meetleak::cli {
+
+class SourceTaker {
+ public:
+  struct Options {
+    bool all = false;  // every active source (run --all): one batch
+    int batch = 0;     // PostgreSQL: sources per batch (0: no limit)
+    // run --once: when the due sources left are other workers', wait for
+    // their leases to run out and take what a dead worker left; stop once
+    // every holder has renewed (it lives and will finish them).
+    bool wait_for_others = false;
+  };
+  SourceTaker(Leases& leases, StopSignals& signals, Options options)
+      : leases_(leases), signals_(signals), options_(options) {}
+
+  // The next batch, URL → kind (as stored: redacted); empty when the pass
+  // is over. A source is in at most one batch of a pass.
+  Result<std::map<std::string, std::string>> Next();
+
+ private:
+  // Whether to wait for other workers' leases (sleeping until the first
+  // runs out) rather than end the pass.
+  Result<bool> WaitForOthers();
+
+  Leases& leases_;
+  StopSignals& signals_;
+  Options options_;
+  bool first_ = true;
+  std::set<std::string> taken_;                 // this pass's sources
+  std::map<std::string, Clock::TimePoint> held_;  // others' leases at the last look
+};
+
+// Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.
+void SleepUntil(StopSignals& signals, Clock::TimePoint wake);
+
+// Runs `job` holding the job lease `name` (db/leases.h), renewed while it
+// runs, so that one worker at a time does it across every worker of the
+// database: false, with an info line saying so, when another worker holds
+// it (that is no error). SQLite: runs `job` (the run lock serializes).
+// The context's store must be open.
+Result<bool> RunAsJob(Context& ctx, std::string_view name, const std::function<Status()>& job);
+
+}  // namespace meetleak::cli
+
+#endif  // MEETLEAK_CLI_WORKER_H_

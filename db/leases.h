@@ -1,0 +1,156 @@
+// Leases: how many `meetleak run` workers, on any machines, share one
+// PostgreSQL database (DESIGN.md "Storage"; docs/postgresql.md "Several
+// workers"). SQLite keeps its run lock (RunLock, db/store.h) instead: there
+// every lease is granted at once and nothing is held.
+//
+//   Result<std::unique_ptr<Leases>> leases =
+//       Leases::Open(db, {.worker = Leases::NewWorkerId(&host), .host = host, .lease = 60s}, clock);
+//   (*leases)->Heartbeat();
+//   Result<std::vector<Leases::Source>> mine = (*leases)->TakeSources({.limit = 256});
+//   (*leases)->StartRenewing([&](const Status& s) { /* stop the pass */ });
+//   … crawl; each SourceResult carries lease_holder = the worker's id …
+//   (*leases)->StopRenewing();
+//   (*leases)->ReleaseSources();
+//
+// A lease is a row's holder and expiry, the expiry taken from the
+// database's clock (never the worker's): now() + lease seconds. Taking one
+// is `SELECT … FOR UPDATE SKIP LOCKED` over the rows that are free, expired
+// or the taker's own, so two workers never take one row, and a killed
+// worker's rows are taken by another once their expiry passes. A holder
+// renews its leases every third of the lease; a source's lease ends when
+// its state is written (LeakStore::SourceResult::lease_holder: a state
+// whose lease another worker took meanwhile is not written) or with
+// ReleaseSources. Sources are fetched once per due interval whatever the
+// number of workers: the state written with the lease's release moves
+// next_due past now (db/due.h) in the same transaction.
+//
+// Jobs (TakeJob) are leases by name for what must run once at a time
+// across workers: the inventory sync, notify, an archive file of sweep.
+//
+// Every worker is recorded (table worker) with its machine and when it was
+// last seen — at each Heartbeat and renewal — for `status`.
+//
+// Threads: one Leases is one connection of its own, guarded by a mutex:
+// any thread may call it; the renewal runs on a thread of its own. Errors
+// name the database as the store's do.
+#ifndef MEETLEAK_DB_LEASES_H_
+#define MEETLEAK_DB_LEASES_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace meetleak {
+
+namespace db {
+class Connection;
+}  // namespace db
+
+class Leases {
+ public:
+  using TimePoint = Clock::TimePoint;
+
+  struct Options {
+    std::string worker;  // this worker's id; "" for a reader (status)
+    std::string host;    // the machine's name, as status shows it
+    std::chrono::seconds lease{60};  // [storage] lease_s
+  };
+  // An id no other worker has: the machine's name, the pid and a random
+  // suffix ("build-7.acme.example-4242-9f3a1c"). `*host` gets the name.
+  static std::string NewWorkerId(std::string* host);
+
+  // Opens a connection of its own to `database`, which LeakStore::Open has
+  // made (its schema current). `clock` (borrowed) says when a source is due,
+  // as LeakStore::DueSources does.
+  static Result<std::unique_ptr<Leases>> Open(const std::string& database, Options options,
+                                              Clock* clock);
+  ~Leases();
+  Leases(const Leases&) = delete;
+  Leases& operator=(const Leases&) = delete;
+
+  // PostgreSQL: leases are taken and held. SQLite: every lease is granted
+  // at once, nothing is held (the run lock serializes runs).
+  bool shared() const { return shared_; }
+  const Options& options() const { return options_; }
+
+  // Records that this worker lives (table worker: first seen, last seen).
+  Status Heartbeat();
+  struct Worker {
+    std::string id, host;
+    TimePoint last_seen;
+    std::int64_t leases = 0;  // unexpired leases it holds: sources, hosts, jobs
+  };
+  // Workers seen within `window` of the database's now, last seen first.
+  Result<std::vector<Worker>> Workers(std::chrono::seconds window);
+
+  // --- Sources -------------------------------------------------------------
+  struct Source {
+    std::string url, kind;  // as stored (redacted), as LeakStore::SourceRow
+  };
+  struct Take {
+    bool all = false;  // every active source, due or not (`run --all`)
+    int limit = 0;     // at most this many (0: no limit)
+  };
+  // Leases active sources due at the clock's now (next_due unset or not
+  // after now) that no other worker holds, ordered as DueSources; SQLite:
+  // the due sources, nothing leased.
+  Result<std::vector<Source>> TakeSources(const Take& take);
+  // Due sources that other workers hold: each one's URL and lease expiry.
+  struct Held {
+    std::string url;
+    TimePoint expires;
+  };
+  Result<std::vector<Held>> HeldByOthers();
+  // When the next source is due for this worker: the earliest next_due of
+  // the active sources (a source never polled: now), a source another
+  // worker holds counting at its lease's expiry if that is later; nullopt
+  // when no source is active. What a daemon sleeps until.
+  Result<std::optional<TimePoint>> NextWake();
+  // Gives back every source lease this worker holds.
+  Status ReleaseSources();
+
+  // --- Jobs ----------------------------------------------------------------
+  // Takes the job lease `name`: false when another worker holds it.
+  Result<bool> TakeJob(std::string_view name);
+  Status ReleaseJob(std::string_view name);
+
+  // --- Renewal -------------------------------------------------------------
+  // Extends every lease this worker holds to now + lease, and its last seen.
+  Status Renew();
+  // Renews every third of the lease on a thread of its own until
+  // StopRenewing(). `on_failure` (on that thread) is called once when a
+  // renewal fails, or none succeeded for a whole lease: the leases may be
+  // another worker's now, so the caller must stop writing what they cover.
+  void StartRenewing(std::function<void(const Status&)> on_failure);
+  void StopRenewing();
+
+ private:
+  Leases(std::unique_ptr<db::Connection> conn, Options options, Clock* clock, bool shared);
+  Result<std::int64_t> DbNow();  // unix seconds by the database's clock
+  void RenewLoop(std::function<void(const Status&)> on_failure);
+
+  std::unique_ptr<db::Connection> conn_;
+  Options options_;
+  Clock* clock_;
+  bool shared_;
+  std::mutex mu_;  // guards conn_
+  std::mutex renew_mu_;
+  std::condition_variable renew_cv_;
+  bool renew_stop_ = false;
+  std::thread renewer_;
+};
+
+}  // namespace meetleak
+
+#endif  // MEETLEAK_DB_LEASES_H_

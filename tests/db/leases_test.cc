@@ -1,0 +1,222 @@
+// Leases (db/leases.h): workers over one PostgreSQL database share its
+// sources and jobs; SQLite grants every lease at once.
+#include "db/leases.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "db/schema.h"
+#include "tests/db/store_fixture.h"
+
+namespace meetleak::testing {
+namespace {
+
+using std::chrono::seconds;
+
+class LeasesTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    std::vector<LeakStore::SourceConfig> sources;
+    for (int i = 0; i < 10; ++i)
+      sources.push_back({"https://h" + std::to_string(i % 2) + ".example/s" + std::to_string(i),
+                         "page", 3600});
+    ASSERT_OK(store_->SyncSources(sources));
+  }
+
+  std::unique_ptr<Leases> Worker(const std::string& id, int lease_s = 60) {
+    Result<std::unique_ptr<Leases>> l =
+        Leases::Open(db_path(), {.worker = id, .host = "box-" + id, .lease = seconds(lease_s)},
+                     &clock_);
+    EXPECT_OK(l);
+    return l.ok() ? std::move(*l) : nullptr;
+  }
+
+  static std::set<std::string> Urls(const Result<std::vector<Leases::Source>>& taken) {
+    std::set<std::string> urls;
+    EXPECT_OK(taken);
+    if (taken.ok())
+      for (const auto& s : *taken) urls.insert(s.url);
+    return urls;
+  }
+
+  // The pass of `url` as the worker `holder` writes it.
+  Status Poll(const std::string& url, const std::string& holder) {
+    store_->set_lease_holder(holder);
+    LeakStore::SourceResult r;
+    r.url = url;
+    r.status = 200;
+    return store_->WriteSourceResult(r);
+  }
+};
+
+TEST_P(LeasesTest, TwoWorkersNeverTakeOneSource) {
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  const std::set<std::string> first = Urls(a->TakeSources({.limit = 6}));
+  EXPECT_EQ(first.size(), 6u);
+  const std::set<std::string> second = Urls(b->TakeSources({}));
+  if (sqlite()) {  // no leases: the run lock keeps a second run out instead
+    EXPECT_FALSE(a->shared());
+    EXPECT_EQ(second.size(), 10u);
+    return;
+  }
+  EXPECT_EQ(second.size(), 4u);
+  for (const std::string& url : second) EXPECT_EQ(first.count(url), 0u) << url;
+  EXPECT_EQ(Urls(b->TakeSources({})), second) << "its own again, none of a's";
+  Result<std::vector<Leases::Held>> held = b->HeldByOthers();
+  ASSERT_OK(held);
+  EXPECT_EQ(held->size(), 6u);
+}
+
+TEST_P(LeasesTest, AWrittenSourceIsNotDueAgainForAnyWorker) {
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  const std::set<std::string> mine = Urls(a->TakeSources({}));
+  ASSERT_EQ(mine.size(), 10u);
+  for (const std::string& url : mine) ASSERT_OK(Poll(url, sqlite() ? "" : "a"));
+  ASSERT_OK(a->ReleaseSources());
+  EXPECT_TRUE(Urls(b->TakeSources({})).empty());
+  EXPECT_TRUE(Urls(a->TakeSources({})).empty());
+}
+
+TEST_P(LeasesTest, AKilledWorkersSourcesAreTakenOnceItsLeaseRunsOut) {
+  if (sqlite()) GTEST_SUCCEED() << "SQLite takes no lease";
+  if (sqlite()) return;
+  std::unique_ptr<Leases> dead = Worker("dead", 1), b = Worker("b", 1);
+  ASSERT_TRUE(dead && b);
+  ASSERT_EQ(Urls(dead->TakeSources({.limit = 3})).size(), 3u);
+  EXPECT_EQ(Urls(b->TakeSources({})).size(), 7u);
+  dead.reset();  // no release, no renewal: as if killed
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(Urls(b->TakeSources({})).size(), 10u);  // its own 7 again, and the dead one's 3
+}
+
+TEST_P(LeasesTest, RenewalKeepsTheLeasesAndAStateWhoseLeaseWasLostIsNotWritten) {
+  if (sqlite()) return;
+  std::unique_ptr<Leases> a = Worker("a", 1), b = Worker("b", 1);
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(Urls(a->TakeSources({.limit = 1})).size(), 1u);
+  const std::string url = *Urls(a->TakeSources({.limit = 1})).begin();  // the same, its own
+  int failures = 0;
+  a->StartRenewing([&](const Status&) { ++failures; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(Urls(b->TakeSources({})).count(url), 0u) << "renewed: still a's";
+  a->StopRenewing();
+  EXPECT_EQ(failures, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  ASSERT_EQ(Urls(b->TakeSources({})).count(url), 1u) << "expired: b takes it";
+  ASSERT_OK(Poll(url, "a"));  // a's pass ends late: not written
+  Result<std::vector<LeakStore::SourceRow>> rows = store_->ListSources();
+  ASSERT_OK(rows);
+  for (const auto& r : *rows)
+    if (r.url == url) {
+      EXPECT_EQ(r.last_status, 0) << "a wrote the state of b's source";
+    }
+  ASSERT_OK(Poll(url, "b"));
+  rows = store_->ListSources();
+  ASSERT_OK(rows);
+  for (const auto& r : *rows)
+    if (r.url == url) {
+      EXPECT_EQ(r.last_status, 200);
+    }
+}
+
+TEST_P(LeasesTest, AJobIsOneWorkersAtATime) {
+  std::unique_ptr<Leases> a = Worker("a", 1), b = Worker("b", 1);
+  ASSERT_TRUE(a && b);
+  Result<bool> got = a->TakeJob("notify");
+  ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  got = b->TakeJob("notify");
+  ASSERT_OK(got);
+  EXPECT_EQ(*got, sqlite());  // SQLite: the run lock serializes instead
+  got = b->TakeJob("inventory_sync");
+  ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  ASSERT_OK(a->ReleaseJob("notify"));
+  got = b->TakeJob("notify");
+  ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+}
+
+TEST_P(LeasesTest, WorkersAreListedWithTheirLeases) {
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_OK(a->Heartbeat());
+  ASSERT_OK(b->Heartbeat());
+  ASSERT_EQ(Urls(a->TakeSources({.limit = 4})).size(), 4u);
+  Result<bool> job = a->TakeJob("notify");
+  ASSERT_OK(job);
+  Result<std::vector<Leases::Worker>> workers = a->Workers(seconds(3600));
+  ASSERT_OK(workers);
+  ASSERT_EQ(workers->size(), 2u);
+  for (const auto& w : *workers) {
+    EXPECT_EQ(w.host, "box-" + w.id);
+    EXPECT_EQ(w.leases, sqlite() || w.id == "b" ? 0 : 5) << w.id;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LeasesTest, BothBackends(), BackendName);
+
+TEST(LeasesSchemaTest, APostgresVersion7DatabaseMigratesTo8KeepingItsSources) {
+  std::string why;
+  PostgresServer* server = PostgresServer::Shared(&why);
+  ASSERT_NE(server, nullptr) << why;
+  Result<std::string> name = server->NewDatabase();
+  ASSERT_OK(name);
+  ASSERT_OK(server->Psql(*name, db::PostgresBaselineSql() +
+                                    "INSERT INTO meta VALUES ('schema_version', '7');"
+                                    "INSERT INTO source (url, kind, interval_s, next_due) "
+                                    "VALUES ('https://a.example/feed', 'feed', 60, 1);"));
+  FakeClock clock;
+  Result<std::unique_ptr<LeakStore>> store = LeakStore::Open(server->Url(*name), &clock);
+  ASSERT_OK(store);
+  Result<std::string> version =
+      server->Psql(*name, "SELECT value FROM meta WHERE key = 'schema_version'");
+  ASSERT_OK(version);
+  EXPECT_NE(version->find(std::to_string(LeakStore::kSchemaVersion)), std::string::npos);
+  Result<std::unique_ptr<Leases>> leases =
+      Leases::Open(server->Url(*name), {.worker = "w", .host = "h"}, &clock);
+  ASSERT_OK(leases);
+  Result<std::vector<Leases::Source>> taken = (*leases)->TakeSources({});
+  ASSERT_OK(taken);
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ(taken->front().url, "https://a.example/feed");
+}
+
+TEST(LeasesSchemaTest, ASqliteVersion7DatabaseMigratesTo8KeepingItsSources) {
+  TempDir dir;
+  const std::string path = (dir.path() / "v7.db").string();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  std::string sql;
+  for (int v = 0; v < 7; ++v) sql += std::string(db::Migrations()[v].sql);
+  sql += "PRAGMA application_id = " + std::to_string(db::kApplicationId) +
+         "; PRAGMA user_version = 7;"
+         "INSERT INTO source (url, kind, interval_s, next_due) "
+         "VALUES ('https://a.example/feed', 'feed', 60, 1);";
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_free(err);
+  sqlite3_close(raw);
+  FakeClock clock;
+  Result<std::unique_ptr<LeakStore>> store = LeakStore::Open(path, &clock);
+  ASSERT_OK(store);
+  Result<std::unique_ptr<Leases>> leases = Leases::Open(path, {.worker = "w", .host = "h"}, &clock);
+  ASSERT_OK(leases);
+  ASSERT_OK((*leases)->Heartbeat());
+  Result<std::vector<Leases::Source>> taken = (*leases)->TakeSources({});
+  ASSERT_OK(taken);
+  ASSERT_EQ(taken->size(), 1u);
+  Result<std::vector<Leases::Worker>> workers = (*leases)->Workers(std::chrono::hours(1));
+  ASSERT_OK(workers);
+  ASSERT_EQ(workers->size(), 1u);
+  EXPECT_EQ(workers->front().host, "h");
+}
+
+}  // namespace
+}  // namespace meetleak::testing
