@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -74,6 +75,26 @@ void Judge(Health& h, const std::optional<PassRecord>& pass, int shortest_interv
   h.doc["reasons"] = std::move(reasons);
 }
 
+// The workers seen in the last passes: within twice the shortest source
+// interval (the window `status` judges passes by), at least 10 minutes,
+// last seen first. SQLite: only the latest — the run lock allows one
+// process at a time, and each `run` is a worker of its own.
+Result<ordered_json> WorkersJson(Context& ctx, int shortest_interval_s) {
+  Result<std::unique_ptr<Leases>> leases = Leases::Open(ctx.db_path(), {}, SystemClock());
+  if (!leases.ok()) return leases.status();
+  const std::chrono::seconds window(std::max(600, 2 * shortest_interval_s));
+  Result<std::vector<Leases::Worker>> workers = (*leases)->Workers(window);
+  if (!workers.ok()) return workers.status();
+  if (!(*leases)->shared() && workers->size() > 1) workers->resize(1);
+  ordered_json list = ordered_json::array();
+  for (const Leases::Worker& w : *workers)
+    list.push_back({{"id", w.id},
+                    {"host", w.host},
+                    {"last_seen", FormatIso8601(w.last_seen)},
+                    {"leases", w.leases}});
+  return list;
+}
+
 Result<Health> Gather(Context& ctx) {
   LeakStore& store = ctx.store();
   const std::int64_t now = Unix(SystemClock()->Now());
@@ -138,7 +159,9 @@ Result<Health> Gather(Context& ctx) {
                                ? ordered_json(nullptr)
                                : ordered_json(RedactSecrets((*sync)->value("error", "")))}};
   h.doc["last_sync"] = std::move(last_sync);
-  h.doc["workers"] = ordered_json::array();  // SQLite: this one process
+  Result<ordered_json> workers = WorkersJson(ctx, shortest);
+  if (!workers.ok()) return workers.status();
+  h.doc["workers"] = std::move(*workers);
   return h;
 }
 
@@ -176,6 +199,11 @@ void PrintText(const ordered_json& d) {
   else
     std::cout << s["time"].get<std::string>() << ", failed: " << TerminalSafe(OrDash(s["error"]))
               << "\n";
+  std::cout << "Workers:     " << d["workers"].size() << " seen in the last passes\n";
+  for (const auto& w : d["workers"])
+    std::cout << "  " << TerminalSafe(w["id"].get<std::string>()) << " on "
+              << TerminalSafe(w["host"].get<std::string>()) << ", last seen "
+              << w["last_seen"].get<std::string>() << ", " << w["leases"] << " leases\n";
 }
 
 Result<int> ShowStatus(Context& ctx, const std::string& format) {

@@ -3,6 +3,8 @@
 // parser, its figures against the pass's own summary line) into place by a
 // rename; `status` says whether the job is healthy (exit 5 when not) and
 // why; the alert rules of docs/operations.md pass `promtool check rules`.
+#include <unistd.h>
+
 #include <regex>
 
 #include "tests/cli/crawl_fixture.h"
@@ -156,10 +158,20 @@ TEST_F(OperationsTest, StatusSaysHealthyAndWhatItKnows) {
   EXPECT_EQ(s["inventory"]["rows"], 2);
   EXPECT_TRUE(s["inventory"]["updated"].is_string());
   EXPECT_TRUE(s["last_sync"]["time"].is_null());
-  EXPECT_TRUE(s["workers"].is_array());
+  // SQLite: the one process of the last pass, which holds no lease.
+  ASSERT_EQ(s["workers"].size(), 1u) << s.dump(2);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  EXPECT_EQ(s["workers"][0]["host"], host);
+  EXPECT_EQ(s["workers"][0]["id"].get<std::string>().rfind(std::string(host) + "-", 0), 0u);
+  EXPECT_EQ(s["workers"][0]["last_seen"].get<std::string>().back(), 'Z');
+  EXPECT_EQ(s["workers"][0]["leases"], 0);
+  ASSERT_EQ(Meetleak({"run", "--once", "--all"}).exit_code, 1);
+  EXPECT_EQ(Status()["workers"].size(), 1u) << "each run is a worker; only the last is shown";
   ProgramResult text = Meetleak({"status"});
   EXPECT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find("meetleak status: healthy"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Workers:     1 seen in the last passes"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("1 critical"), std::string::npos) << text.out;
 }
 
