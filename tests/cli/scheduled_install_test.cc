@@ -4,6 +4,7 @@
 // ExecStart command line run as systemd splits it. Only the binary's and the
 // config's paths are replaced (by the built binary and a loopback config);
 // every other argument is as written.
+#include <algorithm>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -181,6 +182,27 @@ TEST_F(ScheduledInstallTest, TheSystemdUnitsVerifyAndTheirExecStartRuns) {
   EXPECT_NE(run.err.find("pass start"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("pass done: 1/1 sources read"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("source " + site_.Url("/events")), std::string::npos) << run.err;
+}
+
+TEST_F(ScheduledInstallTest, TheWorkerTemplateUnitVerifies) {
+  const std::string unit = SourceFile("scripts/systemd/meetleak-worker@.service");
+  const std::string exec_start = UnitValue(unit, "ExecStart");
+  ASSERT_EQ(exec_start.rfind(kInstalledBinary + " ", 0), 0u) << exec_start;
+  // A daemon (no --once) that sends digests, with a metrics file per instance.
+  std::vector<std::string> argv = SplitExecStart(exec_start);
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "run"), argv.end()) << exec_start;
+  EXPECT_EQ(std::find(argv.begin(), argv.end(), "--once"), argv.end()) << exec_start;
+  EXPECT_NE(std::find(argv.begin(), argv.end(), kInstalledConfig), argv.end()) << exec_start;
+  EXPECT_EQ(UnitValue(unit, "SuccessExitStatus"), "1");
+  EXPECT_EQ(UnitValue(unit, "Restart"), "on-failure");
+  // verify wants an instance and the ExecStart binary: the built one stands in.
+  dir_.Write("units/meetleak-worker@2.service",
+             Replaced(unit, "ExecStart=" + kInstalledBinary, "ExecStart=" + MeetleakBinary()));
+  ProgramResult verify =
+      RunProgram({"/usr/bin/systemd-analyze", "verify", "--man=no", "./meetleak-worker@2.service"},
+                 "", dir_.path() / "units");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(verify.out + verify.err, "") << "systemd-analyze warns";
 }
 
 }  // namespace
