@@ -381,8 +381,8 @@ Result<Config> LoadConfig(const fs::path& file) {
     return Status::InvalidInput(m.str());
   }
   ConfigReader r(config.file);
-  r.CheckKeys(root, "", {"database", "company", "crawler", "source", "allow", "notify", "zoom",
-                       "storage"});
+  r.CheckKeys(root, "",
+              {"database", "company", "crawler", "source", "allow", "notify", "zoom", "storage"});
   r.Database(root, &config.database);
   ForTables(r, root, "company", false, [&](const toml::table& t) { ReadCompany(r, t, &config); });
   ForTables(r, root, "crawler", false,

@@ -34,7 +34,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   boost::asio::io_context io;
   Matcher matcher;
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(
-      io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); });
+      io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); },
+      nullptr, nullptr, options.host_gate);
   Crawler crawler(*fetcher, matcher, inventory, sink, options.fetcher.concurrency);
   crawler.set_max_urls_per_document(options.fetcher.max_urls_per_document);
   crawler.set_passcode_digest(options.passcode_digest);

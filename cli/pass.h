@@ -27,6 +27,8 @@ struct PassOptions {
   // renewal that fails stops the pass and is its error (the sources it
   // covers may be another worker's now). Null: nothing to renew.
   Leases* leases = nullptr;
+  // Politeness shared with other workers (crawler/fetcher.h); null: none.
+  HostGate* host_gate = nullptr;
 };
 
 struct PassSummary {

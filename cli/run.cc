@@ -162,6 +162,11 @@ Result<PassMetrics> MetricsOf(LeakStore& store, const StoreSink& sink, const Pas
 // Sources per batch of a worker over PostgreSQL: enough to keep its
 // transfers busy, few enough that other workers get their share.
 int BatchSize(const FetcherOptions& crawler) { return std::max(32, 4 * crawler.concurrency); }
+// Hosts a batch's sources may be on: as many as its transfers can keep
+// busy at per_host each (a host is one worker's at a time).
+int MaxHosts(const FetcherOptions& crawler) {
+  return std::max(1, (crawler.concurrency + crawler.per_host - 1) / std::max(1, crawler.per_host));
+}
 
 // The next batch's targets (none: the pass is over). A taken source that
 // this worker's config lacks is skipped (every worker should share one
@@ -269,6 +274,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     SourceTaker taker(**leases, signals,
                       {.all = args.all && first,
                        .batch = BatchSize(ctx.config().crawler),
+                       .max_hosts = MaxHosts(ctx.config().crawler),
                        .wait_for_others = args.once});
     Result<std::vector<CrawlTarget>> targets = NextTargets(ctx, taker, args);
     if (!targets.ok()) return targets.status();
@@ -290,6 +296,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     options.fetcher.wait_for_retry_after = !args.once;
     options.passcode_digest = ctx.store().PasscodeDigester();
     options.leases = *leases;
+    options.host_gate = taker.gate();
     Result<std::unique_ptr<LeakStore>> reader = LeakStore::Open(ctx.db_path(), SystemClock());
     if (!reader.ok()) return reader.status();
     StoreSink sink(&ctx.store(), ctx.config().allow,
@@ -303,10 +310,10 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
     record.start = SystemClock()->Now();
     const Clock::TimePoint pass_start = record.start - std::chrono::seconds(1);
     std::size_t polled = 0;
-    Result<PassSummary> pass = RunBatches(ctx, taker, args, *inventory, std::move(*targets),
-                                          options, sink, &polled);
+    Result<PassSummary> pass =
+        RunBatches(ctx, taker, args, *inventory, std::move(*targets), options, sink, &polled);
     // What the pass did not write goes back to the other workers now.
-    const Status released = (*leases)->ReleaseSources();
+    const Status released = taker.Finish();
     if (!pass.ok()) return pass.status();
     MEETLEAK_RETURN_IF_ERROR(released);
     any_pass = true;

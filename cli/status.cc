@@ -3,8 +3,8 @@
 // report's header; and the metrics file of `run --metrics-file`.
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>

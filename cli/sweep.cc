@@ -90,8 +90,8 @@ class StoreSweepSink : public SweepSink {
     if (p->done) return Progress{p->records, true};
     // Another worker sweeping the file now: skipped as if read (its
     // progress is that worker's to commit; a later sweep resumes it).
-    const std::string job = "archive:" + file.name + ":" + std::to_string(file.size) + ":" +
-                            file.head_hash;
+    const std::string job =
+        "archive:" + file.name + ":" + std::to_string(file.size) + ":" + file.head_hash;
     Result<bool> taken = leases_.TakeJob(job);
     if (!taken.ok()) return taken.status();
     if (!*taken) {

@@ -20,13 +20,48 @@ void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
   signals.Clear();
 }
 
+HostGate::Answer LeaseHostGate::Ask(const std::string& host) {
+  if (auto it = ours_.find(host); it != ours_.end()) return it->second;
+  Result<Leases::HostGrant> grant = leases_.TakeHost(host);
+  Answer a;
+  if (!grant.ok()) {  // the renewal will tell the pass; meanwhile nothing goes to the host
+    a.retry_at = SystemClock()->Now() + leases_.options().lease / 3;
+    return a;
+  }
+  a.ours = grant->ours;
+  a.retry_at = grant->retry_at;
+  a.last_start = grant->last_start;
+  a.held_until = grant->held_until;
+  if (a.ours) ours_[host] = a;
+  return a;
+}
+
+void LeaseHostGate::HeldUntil(const std::string& host, TimePoint until) {
+  TimePoint& t = held_until_[host];
+  t = std::max(t, until);
+}
+
+Status LeaseHostGate::Release() {
+  std::vector<std::pair<std::string, TimePoint>> held(held_until_.begin(), held_until_.end());
+  ours_.clear();
+  held_until_.clear();
+  return leases_.ReleaseHosts(held);
+}
+
+Status SourceTaker::Finish() {
+  Status hosts = gate_.Release();
+  MEETLEAK_RETURN_IF_ERROR(leases_.ReleaseSources());
+  return hosts;
+}
+
 Result<std::map<std::string, std::string>> SourceTaker::Next() {
+  MEETLEAK_RETURN_IF_ERROR(gate_.Release());
   while (!signals_.stop_requested()) {
     const bool all = options_.all && first_;
     if (!first_ && (options_.all || !leases_.shared())) break;  // one batch holds them all
     first_ = false;
-    Result<std::vector<Leases::Source>> taken =
-        leases_.TakeSources({.all = all, .limit = all ? 0 : options_.batch});
+    Result<std::vector<Leases::Source>> taken = leases_.TakeSources(
+        {.all = all, .limit = all ? 0 : options_.batch, .max_hosts = options_.max_hosts});
     if (!taken.ok()) return taken.status();
     std::map<std::string, std::string> batch;
     for (const Leases::Source& s : *taken)

@@ -13,26 +13,49 @@
 
 #include "cli/context.h"
 #include "cli/stop_signals.h"
+#include "crawler/fetcher.h"
 #include "db/leases.h"
 
 namespace meetleak::cli {
 
+// The crawler's HostGate (crawler/fetcher.h) over the worker's host leases:
+// a host is fetched from by one worker at a time. Hosts granted are kept
+// until Release(), which gives them back with the back-offs seen.
+class LeaseHostGate : public HostGate {
+ public:
+  explicit LeaseHostGate(Leases& leases) : leases_(leases) {}
+  Answer Ask(const std::string& host) override;
+  void HeldUntil(const std::string& host, TimePoint until) override;
+  Status Release();
+
+ private:
+  Leases& leases_;
+  std::map<std::string, Answer> ours_;
+  std::map<std::string, TimePoint> held_until_;
+};
+
 class SourceTaker {
  public:
   struct Options {
-    bool all = false;  // every active source (run --all): one batch
-    int batch = 0;     // PostgreSQL: sources per batch (0: no limit)
+    bool all = false;   // every active source (run --all): one batch
+    int batch = 0;      // PostgreSQL: sources per batch (0: no limit)
+    int max_hosts = 0;  // PostgreSQL: hosts a batch's sources may be on (Leases::Take)
     // run --once: when the due sources left are other workers', wait for
     // their leases to run out and take what a dead worker left; stop once
     // every holder has renewed (it lives and will finish them).
     bool wait_for_others = false;
   };
   SourceTaker(Leases& leases, StopSignals& signals, Options options)
-      : leases_(leases), signals_(signals), options_(options) {}
+      : leases_(leases), signals_(signals), options_(options), gate_(leases) {}
 
   // The next batch, URL → kind (as stored: redacted); empty when the pass
-  // is over. A source is in at most one batch of a pass.
+  // is over. A source is in at most one batch of a pass. The hosts of the
+  // batch before are given back first.
   Result<std::map<std::string, std::string>> Next();
+  // What the fetcher of a batch asks before a host (null with SQLite).
+  HostGate* gate() { return leases_.shared() ? &gate_ : nullptr; }
+  // The pass is over: every source and host lease goes back.
+  Status Finish();
 
  private:
   // Whether to wait for other workers' leases (sleeping until the first
@@ -43,8 +66,9 @@ class SourceTaker {
   StopSignals& signals_;
   Options options_;
   bool first_ = true;
-  std::set<std::string> taken_;                 // this pass's sources
+  std::set<std::string> taken_;                   // this pass's sources
   std::map<std::string, Clock::TimePoint> held_;  // others' leases at the last look
+  LeaseHostGate gate_;
 };
 
 // Sleeps until `wake` (at most an hour, to pick up clock jumps), or a signal.

@@ -52,7 +52,7 @@ class CurlFetcher : public Fetcher {
  public:
   CurlFetcher(asio::io_context& io, FetcherOptions options,
               std::function<bool(std::string_view)> is_meeting_url, Resolver* resolver,
-              Clock* clock)
+              Clock* clock, HostGate* gate)
       : io_(io),
         options_(std::move(options)),
         is_meeting_url_(std::move(is_meeting_url)),
@@ -64,9 +64,10 @@ class CurlFetcher : public Fetcher {
         // them: a pass reuses its connections to the end.
         driver_(io, options_.concurrency),
         guarded_driver_(io, options_.concurrency),
-        limiter_(io, options_.concurrency, options_.per_host, milliseconds(options_.delay_ms),
-                 [this](HostLimiter::Id id, const std::string& host) { StartTransfer(id, host); }) {
-  }
+        limiter_(
+            io, options_.concurrency, options_.per_host, milliseconds(options_.delay_ms),
+            [this](HostLimiter::Id id, const std::string& host) { StartTransfer(id, host); },
+            gate) {}
 
   ~CurlFetcher() override {
     CancelAll();
@@ -458,9 +459,9 @@ namespace meetleak {
 
 std::unique_ptr<Fetcher> NewCurlFetcher(boost::asio::io_context& io, FetcherOptions options,
                                         std::function<bool(std::string_view url)> is_meeting_url,
-                                        Resolver* resolver, Clock* clock) {
+                                        Resolver* resolver, Clock* clock, HostGate* gate) {
   return std::make_unique<crawler_internal::CurlFetcher>(
-      io, std::move(options), std::move(is_meeting_url), resolver, clock);
+      io, std::move(options), std::move(is_meeting_url), resolver, clock, gate);
 }
 
 }  // namespace meetleak

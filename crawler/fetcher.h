@@ -138,6 +138,30 @@ class Resolver {
   virtual void Resolve(const std::string& host, Callback done) = 0;
 };
 
+// HostGate: politeness shared with other processes — several `meetleak run`
+// workers over one database (db/leases.h's host leases; the crawler knows
+// nothing of the database). Before a request to a host it has not cleared
+// yet, the fetcher asks the gate: a host another process holds is not
+// fetched, its requests wait and the fetcher asks again at `retry_at`; a
+// host that is this process's carries when another process last started a
+// request to it (the host's delay counts from there) and its back-off.
+// Called on the fetcher's thread; it may block briefly (a database read).
+class HostGate {
+ public:
+  using TimePoint = std::chrono::system_clock::time_point;
+  struct Answer {
+    bool ours = false;
+    TimePoint retry_at{};    // not ours: ask again then
+    TimePoint last_start{};  // ours: another process's last request start (epoch: none)
+    TimePoint held_until{};  // ours: back-off after a 429/5xx another process saw
+  };
+  virtual ~HostGate() = default;
+  virtual Answer Ask(const std::string& host) = 0;
+  // The fetcher holds `host` until `until` (429/5xx back-off): the next
+  // process to hold the host honours it too.
+  virtual void HeldUntil(const std::string& host, TimePoint until) = 0;
+};
+
 // NewCurlFetcher: the real Fetcher, libcurl's multi_socket API on one
 // Boost.Asio io_context.
 //
@@ -181,12 +205,13 @@ class Resolver {
 inline constexpr std::chrono::seconds kMaxRetryWait{120};
 
 // `is_meeting_url` may be empty (then only Zoom hosts are refused).
-// `resolver` (null: the system resolver) and `clock` (null: SystemClock(),
-// used for retry_at and HTTP-date Retry-After) are borrowed and must outlive
-// the fetcher.
+// `resolver` (null: the system resolver), `clock` (null: SystemClock(),
+// used for retry_at and HTTP-date Retry-After) and `gate` (null: this
+// process alone minds the hosts) are borrowed and must outlive the fetcher.
 std::unique_ptr<Fetcher> NewCurlFetcher(boost::asio::io_context& io, FetcherOptions options,
                                         std::function<bool(std::string_view url)> is_meeting_url,
-                                        Resolver* resolver = nullptr, Clock* clock = nullptr);
+                                        Resolver* resolver = nullptr, Clock* clock = nullptr,
+                                        HostGate* gate = nullptr);
 
 }  // namespace meetleak
 

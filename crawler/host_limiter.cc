@@ -7,13 +7,14 @@ namespace meetleak::crawler_internal {
 
 HostLimiter::HostLimiter(boost::asio::io_context& io, int concurrency, int per_host,
                          std::chrono::milliseconds delay,
-                         std::function<void(Id, const std::string&)> start)
+                         std::function<void(Id, const std::string&)> start, HostGate* gate)
     : io_(io),
       timer_(io),
       concurrency_(std::max(1, concurrency)),
       per_host_(std::max(1, per_host)),
       delay_(std::max(std::chrono::milliseconds(0), delay)),
-      start_(std::move(start)) {}
+      start_(std::move(start)),
+      gate_(gate) {}
 
 HostLimiter::~HostLimiter() {
   alive_.reset();
@@ -39,6 +40,36 @@ void HostLimiter::Finished(const std::string& name) {
 void HostLimiter::HoldHost(const std::string& name, SteadyTime when) {
   Host& host = hosts_[name];
   host.held_until = std::max(host.held_until, when);
+  if (gate_ != nullptr)
+    gate_->HeldUntil(name, std::chrono::system_clock::now() +
+                               std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                   when - std::chrono::steady_clock::now()));
+}
+
+namespace {
+
+// A system-clock time as a steady-clock one (the gate speaks the former).
+HostLimiter::SteadyTime ToSteady(std::chrono::system_clock::time_point t,
+                                 HostLimiter::SteadyTime now) {
+  return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                   t - std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+bool HostLimiter::Clear(const std::string& name, Host& host, SteadyTime now) {
+  if (gate_ == nullptr || host.cleared) return true;
+  const HostGate::Answer a = gate_->Ask(name);
+  if (!a.ours) {
+    host.held_until = std::max(host.held_until, ToSteady(a.retry_at, now));
+    return false;
+  }
+  host.cleared = true;
+  if (a.last_start != HostGate::TimePoint{})
+    host.next_start = std::max(host.next_start, ToSteady(a.last_start, now) + host.delay);
+  if (a.held_until != HostGate::TimePoint{})
+    host.held_until = std::max(host.held_until, ToSteady(a.held_until, now));
+  return true;
 }
 
 void HostLimiter::Clear() {
@@ -72,6 +103,10 @@ void HostLimiter::SchedulePump() {
 bool HostLimiter::StartOne(const std::string& name, Host& host, SteadyTime now, SteadyTime* wake) {
   if (host.queued.empty() || host.running >= per_host_) return false;
   SteadyTime ready = std::max(host.next_start, host.held_until);
+  if (ready <= now) {  // time allows: the gate must too, and may move the times
+    ready = Clear(name, host, now) ? std::max(host.next_start, host.held_until)
+                                   : std::max(host.held_until, now + kGateRetry);
+  }
   if (ready > now) {
     *wake = std::min(*wake, ready);
     return false;

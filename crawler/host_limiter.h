@@ -7,6 +7,10 @@
 // configured delay and the host's Crawl-delay); and the host's back-off time
 // (after a 429/5xx) has passed. Waiting on time uses one Asio timer.
 // `start` is never called from inside Enqueue()/Finished(): it is posted.
+// With a HostGate (crawler/fetcher.h), a host is cleared with the gate
+// before its first start: a host another process holds starts nothing and
+// is asked again at the gate's retry_at; one that is ours takes the other
+// process's last start (plus the delay) and back-off as its own.
 #ifndef MEETLEAK_CRAWLER_HOST_LIMITER_H_
 #define MEETLEAK_CRAWLER_HOST_LIMITER_H_
 
@@ -20,6 +24,7 @@
 #include <unordered_map>
 
 #include "base/asio.h"
+#include "crawler/fetcher.h"
 
 namespace meetleak::crawler_internal {
 
@@ -30,7 +35,7 @@ class HostLimiter {
 
   HostLimiter(boost::asio::io_context& io, int concurrency, int per_host,
               std::chrono::milliseconds delay,
-              std::function<void(Id, const std::string& host)> start);
+              std::function<void(Id, const std::string& host)> start, HostGate* gate = nullptr);
   ~HostLimiter();
 
   // Queues `id` for `host`; `min_delay` (a Crawl-delay) may raise the host's delay.
@@ -46,13 +51,19 @@ class HostLimiter {
 
  private:
   static constexpr std::size_t kSweepAbove = 4096;
+  // The least wait before asking the gate again about a host it refused.
+  static constexpr std::chrono::milliseconds kGateRetry{500};
   struct Host {
     int running = 0;
     std::deque<Id> queued;
     std::chrono::milliseconds delay{0};
     SteadyTime next_start{};  // last start + delay
     SteadyTime held_until{};
+    bool cleared = false;  // the gate (if any) said the host is ours
   };
+  // Asks the gate about `host` unless cleared; false (and `host` held until
+  // the gate's retry_at) while another process holds it.
+  bool Clear(const std::string& name, Host& host, SteadyTime now);
   void SchedulePump();
   void Pump();
   bool StartOne(const std::string& name, Host& host, SteadyTime now, SteadyTime* wake);
@@ -63,6 +74,7 @@ class HostLimiter {
   int concurrency_, per_host_;
   std::chrono::milliseconds delay_;
   std::function<void(Id, const std::string&)> start_;
+  HostGate* gate_;
   std::unordered_map<std::string, Host> hosts_;
   std::list<std::string> waiting_;  // hosts with queued ids, round-robin order
   int running_ = 0;

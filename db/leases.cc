@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "db/leases_internal.h"
 #include "db/postgres.h"
 #include "db/sql_store.h"
 #include "db/sqlite.h"
@@ -12,18 +13,13 @@
 
 namespace meetleak {
 
+using db::kNoLimit;
 using db::Query;
 
 namespace {
 
-// The database's clock, in unix seconds, inside a PostgreSQL statement.
-#define MEETLEAK_PG_NOW "CAST(extract(epoch FROM now()) AS BIGINT)"
-
 // Workers not seen for this long are forgotten (their rows only).
-constexpr std::int64_t kForgetWorkersS = 7 * 86400;
-
-// A LIMIT that limits nothing, in both dialects.
-constexpr std::int64_t kNoLimit = std::int64_t{1} << 62;
+constexpr std::int64_t kForgetWorkersS = std::int64_t{7} * 86400;
 
 }  // namespace
 
@@ -106,11 +102,13 @@ Result<std::vector<Leases::Worker>> Leases::Workers(std::chrono::seconds window)
 }
 
 Result<std::vector<Leases::Source>> Leases::TakeSources(const Take& take) {
+  if (shared_ && take.max_hosts > 0 && !take.all) return TakeByHost(take);
   std::lock_guard<std::mutex> hold(mu_);
   Result<Query> q =
       shared_
           ? conn_->Prepare(
-                "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_NOW " + ?2 "
+                "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_NOW
+                " + ?2 "
                 "WHERE id IN (SELECT id FROM source WHERE active = 1 "
                 "AND (?3 <> 0 OR next_due IS NULL OR next_due <= ?4) "
                 "AND (leased_by IS NULL OR leased_by = ?1 OR lease_expires <= " MEETLEAK_PG_NOW
@@ -245,7 +243,7 @@ void Leases::StopRenewing() {
   renewer_.join();
 }
 
-void Leases::RenewLoop(std::function<void(const Status&)> on_failure) {
+void Leases::RenewLoop(const std::function<void(const Status&)>& on_failure) {
   using Steady = std::chrono::steady_clock;
   const auto every = std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease) / 3;
   Steady::time_point last_ok = Steady::now();

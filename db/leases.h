@@ -4,7 +4,8 @@
 // every lease is granted at once and nothing is held.
 //
 //   Result<std::unique_ptr<Leases>> leases =
-//       Leases::Open(db, {.worker = Leases::NewWorkerId(&host), .host = host, .lease = 60s}, clock);
+//       Leases::Open(db, {.worker = Leases::NewWorkerId(&host), .host = host, .lease = 60s},
+//       clock);
 //   (*leases)->Heartbeat();
 //   Result<std::vector<Leases::Source>> mine = (*leases)->TakeSources({.limit = 256});
 //   (*leases)->StartRenewing([&](const Status& s) { /* stop the pass */ });
@@ -46,6 +47,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -62,8 +64,8 @@ class Leases {
   using TimePoint = Clock::TimePoint;
 
   struct Options {
-    std::string worker;  // this worker's id; "" for a reader (status)
-    std::string host;    // the machine's name, as status shows it
+    std::string worker;              // this worker's id; "" for a reader (status)
+    std::string host;                // the machine's name, as status shows it
     std::chrono::seconds lease{60};  // [storage] lease_s
   };
   // An id no other worker has: the machine's name, the pid and a random
@@ -101,6 +103,10 @@ class Leases {
   struct Take {
     bool all = false;  // every active source, due or not (`run --all`)
     int limit = 0;     // at most this many (0: no limit)
+    // PostgreSQL, > 0: only sources whose host (the URL's, lower-case, no
+    // port) no other worker holds, on at most this many hosts, which are
+    // leased with them (TakeHost); 0: hosts are not considered.
+    int max_hosts = 0;
   };
   // Leases active sources due at the clock's now (next_due unset or not
   // after now) that no other worker holds, ordered as DueSources; SQLite:
@@ -120,6 +126,21 @@ class Leases {
   // Gives back every source lease this worker holds.
   Status ReleaseSources();
 
+  // --- Hosts ---------------------------------------------------------------
+  // Politeness across workers: one worker at a time fetches from a host.
+  struct HostGrant {
+    bool ours = false;
+    TimePoint retry_at;    // not ours: when the holder's lease runs out
+    TimePoint last_start;  // ours: when the last holder gave it back (epoch: never held)
+    TimePoint held_until;  // ours: the back-off a holder recorded (epoch: none)
+  };
+  // Takes (or keeps) the lease of host `name`. Times are this machine's
+  // clock, converted from the database's. SQLite: always ours.
+  Result<HostGrant> TakeHost(const std::string& name);
+  // Gives back every host this worker holds, recording now as each one's
+  // last start and the back-offs in `held_until` (host → until).
+  Status ReleaseHosts(const std::vector<std::pair<std::string, TimePoint>>& held_until);
+
   // --- Jobs ----------------------------------------------------------------
   // Takes the job lease `name`: false when another worker holds it.
   Result<bool> TakeJob(std::string_view name);
@@ -138,7 +159,9 @@ class Leases {
  private:
   Leases(std::unique_ptr<db::Connection> conn, Options options, Clock* clock, bool shared);
   Result<std::int64_t> DbNow();  // unix seconds by the database's clock
-  void RenewLoop(std::function<void(const Status&)> on_failure);
+  Result<std::vector<Source>> TakeByHost(const Take& take);
+  Result<bool> LeaseHost(const std::string& name);  // in the caller's transaction
+  void RenewLoop(const std::function<void(const Status&)>& on_failure);
 
   std::unique_ptr<db::Connection> conn_;
   Options options_;

@@ -262,7 +262,6 @@ class LeakStore {
   std::string lease_holder_;
 
  public:
-
   // --- Leaks ---------------------------------------------------------------
   using LeakRow = StoredLeak;  // matchers/leak.h: what report/ renders too
   struct LeakFilter {

@@ -3,6 +3,8 @@
 // many transfers in flight, TLS verification, cancellation.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "crawler/fetcher.h"
 #include "tests/crawler/fetch_helpers.h"
 #include "tests/support/test_server.h"
@@ -156,6 +158,66 @@ TEST_F(FetcherLimitsTest, PerHostDelayIsRespectedWhateverTheConcurrency) {
   auto reqs = server_.Requests();
   ASSERT_EQ(reqs.size(), 5u);
   ExpectGapsAtLeast(reqs, milliseconds(180));
+}
+
+// A HostGate standing in for the database's host leases.
+class FakeGate : public HostGate {
+ public:
+  Answer Ask(const std::string& host) override {
+    asked.push_back(host);
+    return answers.empty() ? Ours() : Next();
+  }
+  void HeldUntil(const std::string& host, TimePoint until) override { held[host] = until; }
+  Answer Next() {
+    Answer a = answers.front();
+    if (answers.size() > 1) answers.erase(answers.begin());
+    return a;
+  }
+  static Answer Ours(TimePoint last_start = {}) {
+    Answer a;
+    a.ours = true;
+    a.last_start = last_start;
+    return a;
+  }
+  static Answer HeldElsewhere(TimePoint retry_at) {
+    Answer a;
+    a.retry_at = retry_at;
+    return a;
+  }
+  std::vector<Answer> answers;  // in turn; the last one stays
+  std::vector<std::string> asked;
+  std::map<std::string, TimePoint> held;
+};
+
+TEST_F(FetcherLimitsTest, AHostAnotherWorkerHoldsIsNotFetchedUntilTheGateClearsIt) {
+  server_.Route("/p", Reply{.body = "p"});
+  FakeGate gate;
+  const auto now = std::chrono::system_clock::now();
+  gate.answers = {FakeGate::HeldElsewhere(now + milliseconds(300)), FakeGate::Ours()};
+  FetcherOptions options = TestOptions();
+  auto fetcher = NewCurlFetcher(io_, options, nullptr, nullptr, nullptr, &gate);
+  const auto start = std::chrono::steady_clock::now();
+  FetchResponse r = FetchOne(io_, *fetcher, Trusted(server_.Url("/p")));
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  auto reqs = server_.Requests();
+  ASSERT_FALSE(reqs.empty());
+  EXPECT_GE(reqs.front().arrival - start, milliseconds(280)) << "fetched from a held host";
+  ASSERT_GE(gate.asked.size(), 2u) << "asked again at the holder's expiry";
+  EXPECT_EQ(gate.asked.front(), "127.0.0.1");
+}
+
+TEST_F(FetcherLimitsTest, AnotherWorkersLastRequestCountsForTheDelay) {
+  server_.Route("/p", Reply{.body = "p"});
+  FakeGate gate;
+  gate.answers = {FakeGate::Ours(std::chrono::system_clock::now())};
+  FetcherOptions options = TestOptions();
+  options.delay_ms = 400;
+  auto fetcher = NewCurlFetcher(io_, options, nullptr, nullptr, nullptr, &gate);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(FetchOne(io_, *fetcher, Trusted(server_.Url("/p"))).ok());
+  auto reqs = server_.Requests();
+  ASSERT_FALSE(reqs.empty());
+  EXPECT_GE(reqs.front().arrival - start, milliseconds(350));
 }
 
 TEST_F(FetcherLimitsTest, RobotsTxtIsObeyedAndFetchedOncePerOrigin) {

@@ -22,15 +22,14 @@ class LeasesTest : public StoreTest {
     StoreTest::SetUp();
     std::vector<LeakStore::SourceConfig> sources;
     for (int i = 0; i < 10; ++i)
-      sources.push_back({"https://h" + std::to_string(i % 2) + ".example/s" + std::to_string(i),
-                         "page", 3600});
+      sources.push_back(
+          {"https://h" + std::to_string(i % 2) + ".example/s" + std::to_string(i), "page", 3600});
     ASSERT_OK(store_->SyncSources(sources));
   }
 
   std::unique_ptr<Leases> Worker(const std::string& id, int lease_s = 60) {
-    Result<std::unique_ptr<Leases>> l =
-        Leases::Open(db_path(), {.worker = id, .host = "box-" + id, .lease = seconds(lease_s)},
-                     &clock_);
+    Result<std::unique_ptr<Leases>> l = Leases::Open(
+        db_path(), {.worker = id, .host = "box-" + id, .lease = seconds(lease_s)}, &clock_);
     EXPECT_OK(l);
     return l.ok() ? std::move(*l) : nullptr;
   }
