@@ -28,20 +28,7 @@ Clock::TimePoint SinceNow(std::int64_t later_ms, std::int64_t db_now_ms) {
 
 }  // namespace
 
-Result<bool> Leases::LeaseHost(const std::string& name) {
-  Result<Query> q = conn_->Prepare(
-      "INSERT INTO lease (kind, name, holder, expires) VALUES ('host', ?1, ?2, " MEETLEAK_PG_NOW
-      " + ?3) ON CONFLICT (kind, name) DO UPDATE SET holder = ?2, expires = " MEETLEAK_PG_NOW
-      " + ?3 WHERE lease.holder = '' OR lease.holder = ?2 OR lease.expires <= " MEETLEAK_PG_NOW
-      " RETURNING 1");
-  if (!q.ok()) return q.status();
-  q->Bind(1, name).Bind(2, options_.worker).Bind(3, options_.lease.count());
-  Result<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  const bool ours = *row;
-  MEETLEAK_RETURN_IF_ERROR(q->Run());
-  return ours;
-}
+Result<bool> Leases::LeaseHost(const std::string& name) { return TakeLease("host", name); }
 
 // One transaction: the free due sources on hosts no other worker holds,
 // locked (SKIP LOCKED), then this worker's hosts first and new ones up to

@@ -175,21 +175,25 @@ Status Leases::ReleaseSources() {
   return q->Run();
 }
 
+Result<bool> Leases::TakeLease(std::string_view kind, std::string_view name) {
+  Result<Query> q = conn_->Prepare(
+      "INSERT INTO lease (kind, name, holder, expires) VALUES (?1, ?2, ?3, " MEETLEAK_PG_NOW
+      " + ?4) ON CONFLICT (kind, name) DO UPDATE SET holder = ?3, expires = " MEETLEAK_PG_NOW
+      " + ?4 WHERE lease.holder = '' OR lease.holder = ?3 OR lease.expires <= " MEETLEAK_PG_NOW
+      " RETURNING 1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, kind).Bind(2, name).Bind(3, options_.worker).Bind(4, options_.lease.count());
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  const bool ours = *row;
+  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  return ours;
+}
+
 Result<bool> Leases::TakeJob(std::string_view name) {
   if (!shared_) return true;
   std::lock_guard<std::mutex> hold(mu_);
-  Result<Query> q = conn_->Prepare(
-      "INSERT INTO lease (kind, name, holder, expires) VALUES ('job', ?1, ?2, " MEETLEAK_PG_NOW
-      " + ?3) ON CONFLICT (kind, name) DO UPDATE SET holder = ?2, expires = " MEETLEAK_PG_NOW
-      " + ?3 WHERE lease.holder = '' OR lease.holder = ?2 OR lease.expires <= " MEETLEAK_PG_NOW
-      " RETURNING 1");
-  if (!q.ok()) return q.status();
-  q->Bind(1, name).Bind(2, options_.worker).Bind(3, options_.lease.count());
-  Result<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  const bool taken = *row;
-  MEETLEAK_RETURN_IF_ERROR(q->Run());
-  return taken;
+  return TakeLease("job", name);
 }
 
 Status Leases::ReleaseJob(std::string_view name) {

@@ -161,6 +161,9 @@ class Leases {
   Result<std::int64_t> DbNow();  // unix seconds by the database's clock
   Result<std::vector<Source>> TakeByHost(const Take& take);
   Result<bool> LeaseHost(const std::string& name);  // in the caller's transaction
+  // Takes or renews the lease (kind, name) unless another live holder has
+  // it: whether it is now this worker's. What jobs and hosts share.
+  Result<bool> TakeLease(std::string_view kind, std::string_view name);
   void RenewLoop(const std::function<void(const Status&)>& on_failure);
 
   std::unique_ptr<db::Connection> conn_;
