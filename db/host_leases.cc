@@ -100,7 +100,7 @@ Result<std::vector<Leases::Source>> Leases::TakeByHost(const Take& take) {
   }
   ids += "]";
   Result<Query> q = conn_->Prepare(
-      std::string("UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_NOW
+      std::string("UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_LEASE_FROM
                   " + ?3 WHERE id IN (") +
       std::string(conn_->dialect().ids_in_json) + ")");
   if (!q.ok()) return q.status();

@@ -107,7 +107,7 @@ Result<std::vector<Leases::Source>> Leases::TakeSources(const Take& take) {
   Result<Query> q =
       shared_
           ? conn_->Prepare(
-                "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_NOW
+                "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_LEASE_FROM
                 " + ?2 "
                 "WHERE id IN (SELECT id FROM source WHERE active = 1 "
                 "AND (?3 <> 0 OR next_due IS NULL OR next_due <= ?4) "
@@ -177,8 +177,8 @@ Status Leases::ReleaseSources() {
 
 Result<bool> Leases::TakeLease(std::string_view kind, std::string_view name) {
   Result<Query> q = conn_->Prepare(
-      "INSERT INTO lease (kind, name, holder, expires) VALUES (?1, ?2, ?3, " MEETLEAK_PG_NOW
-      " + ?4) ON CONFLICT (kind, name) DO UPDATE SET holder = ?3, expires = " MEETLEAK_PG_NOW
+      "INSERT INTO lease (kind, name, holder, expires) VALUES (?1, ?2, ?3, " MEETLEAK_PG_LEASE_FROM
+      " + ?4) ON CONFLICT (kind, name) DO UPDATE SET holder = ?3, expires = " MEETLEAK_PG_LEASE_FROM
       " + ?4 WHERE lease.holder = '' OR lease.holder = ?3 OR lease.expires <= " MEETLEAK_PG_NOW
       " RETURNING 1");
   if (!q.ok()) return q.status();
@@ -213,8 +213,8 @@ Status Leases::Renew() {
   Result<std::unique_ptr<db::Transaction>> tx = db::Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
   for (std::string_view sql :
-       {"UPDATE source SET lease_expires = " MEETLEAK_PG_NOW " + ?2 WHERE leased_by = ?1",
-        "UPDATE lease SET expires = " MEETLEAK_PG_NOW " + ?2 WHERE holder = ?1"}) {
+       {"UPDATE source SET lease_expires = " MEETLEAK_PG_LEASE_FROM " + ?2 WHERE leased_by = ?1",
+        "UPDATE lease SET expires = " MEETLEAK_PG_LEASE_FROM " + ?2 WHERE holder = ?1"}) {
     Result<Query> q = conn_->Prepare(sql);
     if (!q.ok()) return q.status();
     q->Bind(1, options_.worker).Bind(2, options_.lease.count());
@@ -254,6 +254,7 @@ void Leases::RenewLoop(const std::function<void(const Status&)>& on_failure) {
   std::unique_lock<std::mutex> lock(renew_mu_);
   while (!renew_cv_.wait_for(lock, every, [this] { return renew_stop_; })) {
     lock.unlock();
+    const Steady::time_point started = Steady::now();
     Status s = Renew();
     lock.lock();
     // A renewal that came after the lease ran out may have renewed leases
@@ -263,7 +264,7 @@ void Leases::RenewLoop(const std::function<void(const Status&)>& on_failure) {
     if (s.ok() && Steady::now() - last_ok > options_.lease)
       s = Status::Unavailable("the leases of worker " + options_.worker + " were renewed too late");
     if (s.ok()) {
-      last_ok = Steady::now();
+      last_ok = started;  // the renewed leases run from no earlier than this
       continue;
     }
     on_failure(s);

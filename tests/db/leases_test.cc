@@ -94,6 +94,28 @@ TEST_P(LeasesTest, AKilledWorkersSourcesAreTakenOnceItsLeaseRunsOut) {
   EXPECT_EQ(Urls(b->TakeSources({})).size(), 10u);  // its own 7 again, and the dead one's 3
 }
 
+// A lease of L seconds lasts at least L, wherever in the second it is taken
+// (the database's clock counts whole seconds).
+TEST_P(LeasesTest, AOneSecondLeaseLastsASecondWhereverInTheSecondItIsTaken) {
+  if (sqlite()) return;
+  std::unique_ptr<Leases> a = Worker("a", 1), b = Worker("b", 1);
+  ASSERT_TRUE(a && b);
+  for (int fraction_ms : {450, 950}) {
+    using std::chrono::milliseconds;
+    const auto since_second = std::chrono::duration_cast<milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()) %
+                              1000;
+    std::this_thread::sleep_for(milliseconds((fraction_ms - since_second.count() + 1000) % 1000));
+    const std::set<std::string> mine = Urls(a->TakeSources({.limit = 1}));
+    ASSERT_EQ(mine.size(), 1u);
+    std::this_thread::sleep_for(milliseconds(800));
+    EXPECT_EQ(Urls(b->TakeSources({})).count(*mine.begin()), 0u)
+        << "taken at ." << fraction_ms << " s, gone within 0.8 s";
+    ASSERT_OK(a->ReleaseSources());
+    ASSERT_OK(b->ReleaseSources());
+  }
+}
+
 TEST_P(LeasesTest, RenewalKeepsTheLeasesAndAStateWhoseLeaseWasLostIsNotWritten) {
   if (sqlite()) return;
   std::unique_ptr<Leases> a = Worker("a", 1), b = Worker("b", 1);
