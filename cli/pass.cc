@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "base/asio.h"
 #include "crawler/crawler.h"
@@ -32,7 +33,8 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
                             std::vector<CrawlTarget> targets, const PassOptions& options,
                             StoreSink& sink) {
   boost::asio::io_context io;
-  Matcher matcher;
+  std::optional<Matcher> own_matcher;
+  const Matcher& matcher = options.matcher != nullptr ? *options.matcher : own_matcher.emplace();
   std::unique_ptr<Fetcher> fetcher = NewCurlFetcher(
       io, options.fetcher, [&matcher](std::string_view url) { return matcher.IsMeetingUrl(url); },
       nullptr, nullptr, options.host_gate);

@@ -29,6 +29,9 @@ struct PassOptions {
   Leases* leases = nullptr;
   // Politeness shared with other workers (crawler/fetcher.h); null: none.
   HostGate* host_gate = nullptr;
+  // The matcher, built ahead (compiling its patterns takes a few ms, which
+  // `run` spends while the store opens); null: the pass builds its own.
+  const Matcher* matcher = nullptr;
 };
 
 struct PassSummary {
