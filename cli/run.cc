@@ -1,4 +1,5 @@
 // run: the scheduled scanning job (--once for cron/systemd timers, else a daemon).
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -223,6 +224,18 @@ Result<PassSummary> RunBatches(Context& ctx, SourceTaker& taker, const RunArgs& 
   return total;
 }
 
+// glibc gives the top of the heap back to the kernel once 128 KiB of it is
+// free, and serves blocks from 128 KiB up with their own mmap; a pass frees
+// and allocates each page's body (and its decoded text) again and again, so
+// each one was faulted in afresh: half the page faults of a pass over 3000
+// pages of 30 KB, ~10 % of its CPU. Freed memory up to 16 MiB now stays for
+// the next page, and blocks up to 4 MiB come from the heap (a pass's peak
+// RSS is the same; a daemon gives what is free back between passes).
+void KeepFreedMemoryForThePass() {
+  ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 16 << 20);
+}
+
 Result<int> Run(Context& ctx, const RunArgs& args) {
   if (!ctx.has_config())
     return Status::InvalidInput("run needs a config: --config FILE or ./meetleak.toml");
@@ -241,6 +254,7 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
       return Status::InvalidInput("--metrics-file " + args.metrics_file + ": the folder " +
                                   dir.string() + " does not exist or is not writable");
   }
+  KeepFreedMemoryForThePass();
   // The matcher's patterns compile on a thread of their own while the store
   // opens and the sources sync: a few ms less before the first request.
   std::future<std::unique_ptr<Matcher>> compiling =
@@ -271,8 +285,10 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
   bool saw_open = false, any_pass_read = false, any_pass = false;
   std::optional<Clock::TimePoint> next_due;
   for (bool first = true; first || (!args.once && !signals.stop_requested()); first = false) {
-    if (!first)
+    if (!first) {
+      ::malloc_trim(0);  // what the pass freed goes back while the daemon sleeps
       SleepUntil(signals, next_due.value_or(SystemClock()->Now() + std::chrono::hours(1)));
+    }
     if (signals.stop_requested()) break;
     SyncIfDue(ctx);
     Result<Inventory> inventory = ctx.LoadInventory();
