@@ -163,14 +163,31 @@ bool DigitsAreOpaque(std::string_view text);
 // `text` with each of the digits 2-9 written as 1.
 std::string DigitShape(std::string_view text);
 
+// The digit shapes of texts with opaque digits (DigitsAreOpaque) that a
+// full redaction left as they were: a text that differs from one of them
+// only in digits 1-9 is known clean (the same invitation with other
+// numbers, the next page-0042.html of a list) and costs a look-up.
+class CleanShapes {
+ public:
+  // Whether `text` is known clean. If not, `*shape` is what Learn takes
+  // should a full redaction leave `text` unchanged (empty: its digits are
+  // not opaque, nothing to learn).
+  bool Known(std::string_view text, std::string* shape) const;
+  void Learn(std::string shape) {
+    if (!shape.empty()) shapes_.insert(std::move(shape));
+  }
+  std::size_t size() const { return shapes_.size(); }
+  void clear() { shapes_.clear(); }
+
+ private:
+  std::unordered_set<std::string> shapes_;
+};
+
 // What the contexts of one text have learned: contexts already made, by the
-// redacted snippet they were made from; and the digit shapes of snippets
-// (DigitsAreOpaque) that a full redaction left as they were, so a snippet
-// that differs from one of them only in digits 1-9 is known clean — the
-// same snippet with one invitation's numbers changed costs a look-up.
+// redacted snippet they were made from; and the clean shapes of snippets.
 struct ContextMemo {
   std::unordered_map<std::string, std::string> contexts;
-  std::unordered_set<std::string> clean_shapes;
+  CleanShapes clean_shapes;
 };
 
 // The context snippet of a reference at raw[offset, offset+length): about

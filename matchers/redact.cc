@@ -211,16 +211,15 @@ constexpr std::size_t kMemoEntries = 4096;
 // snippet whose shape a full redaction left unchanged is left unchanged.
 std::string RedactedContext(std::string snippet, ContextMemo* memo) {
   if (auto it = memo->contexts.find(snippet); it != memo->contexts.end()) return it->second;
-  const bool opaque = DigitsAreOpaque(snippet);
-  std::string shape = opaque ? DigitShape(snippet) : std::string();
-  if (opaque && memo->clean_shapes.contains(shape)) return Sanitize(snippet);
+  std::string shape;
+  if (memo->clean_shapes.Known(snippet, &shape)) return Sanitize(snippet);
   if (memo->contexts.size() + memo->clean_shapes.size() >= kMemoEntries) {
     memo->contexts.clear();
     memo->clean_shapes.clear();
   }
   std::string redacted = RedactFixpoint(snippet);
-  if (opaque && redacted == snippet) {
-    memo->clean_shapes.insert(std::move(shape));
+  if (redacted == snippet) {
+    memo->clean_shapes.Learn(std::move(shape));
     return Sanitize(snippet);
   }
   std::string context = Sanitize(redacted);
@@ -315,6 +314,13 @@ std::string DigitShape(std::string_view text) {
   return shape;
 }
 
+bool CleanShapes::Known(std::string_view text, std::string* shape) const {
+  shape->clear();
+  if (!DigitsAreOpaque(text)) return false;
+  *shape = DigitShape(text);
+  return shapes_.contains(*shape);
+}
+
 }  // namespace meetleak::matchers_internal
 
 namespace meetleak {
@@ -359,14 +365,22 @@ std::string RedactSecrets(std::string_view text) {
   constexpr std::size_t kMemoTextBytes = 1024, kMemoBytes = std::size_t{4} << 20;
   if (text.size() > kMemoTextBytes) return matchers_internal::RedactFixpoint(text);
   thread_local std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> memo;
+  thread_local matchers_internal::CleanShapes clean_shapes;
   thread_local std::size_t memo_bytes = 0;
   if (auto hit = memo.find(text); hit != memo.end()) return hit->second;
+  std::string shape;
+  if (clean_shapes.Known(text, &shape)) return std::string(text);
   std::string clean = matchers_internal::RedactFixpoint(text);
   if (memo_bytes > kMemoBytes) {
     memo.clear();
+    clean_shapes.clear();
     memo_bytes = 0;
   }
   memo_bytes += 2 * text.size() + 64;  // both strings and the node
+  if (clean == text) {
+    memo_bytes += text.size() + 32;
+    clean_shapes.Learn(std::move(shape));
+  }
   memo.emplace(std::string(text), clean);
   return clean;
 }
