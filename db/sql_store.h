@@ -116,6 +116,7 @@ class SqlLeakStore : public LeakStore {
 
   Result<WriteResult> Write(const std::vector<DocumentWrite>& docs,
                             const std::vector<SourceResult>& sources) override;
+  Status Checkpoint() override;
 
   Result<std::vector<LeakRow>> ListLeaks(const LeakFilter& filter) override;
   Result<std::optional<LeakRow>> GetLeak(std::int64_t id) override;

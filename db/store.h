@@ -250,6 +250,11 @@ class LeakStore {
   // SyncSources never saw) writes nothing.
   virtual Result<WriteResult> Write(const std::vector<DocumentWrite>& docs,
                                     const std::vector<SourceResult>& sources) = 0;
+  // Copies what SQLite's write-ahead log holds back into the database file,
+  // without waiting for readers (a passive checkpoint); nothing on
+  // PostgreSQL. StoreWriter calls it when its queue runs dry, so the copy
+  // is made while a pass still fetches rather than by the last close.
+  virtual Status Checkpoint() { return Status::OK(); }
   // A worker over a shared database (db/leases.h): its id. From now on a
   // source's state is written only while this worker holds the source's
   // lease, and the write releases it; a source another worker took

@@ -277,6 +277,11 @@ Result<LeakStore::WriteResult> SqlLeakStore::Write(const std::vector<DocumentWri
   }
 }
 
+Status SqlLeakStore::Checkpoint() {
+  if (conn_->backend() != Backend::kSqlite) return Status::OK();
+  return conn_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+}
+
 Result<LeakStore::WriteResult> SqlLeakStore::WriteOnce(const std::vector<DocumentWrite>& docs,
                                                        const std::vector<SourceResult>& sources) {
   Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());

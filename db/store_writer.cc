@@ -40,6 +40,21 @@ Status StoreWriter::Wait() {
   return error_;
 }
 
+// With nothing else to write, the WAL is copied back into the database
+// while the caller still works (a pass fetching its next pages); otherwise
+// the last close of the store would copy it all, after the pass. A writer
+// kept busy (the queue never empty) leaves it to SQLite's own checkpoints.
+// A checkpoint that fails is no failed write (what was committed stays in
+// the WAL, and SQLite tries again later): the pass goes on.
+void StoreWriter::CheckpointWhileIdle(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  {
+    std::lock_guard<std::mutex> hold(store_mu_);
+    static_cast<void>(store_->Checkpoint());
+  }
+  lock.lock();
+}
+
 void StoreWriter::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -58,6 +73,7 @@ void StoreWriter::Loop() {
     }
     task = nullptr;  // what it captured is freed off the caller's thread
     lock.lock();
+    if (!skip && s.ok() && queue_.empty() && !quit_) CheckpointWhileIdle(lock);
     running_ = false;
     if (!s.ok() && error_.ok()) {
       error_ = std::move(s);

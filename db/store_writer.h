@@ -56,6 +56,7 @@ class StoreWriter {
 
  private:
   void Loop();
+  void CheckpointWhileIdle(std::unique_lock<std::mutex>& lock);
 
   LeakStore* store_;
   std::mutex store_mu_;  // held while a task or a WithStore() call uses the store
