@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "db/schema.h"
 #include "tests/db/store_fixture.h"
@@ -144,6 +146,29 @@ TEST_P(LeasesTest, RenewalKeepsTheLeasesAndAStateWhoseLeaseWasLostIsNotWritten) 
     if (r.url == url) {
       EXPECT_EQ(r.last_status, 200);
     }
+}
+
+// A worker starting with the config the others already synced writes no
+// source row, so it never waits on the row locks of workers at work.
+TEST_P(LeasesTest, SyncingAnUnchangedConfigWaitsForNoWorkersRowLocks) {
+  if (sqlite()) return;
+  std::vector<LeakStore::SourceConfig> sources;
+  for (int i = 0; i < 10; ++i)
+    sources.push_back(
+        {"https://h" + std::to_string(i % 2) + ".example/s" + std::to_string(i), "page", 3600});
+  std::thread busy([&] {  // another worker's transaction writing a source's state
+    RawSql("",
+           "BEGIN; UPDATE source SET last_status = 200 WHERE url = 'https://h0.example/s0'; "
+           "SELECT pg_sleep(3); COMMIT;");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Result<std::unique_ptr<LeakStore>> second = LeakStore::Open(db_path(), &clock_);
+  ASSERT_OK(second);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_OK((*second)->SyncSources(sources));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  busy.join();
+  EXPECT_LT(waited, std::chrono::milliseconds(1500)) << "waited for the other worker's row lock";
 }
 
 TEST_P(LeasesTest, AJobIsOneWorkersAtATime) {
