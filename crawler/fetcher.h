@@ -160,6 +160,10 @@ class HostGate {
   // The fetcher holds `host` until `until` (429/5xx back-off): the next
   // process to hold the host honours it too.
   virtual void HeldUntil(const std::string& host, TimePoint until) = 0;
+  // A host Ask() said was ours is idle here: nothing runs or waits for it
+  // and its delay and back-off have passed. The fetcher asks again before
+  // its next start to it, so the gate may give it back meanwhile.
+  virtual void Idle(const std::string& /*host*/) {}
 };
 
 // NewCurlFetcher: the real Fetcher, libcurl's multi_socket API on one

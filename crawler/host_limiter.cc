@@ -75,7 +75,13 @@ bool HostLimiter::Clear(const std::string& name, Host& host, SteadyTime now) {
 void HostLimiter::Clear() {
   for (auto& [name, host] : hosts_) host.queued.clear();
   waiting_.clear();
-  std::erase_if(hosts_, [](const auto& kv) { return kv.second.running == 0; });
+  for (auto it = hosts_.begin(); it != hosts_.end();)
+    it = it->second.running == 0 ? Forget(it) : std::next(it);
+}
+
+HostLimiter::HostMap::iterator HostLimiter::Forget(HostMap::iterator it) {
+  if (gate_ != nullptr && it->second.cleared) gate_->Idle(it->first);
+  return hosts_.erase(it);
 }
 
 void HostLimiter::ForgetIfIdle(const std::string& name) {
@@ -83,9 +89,7 @@ void HostLimiter::ForgetIfIdle(const std::string& name) {
   if (it == hosts_.end()) return;
   const Host& h = it->second;
   SteadyTime now = std::chrono::steady_clock::now();
-  if (h.running == 0 && h.queued.empty() && h.next_start <= now && h.held_until <= now) {
-    hosts_.erase(it);
-  }
+  if (h.running == 0 && h.queued.empty() && h.next_start <= now && h.held_until <= now) Forget(it);
 }
 
 void HostLimiter::SchedulePump() {
@@ -125,10 +129,12 @@ bool HostLimiter::StartOne(const std::string& name, Host& host, SteadyTime now, 
 void HostLimiter::Pump() {
   SteadyTime now = std::chrono::steady_clock::now();
   if (hosts_.size() > kSweepAbove) {  // hosts seen once must not pile up in a daemon
-    std::erase_if(hosts_, [now](const auto& kv) {
-      const Host& h = kv.second;
-      return h.running == 0 && h.queued.empty() && h.next_start <= now && h.held_until <= now;
-    });
+    for (auto it = hosts_.begin(); it != hosts_.end();) {
+      const Host& h = it->second;
+      const bool idle =
+          h.running == 0 && h.queued.empty() && h.next_start <= now && h.held_until <= now;
+      it = idle ? Forget(it) : std::next(it);
+    }
   }
   SteadyTime wake = SteadyTime::max();
   bool progress = true;

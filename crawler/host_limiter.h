@@ -10,7 +10,8 @@
 // With a HostGate (crawler/fetcher.h), a host is cleared with the gate
 // before its first start: a host another process holds starts nothing and
 // is asked again at the gate's retry_at; one that is ours takes the other
-// process's last start (plus the delay) and back-off as its own.
+// process's last start (plus the delay) and back-off as its own; a cleared
+// host forgotten when idle is reported to the gate (HostGate::Idle).
 #ifndef MEETLEAK_CRAWLER_HOST_LIMITER_H_
 #define MEETLEAK_CRAWLER_HOST_LIMITER_H_
 
@@ -68,6 +69,9 @@ class HostLimiter {
   void Pump();
   bool StartOne(const std::string& name, Host& host, SteadyTime now, SteadyTime* wake);
   void ForgetIfIdle(const std::string& name);
+  using HostMap = std::unordered_map<std::string, Host>;
+  // Erases a host, telling the gate when it had cleared it; the next.
+  HostMap::iterator Forget(HostMap::iterator it);
 
   boost::asio::io_context& io_;
   boost::asio::steady_timer timer_;
@@ -75,7 +79,7 @@ class HostLimiter {
   std::chrono::milliseconds delay_;
   std::function<void(Id, const std::string&)> start_;
   HostGate* gate_;
-  std::unordered_map<std::string, Host> hosts_;
+  HostMap hosts_;
   std::list<std::string> waiting_;  // hosts with queued ids, round-robin order
   int running_ = 0;
   bool pump_posted_ = false;

@@ -168,6 +168,7 @@ class FakeGate : public HostGate {
     return answers.empty() ? Ours() : Next();
   }
   void HeldUntil(const std::string& host, TimePoint until) override { held[host] = until; }
+  void Idle(const std::string& host) override { idle.push_back(host); }
   Answer Next() {
     Answer a = answers.front();
     if (answers.size() > 1) answers.erase(answers.begin());
@@ -186,8 +187,28 @@ class FakeGate : public HostGate {
   }
   std::vector<Answer> answers;  // in turn; the last one stays
   std::vector<std::string> asked;
+  std::vector<std::string> idle;
   std::map<std::string, TimePoint> held;
 };
+
+// A host the gate cleared is reported idle once nothing runs or waits for
+// it (the worker may then give its lease back), and asked again before the
+// next request to it; a host the gate refused is never reported.
+TEST_F(FetcherLimitsTest, AClearedHostIsReportedIdleAndAskedAgainBeforeItsNextRequest) {
+  server_.Route("/p", Reply{.body = "p"});
+  FakeGate gate;
+  FetcherOptions options = TestOptions();
+  auto fetcher = NewCurlFetcher(io_, options, nullptr, nullptr, nullptr, &gate);
+  auto results =
+      FetchAll(io_, *fetcher, {Trusted(server_.Url("/p")), Trusted(server_.Url("/p?2"))});
+  ASSERT_TRUE(results[0].ok() && results[1].ok());
+  ASSERT_EQ(gate.idle.size(), 1u) << "idle once, after both requests";
+  EXPECT_EQ(gate.idle.front(), "127.0.0.1");
+  EXPECT_EQ(gate.asked.size(), 1u);
+  EXPECT_TRUE(FetchOne(io_, *fetcher, Trusted(server_.Url("/p?3"))).ok());
+  EXPECT_EQ(gate.asked.size(), 2u) << "not asked again after it went idle";
+  EXPECT_EQ(gate.idle.size(), 2u);
+}
 
 TEST_F(FetcherLimitsTest, AHostAnotherWorkerHoldsIsNotFetchedUntilTheGateClearsIt) {
   server_.Route("/p", Reply{.body = "p"});
