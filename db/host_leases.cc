@@ -1,7 +1,11 @@
 // Leases (db/leases.h): host leases, and taking sources host by host.
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "db/leases.h"
 #include "db/leases_internal.h"
@@ -30,40 +34,91 @@ Clock::TimePoint SinceNow(std::int64_t later_ms, std::int64_t db_now_ms) {
 
 Result<bool> Leases::LeaseHost(const std::string& name) { return TakeLease("host", name); }
 
-// One transaction: the free due sources on hosts no other worker holds,
-// locked (SKIP LOCKED), then this worker's hosts first and new ones up to
-// max_hosts, each new host leased in name order (so two workers never wait
-// on each other's host rows crosswise), then the chosen sources.
+namespace {
+
+// `names` as a JSON array of strings (a host name holds no control character).
+std::string JsonStrings(const std::set<std::string>& names) {
+  std::string json = "[";
+  for (const std::string& name : names) {
+    json += json.size() > 1 ? ",\"" : "\"";
+    for (char c : name) {
+      if (c == '"' || c == '\\') json += '\\';
+      json += c;
+    }
+    json += '"';
+  }
+  return json + "]";
+}
+
+}  // namespace
+
+// A free due source on a host no other worker holds.
+struct Leases::Candidate {
+  std::int64_t id;
+  std::int64_t next_due;  // 0: never polled
+  std::string host;
+};
+
+// Three steps, none of which waits on another worker's lock while holding
+// one of its own:
+//  1. the free due sources on hosts no other worker holds (no lock; this
+//     worker's own leases are not free: they are in its batches already);
+//  2. the batch's hosts: this worker's own that still have such sources (a
+//     host whose sources are all taken, its last fetches still running,
+//     does not count), then new ones up to max_hosts, each leased by a
+//     statement of its own (a host another worker took meanwhile is passed
+//     over for the next). New hosts go by their most due source, ties in
+//     an order of this worker's own, so that workers starting together
+//     spread over the hosts rather than race for one;
+//  3. one transaction leases those hosts' free due sources (SKIP LOCKED).
 Result<std::vector<Leases::Source>> Leases::TakeByHost(const Take& take) {
   std::lock_guard<std::mutex> hold(mu_);
-  Result<std::unique_ptr<db::Transaction>> tx = db::Transaction::Begin(conn_.get());
-  if (!tx.ok()) return tx.status();
-  struct Candidate {
-    std::int64_t id;
-    Source source;
-    std::string host;
-  };
+  const std::int64_t now = db::ToUnix(clock_->Now());
   std::vector<Candidate> candidates;
   {
-    Result<Query> q = conn_->Prepare(
-        "SELECT id, url, kind, " MEETLEAK_URL_HOST
-        " FROM source s WHERE active = 1 "
-        "AND (next_due IS NULL OR next_due <= ?2) "
-        "AND (leased_by IS NULL OR leased_by = ?1 OR lease_expires <= " MEETLEAK_PG_NOW
-        ") "
-        "AND NOT EXISTS (SELECT 1 FROM lease l WHERE l.kind = 'host' AND l.name "
-        "= " MEETLEAK_URL_HOST
-        " AND l.holder <> '' AND l.holder <> ?1 AND l.expires > " MEETLEAK_PG_NOW
-        ") ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?3 FOR UPDATE OF s SKIP LOCKED");
+    Result<Query> q =
+        conn_->Prepare("SELECT id, coalesce(next_due, 0), " MEETLEAK_URL_HOST
+                       " FROM source s WHERE active = 1 "
+                       "AND (next_due IS NULL OR next_due <= ?2) "
+                       "AND (leased_by IS NULL OR lease_expires <= " MEETLEAK_PG_NOW
+                       ") "
+                       "AND NOT EXISTS (SELECT 1 FROM lease l WHERE l.kind = 'host' AND l.name "
+                       "= " MEETLEAK_URL_HOST
+                       " AND l.holder <> '' AND l.holder <> ?1 AND l.expires > " MEETLEAK_PG_NOW
+                       ") ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?3");
     if (!q.ok()) return q.status();
-    q->Bind(1, options_.worker).Bind(2, db::ToUnix(clock_->Now()));
+    q->Bind(1, options_.worker).Bind(2, now);
     q->Bind(3, take.limit > 0 ? take.limit * kCandidatesPerSource : db::kNoLimit);
     Result<bool> row = q->Step();
     for (; row.ok() && *row; row = q->Step())
-      candidates.push_back({q->Int(0), {q->Text(1), q->Text(2)}, q->Text(3)});
+      candidates.push_back({q->Int(0), q->Int(1), q->Text(2)});
     if (!row.ok()) return row.status();
   }
-  std::set<std::string> mine;
+  Result<std::set<std::string>> hosts = BatchHosts(candidates, take.max_hosts);
+  if (!hosts.ok()) return hosts.status();
+
+  std::vector<Source> taken;
+  if (hosts->empty()) return taken;
+  Result<Query> q = conn_->Prepare(
+      "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_LEASE_FROM
+      " + ?3 WHERE id IN (SELECT id FROM source WHERE active = 1 "
+      "AND (next_due IS NULL OR next_due <= ?2) "
+      "AND (leased_by IS NULL OR lease_expires <= " MEETLEAK_PG_NOW ") AND " MEETLEAK_URL_HOST
+      " IN (SELECT json_array_elements_text(?4::json)) "
+      "ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?5 FOR UPDATE SKIP LOCKED) "
+      "RETURNING url, kind");
+  if (!q.ok()) return q.status();
+  q->Bind(1, options_.worker).Bind(2, now).Bind(3, options_.lease.count());
+  q->Bind(4, JsonStrings(*hosts)).Bind(5, take.limit > 0 ? std::int64_t{take.limit} : db::kNoLimit);
+  Result<bool> row = q->Step();
+  for (; row.ok() && *row; row = q->Step()) taken.push_back({q->Text(0), q->Text(1)});
+  if (!row.ok()) return row.status();
+  return taken;
+}
+
+Result<std::set<std::string>> Leases::BatchHosts(const std::vector<Candidate>& candidates,
+                                                 int max_hosts) {
+  std::set<std::string> mine, hosts;
   {
     Result<Query> q = conn_->Prepare(
         "SELECT name FROM lease WHERE kind = 'host' AND holder = ?1 AND expires "
@@ -74,40 +129,43 @@ Result<std::vector<Leases::Source>> Leases::TakeByHost(const Take& take) {
     for (; row.ok() && *row; row = q->Step()) mine.insert(q->Text(0));
     if (!row.ok()) return row.status();
   }
-  std::set<std::string> hosts = mine, added;
-  std::vector<const Candidate*> chosen;
+  // New hosts: (most due source, this worker's order, name).
+  std::map<std::string, std::int64_t> due;
   for (const Candidate& c : candidates) {
-    if (take.limit > 0 && static_cast<int>(chosen.size()) >= take.limit) break;
-    if (hosts.count(c.host) == 0) {
-      if (static_cast<int>(hosts.size()) >= take.max_hosts) continue;
+    if (mine.count(c.host) > 0) {
       hosts.insert(c.host);
-      added.insert(c.host);
+    } else if (due.count(c.host) == 0) {
+      due[c.host] = c.next_due;
     }
-    chosen.push_back(&c);
   }
-  std::set<std::string> refused;
-  for (const std::string& host : added) {
+  std::vector<std::tuple<std::int64_t, std::size_t, std::string>> order;
+  for (const auto& [host, next_due] : due)
+    order.emplace_back(next_due, std::hash<std::string>()(options_.worker + "\n" + host), host);
+  std::sort(order.begin(), order.end());
+  for (const auto& [next_due, rank, host] : order) {
+    if (static_cast<int>(hosts.size()) >= max_hosts) break;
     Result<bool> ours = LeaseHost(host);
     if (!ours.ok()) return ours.status();
-    if (!*ours) refused.insert(host);
+    if (*ours) hosts.insert(host);
   }
-  std::vector<Source> taken;
-  std::string ids = "[";
-  for (const Candidate* c : chosen) {
-    if (refused.count(c->host) > 0) continue;
-    ids += (taken.empty() ? "" : ",") + std::to_string(c->id);
-    taken.push_back(c->source);
-  }
-  ids += "]";
+  return hosts;
+}
+
+Result<std::int64_t> Leases::DueOnOthersHosts() {
+  if (!shared_) return 0;
+  std::lock_guard<std::mutex> hold(mu_);
   Result<Query> q = conn_->Prepare(
-      std::string("UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_LEASE_FROM
-                  " + ?3 WHERE id IN (") +
-      std::string(conn_->dialect().ids_in_json) + ")");
+      "SELECT count(*) FROM source s WHERE active = 1 AND (next_due IS NULL OR next_due <= ?2) "
+      "AND (leased_by IS NULL OR lease_expires <= " MEETLEAK_PG_NOW
+      ") AND EXISTS (SELECT 1 FROM lease l WHERE l.kind = 'host' AND l.name = " MEETLEAK_URL_HOST
+      " AND l.holder <> '' AND l.holder <> ?1 AND l.expires > " MEETLEAK_PG_NOW ")");
   if (!q.ok()) return q.status();
-  q->Bind(1, options_.worker).Bind(2, ids).Bind(3, options_.lease.count());
+  q->Bind(1, options_.worker).Bind(2, db::ToUnix(clock_->Now()));
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t n = *row ? q->Int(0) : 0;
   MEETLEAK_RETURN_IF_ERROR(q->Run());
-  MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
-  return taken;
+  return n;
 }
 
 Result<Leases::HostGrant> Leases::TakeHost(const std::string& name) {
@@ -135,7 +193,21 @@ Result<Leases::HostGrant> Leases::TakeHost(const std::string& name) {
 }
 
 Status Leases::ReleaseHosts(const std::vector<std::pair<std::string, TimePoint>>& held_until) {
-  if (!shared_) return Status::OK();
+  return ReleaseHosts(held_until, std::nullopt).status();
+}
+
+Result<std::vector<std::string>> Leases::ReleaseIdleHosts(
+    const std::vector<std::pair<std::string, TimePoint>>& held_until,
+    const std::vector<std::string>& names) {
+  if (names.empty()) return std::vector<std::string>();
+  return ReleaseHosts(held_until, std::optional<std::vector<std::string>>(names));
+}
+
+Result<std::vector<std::string>> Leases::ReleaseHosts(
+    const std::vector<std::pair<std::string, TimePoint>>& held_until,
+    const std::optional<std::vector<std::string>>& names) {
+  std::vector<std::string> released;
+  if (!shared_) return released;
   std::lock_guard<std::mutex> hold(mu_);
   Result<std::unique_ptr<db::Transaction>> tx = db::Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();
@@ -147,13 +219,22 @@ Status Leases::ReleaseHosts(const std::vector<std::pair<std::string, TimePoint>>
     q->Bind(1, host).Bind(2, options_.worker).Bind(3, db::ToUnix(until) + 1);
     MEETLEAK_RETURN_IF_ERROR(q->Run());
   }
-  Result<Query> q = conn_->Prepare(
-      "UPDATE lease SET holder = '', expires = 0, last_start_ms = " MEETLEAK_PG_NOW_MS
-      " WHERE kind = 'host' AND holder = ?1");
-  if (!q.ok()) return q.status();
-  q->Bind(1, options_.worker);
-  MEETLEAK_RETURN_IF_ERROR(q->Run());
-  return (*tx)->Commit();
+  for (std::size_t i = 0; i < (names ? names->size() : 1); ++i) {
+    // A named host goes back only once none of this worker's sources on it
+    // is leased still (its queued sources would otherwise wait for the host).
+    Result<Query> q = conn_->Prepare(
+        "UPDATE lease SET holder = '', expires = 0, last_start_ms = " MEETLEAK_PG_NOW_MS
+        " WHERE kind = 'host' AND holder = ?1 AND (?2 = 0 OR (name = ?3 AND NOT EXISTS "
+        "(SELECT 1 FROM source WHERE leased_by = ?1 AND " MEETLEAK_URL_HOST
+        " = ?3))) RETURNING name");
+    if (!q.ok()) return q.status();
+    q->Bind(1, options_.worker).Bind(2, names.has_value()).Bind(3, names ? (*names)[i] : "");
+    Result<bool> row = q->Step();
+    for (; row.ok() && *row; row = q->Step()) released.push_back(q->Text(0));
+    if (!row.ok()) return row.status();
+  }
+  MEETLEAK_RETURN_IF_ERROR((*tx)->Commit());
+  return released;
 }
 
 }  // namespace meetleak

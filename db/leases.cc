@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <map>
 #include <random>
 
 #include "db/leases_internal.h"
@@ -20,6 +21,12 @@ namespace {
 
 // Workers not seen for this long are forgotten (their rows only).
 constexpr std::int64_t kForgetWorkersS = std::int64_t{7} * 86400;
+
+// The session-level advisory lock a worker holds on its own connection for
+// as long as it lives (pg_advisory_lock(0x6d6c6b77, hashtext(id))):
+// the server drops it with the session, so another worker can tell a holder
+// whose process is gone from one still at work. "mlkw".
+#define MEETLEAK_LIVENESS_LOCK "1835822967, hashtext(?1)" /* 0x6d6c6b77, "mlkw" */
 
 }  // namespace
 
@@ -56,7 +63,32 @@ Result<std::unique_ptr<Leases>> Leases::Open(const std::string& database, Option
     conn = std::move(*sqlite);
   }
   if (options.lease < std::chrono::seconds(1)) options.lease = std::chrono::seconds(1);
+  if (shared && !options.worker.empty()) {
+    // Held until the connection ends. Another live worker with an id of the
+    // same hash (1 in 2^32) keeps it instead: both then count as live.
+    Result<Query> q = conn->Prepare("SELECT pg_try_advisory_lock(" MEETLEAK_LIVENESS_LOCK ")");
+    if (!q.ok()) return q.status();
+    q->Bind(1, options.worker);
+    MEETLEAK_RETURN_IF_ERROR(q->Run());
+  }
   return std::unique_ptr<Leases>(new Leases(std::move(conn), std::move(options), clock, shared));
+}
+
+Result<bool> Leases::SessionGone(const std::string& worker) {
+  Result<Query> q = conn_->Prepare("SELECT CASE WHEN pg_try_advisory_lock(" MEETLEAK_LIVENESS_LOCK
+                                   ") THEN 1 ELSE 0 END");
+  if (!q.ok()) return q.status();
+  q->Bind(1, worker);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  const bool gone = *row && q->Int(0) != 0;
+  MEETLEAK_RETURN_IF_ERROR(q->Run());
+  if (!gone) return false;
+  Result<Query> unlock = conn_->Prepare("SELECT pg_advisory_unlock(" MEETLEAK_LIVENESS_LOCK ")");
+  if (!unlock.ok()) return unlock.status();
+  unlock->Bind(1, worker);
+  MEETLEAK_RETURN_IF_ERROR(unlock->Run());
+  return true;
 }
 
 Result<std::int64_t> Leases::DbNow() {
@@ -133,15 +165,28 @@ Result<std::vector<Leases::Held>> Leases::HeldByOthers() {
   std::vector<Held> held;
   if (!shared_) return held;
   std::lock_guard<std::mutex> hold(mu_);
-  Result<Query> q = conn_->Prepare(
-      "SELECT url, lease_expires FROM source WHERE active = 1 "
-      "AND (next_due IS NULL OR next_due <= ?2) AND leased_by IS NOT NULL AND leased_by <> ?1 "
-      "AND lease_expires > " MEETLEAK_PG_NOW " ORDER BY lease_expires, url");
-  if (!q.ok()) return q.status();
-  q->Bind(1, options_.worker).Bind(2, db::ToUnix(clock_->Now()));
-  Result<bool> row = q->Step();
-  for (; row.ok() && *row; row = q->Step()) held.push_back({q->Text(0), db::FromUnix(q->Int(1))});
-  if (!row.ok()) return row.status();
+  {
+    Result<Query> q = conn_->Prepare(
+        "SELECT url, lease_expires, leased_by FROM source WHERE active = 1 "
+        "AND (next_due IS NULL OR next_due <= ?2) AND leased_by IS NOT NULL AND leased_by <> ?1 "
+        "AND lease_expires > " MEETLEAK_PG_NOW " ORDER BY lease_expires, url");
+    if (!q.ok()) return q.status();
+    q->Bind(1, options_.worker).Bind(2, db::ToUnix(clock_->Now()));
+    Result<bool> row = q->Step();
+    for (; row.ok() && *row; row = q->Step())
+      held.push_back({q->Text(0), db::FromUnix(q->Int(1)), q->Text(2)});
+    if (!row.ok()) return row.status();
+  }
+  std::map<std::string, bool> live;  // holder → its session lives
+  for (Held& h : held) {
+    auto it = live.find(h.holder);
+    if (it == live.end()) {
+      Result<bool> gone = SessionGone(h.holder);
+      if (!gone.ok()) return gone.status();
+      it = live.emplace(h.holder, !*gone).first;
+    }
+    h.holder_lives = it->second;
+  }
   return held;
 }
 

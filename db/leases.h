@@ -29,7 +29,9 @@
 // across workers: the inventory sync, notify, an archive file of sweep.
 //
 // Every worker is recorded (table worker) with its machine and when it was
-// last seen — at each Heartbeat and renewal — for `status`.
+// last seen — at each Heartbeat and renewal — for `status`. A worker holds a
+// session-level advisory lock keyed by its id on its connection while it
+// lives; HeldByOthers tells by it whether a holder's process is gone.
 //
 // Threads: one Leases is one connection of its own, guarded by a mutex:
 // any thread may call it; the renewal runs on a thread of its own. Errors
@@ -44,6 +46,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -112,10 +115,16 @@ class Leases {
   // after now) that no other worker holds, ordered as DueSources; SQLite:
   // the due sources, nothing leased.
   Result<std::vector<Source>> TakeSources(const Take& take);
-  // Due sources that other workers hold: each one's URL and lease expiry.
+  // Due sources that other workers hold: each one's URL, lease expiry and
+  // holder, and whether the holder's process still lives (its connection to
+  // the database is open: a worker holds a session lock on it while it
+  // lives). A holder whose process is gone no longer renews: its sources
+  // are free once `expires` passes.
   struct Held {
     std::string url;
     TimePoint expires;
+    std::string holder;
+    bool holder_lives = true;
   };
   Result<std::vector<Held>> HeldByOthers();
   // When the next source is due for this worker: the earliest next_due of
@@ -134,12 +143,21 @@ class Leases {
     TimePoint last_start;  // ours: when the last holder gave it back (epoch: never held)
     TimePoint held_until;  // ours: the back-off a holder recorded (epoch: none)
   };
+  // Due sources no worker holds on hosts another worker holds: theirs to
+  // take next, or free once the holder gives the host back.
+  Result<std::int64_t> DueOnOthersHosts();
   // Takes (or keeps) the lease of host `name`. Times are this machine's
   // clock, converted from the database's. SQLite: always ours.
   Result<HostGrant> TakeHost(const std::string& name);
   // Gives back every host this worker holds, recording now as each one's
   // last start and the back-offs in `held_until` (host → until).
   Status ReleaseHosts(const std::vector<std::pair<std::string, TimePoint>>& held_until);
+  // The same for those of the hosts `names` on which no source leased by
+  // this worker is left (a host whose sources wait in this worker's queue
+  // stays its): the hosts given back.
+  Result<std::vector<std::string>> ReleaseIdleHosts(
+      const std::vector<std::pair<std::string, TimePoint>>& held_until,
+      const std::vector<std::string>& names);
 
   // --- Jobs ----------------------------------------------------------------
   // Takes the job lease `name`: false when another worker holds it.
@@ -160,7 +178,15 @@ class Leases {
   Leases(std::unique_ptr<db::Connection> conn, Options options, Clock* clock, bool shared);
   Result<std::int64_t> DbNow();  // unix seconds by the database's clock
   Result<std::vector<Source>> TakeByHost(const Take& take);
-  Result<bool> LeaseHost(const std::string& name);  // in the caller's transaction
+  Result<std::vector<std::string>> ReleaseHosts(
+      const std::vector<std::pair<std::string, TimePoint>>& held_until,
+      const std::optional<std::vector<std::string>>& names);
+  // Whether `worker`'s session lock is free: its process is gone.
+  Result<bool> SessionGone(const std::string& worker);
+  Result<bool> LeaseHost(const std::string& name);
+  struct Candidate;
+  // The hosts a batch takes sources on (TakeByHost), new ones leased.
+  Result<std::set<std::string>> BatchHosts(const std::vector<Candidate>& candidates, int max_hosts);
   // Takes or renews the lease (kind, name) unless another live holder has
   // it: whether it is now this worker's. What jobs and hosts share.
   Result<bool> TakeLease(std::string_view kind, std::string_view name);

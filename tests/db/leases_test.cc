@@ -148,6 +148,99 @@ TEST_P(LeasesTest, RenewalKeepsTheLeasesAndAStateWhoseLeaseWasLostIsNotWritten) 
     }
 }
 
+// Sources on three hosts, three each: what the host-by-host tests take.
+std::vector<LeakStore::SourceConfig> ThreeHosts() {
+  std::vector<LeakStore::SourceConfig> sources;
+  for (int i = 0; i < 9; ++i)
+    sources.push_back(
+        {"https://x" + std::to_string(i % 3) + ".example/p" + std::to_string(i), "page", 3600});
+  return sources;
+}
+
+std::string HostOf(const std::string& url) {
+  const std::size_t start = url.find("://") + 3;
+  return url.substr(start, url.find('/', start) - start);
+}
+
+std::set<std::string> HostsOf(const std::set<std::string>& urls) {
+  std::set<std::string> hosts;
+  for (const std::string& url : urls) hosts.insert(HostOf(url));
+  return hosts;
+}
+
+// A batch takes sources on hosts no other worker holds, one host at a time
+// here; once its host's sources are all taken (their fetches still
+// running) the next batch moves on to a free host.
+TEST_P(LeasesTest, ABatchTakesFreeHostsAndMovesOnOnceItsHostIsTaken) {
+  if (sqlite()) return;
+  ASSERT_OK(store_->SyncSources(ThreeHosts()));
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  const Leases::Take one_host{.limit = 10, .max_hosts = 1};
+  const std::set<std::string> first = Urls(a->TakeSources(one_host));
+  ASSERT_EQ(first.size(), 3u);
+  ASSERT_EQ(HostsOf(first).size(), 1u);
+  const std::set<std::string> other = Urls(b->TakeSources(one_host));
+  ASSERT_EQ(other.size(), 3u);
+  EXPECT_NE(HostsOf(other), HostsOf(first)) << "b took a's host";
+  const std::set<std::string> next = Urls(a->TakeSources(one_host));
+  ASSERT_EQ(next.size(), 3u) << "a stopped at its first host";
+  EXPECT_NE(HostsOf(next), HostsOf(first));
+  EXPECT_NE(HostsOf(next), HostsOf(other));
+  EXPECT_TRUE(Urls(b->TakeSources(one_host)).empty());
+}
+
+// A host goes back (ReleaseIdleHosts) only once none of the worker's
+// sources on it is leased still; meanwhile others see its free sources as
+// waiting on it (DueOnOthersHosts).
+TEST_P(LeasesTest, AnIdleHostGoesBackOnlyOnceItsSourcesAreWritten) {
+  if (sqlite()) return;
+  ASSERT_OK(store_->SyncSources(ThreeHosts()));
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  const std::set<std::string> mine = Urls(a->TakeSources({.limit = 2, .max_hosts = 1}));
+  ASSERT_EQ(mine.size(), 2u);
+  const std::string host = HostOf(*mine.begin());
+  Result<std::int64_t> waiting = b->DueOnOthersHosts();
+  ASSERT_OK(waiting);
+  EXPECT_EQ(*waiting, 1) << "the host's third source waits on a";
+  Result<std::vector<std::string>> back = a->ReleaseIdleHosts({}, {host});
+  ASSERT_OK(back);
+  EXPECT_TRUE(back->empty()) << "given back with its sources still leased";
+  for (const std::string& url : mine) ASSERT_OK(Poll(url, "a"));
+  back = a->ReleaseIdleHosts({}, {host});
+  ASSERT_OK(back);
+  EXPECT_EQ(*back, std::vector<std::string>{host});
+  Result<Leases::HostGrant> grant = b->TakeHost(host);
+  ASSERT_OK(grant);
+  EXPECT_TRUE(grant->ours);
+}
+
+// A holder whose process is gone (its connection closed) is told from a
+// live one at once; its leases still run until they expire.
+TEST_P(LeasesTest, AHolderWhoseProcessIsGoneIsToldFromALiveOne) {
+  if (sqlite()) return;
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(Urls(a->TakeSources({.limit = 2})).size(), 2u);
+  Result<std::vector<Leases::Held>> held = b->HeldByOthers();
+  ASSERT_OK(held);
+  ASSERT_EQ(held->size(), 2u);
+  for (const Leases::Held& h : *held) {
+    EXPECT_EQ(h.holder, "a");
+    EXPECT_TRUE(h.holder_lives);
+  }
+  a.reset();                      // its connection closes, as when the process is killed
+  for (int i = 0; i < 50; ++i) {  // the server drops the session's locks as it notices
+    held = b->HeldByOthers();
+    ASSERT_OK(held);
+    if (!held->empty() && !held->front().holder_lives) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(held->size(), 2u) << "its leases run until they expire";
+  for (const Leases::Held& h : *held) EXPECT_FALSE(h.holder_lives);
+}
+
 // A worker starting with the config the others already synced writes no
 // source row, so it never waits on the row locks of workers at work.
 TEST_P(LeasesTest, SyncingAnUnchangedConfigWaitsForNoWorkersRowLocks) {
