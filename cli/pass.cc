@@ -101,8 +101,27 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
     ticker.cancel();
     scan_grace.cancel();
   };
+  // A worker keeps its fetch slots busy: it takes its next batch of
+  // sources while the last one's final fetches run, not after.
+  bool asking = static_cast<bool>(options.more_targets);
+  Status more_failed;
+  auto take_more = [&] {
+    if (!asking || crawler.stopping() ||
+        crawler.queued() >= static_cast<std::size_t>(options.fetcher.concurrency))
+      return;
+    Result<std::vector<CrawlTarget>> more = options.more_targets();
+    if (!more.ok()) {
+      more_failed = more.status();
+      asking = false;
+      crawler.Stop();
+      return;
+    }
+    if (more->empty()) asking = false;
+    if (!more->empty()) crawler.Start(std::move(*more));
+  };
   crawler.set_progress([&](const CrawlStats& s) {
     signals.set_exit_code(s.company_refs > 0 ? 1 : 0);
+    take_more();
     stop_when_idle();
     if (lines && s.sources_done > sources_logged && s.sources_done < s.sources_total) {
       sources_logged = s.sources_done;
@@ -123,6 +142,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   MEETLEAK_RETURN_IF_ERROR(flushed);
   MEETLEAK_RETURN_IF_ERROR(sink.error());
   MEETLEAK_RETURN_IF_ERROR(lease_lost);
+  MEETLEAK_RETURN_IF_ERROR(more_failed);
   const CrawlStats& stats = crawler.stats();
   for (const std::string& refused : crawler.refused_examples()) ctx.Warn(refused);
   if (stats.refused_urls > 0)

@@ -5,6 +5,7 @@
 #ifndef MEETLEAK_CLI_PASS_H_
 #define MEETLEAK_CLI_PASS_H_
 
+#include <functional>
 #include <vector>
 
 #include "base/asio.h"
@@ -32,6 +33,11 @@ struct PassOptions {
   // The matcher, built ahead (compiling its patterns takes a few ms, which
   // `run` spends while the store opens); null: the pass builds its own.
   const Matcher* matcher = nullptr;
+  // More sources for the pass while it runs (a worker's next lease batch),
+  // asked whenever fewer URLs wait than the fetcher's concurrency; an empty
+  // answer ends the asking, an error stops the pass and is its error. Null:
+  // the pass is its targets.
+  std::function<Result<std::vector<CrawlTarget>>()> more_targets;
 };
 
 struct PassSummary {

@@ -171,13 +171,15 @@ int MaxHosts(const FetcherOptions& crawler) {
   return std::max(1, (crawler.concurrency + crawler.per_host - 1) / std::max(1, crawler.per_host));
 }
 
-// The next batch's targets (none: the pass is over). A taken source that
-// this worker's config lacks is skipped (every worker should share one
-// config): it goes back with the pass's other leases.
-Result<std::vector<CrawlTarget>> NextTargets(Context& ctx, SourceTaker& taker,
-                                             const RunArgs& args) {
+// The next batch's targets (none: the pass is over), from the taker's
+// Next() (between batches, may wait) or More() (while one runs, never
+// waits). A taken source that this worker's config lacks is skipped (every
+// worker should share one config): it goes back with the pass's other
+// leases.
+Result<std::vector<CrawlTarget>> NextTargets(Context& ctx, SourceTaker& taker, const RunArgs& args,
+                                             bool while_running = false) {
   while (true) {
-    Result<std::map<std::string, std::string>> due = taker.Next();
+    Result<std::map<std::string, std::string>> due = while_running ? taker.More() : taker.Next();
     if (!due.ok()) return due.status();
     if (due->empty()) return std::vector<CrawlTarget>();
     std::vector<CrawlTarget> targets = TargetsFor(ctx.config(), *due, args);
@@ -201,10 +203,20 @@ void AddStats(CrawlStats& to, const CrawlStats& from) {
 }
 
 // Crawls `targets`, then each batch the taker gives, into one sink: one
-// pass. `*polled` gets the number of sources polled.
+// pass. A batch takes the next while it runs; when none is free then, the
+// batch ends and the taker is asked again (it may wait for a gone worker's
+// leases). `*polled` gets the number of sources polled.
 Result<PassSummary> RunBatches(Context& ctx, SourceTaker& taker, const RunArgs& args,
                                const Inventory& inventory, std::vector<CrawlTarget> targets,
-                               const PassOptions& options, StoreSink& sink, std::size_t* polled) {
+                               PassOptions options, StoreSink& sink, std::size_t* polled) {
+  options.more_targets = [&]() -> Result<std::vector<CrawlTarget>> {
+    Result<std::vector<CrawlTarget>> more = NextTargets(ctx, taker, args, true);
+    if (more.ok()) {
+      *polled += more->size();
+      if (!more->empty()) ctx.log().Debug("took " + std::to_string(more->size()) + " more sources");
+    }
+    return more;
+  };
   PassSummary total;
   while (!targets.empty()) {
     *polled += targets.size();
@@ -298,7 +310,8 @@ Result<int> Run(Context& ctx, const RunArgs& args) {
                       {.all = args.all && first,
                        .batch = BatchSize(ctx.config().crawler),
                        .max_hosts = MaxHosts(ctx.config().crawler),
-                       .wait_for_others = args.once});
+                       .wait_for_others = args.once,
+                       .info = [&ctx](const std::string& line) { ctx.log().Info(line); }});
     Result<std::vector<CrawlTarget>> targets = NextTargets(ctx, taker, args);
     if (!targets.ok()) return targets.status();
     if (targets->empty()) {

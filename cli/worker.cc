@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 
 #include "base/asio.h"
 
@@ -21,7 +22,10 @@ void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
 }
 
 HostGate::Answer LeaseHostGate::Ask(const std::string& host) {
-  if (auto it = ours_.find(host); it != ours_.end()) return it->second;
+  if (auto it = ours_.find(host); it != ours_.end()) {
+    idle_.erase(host);
+    return it->second;
+  }
   Result<Leases::HostGrant> grant = leases_.TakeHost(host);
   Answer a;
   if (!grant.ok()) {  // the renewal will tell the pass; meanwhile nothing goes to the host
@@ -41,11 +45,33 @@ void LeaseHostGate::HeldUntil(const std::string& host, TimePoint until) {
   t = std::max(t, until);
 }
 
+void LeaseHostGate::Idle(const std::string& host) {
+  if (ours_.count(host) > 0) idle_.insert(host);
+}
+
 Status LeaseHostGate::Release() {
   std::vector<std::pair<std::string, TimePoint>> held(held_until_.begin(), held_until_.end());
   ours_.clear();
+  idle_.clear();
   held_until_.clear();
   return leases_.ReleaseHosts(held);
+}
+
+Status LeaseHostGate::ReleaseIdle() {
+  if (idle_.empty()) return Status::OK();
+  std::vector<std::pair<std::string, TimePoint>> held;
+  for (const std::string& host : idle_)
+    if (auto it = held_until_.find(host); it != held_until_.end()) held.emplace_back(*it);
+  Result<std::vector<std::string>> released =
+      leases_.ReleaseIdleHosts(held, std::vector<std::string>(idle_.begin(), idle_.end()));
+  if (!released.ok()) return released.status();
+  // A host whose sources are still leased stays ours (and idle): asked again next time.
+  for (const std::string& host : *released) {
+    ours_.erase(host);
+    idle_.erase(host);
+    held_until_.erase(host);
+  }
+  return Status::OK();
 }
 
 Status SourceTaker::Finish() {
@@ -54,22 +80,28 @@ Status SourceTaker::Finish() {
   return hosts;
 }
 
+Result<std::map<std::string, std::string>> SourceTaker::Take(bool all) {
+  Result<std::vector<Leases::Source>> taken = leases_.TakeSources(
+      {.all = all, .limit = all ? 0 : options_.batch, .max_hosts = options_.max_hosts});
+  if (!taken.ok()) return taken.status();
+  std::map<std::string, std::string> batch;
+  for (const Leases::Source& s : *taken)
+    if (taken_.insert(s.url).second) batch.emplace(s.url, s.kind);
+  // Only sources polled earlier in this pass (an interval shorter than the
+  // pass) is no batch: they wait for the next pass, leased until it ends.
+  return batch;
+}
+
 Result<std::map<std::string, std::string>> SourceTaker::Next() {
   MEETLEAK_RETURN_IF_ERROR(gate_.Release());
   while (!signals_.stop_requested()) {
     const bool all = options_.all && first_;
     if (!first_ && (options_.all || !leases_.shared())) break;  // one batch holds them all
     first_ = false;
-    Result<std::vector<Leases::Source>> taken = leases_.TakeSources(
-        {.all = all, .limit = all ? 0 : options_.batch, .max_hosts = options_.max_hosts});
-    if (!taken.ok()) return taken.status();
-    std::map<std::string, std::string> batch;
-    for (const Leases::Source& s : *taken)
-      if (taken_.insert(s.url).second) batch.emplace(s.url, s.kind);
-    if (!batch.empty()) return batch;
-    // Only sources polled earlier in this pass (an interval shorter than
-    // the pass): they wait for the next one.
-    if (!taken->empty()) MEETLEAK_RETURN_IF_ERROR(leases_.ReleaseSources());
+    Result<std::map<std::string, std::string>> batch = Take(all);
+    if (!batch.ok() || !batch->empty()) return batch;
+    // Nothing of ours is in flight between batches: what was re-taken goes back.
+    MEETLEAK_RETURN_IF_ERROR(leases_.ReleaseSources());
     Result<bool> wait = WaitForOthers();
     if (!wait.ok()) return wait.status();
     if (!*wait) break;
@@ -77,26 +109,45 @@ Result<std::map<std::string, std::string>> SourceTaker::Next() {
   return std::map<std::string, std::string>();
 }
 
+Result<std::map<std::string, std::string>> SourceTaker::More() {
+  if (first_ || options_.all || !leases_.shared() || signals_.stop_requested())
+    return std::map<std::string, std::string>();
+  MEETLEAK_RETURN_IF_ERROR(gate_.ReleaseIdle());
+  return Take(false);
+}
+
 Result<bool> SourceTaker::WaitForOthers() {
   if (!options_.wait_for_others || !leases_.shared()) return false;
   Result<std::vector<Leases::Held>> held = leases_.HeldByOthers();
   if (!held.ok()) return held.status();
-  if (held->empty()) return false;
-  // Every lease renewed since the last look: its holders live.
-  bool renewed = !held_.empty();
-  for (const Leases::Held& h : *held) {
-    auto was = held_.find(h.url);
-    if (was != held_.end() && h.expires <= was->second) renewed = false;
+  // A live holder renews its leases and finishes its sources; a gone one's
+  // are free once they expire: wait for the first of those, then take it.
+  std::optional<Clock::TimePoint> first;
+  for (const Leases::Held& h : *held)
+    if (!h.holder_lives) first = std::min(first.value_or(h.expires), h.expires);
+  if (!first) {
+    // Free sources on a host another worker holds: it takes them next, or
+    // gives the host back as it ends its pass. Look again shortly, for at
+    // most a lease, rather than leave them to the next run.
+    Result<std::int64_t> blocked = leases_.DueOnOthersHosts();
+    if (!blocked.ok()) return blocked.status();
+    const auto now = std::chrono::steady_clock::now();
+    if (*blocked == 0) return false;
+    if (!waiting_since_) waiting_since_ = now;
+    if (now - *waiting_since_ > leases_.options().lease) return false;
+    SleepUntil(signals_, SystemClock()->Now() + kLookAgain);
+    return true;
   }
-  if (renewed) return false;
-  held_.clear();
-  Clock::TimePoint first = held->front().expires;
-  for (const Leases::Held& h : *held) {
-    held_[h.url] = h.expires;
-    first = std::min(first, h.expires);
+  if (options_.info) {
+    std::string gone;
+    for (const Leases::Held& h : *held)
+      if (!h.holder_lives && gone.find(h.holder) == std::string::npos)
+        gone += (gone.empty() ? "" : ", ") + h.holder;
+    options_.info("waiting for the source leases of workers gone meanwhile (" + gone +
+                  ") to run out");
   }
   // The expiry is the database's clock: a second more for the skew.
-  SleepUntil(signals_, std::min(first, SystemClock()->Now() + leases_.options().lease) +
+  SleepUntil(signals_, std::min(*first, SystemClock()->Now() + leases_.options().lease) +
                            std::chrono::seconds(1));
   return true;
 }

@@ -5,11 +5,15 @@
 #ifndef MEETLEAK_CLI_WORKER_H_
 #define MEETLEAK_CLI_WORKER_H_
 
+#include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli/context.h"
 #include "cli/stop_signals.h"
@@ -26,11 +30,16 @@ class LeaseHostGate : public HostGate {
   explicit LeaseHostGate(Leases& leases) : leases_(leases) {}
   Answer Ask(const std::string& host) override;
   void HeldUntil(const std::string& host, TimePoint until) override;
+  void Idle(const std::string& host) override;
+  // Gives back every host.
   Status Release();
+  // Gives back the hosts the fetcher left idle since it last asked for them.
+  Status ReleaseIdle();
 
  private:
   Leases& leases_;
   std::map<std::string, Answer> ours_;
+  std::set<std::string> idle_;  // ours, idle in the fetcher
   std::map<std::string, TimePoint> held_until_;
 };
 
@@ -41,9 +50,11 @@ class SourceTaker {
     int batch = 0;      // PostgreSQL: sources per batch (0: no limit)
     int max_hosts = 0;  // PostgreSQL: hosts a batch's sources may be on (Leases::Take)
     // run --once: when the due sources left are other workers', wait for
-    // their leases to run out and take what a dead worker left; stop once
-    // every holder has renewed (it lives and will finish them).
+    // the leases of those whose process is gone to run out and take what
+    // they left; the sources of live workers are theirs to finish.
     bool wait_for_others = false;
+    // Says what the worker waits for (an info line); may be empty.
+    std::function<void(const std::string&)> info;
   };
   SourceTaker(Leases& leases, StopSignals& signals, Options options)
       : leases_(leases), signals_(signals), options_(options), gate_(leases) {}
@@ -52,6 +63,10 @@ class SourceTaker {
   // is over. A source is in at most one batch of a pass. The hosts of the
   // batch before are given back first.
   Result<std::map<std::string, std::string>> Next();
+  // More sources for the batch running now, never waiting: the hosts the
+  // fetcher left idle go back first; empty when no free source is due on a
+  // host this worker may take now (or the first batch held them all).
+  Result<std::map<std::string, std::string>> More();
   // What the fetcher of a batch asks before a host (null with SQLite).
   HostGate* gate() { return leases_.shared() ? &gate_ : nullptr; }
   // The pass is over: every source and host lease goes back.
@@ -59,15 +74,20 @@ class SourceTaker {
 
  private:
   // Whether to wait for other workers' leases (sleeping until the first
-  // runs out) rather than end the pass.
+  // of a gone worker's runs out) rather than end the pass.
   Result<bool> WaitForOthers();
+  // Leases a batch; what this pass has not had yet.
+  Result<std::map<std::string, std::string>> Take(bool all);
 
   Leases& leases_;
   StopSignals& signals_;
   Options options_;
   bool first_ = true;
-  std::set<std::string> taken_;                   // this pass's sources
-  std::map<std::string, Clock::TimePoint> held_;  // others' leases at the last look
+  std::set<std::string> taken_;  // this pass's sources
+  // How often a worker looks again at sources on other workers' hosts.
+  static constexpr std::chrono::milliseconds kLookAgain{200};
+  // Since when it has (WaitForOthers), if it has.
+  std::optional<std::chrono::steady_clock::time_point> waiting_since_;
   LeaseHostGate gate_;
 };
 

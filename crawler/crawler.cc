@@ -100,6 +100,8 @@ void Crawler::Start(std::vector<CrawlTarget> targets) {
   Pump();
 }
 
+std::size_t Crawler::queued() const { return queue_.size(); }
+
 void Crawler::Stop() {
   if (stopping_) return;
   stopping_ = true;

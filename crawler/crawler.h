@@ -154,7 +154,9 @@ class Crawler {
   Crawler(const Crawler&) = delete;
   Crawler& operator=(const Crawler&) = delete;
 
-  void Start(std::vector<CrawlTarget> targets);  // call on the fetcher's thread
+  // Call on the fetcher's thread; again while the crawl runs (from the
+  // progress callback, say) to add sources to it.
+  void Start(std::vector<CrawlTarget> targets);
   // The [crawler] max_urls_per_document (default FetcherOptions'); before Start().
   void set_max_urls_per_document(int n) { max_urls_per_document_ = n; }
   // What each published passcode becomes (FindOptions::passcode_digest;
@@ -166,6 +168,8 @@ class Crawler {
   // left unfinished, so the next pass reads it again). Any thread.
   void CancelScans() { cancel_scans_.Cancel(); }
   bool stopping() const { return stopping_; }
+  // URLs waiting for a fetch slot (sources and the documents they lead to).
+  std::size_t queued() const;
   // Nothing in flight and nothing more will start: the pass is over.
   bool idle() const { return fetching_ == 0 && scanning_ == 0 && (queue_.empty() || stopping_); }
 
