@@ -57,7 +57,7 @@ class SourceTaker {
     std::function<void(const std::string&)> info;
   };
   SourceTaker(Leases& leases, StopSignals& signals, Options options)
-      : leases_(leases), signals_(signals), options_(options), gate_(leases) {}
+      : leases_(leases), signals_(signals), options_(std::move(options)), gate_(leases) {}
 
   // The next batch, URL → kind (as stored: redacted); empty when the pass
   // is over. A source is in at most one batch of a pass. The hosts of the

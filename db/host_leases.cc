@@ -139,6 +139,7 @@ Result<std::set<std::string>> Leases::BatchHosts(const std::vector<Candidate>& c
     }
   }
   std::vector<std::tuple<std::int64_t, std::size_t, std::string>> order;
+  order.reserve(due.size());
   for (const auto& [host, next_due] : due)
     order.emplace_back(next_due, std::hash<std::string>()(options_.worker + "\n" + host), host);
   std::sort(order.begin(), order.end());
