@@ -4,9 +4,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "base/asio.h"
 #include "crawler/crawler.h"
@@ -26,6 +30,68 @@ std::string ProgressLine(const CrawlStats& s, const LeakStore::WriteResult& w, d
 
 // How long documents in flight may still be matched after a stop signal.
 constexpr std::chrono::milliseconds kScanGrace{800};
+
+// A worker's next batch of sources (PassOptions::more_targets), taken on a
+// thread of its own while the crawl goes on — a take is a few database
+// round trips, 15 ms on an idle loopback server and several times that
+// when workers contend, which would stall every transfer on the io thread
+// — and handed to the crawler on the io thread. One take at a time.
+class NextBatch {
+ public:
+  using Take = std::function<Result<std::vector<CrawlTarget>>()>;
+  NextBatch(boost::asio::io_context& io, Crawler& crawler, Take take, std::size_t low_water)
+      : io_(io),
+        crawler_(crawler),
+        take_(std::move(take)),
+        asking_(take_ != nullptr),
+        low_water_(low_water) {}
+  ~NextBatch() {
+    if (thread_.joinable()) thread_.join();
+  }
+  NextBatch(const NextBatch&) = delete;
+  NextBatch& operator=(const NextBatch&) = delete;
+
+  // On the io thread: a take starts when fewer URLs wait than `low_water`
+  // and none is under way; `done` (io thread) gets the sources it added.
+  void MaybeTake(std::function<void(std::size_t)> done) {
+    if (!asking_ || in_flight_ || crawler_.stopping() || crawler_.queued() >= low_water_) return;
+    in_flight_ = true;
+    if (thread_.joinable()) thread_.join();  // the last take's thread, already handed over
+    thread_ = std::thread(
+        [this, done = std::move(done), guard = boost::asio::make_work_guard(io_)]() mutable {
+          auto more = std::make_shared<Result<std::vector<CrawlTarget>>>(take_());
+          boost::asio::post(io_, [this, more, done] { done(HandOver(std::move(*more))); });
+          guard.reset();
+        });
+  }
+  bool busy() const { return in_flight_; }
+  // A take that failed: the crawler was stopped, and this is the pass's error.
+  const Status& error() const { return error_; }
+
+ private:
+  std::size_t HandOver(Result<std::vector<CrawlTarget>> more) {
+    in_flight_ = false;
+    if (!more.ok()) {
+      error_ = more.status();
+      asking_ = false;
+      crawler_.Stop();
+      return 0;
+    }
+    if (more->empty()) asking_ = false;
+    if (more->empty() || crawler_.stopping()) return 0;  // what was taken goes back at the end
+    const std::size_t n = more->size();
+    crawler_.Start(std::move(*more));
+    return n;
+  }
+
+  boost::asio::io_context& io_;
+  Crawler& crawler_;
+  Take take_;
+  bool asking_, in_flight_ = false;
+  std::size_t low_water_;
+  Status error_;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -95,33 +161,23 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   // A source's line is printed once its writes are committed, so that
   // "leaks new" counts them: the last one after the final flush.
   int sources_logged = 0;
+  // A worker keeps its fetch slots busy: it takes its next batch of
+  // sources while the last one's final fetches run, not after.
+  NextBatch next(io, crawler, options.more_targets,
+                 2 * static_cast<std::size_t>(options.fetcher.concurrency));
   auto stop_when_idle = [&] {
-    if (!crawler.idle()) return;
+    if (!crawler.idle() || next.busy()) return;
     workers.Release();
     ticker.cancel();
     scan_grace.cancel();
   };
-  // A worker keeps its fetch slots busy: it takes its next batch of
-  // sources while the last one's final fetches run, not after.
-  bool asking = static_cast<bool>(options.more_targets);
-  Status more_failed;
-  auto take_more = [&] {
-    if (!asking || crawler.stopping() ||
-        crawler.queued() >= static_cast<std::size_t>(options.fetcher.concurrency))
-      return;
-    Result<std::vector<CrawlTarget>> more = options.more_targets();
-    if (!more.ok()) {
-      more_failed = more.status();
-      asking = false;
-      crawler.Stop();
-      return;
-    }
-    if (more->empty()) asking = false;
-    if (!more->empty()) crawler.Start(std::move(*more));
+  auto took = [&](std::size_t n) {
+    if (n > 0) ctx.log().Debug("took " + std::to_string(n) + " more sources");
+    stop_when_idle();
   };
   crawler.set_progress([&](const CrawlStats& s) {
     signals.set_exit_code(s.company_refs > 0 ? 1 : 0);
-    take_more();
+    next.MaybeTake(took);
     stop_when_idle();
     if (lines && s.sources_done > sources_logged && s.sources_done < s.sources_total) {
       sources_logged = s.sources_done;
@@ -142,7 +198,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   MEETLEAK_RETURN_IF_ERROR(flushed);
   MEETLEAK_RETURN_IF_ERROR(sink.error());
   MEETLEAK_RETURN_IF_ERROR(lease_lost);
-  MEETLEAK_RETURN_IF_ERROR(more_failed);
+  MEETLEAK_RETURN_IF_ERROR(next.error());
   const CrawlStats& stats = crawler.stats();
   for (const std::string& refused : crawler.refused_examples()) ctx.Warn(refused);
   if (stats.refused_urls > 0)

@@ -34,9 +34,10 @@ struct PassOptions {
   // `run` spends while the store opens); null: the pass builds its own.
   const Matcher* matcher = nullptr;
   // More sources for the pass while it runs (a worker's next lease batch),
-  // asked whenever fewer URLs wait than the fetcher's concurrency; an empty
-  // answer ends the asking, an error stops the pass and is its error. Null:
-  // the pass is its targets.
+  // asked on a thread of its own, one call at a time, whenever fewer URLs
+  // wait than twice the fetcher's concurrency; an empty answer ends the
+  // asking, an error stops the pass and is its error. Null: the pass is its
+  // targets.
   std::function<Result<std::vector<CrawlTarget>>()> more_targets;
 };
 

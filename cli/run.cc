@@ -209,12 +209,11 @@ void AddStats(CrawlStats& to, const CrawlStats& from) {
 Result<PassSummary> RunBatches(Context& ctx, SourceTaker& taker, const RunArgs& args,
                                const Inventory& inventory, std::vector<CrawlTarget> targets,
                                PassOptions options, StoreSink& sink, std::size_t* polled) {
+  // Called on a thread of its own while a batch runs (RunPass), never at
+  // the same time as the rest of this loop.
   options.more_targets = [&]() -> Result<std::vector<CrawlTarget>> {
     Result<std::vector<CrawlTarget>> more = NextTargets(ctx, taker, args, true);
-    if (more.ok()) {
-      *polled += more->size();
-      if (!more->empty()) ctx.log().Debug("took " + std::to_string(more->size()) + " more sources");
-    }
+    if (more.ok()) *polled += more->size();
     return more;
   };
   PassSummary total;

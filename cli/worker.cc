@@ -22,6 +22,7 @@ void SleepUntil(StopSignals& signals, Clock::TimePoint wake) {
 }
 
 HostGate::Answer LeaseHostGate::Ask(const std::string& host) {
+  std::lock_guard<std::mutex> hold(mu_);
   if (auto it = ours_.find(host); it != ours_.end()) {
     idle_.erase(host);
     return it->second;
@@ -41,15 +42,18 @@ HostGate::Answer LeaseHostGate::Ask(const std::string& host) {
 }
 
 void LeaseHostGate::HeldUntil(const std::string& host, TimePoint until) {
+  std::lock_guard<std::mutex> hold(mu_);
   TimePoint& t = held_until_[host];
   t = std::max(t, until);
 }
 
 void LeaseHostGate::Idle(const std::string& host) {
+  std::lock_guard<std::mutex> hold(mu_);
   if (ours_.count(host) > 0) idle_.insert(host);
 }
 
 Status LeaseHostGate::Release() {
+  std::lock_guard<std::mutex> hold(mu_);
   std::vector<std::pair<std::string, TimePoint>> held(held_until_.begin(), held_until_.end());
   ours_.clear();
   idle_.clear();
@@ -58,6 +62,7 @@ Status LeaseHostGate::Release() {
 }
 
 Status LeaseHostGate::ReleaseIdle() {
+  std::lock_guard<std::mutex> hold(mu_);
   if (idle_.empty()) return Status::OK();
   std::vector<std::pair<std::string, TimePoint>> held;
   for (const std::string& host : idle_)

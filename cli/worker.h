@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,7 +25,8 @@ namespace meetleak::cli {
 
 // The crawler's HostGate (crawler/fetcher.h) over the worker's host leases:
 // a host is fetched from by one worker at a time. Hosts granted are kept
-// until Release(), which gives them back with the back-offs seen.
+// until Release(), which gives them back with the back-offs seen, or
+// ReleaseIdle() once the fetcher left them idle. Thread-safe.
 class LeaseHostGate : public HostGate {
  public:
   explicit LeaseHostGate(Leases& leases) : leases_(leases) {}
@@ -38,6 +40,9 @@ class LeaseHostGate : public HostGate {
 
  private:
   Leases& leases_;
+  // The fetcher's thread asks; a worker's batch is taken on another
+  // (ReleaseIdle): this guards what follows.
+  std::mutex mu_;
   std::map<std::string, Answer> ours_;
   std::set<std::string> idle_;  // ours, idle in the fetcher
   std::map<std::string, TimePoint> held_until_;
