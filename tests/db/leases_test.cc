@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "db/schema.h"
@@ -239,6 +240,33 @@ TEST_P(LeasesTest, AHolderWhoseProcessIsGoneIsToldFromALiveOne) {
   }
   ASSERT_EQ(held->size(), 2u) << "its leases run until they expire";
   for (const Leases::Held& h : *held) EXPECT_FALSE(h.holder_lives);
+}
+
+// The host of a source, as the database reads it from the URL, is the
+// name the fetcher asks the gate for: lower-case, without user or port.
+TEST_P(LeasesTest, ASourcesHostIsItsUrlsHostLowerCaseWithoutUserOrPort) {
+  if (sqlite()) return;
+  const std::vector<std::pair<std::string, std::string>> url_host = {
+      {"https://User@Host.EXAMPLE:8443/x", "host.example"},
+      {"http://[::1]:8080/y", "[::1]"},
+      {"HTTP://Abc.Example?q=1", "abc.example"},
+      {"http://h.example#f", "h.example"},
+      {"http://d.example:8080", "d.example"},
+      {"https://plain.example/p/q", "plain.example"}};
+  std::vector<LeakStore::SourceConfig> sources;
+  for (const auto& [url, host] : url_host) sources.push_back({url, "page", 3600});
+  ASSERT_OK(store_->SyncSources(sources));
+  std::unique_ptr<Leases> a = Worker("a"), b = Worker("b");
+  ASSERT_TRUE(a && b);
+  for (const auto& [url, host] : url_host) {
+    Result<Leases::HostGrant> grant = b->TakeHost(host);
+    ASSERT_OK(grant);
+    ASSERT_TRUE(grant->ours);
+    Result<std::int64_t> waiting = a->DueOnOthersHosts();
+    ASSERT_OK(waiting);
+    EXPECT_EQ(*waiting, 1) << url << " is not on " << host;
+    ASSERT_OK(b->ReleaseHosts({}));
+  }
 }
 
 // A worker starting with the config the others already synced writes no
