@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,9 @@ class SqlLeakStore : public LeakStore {
 
  private:
   std::int64_t Now() const { return ToUnix(clock_->Now()); }
+  // One attempt of SyncSources (`sources` stored-form URLs, `seen` their set).
+  Status SyncSourcesOnce(const std::vector<SourceConfig>& sources,
+                         const std::set<std::string>& seen);
   // One attempt of Write: one transaction.
   Result<WriteResult> WriteOnce(const std::vector<DocumentWrite>& docs,
                                 const std::vector<SourceResult>& sources);

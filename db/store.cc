@@ -208,6 +208,10 @@ Status SqlLeakStore::SetMeta(std::string_view key, std::string_view value) {
 // only when its interval changed (a new source has none: it is due at
 // once); otherwise another worker's fetch, written meanwhile, would be
 // undone and the source fetched twice.
+//
+// Workers starting together on a new database insert the same sources at
+// once; PostgreSQL may then end one's transaction as a deadlock (kBusy):
+// it is run again, reading what the others stored, a few times at most.
 Status SqlLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
   std::vector<SourceConfig> sources = configured;
   std::set<std::string> seen;
@@ -216,6 +220,17 @@ Status SqlLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
     if (!seen.insert(s.url).second)
       return Status::InvalidInput("source " + s.url + " is configured twice");
   }
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    Status s = SyncSourcesOnce(sources, seen);
+    if (s.ok() || s.code() != Status::Code::kBusy || conn_->backend() != Backend::kPostgres ||
+        attempt == kAttempts)
+      return s;
+  }
+}
+
+Status SqlLeakStore::SyncSourcesOnce(const std::vector<SourceConfig>& sources,
+                                     const std::set<std::string>& seen) {
   struct Stored {
     std::string kind;
     std::int64_t interval_s = 0;
