@@ -252,8 +252,19 @@ Status Leases::ReleaseJob(std::string_view name) {
   return q->Run();
 }
 
+// The renewal updates every source row the worker holds while its store
+// writes some of them: PostgreSQL may end one of the two as a deadlock
+// (kBusy). The store retries its write; the renewal is run again too.
 Status Leases::Renew() {
   if (!shared_) return Status::OK();
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    Status s = RenewOnce();
+    if (s.ok() || s.code() != Status::Code::kBusy || attempt == kAttempts) return s;
+  }
+}
+
+Status Leases::RenewOnce() {
   std::lock_guard<std::mutex> hold(mu_);
   Result<std::unique_ptr<db::Transaction>> tx = db::Transaction::Begin(conn_.get());
   if (!tx.ok()) return tx.status();

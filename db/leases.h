@@ -178,6 +178,7 @@ class Leases {
   Leases(std::unique_ptr<db::Connection> conn, Options options, Clock* clock, bool shared);
   Result<std::int64_t> DbNow();  // unix seconds by the database's clock
   Result<std::vector<Source>> TakeByHost(const Take& take);
+  Status RenewOnce();  // one attempt of Renew
   Result<std::vector<std::string>> ReleaseHosts(
       const std::vector<std::pair<std::string, TimePoint>>& held_until,
       const std::optional<std::vector<std::string>>& names);
