@@ -52,9 +52,11 @@ class NextBatch {
   NextBatch& operator=(const NextBatch&) = delete;
 
   // On the io thread: a take starts when fewer URLs wait than `low_water`
-  // and none is under way; `done` (io thread) gets the sources it added.
-  void MaybeTake(std::function<void(std::size_t)> done) {
-    if (!asking_ || in_flight_ || crawler_.stopping() || crawler_.queued() >= low_water_) return;
+  // and none is under way (true: one started); `done` (io thread) gets the
+  // sources it added.
+  bool MaybeTake(std::function<void(std::size_t)> done) {
+    if (!asking_ || in_flight_ || crawler_.stopping() || crawler_.queued() >= low_water_)
+      return false;
     in_flight_ = true;
     if (thread_.joinable()) thread_.join();  // the last take's thread, already handed over
     thread_ = std::thread(
@@ -63,6 +65,7 @@ class NextBatch {
           boost::asio::post(io_, [this, more, done] { done(HandOver(std::move(*more))); });
           guard.reset();
         });
+    return true;
   }
   bool busy() const { return in_flight_; }
   // A take that failed: the crawler was stopped, and this is the pass's error.
@@ -177,7 +180,7 @@ Result<PassSummary> RunPass(Context& ctx, StopSignals& signals, const Inventory&
   };
   crawler.set_progress([&](const CrawlStats& s) {
     signals.set_exit_code(s.company_refs > 0 ? 1 : 0);
-    next.MaybeTake(took);
+    if (next.MaybeTake(took)) sink.Commit();  // a killed worker loses a batch at most
     stop_when_idle();
     if (lines && s.sources_done > sources_logged && s.sources_done < s.sources_total) {
       sources_logged = s.sources_done;

@@ -60,6 +60,11 @@ class StoreSink : public CrawlSink {
   // Commits what is buffered and waits until everything handed over is
   // committed. Called at the end of a pass.
   Status Flush();
+  // Hands what is buffered to the writer now, without waiting for it: a
+  // worker does so each time it takes more sources, so that a worker
+  // killed mid-pass leaves about a batch of fetched pages uncommitted (for
+  // another worker to fetch again), not a whole group.
+  void Commit() { Submit(); }
   // The first storage error seen on this thread, if any (the run stops on
   // it: exit 4). A write that fails on the writer's thread is seen at the
   // next call, and by Flush().
