@@ -128,8 +128,12 @@ Result<bool> SourceTaker::WaitForOthers() {
   // A live holder renews its leases and finishes its sources; a gone one's
   // are free once they expire: wait for the first of those, then take it.
   std::optional<Clock::TimePoint> first;
-  for (const Leases::Held& h : *held)
-    if (!h.holder_lives) first = std::min(first.value_or(h.expires), h.expires);
+  std::set<std::string> gone;
+  for (const Leases::Held& h : *held) {
+    if (h.holder_lives) continue;
+    first = std::min(first.value_or(h.expires), h.expires);
+    gone.insert(h.holder);
+  }
   if (!first) {
     // Free sources on a host another worker holds: it takes them next, or
     // gives the host back as it ends its pass. Look again shortly, for at
@@ -144,11 +148,9 @@ Result<bool> SourceTaker::WaitForOthers() {
     return true;
   }
   if (options_.info) {
-    std::string gone;
-    for (const Leases::Held& h : *held)
-      if (!h.holder_lives && gone.find(h.holder) == std::string::npos)
-        gone += (gone.empty() ? "" : ", ") + h.holder;
-    options_.info("waiting for the source leases of workers gone meanwhile (" + gone +
+    std::string names;
+    for (const std::string& id : gone) names += (names.empty() ? "" : ", ") + id;
+    options_.info("waiting for the source leases of workers gone meanwhile (" + names +
                   ") to run out");
   }
   // The expiry is the database's clock: a second more for the skew.

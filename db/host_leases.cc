@@ -31,6 +31,16 @@ namespace {
   "ELSE split_part(split_part(split_part(" MEETLEAK_URL_AUTHORITY                                 \
   ", ':', 1), '?', 1), '#', 1) END)"
 
+// The predicates the take and DueOnOthersHosts share (?1 the worker, ?2
+// the clock's now): an active source, due and held by no live lease; and
+// a host lease another worker holds on the source's host.
+#define MEETLEAK_FREE_DUE_SOURCE                                                   \
+  "active = 1 AND (next_due IS NULL OR next_due <= ?2) AND (leased_by IS NULL OR " \
+  "lease_expires <= " MEETLEAK_PG_NOW ")"
+#define MEETLEAK_HOST_HELD_BY_OTHER                                              \
+  "(SELECT 1 FROM lease l WHERE l.kind = 'host' AND l.name = " MEETLEAK_URL_HOST \
+  " AND l.holder <> '' AND l.holder <> ?1 AND l.expires > " MEETLEAK_PG_NOW ")"
+
 // Candidates read per source a batch may take: enough that a worker at its
 // host limit still finds sources on its own hosts.
 constexpr std::int64_t kCandidatesPerSource = 8;
@@ -85,16 +95,10 @@ Result<std::vector<Leases::Source>> Leases::TakeByHost(const Take& take) {
   const std::int64_t now = db::ToUnix(clock_->Now());
   std::vector<Candidate> candidates;
   {
-    Result<Query> q =
-        conn_->Prepare("SELECT id, coalesce(next_due, 0), " MEETLEAK_URL_HOST
-                       " FROM source s WHERE active = 1 "
-                       "AND (next_due IS NULL OR next_due <= ?2) "
-                       "AND (leased_by IS NULL OR lease_expires <= " MEETLEAK_PG_NOW
-                       ") "
-                       "AND NOT EXISTS (SELECT 1 FROM lease l WHERE l.kind = 'host' AND l.name "
-                       "= " MEETLEAK_URL_HOST
-                       " AND l.holder <> '' AND l.holder <> ?1 AND l.expires > " MEETLEAK_PG_NOW
-                       ") ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?3");
+    Result<Query> q = conn_->Prepare("SELECT id, coalesce(next_due, 0), " MEETLEAK_URL_HOST
+                                     " FROM source s WHERE " MEETLEAK_FREE_DUE_SOURCE
+                                     " AND NOT EXISTS " MEETLEAK_HOST_HELD_BY_OTHER
+                                     " ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?3");
     if (!q.ok()) return q.status();
     q->Bind(1, options_.worker).Bind(2, now);
     q->Bind(3, take.limit > 0 ? take.limit * kCandidatesPerSource : db::kNoLimit);
@@ -110,9 +114,8 @@ Result<std::vector<Leases::Source>> Leases::TakeByHost(const Take& take) {
   if (hosts->empty()) return taken;
   Result<Query> q = conn_->Prepare(
       "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_LEASE_FROM
-      " + ?3 WHERE id IN (SELECT id FROM source WHERE active = 1 "
-      "AND (next_due IS NULL OR next_due <= ?2) "
-      "AND (leased_by IS NULL OR lease_expires <= " MEETLEAK_PG_NOW ") AND " MEETLEAK_URL_HOST
+      " + ?3 WHERE id IN (SELECT id FROM source WHERE " MEETLEAK_FREE_DUE_SOURCE
+      " AND " MEETLEAK_URL_HOST
       " IN (SELECT json_array_elements_text(?4::json)) "
       "ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?5 FOR UPDATE SKIP LOCKED) "
       "RETURNING url, kind");
@@ -164,11 +167,8 @@ Result<std::set<std::string>> Leases::BatchHosts(const std::vector<Candidate>& c
 Result<std::int64_t> Leases::DueOnOthersHosts() {
   if (!shared_) return 0;
   std::lock_guard<std::mutex> hold(mu_);
-  Result<Query> q = conn_->Prepare(
-      "SELECT count(*) FROM source s WHERE active = 1 AND (next_due IS NULL OR next_due <= ?2) "
-      "AND (leased_by IS NULL OR lease_expires <= " MEETLEAK_PG_NOW
-      ") AND EXISTS (SELECT 1 FROM lease l WHERE l.kind = 'host' AND l.name = " MEETLEAK_URL_HOST
-      " AND l.holder <> '' AND l.holder <> ?1 AND l.expires > " MEETLEAK_PG_NOW ")");
+  Result<Query> q = conn_->Prepare("SELECT count(*) FROM source s WHERE " MEETLEAK_FREE_DUE_SOURCE
+                                   " AND EXISTS " MEETLEAK_HOST_HELD_BY_OTHER);
   if (!q.ok()) return q.status();
   q->Bind(1, options_.worker).Bind(2, db::ToUnix(clock_->Now()));
   Result<bool> row = q->Step();

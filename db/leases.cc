@@ -257,11 +257,7 @@ Status Leases::ReleaseJob(std::string_view name) {
 // (kBusy). The store retries its write; the renewal is run again too.
 Status Leases::Renew() {
   if (!shared_) return Status::OK();
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    Status s = RenewOnce();
-    if (s.ok() || s.code() != Status::Code::kBusy || attempt == kAttempts) return s;
-  }
+  return db::RetryLostRace(db::Backend::kPostgres, [this] { return RenewOnce(); });
 }
 
 Status Leases::RenewOnce() {

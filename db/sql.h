@@ -121,6 +121,27 @@ class Query {
 
 enum class Backend { kSqlite, kPostgres };
 
+// A transaction that lost a race with another worker on PostgreSQL (a
+// deadlock, a serialization failure, a row another writer stored first)
+// ends with kBusy and was rolled back as a whole: `attempt` (a Status or a
+// Result) runs again, kRaceAttempts times in all at most. SQLite's kBusy
+// (its lock, already waited for) is not retried.
+inline constexpr int kRaceAttempts = 4;
+inline const Status& StatusOf(const Status& s) { return s; }
+template <typename T>
+const Status& StatusOf(const Result<T>& r) {
+  return r.status();
+}
+template <typename Attempt>
+auto RetryLostRace(Backend backend, Attempt attempt) -> decltype(attempt()) {
+  for (int n = 1;; ++n) {
+    auto outcome = attempt();
+    if (outcome.ok() || StatusOf(outcome).code() != Status::Code::kBusy ||
+        backend != Backend::kPostgres || n == kRaceAttempts)
+      return outcome;
+  }
+}
+
 // The SQL that differs between the backends.
 struct Dialect {
   // An upsert's extra RETURNING column that is 1 when the row was inserted,

@@ -220,13 +220,7 @@ Status SqlLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
     if (!seen.insert(s.url).second)
       return Status::InvalidInput("source " + s.url + " is configured twice");
   }
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    Status s = SyncSourcesOnce(sources, seen);
-    if (s.ok() || s.code() != Status::Code::kBusy || conn_->backend() != Backend::kPostgres ||
-        attempt == kAttempts)
-      return s;
-  }
+  return RetryLostRace(conn_->backend(), [&] { return SyncSourcesOnce(sources, seen); });
 }
 
 Status SqlLeakStore::SyncSourcesOnce(const std::vector<SourceConfig>& sources,

@@ -268,13 +268,7 @@ Result<StoredLeak*> DocumentWriter::FindElsewhere(const PageRef& ref) {
 // was rolled back as a whole: it is run again, a few times at most.
 Result<LeakStore::WriteResult> SqlLeakStore::Write(const std::vector<DocumentWrite>& docs,
                                                    const std::vector<SourceResult>& sources) {
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    Result<WriteResult> r = WriteOnce(docs, sources);
-    if (r.ok() || r.status().code() != Status::Code::kBusy ||
-        conn_->backend() != Backend::kPostgres || attempt == kAttempts)
-      return r;
-  }
+  return RetryLostRace(conn_->backend(), [&] { return WriteOnce(docs, sources); });
 }
 
 Status SqlLeakStore::Checkpoint() {
