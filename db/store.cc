@@ -8,12 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
-#include "db/due.h"
 #include "db/postgres.h"
 #include "db/schema.h"
 #include "db/sql_store.h"
@@ -199,96 +197,6 @@ Status SqlLeakStore::SetMeta(std::string_view key, std::string_view value) {
   if (!q.ok()) return q.status();
   q->Bind(1, key).Bind(2, value);
   return q->Run();
-}
-
-// Reads the stored sources once and writes only what the config changed:
-// an unchanged config writes nothing and locks no row, so workers starting
-// together over one database neither wait on each other nor hold back the
-// takes and writes of those already at work. A source's next_due is written
-// only when its interval changed (a new source has none: it is due at
-// once); otherwise another worker's fetch, written meanwhile, would be
-// undone and the source fetched twice.
-//
-// Workers starting together on a new database insert the same sources at
-// once; PostgreSQL may then end one's transaction as a deadlock (kBusy):
-// it is run again, reading what the others stored, a few times at most.
-Status SqlLeakStore::SyncSources(const std::vector<SourceConfig>& configured) {
-  std::vector<SourceConfig> sources = configured;
-  std::set<std::string> seen;
-  for (SourceConfig& s : sources) {
-    s.url = StoredUrl(s.url);
-    if (!seen.insert(s.url).second)
-      return Status::InvalidInput("source " + s.url + " is configured twice");
-  }
-  return RetryLostRace(conn_->backend(), [&] { return SyncSourcesOnce(sources, seen); });
-}
-
-Status SqlLeakStore::SyncSourcesOnce(const std::vector<SourceConfig>& sources,
-                                     const std::set<std::string>& seen) {
-  struct Stored {
-    std::string kind;
-    std::int64_t interval_s = 0;
-    bool active = false;
-    std::optional<std::int64_t> next_due, retry_after;
-    int failures = 0;
-  };
-  std::map<std::string, Stored> stored;
-  {
-    Result<Query> q = conn_->Prepare(
-        "SELECT url, kind, interval_s, active, next_due, consecutive_failures, retry_after "
-        "FROM source WHERE kind <> 'watch'");
-    if (!q.ok()) return q.status();
-    Result<bool> row = q->Step();
-    for (; row.ok() && *row; row = q->Step())
-      stored[q->Text(0)] = {q->Text(1),   q->Int(2),    q->Int(3) != 0,
-                            q->OptInt(4), q->OptInt(6), static_cast<int>(q->Int(5))};
-    if (!row.ok()) return row.status();
-  }
-  std::vector<const SourceConfig*> changed;
-  for (const SourceConfig& s : sources) {
-    auto it = stored.find(s.url);
-    if (it == stored.end() || it->second.kind != s.kind || it->second.interval_s != s.interval_s ||
-        !it->second.active)
-      changed.push_back(&s);
-  }
-  std::vector<std::string> dropped;
-  for (const auto& [url, row] : stored)
-    if (row.active && seen.count(url) == 0) dropped.push_back(url);
-  if (changed.empty() && dropped.empty()) return Status::OK();
-
-  Result<std::unique_ptr<Transaction>> tx = Transaction::Begin(conn_.get());
-  if (!tx.ok()) return tx.status();
-  for (const std::string& url : dropped) {
-    Result<Query> q = conn_->Prepare("UPDATE source SET active = 0 WHERE url = ?1");
-    if (!q.ok()) return q.status();
-    q->Bind(1, url);
-    MEETLEAK_RETURN_IF_ERROR(q->Defer());
-  }
-  for (const SourceConfig* s : changed) {
-    auto it = stored.find(s->url);
-    // A changed interval reschedules from the last attempt, which the due
-    // rule's delay for the old interval gives back from the stored next_due.
-    const bool reschedule =
-        it != stored.end() && it->second.next_due && it->second.interval_s != s->interval_s;
-    std::optional<std::int64_t> next_due;
-    if (reschedule) {
-      const Stored& old = it->second;
-      const Clock::TimePoint attempt =
-          FromUnix(*old.next_due) -
-          db::NextDueDelay(s->url, std::chrono::seconds(old.interval_s), old.failures);
-      next_due = ToUnix(db::NextDue(s->url, std::chrono::seconds(s->interval_s), old.failures,
-                                    attempt, FromUnix(old.retry_after)));
-    }
-    Result<Query> q = conn_->Prepare(
-        "INSERT INTO source (url, kind, interval_s, active) VALUES (?1, ?2, ?3, 1) "
-        "ON CONFLICT (url) DO UPDATE SET kind = ?2, active = 1, interval_s = ?3, "
-        "next_due = CASE WHEN ?5 <> 0 THEN ?4 ELSE source.next_due END");
-    if (!q.ok()) return q.status();
-    q->Bind(1, s->url).Bind(2, s->kind).Bind(3, s->interval_s).Bind(4, next_due);
-    q->Bind(5, reschedule);
-    MEETLEAK_RETURN_IF_ERROR(q->Defer());
-  }
-  return (*tx)->Commit();
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <string>
@@ -290,6 +291,51 @@ TEST_P(LeasesTest, SyncingAnUnchangedConfigWaitsForNoWorkersRowLocks) {
   const auto waited = std::chrono::steady_clock::now() - start;
   busy.join();
   EXPECT_LT(waited, std::chrono::milliseconds(1500)) << "waited for the other worker's row lock";
+}
+
+// Workers starting together on a new database sync the same config at
+// once: one writes the sources, the others find them written. None writes
+// them again: each would wait on the rows of the one before, and the rows
+// it then holds would block (or deadlock, stalling for PostgreSQL's
+// deadlock_timeout) the writes of those already at work.
+TEST_P(LeasesTest, WorkersSyncingOneNewConfigTogetherWriteItOnce) {
+  if (sqlite()) return;
+  std::vector<LeakStore::SourceConfig> sources;
+  for (int i = 0; i < 3000; ++i)
+    sources.push_back(
+        {"https://h" + std::to_string(i % 7) + ".example/new" + std::to_string(i), "page", 3600});
+  store_.reset();  // its session ends, and reports the 10 sources it synced
+  constexpr int kWorkers = 4;
+  std::vector<std::unique_ptr<LeakStore>> workers;
+  for (int i = 0; i < kWorkers; ++i) {
+    Result<std::unique_ptr<LeakStore>> opened = LeakStore::Open(db_path(), &clock_);
+    ASSERT_OK(opened);
+    workers.push_back(std::move(*opened));
+  }
+  std::atomic<int> ready{0};
+  std::vector<Status> synced(kWorkers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWorkers; ++i)
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready < kWorkers) std::this_thread::yield();
+      synced[i] = workers[i]->SyncSources(sources);
+    });
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : synced) EXPECT_OK(s);
+  workers.clear();  // their sessions end, and report their row counts
+  // PostgreSQL's row counts: 10 + 3000 inserted, and only the 10 sources
+  // the new config drops updated, as each session reports them at its end.
+  std::string why, counts;
+  for (int tries = 0; tries < 100; ++tries) {
+    Result<std::string> out = PostgresServer::Shared(&why)->Psql(
+        pg_name_, "SELECT n_tup_ins, n_tup_upd FROM pg_stat_user_tables WHERE relname = 'source'");
+    ASSERT_OK(out);
+    counts = *out;
+    if (counts.rfind("3010|", 0) == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(counts, "3010|10\n") << "source rows inserted | updated";
 }
 
 TEST_P(LeasesTest, AJobIsOneWorkersAtATime) {
