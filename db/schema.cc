@@ -272,6 +272,11 @@ CREATE TABLE lease (
 );
 )sql";
 
+// Version 9: PostgreSQL's indexes for taking sources host by host
+// (schema_pg.cc). SQLite has a single worker and takes no source by host:
+// nothing changes, the number keeps both backends' versions one.
+constexpr std::string_view kVersion9 = "";
+
 std::string VersionMessage(const Connection& conn, std::int64_t found) {
   return conn.path() + ": the database has schema version " + std::to_string(found) +
          ", newer than this meetleak supports (version " + std::to_string(Migrations().size()) +
@@ -375,7 +380,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> migrations = {
       {kVersion1}, {kVersion2}, {kVersion3, &RedactStoredUrls, /*scrub=*/true},
       {kVersion4}, {kVersion5}, {kVersion6},
-      {kVersion7}, {kVersion8}};
+      {kVersion7}, {kVersion8}, {kVersion9}};
   return migrations;
 }
 

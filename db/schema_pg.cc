@@ -14,6 +14,7 @@
 #include <iterator>
 #include <string>
 
+#include "db/leases_internal.h"
 #include "db/schema.h"
 
 namespace meetleak::db {
@@ -188,10 +189,21 @@ CREATE TABLE lease (
 );
 )sql";
 
+// Version 9: what a take reads (db/host_leases.cc) without reading every
+// source. source_unpolled and source_due_order: the sources never polled
+// and the polled ones, each in the order a take reads them; source_host: a
+// host's sources, on the expression the take names hosts by
+// (MEETLEAK_URL_HOST). Over 25,600 sources a take read all of them twice,
+// ~30 ms each.
+constexpr std::string_view kVersion9 =
+    "CREATE INDEX source_unpolled ON source (url) WHERE active = 1 AND next_due IS NULL;\n"
+    "CREATE INDEX source_due_order ON source (next_due, url) WHERE active = 1;\n"
+    "CREATE INDEX source_host ON source ((" MEETLEAK_URL_HOST ")) WHERE active = 1;\n";
+
 constexpr std::int64_t kBaseline = 7;
 // The migrations after the baseline: kAfterBaseline[i] builds version
 // kBaseline + 1 + i.
-constexpr std::string_view kAfterBaseline[] = {kVersion8};
+constexpr std::string_view kAfterBaseline[] = {kVersion8, kVersion9};
 constexpr std::string_view kVersionKey = "schema_version";
 // Serializes migrations of one database among processes (any number of
 // workers may start at once): "MLK1", as SQLite's application_id.

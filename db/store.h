@@ -82,7 +82,7 @@ class LeakStore {
   using TimePoint = Clock::TimePoint;
 
   // The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
 
   // Opens (creating 0600 if absent) and migrates the DB at `path`. `clock`
   // is borrowed and must outlive the store.

@@ -375,7 +375,7 @@ TEST_P(LeasesTest, WorkersAreListedWithTheirLeases) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, LeasesTest, BothBackends(), BackendName);
 
-TEST(LeasesSchemaTest, APostgresVersion7DatabaseMigratesTo8KeepingItsSources) {
+TEST(LeasesSchemaTest, APostgresVersion7DatabaseMigratesToTheLatestKeepingItsSources) {
   std::string why;
   PostgresServer* server = PostgresServer::Shared(&why);
   ASSERT_NE(server, nullptr) << why;
@@ -401,7 +401,7 @@ TEST(LeasesSchemaTest, APostgresVersion7DatabaseMigratesTo8KeepingItsSources) {
   EXPECT_EQ(taken->front().url, "https://a.example/feed");
 }
 
-TEST(LeasesSchemaTest, ASqliteVersion7DatabaseMigratesTo8KeepingItsSources) {
+TEST(LeasesSchemaTest, ASqliteVersion7DatabaseMigratesToTheLatestKeepingItsSources) {
   TempDir dir;
   const std::string path = (dir.path() / "v7.db").string();
   sqlite3* raw = nullptr;
