@@ -40,7 +40,7 @@ namespace {
   " FROM source s WHERE active = 1 AND " due " AND " MEETLEAK_UNLEASED " AND " MEETLEAK_URL_HOST \
   " NOT IN " MEETLEAK_HOSTS_HELD_BY_OTHERS
 constexpr const char* kCandidatesSql =
-    "(" MEETLEAK_CANDIDATES_WHERE("next_due IS NULL") " ORDER BY url LIMIT ?3) UNION ALL ("
+    "(" MEETLEAK_CANDIDATES_WHERE("next_due IS NULL") " ORDER BY url, id LIMIT ?3) UNION ALL ("
     MEETLEAK_CANDIDATES_WHERE("next_due <= ?2") " ORDER BY next_due, url LIMIT ?3) LIMIT ?3";
 
 // Candidates read per source a batch may take: enough that a worker at its

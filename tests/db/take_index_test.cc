@@ -41,7 +41,7 @@ TEST_P(TakeIndexTest, AHostsSourcesAreReadThroughTheHostIndex) {
 TEST_P(TakeIndexTest, TheNeverPolledSourcesAreReadInUrlOrderThroughTheirIndex) {
   if (sqlite()) return;
   const std::string plan =
-      Plan("SELECT id FROM source WHERE active = 1 AND next_due IS NULL ORDER BY url LIMIT 10");
+      Plan("SELECT id FROM source WHERE active = 1 AND next_due IS NULL ORDER BY url, id LIMIT 10");
   EXPECT_NE(plan.find("source_unpolled"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Sort"), std::string::npos) << "read in order, not sorted: " << plan;
 }
