@@ -73,14 +73,68 @@ std::optional<std::int64_t> RescheduledDue(const LeakStore::SourceConfig& s,
                         FromUnix(old.retry_after)));
 }
 
-Status WriteSourceChanges(Connection* conn, const SourceChanges& changes) {
-  for (const std::string& url : changes.dropped) {
-    Result<Query> q = conn->Prepare("UPDATE source SET active = 0 WHERE url = ?1");
+// `values` as a PostgreSQL array literal: each element quoted, its quotes
+// and backslashes escaped (text holds any other character as it is).
+std::string PgArray(const std::vector<std::string>& values) {
+  std::string array = "{";
+  for (const std::string& v : values) {
+    array += array.size() > 1 ? ",\"" : "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return array + "}";
+}
+
+// PostgreSQL: the new and changed sources whose next_due stays as it is
+// (all of them, on a new database) in one statement, and the dropped ones
+// in another. One upsert per source cost ~35 µs of the server each: 0.9 s
+// for a new database of 25,600 sources, before any worker could start.
+Status WriteSourcesInBulk(Connection* conn, const SourceChanges& changes,
+                          std::vector<const LeakStore::SourceConfig*>* rescheduled) {
+  std::vector<std::string> urls, kinds, intervals;
+  for (const LeakStore::SourceConfig* s : changes.changed) {
+    if (RescheduledDue(*s, changes.stored)) {
+      rescheduled->push_back(s);
+      continue;
+    }
+    urls.push_back(s->url);
+    kinds.push_back(s->kind);
+    intervals.push_back(std::to_string(s->interval_s));
+  }
+  if (!changes.dropped.empty()) {
+    Result<Query> q = conn->Prepare("UPDATE source SET active = 0 WHERE url = ANY (?1::text[])");
     if (!q.ok()) return q.status();
-    q->Bind(1, url);
+    q->Bind(1, PgArray(changes.dropped));
     MEETLEAK_RETURN_IF_ERROR(q->Defer());
   }
-  for (const LeakStore::SourceConfig* s : changes.changed) {
+  if (urls.empty()) return Status::OK();
+  Result<Query> q = conn->Prepare(
+      "INSERT INTO source (url, kind, interval_s, active) SELECT u, k, i, 1 "
+      "FROM unnest(?1::text[], ?2::text[], ?3::bigint[]) AS c (u, k, i) "
+      "ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, active = 1, "
+      "interval_s = excluded.interval_s");
+  if (!q.ok()) return q.status();
+  q->Bind(1, PgArray(urls)).Bind(2, PgArray(kinds)).Bind(3, PgArray(intervals));
+  return q->Defer();
+}
+
+Status WriteSourceChanges(Connection* conn, const SourceChanges& changes) {
+  std::vector<const LeakStore::SourceConfig*> one_by_one;
+  if (conn->backend() == Backend::kPostgres) {
+    MEETLEAK_RETURN_IF_ERROR(WriteSourcesInBulk(conn, changes, &one_by_one));
+  } else {
+    for (const std::string& url : changes.dropped) {
+      Result<Query> q = conn->Prepare("UPDATE source SET active = 0 WHERE url = ?1");
+      if (!q.ok()) return q.status();
+      q->Bind(1, url);
+      MEETLEAK_RETURN_IF_ERROR(q->Defer());
+    }
+    one_by_one = changes.changed;
+  }
+  for (const LeakStore::SourceConfig* s : one_by_one) {
     const std::optional<std::int64_t> next_due = RescheduledDue(*s, changes.stored);
     Result<Query> q = conn->Prepare(
         "INSERT INTO source (url, kind, interval_s, active) VALUES (?1, ?2, ?3, 1) "

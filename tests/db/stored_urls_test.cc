@@ -2,7 +2,9 @@
 // so a source or page whose URL carries a secret still finds its documents.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/store.h"
@@ -92,6 +94,37 @@ TEST_P(StoreTest, SourcesEqualOnceRedactedAreOneSourceAndRefusedTogether) {
   ASSERT_OK(sources);
   ASSERT_EQ(sources->size(), 1u);
   EXPECT_TRUE((*sources)[0].active);
+}
+
+// PostgreSQL writes a config's sources as arrays in one statement: every
+// character of a URL, kind and interval comes back as configured, and a
+// dropped source is the one the config no longer names.
+TEST_P(StoreTest, SourcesWithQuotesBracesAndBackslashesAreStoredAsConfigured) {
+  const std::vector<LeakStore::SourceConfig> odd = {
+      {"https://a.example/q?x=%22quoted%22&y=\"raw\"", "page", 900},
+      {"https://a.example/back\\slash", "feed", 1800},
+      {"https://a.example/{braces},comma", "sitemap", 3600},
+      {"https://a.example/NULL", "page", 60},
+      {"https://a.example/caf\u00e9 space", "page", 120}};
+  std::vector<LeakStore::SourceConfig> all = odd;
+  all.push_back({"https://a.example/dropped", "page", 900});
+  ASSERT_OK(store_->SyncSources(all));
+  ASSERT_OK(store_->SyncSources(odd));
+  Result<std::vector<LeakStore::SourceRow>> stored = store_->ListSources();
+  ASSERT_OK(stored);
+  std::map<std::string, std::pair<std::string, int>> active;
+  for (const LeakStore::SourceRow& row : *stored) {
+    if (row.active) active[row.url] = {row.kind, row.interval_s};
+    if (row.url == "https://a.example/dropped") {
+      EXPECT_FALSE(row.active);
+    }
+  }
+  ASSERT_EQ(active.size(), odd.size());
+  for (const LeakStore::SourceConfig& s : odd) {
+    ASSERT_EQ(active.count(s.url), 1u) << s.url;
+    EXPECT_EQ(active[s.url].first, s.kind) << s.url;
+    EXPECT_EQ(active[s.url].second, s.interval_s) << s.url;
+  }
 }
 
 }  // namespace
