@@ -9,6 +9,7 @@
 
 #include "db/leases.h"
 #include "db/leases_internal.h"
+#include "db/postgres.h"
 #include "db/sql_store.h"
 
 namespace meetleak {
@@ -55,24 +56,6 @@ Clock::TimePoint SinceNow(std::int64_t later_ms, std::int64_t db_now_ms) {
 
 Result<bool> Leases::LeaseHost(const std::string& name) { return TakeLease("host", name); }
 
-namespace {
-
-// `names` as a JSON array of strings (a host name holds no control character).
-std::string JsonStrings(const std::set<std::string>& names) {
-  std::string json = "[";
-  for (const std::string& name : names) {
-    json += json.size() > 1 ? ",\"" : "\"";
-    for (char c : name) {
-      if (c == '"' || c == '\\') json += '\\';
-      json += c;
-    }
-    json += '"';
-  }
-  return json + "]";
-}
-
-}  // namespace
-
 // A free due source on a host no other worker holds.
 struct Leases::Candidate {
   std::int64_t id;
@@ -115,12 +98,13 @@ Result<std::vector<Leases::Source>> Leases::TakeByHost(const Take& take) {
       "UPDATE source SET leased_by = ?1, lease_expires = " MEETLEAK_PG_LEASE_FROM
       " + ?3 WHERE id IN (SELECT id FROM source WHERE " MEETLEAK_FREE_DUE_SOURCE
       " AND " MEETLEAK_URL_HOST
-      " = ANY (ARRAY(SELECT json_array_elements_text(?4::json))) "
+      " = ANY (?4::text[]) "
       "ORDER BY next_due IS NOT NULL, next_due, url LIMIT ?5 FOR UPDATE SKIP LOCKED) "
       "RETURNING url, kind");
   if (!q.ok()) return q.status();
   q->Bind(1, options_.worker).Bind(2, now).Bind(3, options_.lease.count());
-  q->Bind(4, JsonStrings(*hosts)).Bind(5, take.limit > 0 ? std::int64_t{take.limit} : db::kNoLimit);
+  q->Bind(4, db::PgArrayLiteral({hosts->begin(), hosts->end()}))
+      .Bind(5, take.limit > 0 ? std::int64_t{take.limit} : db::kNoLimit);
   Result<bool> row = q->Step();
   for (; row.ok() && *row; row = q->Step()) taken.push_back({q->Text(0), q->Text(1)});
   if (!row.ok()) return row.status();

@@ -52,6 +52,19 @@ std::string PgPlaceholders(std::string_view sql, int* params, std::vector<bool>*
 
 }  // namespace postgres_internal
 
+std::string PgArrayLiteral(const std::vector<std::string>& values) {
+  std::string array = "{";
+  for (const std::string& v : values) {
+    array += array.size() > 1 ? ",\"" : "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return array + "}";
+}
+
 namespace {
 
 // libpq's message on one line: its lines (and tab-indented hints) joined.

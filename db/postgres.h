@@ -117,6 +117,11 @@ class PgConnection : public Connection {
   Status failed_;
 };
 
+// `values` as a PostgreSQL array literal, to bind as one `?::text[]` (or
+// `?::bigint[]`) parameter: each element quoted, its quotes and
+// backslashes escaped; text holds any other character as it is.
+std::string PgArrayLiteral(const std::vector<std::string>& values);
+
 namespace postgres_internal {
 // `sql` with SQLite's `?N` and `?` parameters as PostgreSQL's `$N`
 // (quoted strings, quoted names and comments left alone); `*params` gets

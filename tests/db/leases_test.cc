@@ -20,15 +20,22 @@ namespace {
 
 using std::chrono::seconds;
 
+// `n` page sources https://<host>H.example/<path>I, over `hosts` hosts in turn.
+std::vector<LeakStore::SourceConfig> PageSources(int n, int hosts, const std::string& host,
+                                                 const std::string& path) {
+  std::vector<LeakStore::SourceConfig> sources;
+  for (int i = 0; i < n; ++i)
+    sources.push_back(
+        {"https://" + host + std::to_string(i % hosts) + ".example/" + path + std::to_string(i),
+         "page", 3600});
+  return sources;
+}
+
 class LeasesTest : public StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
-    std::vector<LeakStore::SourceConfig> sources;
-    for (int i = 0; i < 10; ++i)
-      sources.push_back(
-          {"https://h" + std::to_string(i % 2) + ".example/s" + std::to_string(i), "page", 3600});
-    ASSERT_OK(store_->SyncSources(sources));
+    ASSERT_OK(store_->SyncSources(PageSources(10, 2, "h", "s")));
   }
 
   std::unique_ptr<Leases> Worker(const std::string& id, int lease_s = 60) {
@@ -151,13 +158,7 @@ TEST_P(LeasesTest, RenewalKeepsTheLeasesAndAStateWhoseLeaseWasLostIsNotWritten) 
 }
 
 // Sources on three hosts, three each: what the host-by-host tests take.
-std::vector<LeakStore::SourceConfig> ThreeHosts() {
-  std::vector<LeakStore::SourceConfig> sources;
-  for (int i = 0; i < 9; ++i)
-    sources.push_back(
-        {"https://x" + std::to_string(i % 3) + ".example/p" + std::to_string(i), "page", 3600});
-  return sources;
-}
+std::vector<LeakStore::SourceConfig> ThreeHosts() { return PageSources(9, 3, "x", "p"); }
 
 std::string HostOf(const std::string& url) {
   const std::size_t start = url.find("://") + 3;
@@ -274,10 +275,7 @@ TEST_P(LeasesTest, ASourcesHostIsItsUrlsHostLowerCaseWithoutUserOrPort) {
 // source row, so it never waits on the row locks of workers at work.
 TEST_P(LeasesTest, SyncingAnUnchangedConfigWaitsForNoWorkersRowLocks) {
   if (sqlite()) return;
-  std::vector<LeakStore::SourceConfig> sources;
-  for (int i = 0; i < 10; ++i)
-    sources.push_back(
-        {"https://h" + std::to_string(i % 2) + ".example/s" + std::to_string(i), "page", 3600});
+  const std::vector<LeakStore::SourceConfig> sources = PageSources(10, 2, "h", "s");  // SetUp's
   std::thread busy([&] {  // another worker's transaction writing a source's state
     RawSql("",
            "BEGIN; UPDATE source SET last_status = 200 WHERE url = 'https://h0.example/s0'; "
@@ -300,10 +298,7 @@ TEST_P(LeasesTest, SyncingAnUnchangedConfigWaitsForNoWorkersRowLocks) {
 // deadlock_timeout) the writes of those already at work.
 TEST_P(LeasesTest, WorkersSyncingOneNewConfigTogetherWriteItOnce) {
   if (sqlite()) return;
-  std::vector<LeakStore::SourceConfig> sources;
-  for (int i = 0; i < 3000; ++i)
-    sources.push_back(
-        {"https://h" + std::to_string(i % 7) + ".example/new" + std::to_string(i), "page", 3600});
+  const std::vector<LeakStore::SourceConfig> sources = PageSources(3000, 7, "h", "new");
   store_.reset();  // its session ends, and reports the 10 sources it synced
   constexpr int kWorkers = 4;
   std::vector<std::unique_ptr<LeakStore>> workers;
